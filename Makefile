@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make run` (the portal with demo data) and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install sysdeps run test bench lint totp clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+sysdeps:
+	@scripts/sysdeps.sh --with-browser
+
+install: $(STAMP) sysdeps
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runportal
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check .
+
+# The current TOTP code of a demo staff account: make totp USER=reviewer-sh
+totp: install
+	@$(BIN)/python manage.py demo_totp $(USER)
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,73 @@
+"""Page-level access: every view says which roles may use it, or that it is public.
+
+A page the role may never use is a 403; an object outside the user's scope is a 404, decided by the
+selectors. The declarations here are also what `tests/test_access_walk.py` reads to walk every URL
+with every role, so a view without one fails the suite.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+
+from portal.roles import Role
+
+
+def roles_required(*roles):
+    """Function views: only these roles; anonymous users go to the login page."""
+    allowed = frozenset().union(*[r if isinstance(r, frozenset) else {r} for r in roles])
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.user.role not in allowed:
+                raise PermissionDenied("您的角色不能使用此页面")
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = allowed
+        return wrapper
+
+    return decorator
+
+
+def public(view):
+    """Function views open to everyone (login, registration, receipt verification...)."""
+    view.public = True
+    return view
+
+
+class RoleRequiredMixin:
+    """Class-based views: set `allowed_roles` (a set of Role values) or `public = True`."""
+
+    allowed_roles: frozenset = frozenset()
+    public = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.public:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.user.role not in self.allowed_roles:
+                raise PermissionDenied("您的角色不能使用此页面")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class HasRole(BasePermission):
+    """DRF: the view's `allowed_roles`; views with `public = True` let everyone in."""
+
+    message = "您的角色不能使用此接口"
+
+    def has_permission(self, request, view):
+        if getattr(view, "public", False):
+            return True
+        user = request.user
+        return bool(user and user.is_authenticated and user.role in getattr(view, "allowed_roles", ()))
+
+
+def user_role(user) -> str | None:
+    return getattr(user, "role", None) if user.is_authenticated else None
+
+
+__all__ = ["roles_required", "public", "RoleRequiredMixin", "HasRole", "Role"]

@@ -1,0 +1,57 @@
+"""The portal's own endpoints (who am I, my notices). The API plumbing is in portal.drf; apps add
+their routes under /api/v1/ in portal/urls.py."""
+
+from django.conf import settings
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.access import HasRole
+from portal.notices import notices_with_read_flag
+from portal.roles import EVERYONE
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    role = serializers.CharField()
+    role_label = serializers.CharField(source="get_role_display")
+    region = serializers.CharField(source="region.code", default=None)
+
+
+class MeView(APIView):
+    """The signed-in user."""
+
+    permission_classes = [HasRole]
+    allowed_roles = EVERYONE
+
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+    get.__doc__ = "当前登录用户"
+
+
+class NoticeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    kind = serializers.CharField()
+    published_at = serializers.DateTimeField()
+    is_read = serializers.BooleanField()
+
+
+class NoticeListView(generics.ListAPIView):
+    """通知公告 visible to the signed-in user, newest first."""
+
+    permission_classes = [HasRole]
+    allowed_roles = EVERYONE
+    serializer_class = NoticeSerializer
+
+    def get_queryset(self):
+        return notices_with_read_flag(self.request.user)
+
+
+def docs_permission_classes():
+    from rest_framework.permissions import AllowAny, IsAuthenticated
+
+    return [AllowAny] if settings.API_DOCS_PUBLIC else [IsAuthenticated]

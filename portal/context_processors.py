@@ -1,0 +1,27 @@
+from django.conf import settings
+
+from portal.navigation import menu_for
+
+
+def frame(request):
+    """What the layout needs on every page: the menu, who is signed in, unread notices."""
+    user = getattr(request, "user", None)
+    context = {"portal_name": "残疾人就业服务平台", "debug": settings.DEBUG}
+    if user is None or not user.is_authenticated:
+        return context
+    if user.is_staff_member and not user.is_verified():
+        return context  # nothing behind the second factor is shown before it
+    from employers.selectors import employer_of
+    from portal.notices import unread_count
+
+    employer = employer_of(user)
+    context.update(
+        {
+            "menu": menu_for(user, request.path),
+            "unread_notices": unread_count(user),
+            "header_unit": employer.name if employer else (user.region.full_name if user.region_id else "全国"),
+            "header_user": user.display_name,
+            "header_role": user.get_role_display(),
+        }
+    )
+    return context

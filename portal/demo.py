@@ -1,0 +1,139 @@
+"""Demo data for `make run`: accounts for every role in Shanghai, Inner Mongolia and Liaoning.
+Idempotent: running it twice changes nothing. Each app adds its own demo step (DEMO_STEPS)."""
+
+import binascii
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from stdnum.cn import uscc
+
+from portal.models import Notice, Region
+from portal.notices import notice_post
+from portal.roles import Role
+
+User = get_user_model()
+DEMO_PASSWORD = "Demo#2026portal"
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    full_name: str
+    role: str
+    region: str | None
+
+
+@dataclass(frozen=True)
+class DemoUnit:
+    key: str
+    name: str
+    credit_code_body: str  # 17 characters; the check character is computed
+    region: str
+    agent: str
+    agent_name: str
+    phone: str
+
+    @property
+    def credit_code(self) -> str:
+        return self.credit_code_body + uscc.calc_check_digit(self.credit_code_body + "0")
+
+
+STAFF = [
+    DemoStaff("admin", "系统管理员", Role.SYSTEM_ADMIN, None),
+    DemoStaff("reviewer-sh", "上海残联审核员", Role.FED_REVIEWER, "310000"),
+    DemoStaff("supervisor-sh", "上海残联主管", Role.FED_SUPERVISOR, "310000"),
+    DemoStaff("tax-sh", "上海税务专员", Role.TAX_OFFICER, "310000"),
+    DemoStaff("union-sh", "上海职保会管理员", Role.UNION_ADMIN, "310000"),
+    DemoStaff("reviewer-nm", "呼和浩特残联审核员", Role.FED_REVIEWER, "150100"),
+    DemoStaff("supervisor-nm", "呼和浩特残联主管", Role.FED_SUPERVISOR, "150100"),
+    DemoStaff("tax-nm", "呼和浩特税务专员", Role.TAX_OFFICER, "150100"),
+    DemoStaff("reviewer-ln", "和平区残联审核员", Role.FED_REVIEWER, "210102"),
+    DemoStaff("supervisor-ln", "和平区残联主管", Role.FED_SUPERVISOR, "210102"),
+    DemoStaff("tax-ln", "和平区税务专员", Role.TAX_OFFICER, "210102"),
+]
+
+UNITS = [
+    DemoUnit("sh", "上海浦江精密仪器有限公司", "91310104MA1FL3X8Q", "310104", "agent-sh@demo.cn", "王丽华", "021-64870000"),
+    DemoUnit("nm", "内蒙古草原乳业有限责任公司", "91150102MA0N7K2P5", "150102", "agent-nm@demo.cn", "巴特尔", "0471-6930000"),
+    DemoUnit("ln", "沈阳和平机械制造有限公司", "91210102MA0Y9T4R2", "210102", "agent-ln@demo.cn", "李建国", "024-23450000"),
+]
+COLLEAGUES = [("sh", "agent2-sh@demo.cn", "陈思远")]
+
+
+def totp_key_for(username: str) -> str:
+    """A fixed 20-byte key per demo account, so `make totp USER=…` can print today's code."""
+    raw = (username.encode() * 20)[:20]
+    return binascii.hexlify(raw).decode()
+
+
+def load_accounts() -> None:
+    from employers.models import Agent, Employer
+
+    with transaction.atomic():
+        for s in STAFF:
+            user, created = User.objects.get_or_create(
+                username=s.username,
+                defaults={"full_name": s.full_name, "role": s.role, "region_id": s.region,
+                          "is_staff": s.role == Role.SYSTEM_ADMIN, "is_superuser": s.role == Role.SYSTEM_ADMIN},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            TOTPDevice.objects.get_or_create(
+                user=user, name="演示验证器", defaults={"key": totp_key_for(s.username), "confirmed": True}
+            )
+        for u in UNITS:
+            region = Region.objects.get(code=u.region)
+            employer, _ = Employer.objects.get_or_create(
+                credit_code=u.credit_code,
+                defaults={"name": u.name, "admin_region": region, "fed_region": region, "tax_region": region,
+                          "contact_email": u.agent, "contact_phone": u.phone},
+            )
+            user, created = User.objects.get_or_create(
+                username=u.agent,
+                defaults={"email": u.agent, "full_name": u.agent_name, "role": Role.EMPLOYER_AGENT, "phone": u.phone},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            Agent.objects.get_or_create(user=user, defaults={"employer": employer, "is_registrant": True})
+        for key, email, name in COLLEAGUES:
+            employer = Employer.objects.get(credit_code=next(u.credit_code for u in UNITS if u.key == key))
+            user, created = User.objects.get_or_create(
+                username=email, defaults={"email": email, "full_name": name, "role": Role.EMPLOYER_AGENT}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            Agent.objects.get_or_create(user=user, defaults={"employer": employer, "invited_by": None})
+
+
+def load_notices() -> None:
+    admin = User.objects.get(username="admin")
+    notice_post(
+        title="关于开展2026年度残疾人按比例就业情况联网认证工作的通知",
+        body=(
+            "各用人单位：\n2026年度（业务年度2025年）按比例就业情况联网认证工作已经开始。"
+            "请在本地区规定的时间内完成残疾人安置登记和年审申报。逾期未申报的，视为未安排残疾人就业。"
+        ),
+        kind=Notice.Kind.ANNOUNCEMENT, actor=admin, dedupe_key="demo:notice:national",
+    )
+    for code, region_name in (("310000", "上海市"), ("150100", "呼和浩特市"), ("210102", "和平区")):
+        notice_post(
+            title=f"{region_name}残保金征缴工作提示",
+            body=f"{region_name}用人单位请注意：完成年审认证后，请按期缴纳残疾人就业保障金。超过缴费期限的，按日加收5‰滞纳金。",
+            region=Region.objects.get(code=code), kind=Notice.Kind.ANNOUNCEMENT, actor=admin,
+            dedupe_key=f"demo:notice:{code}",
+        )
+
+
+DEMO_STEPS = [load_accounts, load_notices]
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    rows = [(u.agent, "用人单位经办人", u.name) for u in UNITS]
+    rows += [(email, "用人单位经办人（受邀）", next(u.name for u in UNITS if u.key == key)) for key, email, _ in COLLEAGUES]
+    rows += [(s.username, Role(s.role).label, Region.objects.get(code=s.region).full_name if s.region else "全国") for s in STAFF]
+    return rows

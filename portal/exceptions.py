@@ -1,0 +1,35 @@
+"""One hierarchy of domain errors. Services raise them with a Chinese message for the user; the
+API maps them to 400/409 once (portal.api.exception_handler) and pages show them as form errors
+or messages (portal.views.base)."""
+
+
+class DomainError(Exception):
+    """A rule of the business said no. `message` is shown to the user as is."""
+
+    code = "invalid"
+    http_status = 400
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class ValidationFailed(DomainError):
+    """Input that breaks a rule (a bad ID number, a contract ending before it starts)."""
+
+
+class NotAllowed(DomainError):
+    """The state of the object does not allow this now (outside the filing window...)."""
+
+    code = "not_allowed"
+    http_status = 409
+
+
+class Conflict(DomainError):
+    """Someone else changed the object first (two tabs, two reviewers)."""
+
+    code = "conflict"
+    http_status = 409

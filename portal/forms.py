@@ -1,0 +1,123 @@
+"""Form plumbing shared by every app: one way to render fields and errors, the region picker, and
+the bridge from domain errors to form errors."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.forms.renderers import TemplatesSetting
+
+from portal.exceptions import DomainError
+from portal.models import Region
+from portal.roles import STAFF, Role
+
+
+class PortalFormRenderer(TemplatesSetting):
+    """Every `{{ form }}` gets the error summary, labels with a star for required fields, hints
+    and errors tied to the input with aria-describedby (templates/forms/)."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal next to the field it names, or at the top of the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+class RegionPicker(forms.Widget):
+    """Province → city → county selects. The server renders the current path's options; static
+    js/portal.js fills the next select when one changes (from /regions/children/)."""
+
+    template_name = "forms/region_picker.html"
+
+    def __init__(self, attrs=None, min_level: int = 1):
+        super().__init__(attrs)
+        self.min_level = min_level
+
+    def value_from_datadict(self, data, files, name):
+        for suffix in ("", "_city", "_province"):
+            value = data.get(name + suffix)
+            if value:
+                return value
+        return None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        region = Region.objects.filter(code=value).first() if value else None
+        chain = []
+        while region is not None:
+            chain.insert(0, region)
+            region = region.parent
+        levels = []
+        parents = [None] + chain
+        labels = ["省（自治区、直辖市）", "市（地区、盟）", "区（县、旗）"]
+        suffixes = ["_province", "_city", ""]
+        for depth in range(3):
+            parent = parents[depth] if depth < len(parents) else None
+            if depth > 0 and parent is None:
+                options = []
+            else:
+                options = list(Region.objects.filter(parent=parent).values_list("code", "name"))
+            levels.append(
+                {
+                    "name": name + suffixes[depth],
+                    "id": f"{attrs.get('id', 'id_' + name)}{suffixes[depth]}",
+                    "label": labels[depth],
+                    "options": options,
+                    "selected": chain[depth].code if depth < len(chain) else "",
+                    "level": depth + 1,
+                }
+            )
+        context["widget"]["levels"] = levels
+        return context
+
+
+class RegionField(forms.ModelChoiceField):
+    def __init__(self, *, min_level: int = 1, **kwargs):
+        kwargs.setdefault("widget", RegionPicker(min_level=min_level))
+        kwargs.setdefault("error_messages", {"required": "请选择行政区", "invalid_choice": "请选择有效的行政区"})
+        super().__init__(queryset=Region.objects.all(), **kwargs)
+        self.min_level = min_level
+
+    def clean(self, value):
+        region = super().clean(value)
+        if region is not None and region.level < self.min_level:
+            levels = {2: "市", 3: "区（县）"}
+            raise forms.ValidationError(f"请选择到{levels[self.min_level]}一级")
+        return region
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(label="账号", max_length=150, help_text="用人单位为注册邮箱，工作人员为用户名")
+    error_messages = {
+        "invalid_login": "账号或密码不正确。连续失败5次将锁定30分钟。",
+        "inactive": "该账号已停用，请联系管理员。",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["password"].label = "密码"
+
+
+class OtpForm(forms.Form):
+    token = forms.CharField(
+        label="动态验证码", max_length=6, min_length=6, help_text="身份验证器应用中显示的6位数字",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        error_messages={"required": "请输入6位动态验证码", "min_length": "请输入6位动态验证码"},
+    )
+
+
+class StaffCreateForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    full_name = forms.CharField(label="姓名", max_length=64)
+    role = forms.ChoiceField(label="角色", choices=[(r.value, r.label) for r in Role if r in STAFF])
+    region = RegionField(label="所属区域", required=False, help_text="工作人员可查看该区域及其下级区域的单位；系统管理员可不选")
+    email = forms.EmailField(label="邮箱", required=False)
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, help_text="至少12位，须包含字母、数字和特殊字符")
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 8}))
+    region = RegionField(label="发布范围", help_text="该区域及其下级区域的用人单位可以看到")

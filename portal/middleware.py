@@ -1,0 +1,94 @@
+"""Request-wide rules: the audit context, session lifetimes, the staff second factor and no
+caching of personal pages."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from portal.audit import request_ip
+
+
+def client_ip(request) -> str | None:
+    # Behind the production proxy, the proxy sets REMOTE_ADDR via gunicorn's forwarded-allow-ips;
+    # we never trust a client-supplied X-Forwarded-For here.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = request_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            request_ip.reset(token)
+
+
+class SessionLifetimeMiddleware:
+    """Idle timeout by role (30 min staff, 2 h employers) and an absolute lifetime (checklist B4).
+
+    The idle limit is the session's expiry, renewed on each request; the absolute limit counts from
+    the login time stored in the session by portal.signals."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get("auth_time")
+            if started is None or time.time() - started > settings.SESSION_ABSOLUTE:
+                logout(request)
+                return redirect(f"{reverse('login')}?expired=1")
+            idle = settings.SESSION_IDLE_STAFF if user.is_staff_member else settings.SESSION_IDLE_EMPLOYER
+            request.session.set_expiry(idle)
+        response = self.get_response(request)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            response["X-Session-Expires-In"] = str(request.session.get_expiry_age())
+        return response
+
+
+# Paths a staff member may open before passing the second factor.
+_OTP_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/verify/", "/health/live")
+
+
+class StaffTwoFactorMiddleware:
+    """Staff must pass TOTP before any other page (checklist B1)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.is_staff_member
+            and not user.is_verified()
+            and not request.path.startswith(_OTP_EXEMPT_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse({"detail": "需要完成两步验证"}, status=403)
+            return redirect(f"{reverse('otp')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Personal pages must not sit in browser or proxy caches (checklist H3)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,184 @@
+"""The glue every app shares: regions, users with roles, the audit trail, notices, and the
+worker heartbeat the health page reads."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from portal.roles import STAFF, Role
+
+
+class Region(models.Model):
+    """A GB/T 2260 administrative division. `path` lists the codes from the province down, so
+    "everything below a region" is one prefix match."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, "省级"
+        CITY = 2, "地级"
+        COUNTY = 3, "县级"
+
+    code = models.CharField("行政区划代码", max_length=6, primary_key=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.PositiveSmallIntegerField("级别", choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=24, db_index=True)
+    full_name = models.CharField("全称", max_length=128)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "行政区划"
+
+    def __str__(self):
+        return self.full_name
+
+    def contains(self, other: "Region | None") -> bool:
+        return other is not None and other.path.startswith(self.path)
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+
+class PortalUserManager(UserManager):
+    def staff(self):
+        return self.filter(role__in=STAFF)
+
+
+class User(AbstractUser):
+    """One account. Employer agents belong to one unit (employers.Agent); staff belong to a region
+    and see everything below it and nothing beside it."""
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.EMPLOYER_AGENT)
+    region = models.ForeignKey(
+        Region, verbose_name="所属区域", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    full_name = models.CharField("姓名", max_length=64, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Government staff (federation, tax, union, administrators): TOTP required."""
+        return self.role in STAFF
+
+    @property
+    def is_employer_agent(self) -> bool:
+        return self.role == Role.EMPLOYER_AGENT
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计记录不可修改")
+
+    def delete(self):
+        raise PermissionError("审计记录不可删除")
+
+
+class AuditEntry(models.Model):
+    """Append-only: who did what to which object, from which state to which, when, why, from
+    where. Written by services in the same transaction as the change (see portal.audit)."""
+
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    from_state = models.CharField("原状态", max_length=40, blank=True)
+    to_state = models.CharField("新状态", max_length=40, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_repr = models.CharField("操作人", max_length=100, blank=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    reason = models.TextField("原因", blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        verbose_name = verbose_name_plural = "审计日志"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审计记录不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录不可删除")
+
+
+class Notice(models.Model):
+    """通知公告: to one unit, broadcast to a region and everything below it, or (no region, no
+    unit) to everyone."""
+
+    class Kind(models.TextChoices):
+        ANNOUNCEMENT = "announcement", "通知公告"
+        REVIEW = "review", "审核通知"
+        REMINDER = "reminder", "办理提醒"
+        SYSTEM = "system", "系统消息"
+
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.ANNOUNCEMENT)
+    employer = models.ForeignKey(
+        "employers.Employer", verbose_name="接收单位", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="发布范围", null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    link = models.CharField("相关链接", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    published_at = models.DateTimeField("发布时间", default=timezone.now, db_index=True)
+    # Notices posted twice by a retried task are the same notice (see portal.notices.notice_post).
+    dedupe_key = models.CharField(max_length=120, blank=True, null=True, unique=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = verbose_name_plural = "通知公告"
+
+    def __str__(self):
+        return self.title
+
+
+class NoticeRead(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_reads")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "user"], name="notice_read_once")]
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by a beat-scheduled task through the broker: proof that the worker is alive."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True)
+    hostname = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = verbose_name_plural = "任务进程心跳"

@@ -1,0 +1,50 @@
+"""The menus of the manuals, by role. An item appears once its page exists (its URL name
+resolves), so each app lights up its own entry."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from portal.roles import ADMIN, EMPLOYER, EVERYONE, FEDERATION, STAFF, TAX, UNION
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset
+
+
+MENU = [
+    NavItem("首页", "home", EMPLOYER),
+    NavItem("工作台", "home", STAFF),
+    NavItem("残疾人安置管理", "placement:list", EMPLOYER),
+    NavItem("单位信息维护管理", "employers:unit", EMPLOYER),
+    NavItem("缓减免申请", "levy:relief", EMPLOYER),
+    NavItem("残保金计算器", "levy:calculator", EMPLOYER),
+    NavItem("超比例奖励申请", "levy:reward", EMPLOYER),
+    NavItem("退休住院计划", "insurance:batches", EMPLOYER),
+    NavItem("安置登记审核", "backoffice:person_queue", FEDERATION),
+    NavItem("年审认证审核", "backoffice:certification_queue", FEDERATION),
+    NavItem("发送税务查询", "backoffice:deliveries", FEDERATION),
+    NavItem("认定结果", "backoffice:tax_results", TAX),
+    NavItem("参保批次审核", "backoffice:insurance_batches", UNION),
+    NavItem("通知公告", "notice_list", EVERYONE),
+    NavItem("用户管理", "console_staff", ADMIN),
+    NavItem("审计日志", "console_audit", ADMIN),
+    NavItem("运行状态", "console_health", ADMIN),
+]
+
+
+def menu_for(user, current_path: str) -> list[dict]:
+    items = []
+    for item in MENU:
+        if user.role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # the feature is not built yet
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items

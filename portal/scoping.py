@@ -1,0 +1,29 @@
+"""Region scoping: staff see what lies in their region or below it, nothing beside it. Selectors
+call these helpers; views never filter by region themselves."""
+
+from django.db.models import Q
+
+from portal.roles import ADMIN, FEDERATION, TAX, UNION
+
+
+def region_q(user, field: str) -> Q:
+    """A filter keeping rows whose `field` (a Region foreign key path) lies in the user's region.
+
+    Administrators see everything; a staff member without a region sees nothing."""
+    if user.role in ADMIN:
+        return Q()
+    if user.region_id is None:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__path__startswith": user.region.path})
+
+
+def employer_scope_q(user, prefix: str = "") -> Q:
+    """Which employers a staff member may see: federation staff by 残联主管部门, tax staff by
+    税务主管部门, union administrators all (the plan is Shanghai-wide), administrators all."""
+    if user.role in FEDERATION:
+        return region_q(user, f"{prefix}fed_region")
+    if user.role in TAX:
+        return region_q(user, f"{prefix}tax_region")
+    if user.role in UNION | ADMIN:
+        return Q()
+    return Q(pk__in=[])

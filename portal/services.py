@@ -1,0 +1,88 @@
+"""Writes about accounts: staff created by administrators and their second factor."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.audit import audit_record
+from portal.exceptions import NotAllowed, ValidationFailed
+from portal.models import Region
+from portal.roles import ADMIN, STAFF
+
+User = get_user_model()
+
+
+def _require_admin(actor) -> None:
+    if actor.role not in ADMIN:
+        raise NotAllowed("只有系统管理员可以管理工作人员账号")
+
+
+def staff_create(
+    *, actor, username: str, full_name: str, role: str, region: Region | None, password: str, email: str = ""
+) -> User:
+    """A back-office account. It must set up TOTP at its first login."""
+    _require_admin(actor)
+    if role not in STAFF:
+        raise ValidationFailed("请选择工作人员角色", field="role")
+    if role not in ADMIN and region is None:
+        raise ValidationFailed("请选择所属区域", field="region")
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed("该用户名已存在", field="username")
+    user = User(username=username, full_name=full_name.strip(), role=role, region=region, email=email.strip())
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages), field="password") from None
+    user.set_password(password)
+    user.is_staff = role in ADMIN  # Django admin access for administrators only
+    user.is_superuser = role in ADMIN
+    with transaction.atomic():
+        user.save()
+        audit_record(action="staff.create", actor=actor, obj=user, data={"role": role, "region": region and region.code})
+    return user
+
+
+def staff_reset_totp(*, actor, user) -> None:
+    """Remove the user's authenticator: they enrol a new one at their next login."""
+    _require_admin(actor)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        audit_record(action="staff.reset_totp", actor=actor, obj=user)
+
+
+def staff_set_active(*, actor, user, active: bool) -> None:
+    _require_admin(actor)
+    if user.pk == actor.pk:
+        raise NotAllowed("不能停用自己的账号")
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit_record(action="staff.activate" if active else "staff.deactivate", actor=actor, obj=user)
+
+
+def totp_device_for(user) -> TOTPDevice:
+    """The user's authenticator, created unconfirmed on first use (enrolment)."""
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+    return device
+
+
+def totp_verify(*, user, token: str) -> TOTPDevice | None:
+    """Check a six-digit code; a first success confirms the enrolment. Codes are single use
+    (django-otp remembers the last time step)."""
+    token = (token or "").strip()
+    if not token.isdigit() or len(token) != 6:
+        return None
+    device = totp_device_for(user)
+    if not device.verify_token(token):
+        audit_record(action="auth.otp_failed", actor=user, obj=user)
+        return None
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(action="auth.otp_enrolled", actor=user, obj=user)
+    return device

@@ -1,0 +1,79 @@
+"""Formatting for templates: masked numbers, money, months, status badges, the audit timeline.
+Templates render; they never decide (STYLE.md 10)."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import format_html
+
+from portal import identity
+
+register = template.Library()
+
+
+@register.filter
+def mask_id(value):
+    """310104********1234"""
+    return identity.mask_id(str(value or ""))
+
+
+@register.filter
+def mask_cert(value):
+    """A certificate number: the masked ID part only."""
+    return identity.mask_certificate(str(value or ""))
+
+
+@register.filter
+def mask_account(value):
+    return identity.mask_account(str(value or ""))
+
+
+@register.filter
+def money(value):
+    """¥12,345.67"""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return value
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
+
+
+@register.filter
+def percent(value, places=2):
+    """0.01056 → 1.06%"""
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value)) * 100
+    except InvalidOperation:
+        return value
+    quantum = Decimal(1).scaleb(-int(places))
+    return f"{number.quantize(quantum, rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def month_label(value):
+    """202603 → 2026年03月 (prose); grids print the YYYYMM form as is."""
+    text = str(value or "")
+    return f"{text[:4]}年{text[4:6]}月" if len(text) == 6 and text.isdigit() else text
+
+
+@register.simple_tag
+def badge(label, tone="neutral"):
+    """A status badge: always the word, colour only as a second cue."""
+    return format_html('<span class="badge badge-{}">{}</span>', tone, label)
+
+
+@register.inclusion_tag("includes/timeline.html")
+def audit_timeline(obj):
+    from portal.audit import audit_timeline as entries_for
+
+    return {"entries": list(entries_for(obj)) if obj is not None else []}
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def pager(context, page, query=""):
+    return {"page": page, "query": query}

@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from portal import api
+from portal.views import auth, console, home, notices
+
+admin.site.site_header = "残疾人就业服务平台 系统后台"
+admin.site.site_title = "系统后台"
+
+account_patterns = [
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("register/", auth.register_view, name="register"),
+    path("otp/", auth.otp_view, name="otp"),
+    path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/done/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+    ),
+    path("password/reset/complete/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("password/change/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/done/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),
+]
+
+console_patterns = [
+    path("staff/", console.staff_list, name="console_staff"),
+    path("staff/new/", console.staff_new, name="console_staff_new"),
+    path("staff/<int:pk>/reset-totp/", console.staff_reset_totp_view, name="console_staff_reset_totp"),
+    path("staff/<int:pk>/toggle-active/", console.staff_toggle_active, name="console_staff_toggle"),
+    path("audit/", console.audit_list, name="console_audit"),
+    path("health/", console.health_view, name="console_health"),
+]
+
+api_v1 = [
+    path("me/", api.MeView.as_view(), name="api_me"),
+    path("notices/", api.NoticeListView.as_view(), name="api_notices"),
+]
+
+urlpatterns = [
+    path("", home.home_view, name="home"),
+    path("accounts/", include(account_patterns)),
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/new/", notices.notice_create, name="notice_create"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("unit/", include("employers.urls")),
+    path("console/", include(console_patterns)),
+    path("regions/children/", console.region_children, name="region_children"),
+    path("health/live", console.health_live, name="health_live"),
+    path("api/v1/", include(api_v1)),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(permission_classes=api.docs_permission_classes()),
+        name="api_schema",
+    ),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api_schema", permission_classes=api.docs_permission_classes()),
+        name="api_docs",
+    ),
+    # The Django admin lives away from the default path (checklist H3); staff need TOTP first.
+    path(settings.ADMIN_PATH, admin.site.urls),
+]
+
+handler403 = "portal.views.errors.permission_denied"
+handler404 = "portal.views.errors.not_found"
+handler500 = "portal.views.errors.server_error"

@@ -1,0 +1,30 @@
+"""Small helpers every app's views use, so views stay thin: run one service for a valid form and
+turn its refusal into form errors."""
+
+from collections.abc import Callable
+
+from django import forms
+from django.core.paginator import Paginator
+
+from portal.exceptions import DomainError
+from portal.forms import add_domain_error
+
+PAGE_SIZE = 20
+
+
+def call_service(form: forms.Form, service: Callable, /, **kwargs):
+    """Call `service(**kwargs)`; on a DomainError add it to the form and return None."""
+    try:
+        return service(**kwargs)
+    except DomainError as error:
+        add_domain_error(form, error)
+        return None
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """A page of the queryset and the query string without `page` (for the pager's links)."""
+    paginator = Paginator(queryset, per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()

@@ -1,0 +1,112 @@
+"""系统管理: staff accounts, the audit log (read only), and the health of the worker."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal.access import public, roles_required
+from portal.forms import StaffCreateForm
+from portal.models import AuditEntry, Region, WorkerHeartbeat
+from portal.roles import ADMIN, STAFF, Role
+from portal.services import staff_create, staff_reset_totp, staff_set_active
+from portal.views.base import call_service, paginate
+
+User = get_user_model()
+
+
+@roles_required(ADMIN)
+def staff_list(request):
+    q = request.GET.get("q", "").strip()
+    qs = User.objects.filter(role__in=STAFF).select_related("region").order_by("role", "username")
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    if request.GET.get("role"):
+        qs = qs.filter(role=request.GET["role"])
+    page, query = paginate(request, qs)
+    return render(
+        request, "portal/console/staff_list.html",
+        {"page": page, "query": query, "q": q, "roles": [r for r in Role if r in STAFF],
+         "role": request.GET.get("role", "")},
+    )
+
+
+@roles_required(ADMIN)
+def staff_new(request):
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = call_service(form, staff_create, actor=request.user, **form.cleaned_data)
+        if user:
+            messages.success(request, f"已创建工作人员账号 {user.username}。首次登录时须绑定身份验证器。")
+            return redirect("console_staff")
+    return render(request, "portal/console/staff_form.html", {"form": form})
+
+
+@require_POST
+@roles_required(ADMIN)
+def staff_reset_totp_view(request, pk: int):
+    user = get_object_or_404(User.objects.filter(role__in=STAFF), pk=pk)
+    staff_reset_totp(actor=request.user, user=user)
+    messages.success(request, f"已重置 {user.username} 的身份验证器，该用户下次登录时重新绑定。")
+    return redirect("console_staff")
+
+
+@require_POST
+@roles_required(ADMIN)
+def staff_toggle_active(request, pk: int):
+    user = get_object_or_404(User.objects.filter(role__in=STAFF), pk=pk)
+    from portal.exceptions import DomainError
+
+    try:
+        staff_set_active(actor=request.user, user=user, active=not user.is_active)
+        messages.success(request, f"已{'启用' if user.is_active else '停用'} {user.username}。")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("console_staff")
+
+
+@roles_required(ADMIN)
+def audit_list(request):
+    """审计日志: read only; nothing in the UI edits or deletes an entry."""
+    qs = AuditEntry.objects.select_related("actor")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(action__icontains=q) | Q(object_repr__icontains=q) | Q(actor_repr__icontains=q))
+    page, query = paginate(request, qs, per_page=50)
+    return render(request, "portal/console/audit_list.html", {"page": page, "query": query, "q": q})
+
+
+@roles_required(ADMIN)
+def health_view(request):
+    """运行状态: the worker's last heartbeat (and, with the feeds, each registry's health)."""
+    from portal.health import health_sections
+
+    beat = WorkerHeartbeat.objects.first()
+    age = (timezone.now() - beat.at).total_seconds() if beat else None
+    return render(
+        request, "portal/console/health.html",
+        {"beat": beat, "beat_age": age, "worker_ok": age is not None and age < 180, "sections": health_sections()},
+    )
+
+
+@public
+def health_live(request):
+    """For the load balancer: the web process answers and reaches its database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@public
+def region_children(request):
+    """Options for the region picker (public: the registration form uses it)."""
+    parent = request.GET.get("parent", "")
+    if not (parent.isdigit() and len(parent) == 6):
+        return JsonResponse({"children": []})
+    children = Region.objects.filter(parent_id=parent).values_list("code", "name")
+    return JsonResponse({"children": [{"code": c, "name": n} for c, n in children]})

@@ -1,0 +1,22 @@
+from django.shortcuts import render
+
+from employers.selectors import employer_of
+from portal.access import roles_required
+from portal.notices import notices_with_read_flag
+from portal.roles import EVERYONE
+from portal.home import home_sections
+
+
+@roles_required(EVERYONE)
+def home_view(request):
+    """首页: employers see their year at a glance, staff their queues. Each app contributes its
+    section through portal.home (so the home page grows with the apps, not with ifs here)."""
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "employer": employer_of(request.user),
+            "sections": home_sections(request),
+            "latest_notices": notices_with_read_flag(request.user)[:6],
+        },
+    )

@@ -1,0 +1,94 @@
+"""Shared fixtures: personas in three regions, logged-in clients (staff pass TOTP), and helpers."""
+
+import os
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from tests import factories as f
+
+REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str):
+    """Locally a missing service skips; in CI (PORTAL_REQUIRE_SERVICES=1) it fails."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def login(client: Client, user) -> Client:
+    """Log a user in; staff also pass the second factor."""
+    client.force_login(user)
+    if user.is_staff_member:
+        device = f.confirmed_totp(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(db):
+    def make(user) -> Client:
+        return login(Client(), user)
+
+    return make
+
+
+@pytest.fixture
+def unit_a(db):
+    """A Shanghai unit (徐汇区)."""
+    return f.EmployerFactory(name="上海甲单位有限公司", admin_region=f.region("310104"))
+
+
+@pytest.fixture
+def unit_b(db):
+    """A Liaoning unit (沈阳市和平区): outside every Shanghai user's scope."""
+    return f.EmployerFactory(name="沈阳乙单位有限公司", admin_region=f.region("210102"))
+
+
+@pytest.fixture
+def owner(unit_a):
+    return f.AgentFactory(employer=unit_a, is_registrant=True, user__full_name="甲经办人").user
+
+
+@pytest.fixture
+def colleague(unit_a):
+    return f.AgentFactory(employer=unit_a, is_registrant=False, user__full_name="甲同事").user
+
+
+@pytest.fixture
+def outsider(unit_b):
+    return f.AgentFactory(employer=unit_b, is_registrant=True, user__full_name="乙经办人").user
+
+
+@pytest.fixture
+def reviewer_sh(db):
+    return f.UserFactory(reviewer=True, region=f.region("310000"), full_name="上海审核员")
+
+
+@pytest.fixture
+def reviewer_ln(db):
+    return f.UserFactory(reviewer=True, region=f.region("210102"), full_name="和平区审核员")
+
+
+@pytest.fixture
+def supervisor_sh(db):
+    return f.UserFactory(supervisor=True, region=f.region("310000"), full_name="上海主管")
+
+
+@pytest.fixture
+def tax_sh(db):
+    return f.UserFactory(tax=True, region=f.region("310000"), full_name="上海税务")
+
+
+@pytest.fixture
+def union_sh(db):
+    return f.UserFactory(union=True, region=f.region("310000"), full_name="上海职保会")
+
+
+@pytest.fixture
+def admin_user(db):
+    return f.UserFactory(admin=True, full_name="管理员")

@@ -1,0 +1,328 @@
+"""Registration, login, agents, password reset, lock-out, session lifetimes and the staff second
+factor (issue: Foundation 1 of 3)."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+
+from employers.models import Agent, Employer
+from portal.models import AuditEntry, User
+from portal.passwords import password_problems
+from tests import factories as f
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+def post_login(client: Client, username: str, password: str, **extra):
+    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
+
+
+def register(client: Client, **overrides):
+    data = {
+        "name": "上海测试注册有限公司",
+        "credit_code": f.credit_code(77),
+        "region_province": "310000",
+        "region_city": "310100",
+        "region": "310104",
+        "email": "hr@reg.example.cn",
+        "phone": "021-55556666",
+        "password1": "Reg#2026abc",
+        "password2": "Reg#2026abc",
+    }
+    data.update(overrides)
+    return client.post(reverse("register"), data)
+
+
+def link_from_last_mail() -> str:
+    return re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+
+
+class TestRegistrationJourney:
+    def test_it_registers_logs_in_invites_an_agent_and_the_agent_logs_in(self, django_capture_on_commit_callbacks):
+        client = Client()
+        response = register(client)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        employer = Employer.objects.get(credit_code=f.credit_code(77))
+        assert employer.admin_region_id == "310104"
+        assert Agent.objects.get(employer=employer).is_registrant
+
+        response = post_login(client, "hr@reg.example.cn", "Reg#2026abc")
+        assert response.status_code == 302 and response["Location"] == reverse("home")
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("employers:agents"), {"full_name": "新同事", "email": "colleague@reg.example.cn", "phone": ""}
+            )
+        assert response.status_code == 302
+        invited = User.objects.get(username="colleague@reg.example.cn")
+        assert not invited.has_usable_password()
+        link = link_from_last_mail()
+        assert link.startswith("https://portal.example.gov.cn/accounts/password/reset/")
+
+        other = Client()
+        response = other.get(link.replace("https://portal.example.gov.cn", ""), follow=True)
+        set_password_url = response.redirect_chain[-1][0]
+        response = other.post(set_password_url, {"new_password1": "Col#2026xyz", "new_password2": "Col#2026xyz"})
+        assert response.status_code == 302
+        response = post_login(other, "colleague@reg.example.cn", "Col#2026xyz")
+        assert response.status_code == 302
+        assert other.get(reverse("employers:unit")).context["employer"] == employer
+
+    def test_one_registration_per_credit_code(self, unit_a):
+        response = register(Client(), credit_code=unit_a.credit_code, email="second@reg.example.cn")
+        assert response.status_code == 200
+        assert "该统一社会信用代码已注册" in response.content.decode()
+        assert Employer.objects.filter(credit_code=unit_a.credit_code).count() == 1
+
+    @pytest.mark.parametrize(
+        "field,value,message",
+        [
+            ("credit_code", "91310104MA1FL3X8Q0", "校验位不正确"),
+            ("credit_code", "123", "应为18位"),
+            ("password1", "short1!", "8至20位"),
+            ("password1", "abcdefgh123", "字母、数字和特殊字符"),
+            ("email", "not-an-email", "有效的邮箱"),
+        ],
+    )
+    def test_bad_input_is_refused_at_the_field_and_nothing_is_stored(self, field, value, message):
+        overrides = {field: value}
+        if field == "password1":
+            overrides["password2"] = value
+        response = register(Client(), **overrides)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert message in body
+        assert "<title>错误：" in body
+        assert 'class="error-summary"' in body
+        assert not Employer.objects.exists()
+        assert not User.objects.filter(username="hr@reg.example.cn").exists()
+
+    def test_values_are_kept_after_an_error(self):
+        response = register(Client(), password2="Different#1")
+        body = response.content.decode()
+        assert 'value="上海测试注册有限公司"' in body
+        assert "两次输入的密码不一致" in body
+
+
+class TestAgents:
+    def test_only_the_registrant_invites_and_removes(self, owner, colleague, client_for):
+        response = client_for(colleague).post(reverse("employers:agents"), {"full_name": "x", "email": "x@y.cn"})
+        assert response.status_code == 302
+        assert not User.objects.filter(username="x@y.cn").exists()
+
+        agent = colleague.agent
+        client_for(owner).post(reverse("employers:agent_remove", args=[agent.pk]))
+        colleague.refresh_from_db()
+        assert not colleague.is_active
+        assert AuditEntry.objects.filter(action="agent.remove").count() == 1
+
+    def test_a_removed_agent_is_logged_out_on_the_next_request(self, owner, colleague, client_for):
+        colleague_client = client_for(colleague)
+        assert colleague_client.get(reverse("home")).status_code == 200
+        client_for(owner).post(reverse("employers:agent_remove", args=[colleague.agent.pk]))
+        response = colleague_client.get(reverse("home"))
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+
+    def test_an_outsider_cannot_remove_another_units_agent(self, colleague, outsider, client_for):
+        response = client_for(outsider).post(reverse("employers:agent_remove", args=[colleague.agent.pk]))
+        assert response.status_code == 404
+        colleague.refresh_from_db()
+        assert colleague.is_active
+
+
+class TestPasswordReset:
+    def test_reset_by_email_then_login(self, owner):
+        client = Client()
+        client.post(reverse("password_reset"), {"email": owner.email})
+        assert len(mail.outbox) == 1
+        link = link_from_last_mail().replace("https://portal.example.gov.cn", "")
+        response = client.get(link, follow=True)
+        url = response.redirect_chain[-1][0]
+        client.post(url, {"new_password1": "New#2026pass", "new_password2": "New#2026pass"})
+        assert post_login(Client(), owner.username, "New#2026pass").status_code == 302
+        # the link is single use
+        assert "链接无效" in Client().get(link, follow=True).content.decode()
+
+    def test_unknown_email_gets_the_same_answer(self, owner):
+        known = Client().post(reverse("password_reset"), {"email": owner.email})
+        unknown = Client().post(reverse("password_reset"), {"email": "nobody@nowhere.cn"})
+        assert known.status_code == unknown.status_code == 302
+        assert known["Location"] == unknown["Location"]
+        assert len(mail.outbox) == 1
+
+    def test_the_mail_link_ignores_a_forged_host(self, owner, settings):
+        settings.ALLOWED_HOSTS = ["evil.example", "testserver"]
+        Client().post(reverse("password_reset"), {"email": owner.email}, HTTP_HOST="evil.example")
+        assert "evil.example" not in mail.outbox[0].body
+        assert "portal.example.gov.cn" in mail.outbox[0].body
+
+
+class TestLockout:
+    def test_five_failures_lock_the_account_even_with_the_right_password(self, owner):
+        client = Client()
+        for _ in range(5):
+            post_login(client, owner.username, "wrong#Pass1")
+        response = post_login(client, owner.username, f.PASSWORD)
+        assert response.status_code == 429
+        assert "账号暂时锁定" in response.content.decode()
+        assert AuditEntry.objects.filter(action="auth.login_failed").count() >= 5
+        assert AuditEntry.objects.filter(action="auth.locked_out").exists()
+        assert not AuditEntry.objects.filter(data__icontains=f.PASSWORD).exists()
+
+    def test_the_lock_lifts_after_thirty_minutes(self, owner):
+        client = Client()
+        for _ in range(5):
+            post_login(client, owner.username, "wrong#Pass1")
+        with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+            assert post_login(client, owner.username, f.PASSWORD).status_code == 302
+
+    def test_another_address_can_still_log_in(self, owner):
+        for _ in range(5):
+            post_login(Client(), owner.username, "wrong#Pass1", REMOTE_ADDR="10.0.0.9")
+        assert post_login(Client(), owner.username, f.PASSWORD, REMOTE_ADDR="10.0.0.10").status_code == 302
+
+
+class TestSessions:
+    def test_employer_sessions_expire_after_two_idle_hours(self, owner):
+        client = Client()
+        post_login(client, owner.username, f.PASSWORD)
+        with time_machine.travel(timezone.now() + timedelta(minutes=110)):
+            assert client.get(reverse("home")).status_code == 200
+        with time_machine.travel(timezone.now() + timedelta(minutes=110 + 121)):
+            response = client.get(reverse("home"))
+            assert response.status_code == 302 and reverse("login") in response["Location"]
+
+    def test_staff_sessions_expire_after_thirty_idle_minutes(self, reviewer_sh, client_for):
+        client = client_for(reviewer_sh)
+        assert client.get(reverse("home")).status_code == 200
+        with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+            response = client.get(reverse("home"))
+            assert response.status_code == 302 and reverse("login") in response["Location"]
+
+    def test_an_absolute_lifetime_ends_even_a_busy_session(self, owner, client_for, settings):
+        client = client_for(owner)
+        session = client.session
+        session["auth_time"] = time.time() - settings.SESSION_ABSOLUTE - 60
+        session.save()
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and "expired=1" in response["Location"]
+
+    def test_changing_the_password_ends_the_other_sessions(self, owner):
+        first, second = Client(), Client()
+        post_login(first, owner.username, f.PASSWORD)
+        post_login(second, owner.username, f.PASSWORD)
+        response = first.post(
+            reverse("password_change"),
+            {"old_password": f.PASSWORD, "new_password1": "Chg#2026pass", "new_password2": "Chg#2026pass"},
+        )
+        assert response.status_code == 302
+        assert first.get(reverse("home")).status_code == 200
+        assert second.get(reverse("home")).status_code == 302
+
+    def test_login_changes_the_session_key_and_logout_clears_site_data(self, owner):
+        client = Client()
+        client.get(reverse("login"))
+        before = client.cookies.get("sessionid")
+        post_login(client, owner.username, f.PASSWORD)
+        assert client.cookies["sessionid"].value != (before.value if before else None)
+        response = client.post(reverse("logout"))
+        assert "Clear-Site-Data" in response
+        assert client.get(reverse("home")).status_code == 302
+
+    def test_forms_need_a_csrf_token(self, owner):
+        client = Client(enforce_csrf_checks=True)
+        assert post_login(client, owner.username, f.PASSWORD).status_code == 403
+
+
+class TestStaffTwoFactor:
+    def test_staff_must_pass_totp_before_any_page(self, reviewer_sh):
+        client = Client()
+        response = post_login(client, reviewer_sh.username, f.PASSWORD)
+        assert response.status_code == 302
+        for url in (reverse("home"), reverse("notice_list"), reverse("api_me")):
+            response = client.get(url)
+            assert response.status_code in (302, 403)
+            if response.status_code == 302:
+                assert response["Location"].startswith(reverse("otp"))
+
+    def test_first_login_enrols_then_a_code_opens_the_portal_and_cannot_be_replayed(self, reviewer_sh):
+        client = Client()
+        post_login(client, reviewer_sh.username, f.PASSWORD)
+        page = client.get(reverse("otp"))
+        assert page.context["enrolling"] and page.context["qr"].startswith("data:image/svg+xml")
+        device = reviewer_sh.totpdevice_set.get()
+        assert client.post(reverse("otp"), {"token": "000000"}).status_code == 200
+        # django-otp slows down guessing: after a failure the next try must wait a moment
+        with time_machine.travel(timezone.now() + timedelta(seconds=3)):
+            code = f"{totp(device.bin_key):06d}"
+            response = client.post(reverse("otp"), {"token": code})
+            assert response.status_code == 302
+        assert client.get(reverse("home")).status_code == 200
+        device.refresh_from_db()
+        assert device.confirmed
+
+        again = Client()
+        post_login(again, reviewer_sh.username, f.PASSWORD)
+        response = again.post(reverse("otp"), {"token": code})
+        assert response.status_code == 200 and "已使用" in response.content.decode()
+
+    def test_an_administrator_can_reset_a_staff_members_authenticator(self, reviewer_sh, admin_user, client_for):
+        f.confirmed_totp(reviewer_sh)
+        client_for(admin_user).post(reverse("console_staff_reset_totp", args=[reviewer_sh.pk]))
+        assert not reviewer_sh.totpdevice_set.exists()
+        assert AuditEntry.objects.filter(action="staff.reset_totp").exists()
+
+    def test_employers_do_not_need_totp(self, owner):
+        client = Client()
+        post_login(client, owner.username, f.PASSWORD)
+        assert client.get(reverse("home")).status_code == 200
+
+    def test_admin_creates_staff_who_then_must_enrol(self, admin_user, client_for):
+        client = client_for(admin_user)
+        response = client.post(
+            reverse("console_staff_new"),
+            {"username": "newrev", "full_name": "新审核员", "role": "fed_reviewer", "region_province": "310000",
+             "region": "", "region_city": "", "email": "", "password": "Staff#2026pass!"},
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+        user = User.objects.get(username="newrev")
+        assert user.region_id == "310000"
+        login_client = Client()
+        post_login(login_client, "newrev", "Staff#2026pass!")
+        assert login_client.get(reverse("home"))["Location"].startswith(reverse("otp"))
+
+
+@pytest.mark.parametrize(
+    "password,staff,ok",
+    [
+        ("Abc#1234", False, True),
+        ("Abc#123", False, False),  # 7 characters
+        ("Abcdefgh#1234567890x", False, True),  # 20
+        ("Abcdefgh#1234567890xy", False, False),  # 21
+        ("abcdefgh1", False, False),  # no special character
+        ("########1", False, False),  # no letter
+        ("Abc#1234", True, False),  # staff need 12
+        ("Abcdef#123456", True, True),
+        ("Abc def#12345", True, False),  # a space
+    ],
+)
+def test_password_rules(password, staff, ok):
+    assert (password_problems(password, staff=staff) == []) is ok
+
+
+def test_login_page_is_chinese(client):
+    body = client.get(reverse("login")).content.decode()
+    assert '<html lang="zh-CN">' in body and "登录" in body and "用人单位注册" in body
+
+
+def test_a_staff_login_helper_reaches_pages(reviewer_sh):
+    assert login(Client(), reviewer_sh).get(reverse("home")).status_code == 200
