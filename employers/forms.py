@@ -1,9 +1,11 @@
 from django import forms
 
-from portal.forms import RegionField
+from portal.exceptions import DomainError
+from portal.forms import Form, RegionField
+from portal.identity import parse_credit_code
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(Form):
     name = forms.CharField(label="单位名称", max_length=200, help_text="请输入单位名称全称")
     credit_code = forms.CharField(label="统一社会信用代码", max_length=24, help_text="18位，见营业执照或登记证书")
     region = RegionField(label="单位所属行政区", min_level=3, help_text="单位注册登记的所在地")
@@ -20,6 +22,12 @@ class RegistrationForm(forms.Form):
         label="确认密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
     )
 
+    def clean_credit_code(self):
+        try:
+            return parse_credit_code(self.cleaned_data["credit_code"]).code
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+
     def clean(self):
         data = super().clean()
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
@@ -27,7 +35,7 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     full_name = forms.CharField(label="姓名", max_length=64)
     email = forms.EmailField(label="邮箱", help_text="邀请链接将发送到此邮箱，也是登录账号")
     phone = forms.CharField(label="手机号", max_length=20, required=False)

@@ -18,6 +18,35 @@ class PortalFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+class PortalFormMixin:
+    """Required-field messages that say what to do (请输入… / 请选择… / 请上传…), as UI.md asks."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = str(forms.Field.default_error_messages["required"])
+        for field in self.fields.values():
+            if str(field.error_messages.get("required", "")) != default:
+                continue
+            widget = field.widget
+            if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+                verb = "请上传"
+            elif isinstance(widget, forms.CheckboxInput):
+                verb = "请勾选"
+            elif isinstance(widget, forms.Select | forms.RadioSelect | RegionPicker | forms.CheckboxSelectMultiple):
+                verb = "请选择"
+            else:
+                verb = "请输入"
+            field.error_messages["required"] = f"{verb}{field.label or ''}"
+
+
+class Form(PortalFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(PortalFormMixin, forms.ModelForm):
+    pass
+
+
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal next to the field it names, or at the top of the form."""
     field = error.field if error.field in form.fields else None
@@ -87,7 +116,7 @@ class RegionField(forms.ModelChoiceField):
         return region
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(PortalFormMixin, AuthenticationForm):
     username = forms.CharField(label="账号", max_length=150, help_text="用人单位为注册邮箱，工作人员为用户名")
     error_messages = {
         "invalid_login": "账号或密码不正确。连续失败5次将锁定30分钟。",
@@ -100,7 +129,7 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "密码"
 
 
-class OtpForm(forms.Form):
+class OtpForm(Form):
     token = forms.CharField(
         label="动态验证码", max_length=6, min_length=6, help_text="身份验证器应用中显示的6位数字",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
@@ -108,7 +137,7 @@ class OtpForm(forms.Form):
     )
 
 
-class StaffCreateForm(forms.Form):
+class StaffCreateForm(Form):
     username = forms.CharField(label="用户名", max_length=150)
     full_name = forms.CharField(label="姓名", max_length=64)
     role = forms.ChoiceField(label="角色", choices=[(r.value, r.label) for r in Role if r in STAFF])
@@ -117,7 +146,7 @@ class StaffCreateForm(forms.Form):
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput, help_text="至少12位，须包含字母、数字和特殊字符")
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(Form):
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 8}))
     region = RegionField(label="发布范围", help_text="该区域及其下级区域的用人单位可以看到")

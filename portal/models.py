@@ -171,6 +171,9 @@ class NoticeRead(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["notice", "user"], name="notice_read_once")]
 
+    def __str__(self):
+        return f"{self.user} read {self.notice_id}"
+
 
 class WorkerHeartbeat(models.Model):
     """Written by a beat-scheduled task through the broker: proof that the worker is alive."""
@@ -182,3 +185,6 @@ class WorkerHeartbeat(models.Model):
     class Meta:
         ordering = ["-at"]
         verbose_name = verbose_name_plural = "任务进程心跳"
+
+    def __str__(self):
+        return f"{self.hostname} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from portal.audit import audit_record
 from portal.exceptions import NotAllowed
 from portal.models import Notice, NoticeRead, Region
-from portal.roles import ADMIN
+from portal.roles import ADMIN, FEDERATION
 
 
 def notice_post(
@@ -49,7 +49,8 @@ def _employer_of(user):
 
 def notices_visible(user) -> QuerySet[Notice]:
     """Employers: their unit's notices and broadcasts to their 残联主管部门's region or above.
-    Staff: broadcasts to their region, above it or below it, and unit notices in their scope."""
+    Staff: broadcasts to their region, above it or below it; federation staff also the unit
+    notices (review outcomes) of the units in their scope."""
     qs = Notice.objects.select_related("region", "employer")
     if user.is_employer_agent:
         employer = _employer_of(user)
@@ -67,12 +68,14 @@ def notices_visible(user) -> QuerySet[Notice]:
         return qs.filter(employer__isnull=True, region__isnull=True)
     path = user.region.path
     ancestors = [p + "/" for p in _prefixes(path)]
-    return qs.filter(
+    broadcasts = (
         Q(employer__isnull=True, region__isnull=True)
         | Q(employer__isnull=True, region__path__in=ancestors)
         | Q(employer__isnull=True, region__path__startswith=path)
-        | Q(employer__in=_scoped_employers(user))
     )
+    if user.role in FEDERATION:
+        return qs.filter(broadcasts | Q(employer__in=_scoped_employers(user)))
+    return qs.filter(broadcasts)
 
 
 def _scoped_employers(user):

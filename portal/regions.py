@@ -64,7 +64,7 @@ def parse_loc_dat(path: Path = LOC_DAT) -> list[RegionRow]:
             elif name == "市辖区":
                 continue
             names[code] = name
-    for code, name in entries:
+    for code, _name in entries:
         province_code = code[:2] + "0000"
         if code[4:] == "00":
             if code not in names:

@@ -347,10 +347,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --- REST framework ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first so an anonymous call gets 401 with a WWW-Authenticate header
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Deny by default: every API view names its roles (portal.access.HasRole)
+    "DEFAULT_PERMISSION_CLASSES": ["portal.access.HasRole"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "portal.drf.Pagination",
     "PAGE_SIZE": 50,

@@ -2,9 +2,9 @@ from django.shortcuts import render
 
 from employers.selectors import employer_of
 from portal.access import roles_required
+from portal.home import home_sections
 from portal.notices import notices_with_read_flag
 from portal.roles import EVERYONE
-from portal.home import home_sections
 
 
 @roles_required(EVERYONE)

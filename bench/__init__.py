@@ -1,0 +1,39 @@
+"""Benchmarks (`make bench`): each module in this package measures one piece of work against its
+physical floor measured in the same run, and prints one line in the TARGETS.md format:
+
+    BENCH <name> value=<v> unit=<s|ms|rows/s> floor=<f> ratio=<v/f> target=<max> PASS|FAIL
+
+They run on PostgreSQL when DATABASE_URL is set (SQLite otherwise), in a database of their own.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    value: float
+    floor: float
+    unit: str
+    target: float
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.floor if self.floor else float("inf")
+
+    @property
+    def passed(self) -> bool:
+        return self.ratio <= self.target
+
+    def line(self) -> str:
+        verdict = "PASS" if self.passed else "FAIL"
+        extra = f" {self.note}" if self.note else ""
+        return (
+            f"BENCH {self.name} value={self.value:.4g} unit={self.unit} floor={self.floor:.4g} "
+            f"ratio={self.ratio:.3f} target={self.target:g} {verdict}{extra}"
+        )
+
+
+# Benchmark modules, in the order they run. Each has `run(smoke: bool = False) -> list[Result]`.
+BENCHMARKS: list[str] = []

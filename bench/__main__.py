@@ -1,0 +1,35 @@
+"""python -m bench [name ...]: run the benchmarks in a fresh database and print BENCH lines."""
+
+import importlib
+import os
+import sys
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+    from django.test.utils import setup_databases, teardown_databases
+
+    from bench import BENCHMARKS
+
+    wanted = [b for b in BENCHMARKS if not argv or b.rsplit(".", 1)[-1] in argv]
+    if not wanted:
+        print("no benchmarks selected", file=sys.stderr)
+        return 1
+    config = setup_databases(verbosity=0, interactive=False)
+    results = []
+    try:
+        for dotted in wanted:
+            module = importlib.import_module(dotted)
+            results.extend(module.run())
+    finally:
+        teardown_databases(config, verbosity=0)
+    for result in results:
+        print(result.line(), flush=True)
+    return 0 if all(r.passed for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

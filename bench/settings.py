@@ -1,0 +1,9 @@
+"""Benchmark settings: the test settings (fast hashing, temporary media) in a database of their own."""
+
+from tests.settings import *  # noqa: F403
+from tests.settings import DATABASES, VAR_DIR
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "bench.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": "bench_portal"}

@@ -1,0 +1,96 @@
+"""Playwright in Debian's chromium (never a downloaded browser), with axe-core vendored from npm.
+
+Each journey saves screenshots under test-artifacts/screenshots/ and runs axe on every page it
+visits: no serious or critical violations."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import skip_or_fail
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
+# are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium")
+    if not executable:
+        skip_or_fail("Debian's chromium is not installed (make test installs it as root)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the playwright package is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def regions_loaded(transactional_db):
+    """Transactional tests flush the tables, data migrations included: reload the region tree."""
+    from portal.models import Region
+    from portal.regions import load_regions
+
+    if not Region.objects.exists():
+        load_regions(Region)
+
+
+@pytest.fixture
+def page(browser, live_server, regions_loaded):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context.add_init_script(path=str(AXE))  # runs before page scripts, outside the page's CSP
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+class Journey:
+    """Screenshots and accessibility checks along a journey."""
+
+    def __init__(self, page, name: str):
+        self.page = page
+        self.name = name
+        self.step = 0
+        self.violations: list[str] = []
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def snap(self, label: str, full_page: bool = True) -> Path:
+        self.step += 1
+        path = SCREENSHOTS / f"{self.name}-{self.step:02d}-{label}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    def axe(self, label: str) -> None:
+        results = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        for v in results["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                targets = [", ".join(n["target"]) for n in v["nodes"][:3]]
+                self.violations.append(f"{label}: {v['id']} ({v['impact']}) {v['help']} at {targets}")
+
+    def check(self, label: str) -> None:
+        """Screenshot and axe for the page now shown."""
+        self.snap(label)
+        self.axe(label)
+
+    def assert_accessible(self) -> None:
+        assert not self.violations, "axe-core found serious or critical violations:\n" + "\n".join(self.violations)
+
+
+@pytest.fixture
+def journey(page, request):
+    return Journey(page, request.node.name.replace("test_", ""))

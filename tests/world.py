@@ -1,0 +1,62 @@
+"""A small world for the URL walk: unit A in Shanghai with its objects, unit B in Liaoning with
+its objects, and one user per role in Shanghai. Later issues add their objects in `build_world`
+and their URLs' arguments in URL_KWARGS."""
+
+from dataclasses import dataclass, field
+
+from portal.models import Notice
+from portal.roles import Role
+from tests import factories as f
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)  # persona name → user (None for anonymous)
+    own: dict = field(default_factory=dict)  # objects inside unit A / Shanghai scope
+    foreign: dict = field(default_factory=dict)  # objects of unit B in Liaoning
+
+
+PERSONAS = ["anonymous", *[r.value for r in Role]]
+
+
+def build_world() -> World:
+    w = World()
+    sh, ln = f.region("310104"), f.region("210102")
+    unit_a = f.EmployerFactory(name="甲单位", admin_region=sh)
+    unit_b = f.EmployerFactory(name="乙单位", admin_region=ln)
+    agent_a = f.AgentFactory(employer=unit_a, is_registrant=True)
+    colleague_a = f.AgentFactory(employer=unit_a, is_registrant=False)
+    agent_b = f.AgentFactory(employer=unit_b, is_registrant=True)
+    colleague_b = f.AgentFactory(employer=unit_b, is_registrant=False)
+    w.users["anonymous"] = None
+    w.users[Role.EMPLOYER_AGENT.value] = agent_a.user
+    shanghai = f.region("310000")
+    w.users[Role.FED_REVIEWER.value] = f.UserFactory(reviewer=True, region=shanghai)
+    w.users[Role.FED_SUPERVISOR.value] = f.UserFactory(supervisor=True, region=shanghai)
+    w.users[Role.TAX_OFFICER.value] = f.UserFactory(tax=True, region=shanghai)
+    w.users[Role.UNION_ADMIN.value] = f.UserFactory(union=True, region=shanghai)
+    w.users[Role.SYSTEM_ADMIN.value] = f.UserFactory(admin=True)
+    w.own.update(unit=unit_a, agent=agent_a, colleague=colleague_a,
+                 notice=Notice.objects.create(title="上海通知", body="x", region=shanghai),
+                 staff=w.users[Role.FED_REVIEWER.value])
+    w.foreign.update(unit=unit_b, agent=agent_b, colleague=colleague_b,
+                     notice=Notice.objects.create(title="辽宁通知", body="x", region=f.region("210000")),
+                     staff=agent_b.user)  # not a staff account: the console's lookups must 404
+    return w
+
+
+def pk(key):
+    return lambda objs: {"pk": objs[key].pk}
+
+
+# URL name → how to fill its arguments from `own` and `foreign` objects. A route with arguments
+# that is missing here fails the walk: add it when you add the route.
+URL_KWARGS = {
+    "password_reset_confirm": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
+    "notice_detail": {"own": pk("notice"), "foreign": pk("notice")},
+    "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},
+    "console_staff_reset_totp": {"own": pk("staff"), "foreign": pk("staff")},
+    "console_staff_toggle": {"own": pk("staff"), "foreign": pk("staff")},
+}
+
+# Routes whose `own` object must not be POSTed to by the walk (it would change it); GET is enough.
