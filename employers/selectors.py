@@ -41,3 +41,9 @@ def agents_of(employer: Employer) -> QuerySet[Agent]:
 def agent_is_registrant(user) -> bool:
     agent = getattr(user, "agent", None)
     return bool(agent and agent.is_registrant and agent.removed_at is None)
+
+
+def related_units_of(employer: Employer):
+    from employers.models import RelatedUnit
+
+    return RelatedUnit.objects.filter(employer=employer).select_related("region", "evidence")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from employers.models import Agent, Employer
+from employers.models import Agent, Employer, RelatedUnit
 from portal.audit import audit_record
 from portal.exceptions import NotAllowed, ValidationFailed
 from portal.identity import parse_credit_code
@@ -108,3 +108,100 @@ def agent_remove(*, actor, agent: Agent) -> None:
         agent.user.is_active = False
         agent.user.save(update_fields=["is_active"])
         audit_record(action="agent.remove", actor=actor, obj=agent.employer, data={"agent": agent.user.username})
+
+
+# Fields the unit page edits (name and credit code come from registration and the registry).
+UNIT_FIELDS = [
+    "tax_registration_no", "unit_nature", "economic_nature", "industry", "fed_region", "tax_region",
+    "admin_region", "legal_rep_name", "legal_rep_id_type", "legal_rep_id_number", "legal_rep_phone", "org_code",
+    "unit_phone", "last_year_headcount", "agent_name", "agent_phone", "business_address", "registered_address",
+    "si_code", "is_business_registered", "is_concentrated", "insurance_code", "union_district", "postal_code",
+    "economic_type",
+]
+_REGION_FIELDS = {"fed_region": "残联主管部门", "tax_region": "税务主管部门"}
+
+
+def employer_update(*, actor, employer: Employer, data: dict) -> Employer:
+    """单位信息维护: save the unit page. The 残联主管部门 and 税务主管部门 may change only while the unit
+    has no submitted declaration for the current year; such a change is audited on its own."""
+    from employers.locks import region_change_blocked
+    from portal.identity import parse_document_number
+
+    changed = [f for f in UNIT_FIELDS if f in data and getattr(employer, f) != data[f]]
+    if "legal_rep_id_number" in changed or "legal_rep_id_type" in changed:
+        data["legal_rep_id_number"] = parse_document_number(
+            data.get("legal_rep_id_type", employer.legal_rep_id_type),
+            data.get("legal_rep_id_number", employer.legal_rep_id_number), field_name="legal_rep_id_number",
+        )
+    region_changes = [f for f in _REGION_FIELDS if f in changed]
+    if region_changes:
+        reason = region_change_blocked(employer)
+        if reason:
+            raise NotAllowed(reason, field=region_changes[0])
+    before = {f: getattr(employer, f) for f in region_changes}
+    with transaction.atomic():
+        for field in changed:
+            setattr(employer, field, data[field])
+        employer.updated_at = timezone.now()
+        employer.full_clean()
+        employer.save()
+        for field in region_changes:
+            audit_record(
+                action=f"employer.change_{field}", actor=actor, obj=employer,
+                from_state=before[field].code, to_state=getattr(employer, field).code,
+                data={"label": f"修改{_REGION_FIELDS[field]}"},
+            )
+        if changed:
+            audit_record(action="employer.update", actor=actor, obj=employer,
+                         data={"label": "修改单位信息", "fields": changed})
+    return employer
+
+
+def _check_related(employer: Employer, credit_code: str, exclude_pk=None) -> str:
+    code = parse_credit_code(credit_code).code
+    if code == employer.credit_code:
+        raise ValidationFailed("关联单位不能是本单位", field="credit_code")
+    clash = RelatedUnit.objects.filter(employer=employer, credit_code=code).exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationFailed("该关联单位已添加", field="credit_code")
+    return code
+
+
+def related_unit_add(*, actor, employer: Employer, data: dict, evidence_file) -> RelatedUnit:
+    """添加关联单位 with its proof (a dispatch agreement or a relation proof). A refused file or
+    field leaves nothing stored."""
+    from portal.uploads import RELATED_UNIT_PROOF, upload_accept
+
+    code = _check_related(employer, data["credit_code"])
+    with transaction.atomic():
+        evidence = upload_accept(file=evidence_file, kind=RELATED_UNIT_PROOF.code, employer=employer, actor=actor,
+                                 field="evidence")
+        unit = RelatedUnit(employer=employer, evidence=evidence, **{**data, "credit_code": code})
+        unit.full_clean()
+        unit.save()
+        audit_record(action="related_unit.add", actor=actor, obj=employer, data={"label": f"添加关联单位 {unit.name}"})
+    return unit
+
+
+def related_unit_update(*, actor, unit: RelatedUnit, data: dict, evidence_file=None) -> RelatedUnit:
+    from portal.uploads import RELATED_UNIT_PROOF, upload_accept
+
+    code = _check_related(unit.employer, data.get("credit_code", unit.credit_code), exclude_pk=unit.pk)
+    with transaction.atomic():
+        if evidence_file is not None:
+            unit.evidence = upload_accept(file=evidence_file, kind=RELATED_UNIT_PROOF.code, employer=unit.employer,
+                                          actor=actor, field="evidence")
+        for field, value in {**data, "credit_code": code}.items():
+            setattr(unit, field, value)
+        unit.full_clean()
+        unit.save()
+        audit_record(action="related_unit.update", actor=actor, obj=unit.employer,
+                     data={"label": f"修改关联单位 {unit.name}"})
+    return unit
+
+
+def related_unit_delete(*, actor, unit: RelatedUnit) -> None:
+    with transaction.atomic():
+        audit_record(action="related_unit.delete", actor=actor, obj=unit.employer,
+                     data={"label": f"删除关联单位 {unit.name}"})
+        unit.delete()

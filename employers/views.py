@@ -1,16 +1,102 @@
-"""单位信息维护管理: the unit's data and its agents."""
+"""单位信息维护管理: the unit's data, its related units and its agents."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from employers.forms import InviteForm
-from employers.selectors import agent_is_registrant, agents_of, employer_for_agent
-from employers.services import agent_invite, agent_remove
+from employers.forms import InviteForm, RelatedUnitForm, UnitForm
+from employers.locks import region_change_blocked
+from employers.selectors import agent_is_registrant, agents_of, employer_for_agent, related_units_of
+from employers.services import (
+    agent_invite,
+    agent_remove,
+    employer_update,
+    related_unit_add,
+    related_unit_delete,
+    related_unit_update,
+)
 from portal.access import roles_required
 from portal.exceptions import DomainError
+from portal.pii import pii_reveal
 from portal.roles import EMPLOYER
 from portal.views.base import call_service
+
+
+@roles_required(EMPLOYER)
+def unit_view(request):
+    """单位基本信息 (first panel) and 关联单位 (second panel), as the manual lays them out."""
+    employer = employer_for_agent(request.user)
+    form = UnitForm(request.POST or None, instance=employer)
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, employer_update, actor=request.user, employer=employer, data=dict(form.cleaned_data)):
+            messages.success(request, "单位信息已保存。")
+            return redirect("employers:unit")
+    return _unit_page(request, employer, form)
+
+
+def _unit_page(request, employer, form, revealed=None):
+    return render(
+        request,
+        "employers/unit.html",
+        {
+            "employer": employer,
+            "form": form,
+            "related_units": related_units_of(employer),
+            "agents": agents_of(employer),
+            "regions_locked": region_change_blocked(employer),
+            "revealed": revealed,
+        },
+    )
+
+
+@require_POST
+@roles_required(EMPLOYER)
+def unit_reveal_legal_rep(request):
+    """显示完整的法人证件号 (audited)."""
+    employer = employer_for_agent(request.user)
+    value = pii_reveal(actor=request.user, obj=employer, field="legal_rep_id_number", label="法人证件号")
+    return _unit_page(request, employer, UnitForm(instance=employer), revealed=value)
+
+
+@roles_required(EMPLOYER)
+def related_unit_new(request):
+    employer = employer_for_agent(request.user)
+    form = RelatedUnitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "evidence"}
+        unit = call_service(form, related_unit_add, actor=request.user, employer=employer, data=data,
+                            evidence_file=form.cleaned_data["evidence"])
+        if unit:
+            messages.success(request, f"已添加关联单位“{unit.name}”。")
+            return redirect("employers:unit")
+    return render(request, "employers/related_unit_form.html", {"form": form, "employer": employer})
+
+
+@roles_required(EMPLOYER)
+def related_unit_edit(request, pk: int):
+    employer = employer_for_agent(request.user)
+    unit = get_object_or_404(related_units_of(employer), pk=pk)
+    initial = {f: getattr(unit, f) for f in ("relation", "credit_code", "tax_registration_no", "org_code", "name",
+                                             "phone", "address")}
+    initial["region"] = unit.region_id
+    form = RelatedUnitForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "evidence"}
+        if call_service(form, related_unit_update, actor=request.user, unit=unit, data=data,
+                        evidence_file=form.cleaned_data.get("evidence")):
+            messages.success(request, f"已保存关联单位“{unit.name}”。")
+            return redirect("employers:unit")
+    return render(request, "employers/related_unit_form.html", {"form": form, "employer": employer, "unit": unit})
+
+
+@require_POST
+@roles_required(EMPLOYER)
+def related_unit_delete_view(request, pk: int):
+    employer = employer_for_agent(request.user)
+    unit = get_object_or_404(related_units_of(employer), pk=pk)
+    related_unit_delete(actor=request.user, unit=unit)
+    messages.success(request, f"已删除关联单位“{unit.name}”。")
+    return redirect("employers:unit")
 
 
 @roles_required(EMPLOYER)
@@ -45,10 +131,3 @@ def agent_remove_view(request, pk: int):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("employers:agents")
-
-
-@roles_required(EMPLOYER)
-def unit_view(request):
-    """单位信息维护管理 (the editable page arrives with the unit-information issue)."""
-    employer = employer_for_agent(request.user)
-    return render(request, "employers/unit.html", {"employer": employer, "agents": agents_of(employer)})

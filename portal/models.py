@@ -188,3 +188,91 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.hostname} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Upload(models.Model):
+    """A file a user uploaded: stored outside the web root under a random name, served only
+    through portal.views.files after checking the viewer's right to the unit that owns it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("用途", max_length=40)
+    employer = models.ForeignKey(
+        "employers.Employer", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="uploads",
+    )
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=200, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = verbose_name_plural = "上传文件"
+
+    def __str__(self):
+        return self.original_name
+
+
+class IssuedDocument(models.Model):
+    """A PDF the portal issues (receipt, 承诺书, 审核认定书 …): its facts are fixed when it is
+    issued; a Celery task renders it once; afterwards the stored file is served."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "生成中"
+        READY = "ready", "已生成"
+        FAILED = "failed", "生成失败"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("类型", max_length=40)
+    title = models.CharField("标题", max_length=200)
+    template = models.CharField(max_length=200)
+    context = models.JSONField("内容", default=dict)
+    employer = models.ForeignKey(
+        "employers.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    storage_name = models.CharField(max_length=200, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    render_count = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "出具文书"
+
+    def __str__(self):
+        return self.title
+
+
+class Receipt(models.Model):
+    """回执 at a milestone: a reference number for the user and a verification code anyone can
+    check on the public page. `public_facts` is what that page shows: never personal data."""
+
+    reference = models.CharField("编号", max_length=40, unique=True)
+    verification_code = models.CharField("验证码", max_length=20, unique=True)
+    kind = models.CharField("业务类型", max_length=40)
+    title = models.CharField("标题", max_length=200)
+    employer = models.ForeignKey(
+        "employers.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+    )
+    issued_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField("出具时间", default=timezone.now)
+    public_facts = models.JSONField(default=dict)
+    document = models.OneToOneField(IssuedDocument, null=True, blank=True, on_delete=models.PROTECT)
+    cancelled_at = models.DateTimeField("作废时间", null=True, blank=True)
+    cancel_reason = models.CharField("作废原因", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = verbose_name_plural = "回执"
+
+    def __str__(self):
+        return f"{self.title}（{self.reference}）"

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
+from employers import api as employers_api
 from portal import api
-from portal.views import auth, console, home, notices
+from portal.views import auth, console, files, home, notices
 
 admin.site.site_header = "残疾人就业服务平台 系统后台"
 admin.site.site_title = "系统后台"
@@ -32,9 +34,14 @@ console_patterns = [
     path("health/", console.health_view, name="console_health"),
 ]
 
+unit_router = SimpleRouter(trailing_slash=True)
+unit_router.register("unit/related-units", employers_api.RelatedUnitViewSet, basename="api_related_unit")
+
 api_v1 = [
     path("me/", api.MeView.as_view(), name="api_me"),
     path("notices/", api.NoticeListView.as_view(), name="api_notices"),
+    path("unit/", employers_api.UnitView.as_view(), name="api_unit"),
+    *unit_router.urls,
 ]
 
 urlpatterns = [
@@ -44,6 +51,9 @@ urlpatterns = [
     path("notices/new/", notices.notice_create, name="notice_create"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("unit/", include("employers.urls")),
+    path("files/<uuid:pk>/", files.file_download, name="file_download"),
+    path("documents/<uuid:pk>/", files.document_download, name="document_download"),
+    path("verify/", files.receipt_verify_view, name="receipt_verify"),
     path("console/", include(console_patterns)),
     path("regions/children/", console.region_children, name="region_children"),
     path("health/live", console.health_live, name="health_live"),

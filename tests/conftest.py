@@ -18,6 +18,15 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttles and feed statistics live in the cache: each test starts with an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def login(client: Client, user) -> Client:
     """Log a user in; staff also pass the second factor."""
     client.force_login(user)

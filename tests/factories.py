@@ -9,6 +9,21 @@ from portal.models import Notice, Region, User
 from portal.roles import Role
 
 PASSWORD = "Test#2026pass"
+# The smallest valid PDF (with %%EOF) and a 1×1 PNG, for upload tests.
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def png_bytes(size=(8, 8), color=(11, 74, 139)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 

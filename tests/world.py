@@ -4,8 +4,15 @@ and their URLs' arguments in URL_KWARGS."""
 
 from dataclasses import dataclass, field
 
-from portal.models import Notice
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from employers.models import RelatedUnit
+from portal.documents import document_issue
+from portal.models import Notice, Upload
 from portal.roles import Role
+from portal.uploads import RELATED_UNIT_PROOF, ROSTER, XLSX, upload_accept
 from tests import factories as f
 
 
@@ -42,6 +49,21 @@ def build_world() -> World:
     w.foreign.update(unit=unit_b, agent=agent_b, colleague=colleague_b,
                      notice=Notice.objects.create(title="辽宁通知", body="x", region=f.region("210000")),
                      staff=agent_b.user)  # not a staff account: the console's lookups must 404
+    for side, unit, agent in (("own", unit_a, agent_a), ("foreign", unit_b, agent_b)):
+        objs = getattr(w, side)
+        upload = upload_accept(file=SimpleUploadedFile("proof.pdf", f.PDF_BYTES), kind=RELATED_UNIT_PROOF.code,
+                               employer=unit, actor=agent.user)
+        objs["upload"] = upload
+        objs["roster_upload"] = Upload.objects.create(
+            kind=ROSTER.code, employer=unit, original_name="名单.xlsx", content_type=XLSX, size=1, sha256="0",
+            storage_name=default_storage.save(f"test/roster-{unit.pk}", ContentFile(b"x")),
+        )
+        objs["related_unit"] = RelatedUnit.objects.create(
+            employer=unit, relation="dispatch", region=unit.admin_region, credit_code=f.credit_code(9000 + unit.pk),
+            name=f"{unit.name}派遣单位", evidence=upload,
+        )
+        objs["document"] = document_issue(kind="test", title="测试文书", template="pdf/receipt.html",
+                                          context={"title": "测试文书"}, employer=unit)
     return w
 
 
@@ -57,6 +79,11 @@ URL_KWARGS = {
     "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},
     "console_staff_reset_totp": {"own": pk("staff"), "foreign": pk("staff")},
     "console_staff_toggle": {"own": pk("staff"), "foreign": pk("staff")},
+    "employers:related_edit": {"own": pk("related_unit"), "foreign": pk("related_unit")},
+    "employers:related_delete": {"own": pk("related_unit"), "foreign": pk("related_unit")},
+    "file_download": {"own": pk("upload"), "foreign": pk("upload"), "own_for": {"union_admin": pk("roster_upload")}},
+    "document_download": {"own": pk("document"), "foreign": pk("document")},
+    "api_related_unit-detail": {"own": pk("related_unit"), "foreign": pk("related_unit")},
 }
 
 # Routes whose `own` object must not be POSTed to by the walk (it would change it); GET is enough.

@@ -77,3 +77,11 @@ def audit_timeline(obj):
 @register.inclusion_tag("includes/pagination.html", takes_context=True)
 def pager(context, page, query=""):
     return {"page": page, "query": query}
+
+
+@register.simple_tag
+def qr_data_uri(text):
+    """A QR code as an SVG data URI (PDFs and pages; the PDF fetcher allows data: URIs only)."""
+    import segno
+
+    return segno.make(str(text), error="m").svg_data_uri(scale=3, border=1)

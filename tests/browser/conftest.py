@@ -94,3 +94,19 @@ class Journey:
 @pytest.fixture
 def journey(page, request):
     return Journey(page, request.node.name.replace("test_", ""))
+
+
+def pick_region(page, field_id: str, province: str, city: str, county: str) -> None:
+    """Choose province → city → county in a region picker (each select is filled by a fetch)."""
+    page.select_option(f"#{field_id}_province", province)
+    page.locator(f"#{field_id}_city option").nth(1).wait_for(state="attached")
+    page.select_option(f"#{field_id}_city", city)
+    page.locator(f"#{field_id} option").nth(1).wait_for(state="attached")
+    page.select_option(f"#{field_id}", county)
+
+
+def log_in(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()

@@ -6,6 +6,7 @@ from django_otp.oath import totp
 
 from portal.notices import notice_post
 from tests import factories as f
+from tests.browser.conftest import pick_region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +26,7 @@ def test_register_log_in_and_read_a_notice(page, journey):
     journey.check("register-errors")
 
     page.get_by_label("统一社会信用代码").fill(f.credit_code(4242))
-    page.select_option("#id_region_province", "310000")
-    page.locator("#id_region_city option").nth(1).wait_for(state="attached")
-    page.select_option("#id_region_city", "310100")
-    page.locator("#id_region option").nth(1).wait_for(state="attached")
-    page.select_option("#id_region", "310104")
+    pick_region(page, "id_region", "310000", "310100", "310104")
     page.get_by_label("联系邮箱").fill("browser@example.cn")
     page.get_by_label("联系电话").fill("021-66668888")
     page.locator("#id_password1").fill("Brow#2026ok")

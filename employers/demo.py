@@ -1,0 +1,81 @@
+"""Demo unit data: every field of the unit page, and related units with their proof."""
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from stdnum.cn import ric, uscc
+
+from employers.models import Employer, RelatedUnit
+from employers.services import related_unit_add
+from portal.demo import UNITS
+from portal.models import Region
+from portal.pdf import render_pdf
+
+
+def _rid(body: str) -> str:
+    """A resident ID with its check digit."""
+    return body + ric.calc_check_digit(body + "0")
+
+
+UNIT_DATA = {
+    "sh": dict(
+        tax_registration_no="91310104MA1FL3X8Q", unit_nature="enterprise", economic_nature="limited_liability",
+        industry="C", legal_rep_name="周建华", legal_rep_id_number=_rid("31010419780315003"), legal_rep_phone="13801760000",
+        unit_phone="021-64870000", last_year_headcount=236, agent_name="王丽华", agent_phone="13916620000",
+        business_address="上海市徐汇区漕河泾开发区宜山路888号", registered_address="上海市徐汇区宜山路888号",
+        si_code="31010400871", insurance_code="31000023", union_district="徐汇区总工会", postal_code="200233",
+        economic_type="private",
+    ),
+    "nm": dict(
+        unit_nature="enterprise", economic_nature="limited_liability", industry="C", legal_rep_name="乌力吉",
+        legal_rep_id_number=_rid("15010219750620001"), legal_rep_phone="13904710000", unit_phone="0471-6930000",
+        last_year_headcount=30, agent_name="巴特尔", agent_phone="13847100000",
+        business_address="呼和浩特市新城区成吉思汗大街66号", registered_address="呼和浩特市新城区成吉思汗大街66号",
+        postal_code="010010", economic_type="private",
+    ),
+    "ln": dict(
+        unit_nature="enterprise", economic_nature="state_owned", industry="C", legal_rep_name="张德胜",
+        legal_rep_id_number=_rid("21010219690912001"), legal_rep_phone="13904020000", unit_phone="024-23450000",
+        last_year_headcount=512, agent_name="李建国", agent_phone="13889100000",
+        business_address="沈阳市和平区南京南街128号", registered_address="沈阳市和平区南京南街128号",
+        postal_code="110001", economic_type="state",
+    ),
+}
+
+RELATED = {
+    "sh": [
+        ("dispatch", "310106", "上海静安人力资源服务有限公司", "91310106MA1G5R2K7"),
+        ("parent_child", "310104", "上海浦江精密仪器（徐汇）分公司", "91310104MA1H2Y6N3"),
+    ],
+    "ln": [("dispatch", "210102", "沈阳和平劳务派遣有限公司", "91210102MA0W1Q8T4")],
+}
+
+
+def _code(body: str) -> str:
+    return body + uscc.calc_check_digit(body + "0")
+
+
+def load_units() -> None:
+    User = get_user_model()
+    for unit in UNITS:
+        employer = Employer.objects.get(credit_code=unit.credit_code)
+        if not employer.legal_rep_name:
+            for field, value in UNIT_DATA[unit.key].items():
+                setattr(employer, field, value)
+            employer.org_code = unit.credit_code[8:17]
+            employer.save()
+        agent = User.objects.get(username=unit.agent)
+        for relation, region, name, body in RELATED.get(unit.key, []):
+            code = _code(body)
+            if RelatedUnit.objects.filter(employer=employer, credit_code=code).exists():
+                continue
+            _html, pdf = render_pdf("pdf/demo_agreement.html", {"employer": employer, "other": name,
+                                                                "relation": relation})
+            related_unit_add(
+                actor=agent, employer=employer,
+                data={"relation": relation, "region": Region.objects.get(code=region), "credit_code": code,
+                      "name": name, "phone": "021-60000000", "address": f"{name}办公地址", "org_code": code[8:17]},
+                evidence_file=SimpleUploadedFile("劳务派遣协议.pdf", pdf, content_type="application/pdf"),
+            )
+
+
+DEMO_STEPS = [load_units]

@@ -1,0 +1,61 @@
+"""Issued documents: the facts are fixed at issue, a task renders the PDF once, and the stored file
+is served afterwards (STYLE.md 22)."""
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from portal.models import IssuedDocument
+from portal.pdf import render_pdf
+from portal.roles import ADMIN, FEDERATION, TAX
+from portal.scoping import employer_scope_q
+
+
+def document_issue(*, kind: str, title: str, template: str, context: dict, employer=None) -> IssuedDocument:
+    """Record a document with its facts (JSON) and render it in the background once."""
+    document = IssuedDocument.objects.create(kind=kind, title=title, template=template, context=context,
+                                             employer=employer)
+    from portal.tasks import document_render_task
+
+    transaction.on_commit(lambda: document_render_task.delay(str(document.pk)))
+    return document
+
+
+def document_render(document_id) -> IssuedDocument:
+    """Render and store the PDF. Idempotent: a document already rendered is not rendered again."""
+    with transaction.atomic():
+        document = IssuedDocument.objects.select_for_update().get(pk=document_id)
+        if document.status == IssuedDocument.Status.READY:
+            return document  # idempotent: already rendered
+        _html, pdf = render_pdf(document.template, {**document.context, "document_id": str(document.pk)})
+        name = default_storage.save(f"documents/{timezone.now():%Y/%m}/{document.pk.hex}.pdf", ContentFile(pdf))
+        document.storage_name = name
+        document.status = IssuedDocument.Status.READY
+        document.rendered_at = timezone.now()
+        document.render_count += 1
+        document.error = ""
+        document.save(update_fields=["storage_name", "status", "rendered_at", "render_count", "error"])
+    return document
+
+
+def document_mark_failed(document_id, error: str) -> None:
+    IssuedDocument.objects.filter(pk=document_id).exclude(status=IssuedDocument.Status.READY).update(
+        status=IssuedDocument.Status.FAILED, error=error[:2000]
+    )
+
+
+def documents_visible(user) -> QuerySet[IssuedDocument]:
+    """Agents: their unit's documents. Federation and tax staff: their scope's. Admins: all."""
+    qs = IssuedDocument.objects.select_related("employer")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_employer_agent:
+        from employers.selectors import employer_of
+
+        employer = employer_of(user)
+        return qs.filter(employer=employer) if employer else qs.none()
+    if user.role in FEDERATION | TAX | ADMIN:
+        return qs.filter(employer_scope_q(user, prefix="employer__"))
+    return qs.none()

@@ -1,0 +1,184 @@
+"""The one upload service: type from content (never the name), a size limit per use, images
+re-encoded, random storage names outside the web root, nothing stored when a file is refused.
+
+Apps register their kinds of upload (what it is for, which types, how large) with `upload_kind`
+and call `upload_accept`. Files are served by portal.views.files.file_download, which asks
+`uploads_visible(user)` first.
+"""
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
+from PIL import Image, UnidentifiedImageError
+
+from portal.audit import audit_record
+from portal.exceptions import ValidationFailed
+from portal.models import Upload
+from portal.roles import ADMIN, FEDERATION, UNION
+from portal.scoping import employer_scope_q
+
+MB = 1024 * 1024
+JPEG, PNG, PDF, XLSX = "image/jpeg", "image/png", "application/pdf", (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+TYPE_LABELS = {JPEG: "jpg/jpeg", PNG: "png", PDF: "pdf", XLSX: "xlsx"}
+IMAGES = (JPEG, PNG)
+DOCUMENTS = (JPEG, PNG, PDF)
+# Decompression bombs: refuse images above this many pixels before decoding them.
+MAX_PIXELS = 40_000_000
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    code: str
+    label: str
+    types: tuple[str, ...]
+    max_bytes: int
+    staff_roles: frozenset = FEDERATION | ADMIN  # which staff may open files of this kind
+
+    @property
+    def hint(self) -> str:
+        types = "、".join(f"“{TYPE_LABELS[t]}”" for t in self.types)
+        return f"文件大小不能超过{self.max_bytes // MB}MB，格式仅限{types}。"
+
+
+KINDS: dict[str, UploadKind] = {}
+
+
+def upload_kind(code: str, label: str, types=DOCUMENTS, max_bytes: int | None = None, staff_roles=None) -> UploadKind:
+    """Register a kind of upload (idempotent). The default limit is UPLOAD_MAX_BYTES (10 MB)."""
+    kind = UploadKind(code, label, tuple(types), max_bytes or settings.UPLOAD_MAX_BYTES,
+                      staff_roles if staff_roles is not None else FEDERATION | ADMIN)
+    KINDS[code] = kind
+    return kind
+
+
+# Kinds the foundation itself uses; apps register theirs in their own modules.
+RELATED_UNIT_PROOF = upload_kind("related_unit_proof", "劳务派遣协议或关联关系证明材料")
+LEVY_IMAGE = upload_kind("levy_image", "征缴业务图片材料", types=IMAGES, max_bytes=5 * MB)
+ROSTER = upload_kind("roster", "参保名单", types=(XLSX,), max_bytes=20 * MB, staff_roles=UNION | ADMIN)
+
+
+def sniff(head: bytes, whole: bytes) -> str | None:
+    """The file's real type from its first bytes (and, for xlsx, its zip directory)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(whole)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            return XLSX
+    return None
+
+
+def _reencode(data: bytes, content_type: str) -> bytes:
+    """Decode and re-encode an image: drops metadata and anything hidden after the pixels."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationFailed("图片尺寸过大，请压缩后再上传", field="file")
+            image.load()
+            out = io.BytesIO()
+            if content_type == JPEG:
+                image.convert("RGB").save(out, format="JPEG", quality=90)
+            else:
+                image.save(out, format="PNG", optimize=True)
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationFailed("图片文件已损坏，无法打开，请重新上传", field="file") from None
+
+
+def validate_file(file, kind: UploadKind, *, field: str = "file") -> tuple[bytes, str]:
+    """Read and check an uploaded file; returns (bytes to store, content type). Raises
+    ValidationFailed with a Chinese message naming the rule that failed."""
+    if file is None:
+        raise ValidationFailed(f"请上传{kind.label}", field=field)
+    size = getattr(file, "size", None)
+    if size is not None and size > kind.max_bytes:
+        raise ValidationFailed(f"文件过大：{kind.hint}", field=field)
+    data = file.read(kind.max_bytes + 1)
+    if not data:
+        raise ValidationFailed("文件是空的，请选择正确的文件", field=field)
+    if len(data) > kind.max_bytes:
+        raise ValidationFailed(f"文件过大：{kind.hint}", field=field)
+    content_type = sniff(data[:16], data)
+    if content_type not in kind.types:
+        raise ValidationFailed(f"文件类型不符合要求（按文件内容识别，而不是文件名）：{kind.hint}", field=field)
+    if content_type in IMAGES:
+        try:
+            data = _reencode(data, content_type)
+        except ValidationFailed as error:
+            error.field = field
+            raise
+    elif content_type == PDF and b"%%EOF" not in data[-2048:]:
+        raise ValidationFailed("PDF文件不完整或已损坏，请重新导出后上传", field=field)
+    return data, content_type
+
+
+def _scan(data: bytes) -> None:
+    """The malware-scanner hook (UPLOAD_SCANNER, a dotted path; off by default: signature
+    downloads are not possible on these machines)."""
+    scanner = getattr(settings, "UPLOAD_SCANNER", "")
+    if scanner and not import_string(scanner)(data):
+        raise ValidationFailed("文件未通过安全检查，请联系管理员", field="file")
+
+
+def upload_accept(*, file, kind: str, employer=None, actor=None, field: str = "file") -> Upload:
+    """Check a file and store it. On any refusal nothing is stored."""
+    rule = KINDS[kind]
+    data, content_type = validate_file(file, rule, field=field)
+    _scan(data)
+    name = f"uploads/{datetime.now():%Y/%m}/{hashlib.sha256(data).hexdigest()[:8]}{_random()}"
+    original = (getattr(file, "name", "") or "upload").rsplit("/", 1)[-1][:200]
+    stored = default_storage.save(name, ContentFile(data))
+    try:
+        return Upload.objects.create(
+            kind=kind, employer=employer, original_name=original, content_type=content_type, size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(), storage_name=stored,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+    except Exception:
+        default_storage.delete(stored)  # no file without its row
+        raise
+
+
+def _random() -> str:
+    import secrets
+
+    return secrets.token_hex(16)
+
+
+def uploads_visible(user) -> QuerySet[Upload]:
+    """An agent sees their unit's files; staff the files of units in their scope, for the kinds
+    their role works with; administrators all."""
+    qs = Upload.objects.select_related("employer")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_employer_agent:
+        from employers.selectors import employer_of
+
+        employer = employer_of(user)
+        return qs.filter(employer=employer) if employer else qs.none()
+    kinds = [code for code, rule in KINDS.items() if user.role in rule.staff_roles]
+    return qs.filter(kind__in=kinds).filter(employer_scope_q(user, prefix="employer__"))
+
+
+def upload_open(*, upload: Upload, actor):
+    """Open a stored file for reading; staff reads are audited (they reveal personal evidence)."""
+    if actor.is_staff_member:
+        audit_record(action="file.download", actor=actor, obj=upload, data={"kind": upload.kind})
+    return default_storage.open(upload.storage_name, "rb")

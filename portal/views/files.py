@@ -1,0 +1,61 @@
+"""Serving uploads and issued documents (only after checking the viewer's right to the unit
+that owns them), and the public receipt verification page."""
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
+
+from portal.access import public, roles_required
+from portal.audit import audit_record
+from portal.documents import documents_visible
+from portal.models import IssuedDocument
+from portal.receipts import receipt_verify
+from portal.roles import ADMIN, EMPLOYER, FEDERATION, TAX, UNION
+from portal.throttling import throttle
+from portal.uploads import IMAGES, PDF, upload_open, uploads_visible
+
+
+def _harden(response, *, inline: bool):
+    # A downloaded file must never run as a page of ours (checklist H2).
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    if not inline:
+        response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment")
+    return response
+
+
+@roles_required(EMPLOYER | FEDERATION | UNION | ADMIN)
+def file_download(request, pk):
+    """A stored upload: as an attachment, or inline (?inline=1) for images and PDFs."""
+    upload = get_object_or_404(uploads_visible(request.user), pk=pk)
+    inline = request.GET.get("inline") == "1" and upload.content_type in (*IMAGES, PDF)
+    response = FileResponse(
+        upload_open(upload=upload, actor=request.user), as_attachment=not inline,
+        filename=upload.original_name, content_type=upload.content_type,
+    )
+    return _harden(response, inline=inline)
+
+
+@roles_required(EMPLOYER | FEDERATION | TAX | ADMIN)
+def document_download(request, pk):
+    """An issued PDF: the stored file once rendered, otherwise a page that waits for it."""
+    document = get_object_or_404(documents_visible(request.user), pk=pk)
+    if document.status != IssuedDocument.Status.READY:
+        template = "portal/document_status_fragment.html" if request.headers.get("X-Requested-With") else \
+            "portal/document_status.html"
+        return render(request, template, {"document": document})
+    if request.user.is_staff_member:
+        audit_record(action="document.download", actor=request.user, obj=document)
+    response = FileResponse(default_storage.open(document.storage_name, "rb"), as_attachment=True,
+                            filename=f"{document.title}.pdf", content_type="application/pdf")
+    return _harden(response, inline=False)
+
+
+@public
+@throttle(key="verify", limit=30, seconds=60)
+def receipt_verify_view(request):
+    """回执查验 (no login): what a receipt attests, or that the code is unknown. No personal data."""
+    code = request.GET.get("code", "").strip()
+    receipt = receipt_verify(code) if code else None
+    return render(request, "portal/verify.html", {"code": code, "receipt": receipt, "searched": bool(code)})
