@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from levy import serializers as s
 from levy.choices import PARAMETER_LABELS
 from levy.rules import DisabledPerson, LevyInputs, Policy, Step, plain, shown
+from levy.rules.policy import describe_value
 from levy.selectors import late_fee_estimate, levy_estimate, region_names, reward_estimate, rows_of
 from portal.access import HasRole
 from portal.drf import PublicThrottle
@@ -28,7 +29,8 @@ def _policy(policy: Policy) -> dict:
         "collection_year": policy.collection_year,
         "rows": [
             {"name": row.name, "label": PARAMETER_LABELS.get(row.name, row.name), "region": names[row.region_code],
-             "period": row.period, "value": row.value, "source": row.source, "verified": row.verified}
+             "period": row.period, "value": row.value, "description": describe_value(row.name, row.value),
+             "source": row.source, "verified": row.verified}
             for row in rows
         ],
     }

@@ -40,6 +40,10 @@ class CalculatorForm(Form):
     unit_name = forms.CharField(label="单位名称", max_length=100, required=False)
     data_year = forms.TypedChoiceField(label="数据年度", coerce=int, choices=data_year_choices,
                                        help_text="填写上一年度的数据；残保金在次年征收")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["data_year"].initial = timezone.localdate().year - 1  # this year's collection
     unit_kind = forms.ChoiceField(label="单位类型", choices=UnitKind.choices, initial=UnitKind.ENTERPRISE,
                                   help_text="小微企业免征只适用于企业")
 
@@ -55,8 +59,8 @@ class SimpleCalculatorForm(CalculatorForm):
         label="单位所属地区", required=False, help_text="不选时按全国默认规则计算")
     headcount = _count_field("单位员工人数", help_text="上年在职职工年平均人数")
     monthly_wage = _money_field("单位月平均工资（元）")
-    severe_months = _count_field("1-2级伤残安置人月数", initial=0, help_text="含残疾军人证1-3级；1人安置全年为12")
-    other_months = _count_field("3-4级伤残安置人月数", initial=0, help_text="含残疾军人证4-8级")
+    severe_months = _count_field("1-2级伤残安置人月数", required=False, help_text="含残疾军人证1-3级；1人安置全年为12")
+    other_months = _count_field("3-4级伤残安置人月数", required=False, help_text="含残疾军人证4-8级")
     disabled_wage = _money_field("残疾员工月薪（元）", required=False, help_text="用于估算新安置1名残疾人的安置成本")
 
     field_order = ["unit_name", "region", "data_year", "unit_kind", "headcount", "monthly_wage",

@@ -149,6 +149,7 @@ class PolicyRowSerializer(serializers.Serializer):
     region = serializers.CharField()
     period = serializers.CharField()
     value = serializers.JSONField()
+    description = serializers.CharField(help_text="取值的中文说明")
     source = serializers.CharField()
     verified = serializers.BooleanField()
 

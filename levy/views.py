@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from levy.choices import PARAMETER_LABELS, UnitKind
 from levy.forms import DisabledPersonForm, DisabledPersonFormSet, FullCalculatorForm, SimpleCalculatorForm
+from levy.rules.policy import describe_value
 from levy.selectors import levy_estimate, region_names, rows_of
 from portal.access import public
 from portal.exceptions import DomainError
@@ -53,7 +54,8 @@ def calculator(request):
         rows = rows_of(estimate.result.policy)
         names = region_names({row.region_code for row in rows})
         context["policy_rows"] = [
-            {"row": row, "label": PARAMETER_LABELS.get(row.name, row.name), "region": names[row.region_code]}
+            {"row": row, "label": PARAMETER_LABELS.get(row.name, row.name), "region": names[row.region_code],
+             "description": describe_value(row.name, row.value)}
             for row in rows
         ]
         wage = form.cleaned_data.get("disabled_wage")

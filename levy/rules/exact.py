@@ -45,3 +45,8 @@ def plain(value: Fraction) -> str:
     number = Decimal(value.numerator * 10**places // value.denominator).scaleb(-places)
     text = format(number, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def pct(value: Fraction) -> str:
+    """0.015 → 1.5%; 19/1800 → 1.0556% (4 decimals when the exact value has more)."""
+    return f"{plain(value * 100)}%"

@@ -11,7 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 from math import ceil, floor
 
-from levy.rules.exact import exact, money, plain
+from levy.rules.exact import exact, money, pct, plain
 from levy.rules.explain import Explanation, Step
 from levy.rules.policy import (
     CERTIFICATE_GRADES,
@@ -178,6 +178,14 @@ class LevyResult:
         return money(self.gross_exact * self.pay_factor)
 
     @property
+    def ratio_text(self) -> str:
+        return pct(self.ratio)
+
+    @property
+    def actual_ratio_text(self) -> str:
+        return pct(self.actual_ratio)
+
+    @property
     def reduction(self) -> Decimal:
         # shown figures add up: gross = levy + reduction
         return self.gross_levy - self.levy
@@ -200,11 +208,6 @@ def round_to_int(value: Fraction, mode: str) -> int:
 def yuan(value) -> str:
     """12345.6 → 12,345.60 (for formulas)."""
     return f"{money(exact(value) if not isinstance(value, Fraction) else value):,}"
-
-
-def pct(value: Fraction) -> str:
-    """0.015 → 1.5%; 19/1800 → 1.0556% (4 decimals when the exact value has more)."""
-    return f"{plain(value * 100)}%"
 
 
 def _headcount(inputs: LevyInputs, policy: Policy, why: Explanation) -> int:

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from levy.rules.exact import exact, plain
+from levy.rules.exact import exact, pct, plain
 
 NATIONAL = "000000"  # the national default's region code in the policy table
 
@@ -66,15 +66,6 @@ class WeightRule:
     severe_weight: int
     weight: int
 
-    def to_json(self) -> dict:
-        return {
-            "severe_disability_grades": sorted(self.severe_disability_grades),
-            "severe_military_grades": sorted(self.severe_military_grades),
-            "counted_military_grades": sorted(self.counted_military_grades),
-            "severe_weight": self.severe_weight,
-            "weight": self.weight,
-        }
-
 
 # The national rule (残疾人证 1–2级 or 残疾军人证 1–3级 count twice; 残疾军人证 9–10级 not at all), also
 # seeded as the national policy row; a test keeps the two equal.
@@ -102,24 +93,12 @@ class ReliefRule:
     exempt_max_headcount: int | None
     exempt_unit_kinds: frozenset[str]
 
-    def to_json(self) -> dict:
-        return {
-            "tiers": [
-                {"code": t.code, "min_ratio": plain(t.min_ratio), "pay_factor": plain(t.pay_factor)} for t in self.tiers
-            ],
-            "exempt_max_headcount": self.exempt_max_headcount,
-            "exempt_unit_kinds": sorted(self.exempt_unit_kinds),
-        }
-
 
 @dataclass(frozen=True)
 class LateFeeRule:
     daily_rate: Fraction
     start: str  # day_after_deadline
     cap: str  # principal / none
-
-    def to_json(self) -> dict:
-        return {"daily_rate": plain(self.daily_rate), "start": self.start, "cap": self.cap}
 
 
 @dataclass(frozen=True)
@@ -136,20 +115,6 @@ class RewardRule:
     multiplier: Fraction
     local_hukou_only: bool
     excludes_budget_funded: bool
-
-    def to_json(self) -> dict:
-        return {
-            "ratio": plain(self.ratio) if self.ratio is not None else None,
-            "required_rounding": self.required_rounding,
-            "excess_rounding": self.excess_rounding,
-            "min_excess": plain(self.min_excess),
-            "base": self.base,
-            "base_amount": str(self.base_amount) if self.base_amount is not None else None,
-            "base_date": self.base_date,
-            "multiplier": plain(self.multiplier),
-            "local_hukou_only": self.local_hukou_only,
-            "excludes_budget_funded": self.excludes_budget_funded,
-        }
 
 
 @dataclass(frozen=True)
@@ -313,10 +278,6 @@ def parse_rounding(value) -> str:
     return _choice(value, ROUNDING_MODES, "取整方式")
 
 
-def parse_area_class(value) -> int:
-    return int(_fraction(value, "地区类别", minimum=Fraction(1)))
-
-
 PARSERS = {
     "ratio": parse_ratio,
     "weight_rule": parse_weight_rule,
@@ -336,8 +297,45 @@ def parse_value(name: str, value):
     return PARSERS[name](value)
 
 
-def value_json(name: str, parsed) -> object:
-    """The JSON form of a parsed value (the inverse of parse_value)."""
-    if hasattr(parsed, "to_json"):
-        return parsed.to_json()
-    return plain(parsed) if isinstance(parsed, Fraction) else parsed
+def _grades_text(grades) -> str:
+    grades = sorted(grades)
+    return f"{grades[0]}-{grades[-1]}" if grades == list(range(grades[0], grades[-1] + 1)) else "、".join(map(str, grades))
+
+
+def describe_value(name: str, value) -> str:
+    """A policy row's value in plain Chinese, for pages (the JSON stays what is stored)."""
+    try:
+        parsed = parse_value(name, value) if name in PARSERS else value
+    except PolicyValueError:
+        return str(value)
+    if name == "ratio":
+        return pct(parsed)
+    if name == "weight_rule":
+        return (f"残疾人证{_grades_text(parsed.severe_disability_grades)}级、残疾军人证"
+                f"{_grades_text(parsed.severe_military_grades)}级按{parsed.severe_weight}人计，其他按{parsed.weight}人计；"
+                f"残疾军人证只计{_grades_text(parsed.counted_military_grades)}级")
+    if name == "headcount_rounding":
+        return f"12个月平均后{ROUNDING_MODES[parsed]}"
+    if name == "wage_cap_multiplier":
+        return f"社会平均工资的{plain(parsed)}倍"
+    if name == "relief":
+        parts = [f"实际安排比例≥{pct(t.min_ratio)}按{pct(t.pay_factor)}缴纳" for t in parsed.tiers]
+        if parsed.exempt_max_headcount is not None:
+            kinds = "、".join(UNIT_KINDS[k] for k in sorted(parsed.exempt_unit_kinds))
+            parts.append(f"在职职工{parsed.exempt_max_headcount}人以下（含）的{kinds}免征")
+        return "；".join(parts) or "无减免"
+    if name == "late_fee":
+        cap = "，以欠缴金额为上限" if parsed.cap == "principal" else ""
+        return f"每日{plain(parsed.daily_rate * 1000)}‰，自缴费期限届满次日起算{cap}"
+    if name == "over_ratio_reward":
+        base = "月最低工资" if parsed.base == "minimum_wage" else f"每人{parsed.base_amount}元"
+        text = (f"超比例人数（应安排人数{PERSONS_ROUNDING[parsed.required_rounding]}，超出人数"
+                f"{PERSONS_ROUNDING[parsed.excess_rounding]}）× {base} × {plain(parsed.multiplier)}")
+        if parsed.local_hukou_only:
+            text += "；只计本地户籍"
+        if parsed.excludes_budget_funded:
+            text += "；财政拨款单位除外"
+        return text
+    if isinstance(value, dict):
+        return "，".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
