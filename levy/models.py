@@ -23,6 +23,7 @@ POSITIVE = MinValueValidator(Decimal("0.01"), "金额应大于0")
 
 
 def region_label(code: str) -> str:
+    """A region's full name for the admin, or 全国默认 for the national default."""
     if code == NATIONAL:
         return "全国默认"
     region = Region.objects.filter(code=code).only("full_name").first()
@@ -30,6 +31,7 @@ def region_label(code: str) -> str:
 
 
 def years_label(first: int, last: int | None) -> str:
+    """2023–2027年, 2026年 or 2016年起."""
     return f"{first}–{last}年" if last and last != first else (f"{first}年" if last else f"{first}年起")
 
 

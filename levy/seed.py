@@ -4,6 +4,9 @@ Loaded by the data migration (0002) and by tests that flush the database. `verif
 the research found the figure in a cited official text or reprint (its confidence H or M);
 `verified=False` marks an assumption or a sample the research could not confirm, which the pages
 label "未核实样例" until an administrator checks it against the original and ticks 已核实.
+
+Databases already migrated keep their rows (administrators edit them in the admin): a correction
+to these lists for existing installations needs a new data migration, not just an edit here.
 """
 
 import datetime

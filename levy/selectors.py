@@ -197,6 +197,7 @@ class PolicyGap:
 
 
 def next_collection_year() -> int:
+    """The collection year after this one (Asia/Shanghai): the one the check looks ahead to."""
     return timezone.localdate().year + 1
 
 

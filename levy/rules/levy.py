@@ -50,7 +50,7 @@ class DisabledPerson:
                 "local_hukou": self.local_hukou, "label": self.label}
 
 
-def person_problems(certificate: str, grade, months, *, max_months: int | None = MONTHS) -> dict[str, str]:
+def person_problems(certificate: str, grade, months) -> dict[str, str]:
     """What is wrong with one disabled person's figures, by field, in Chinese (empty when fine).
     The calculator form and the API both ask this, so they refuse the same things."""
     problems = {}
@@ -59,8 +59,8 @@ def person_problems(certificate: str, grade, months, *, max_months: int | None =
     elif grade is None or grade not in CERTIFICATE_GRADES[certificate]:
         grades = CERTIFICATE_GRADES[certificate]
         problems["grade"] = f"{CERTIFICATE_LABELS[certificate]}的等级应为{grades[0]}至{grades[-1]}级"
-    if months is None or months < 0 or (max_months is not None and months > max_months):
-        problems["months"] = f"安置月数应为0至{max_months}" if max_months else "安置人月数不能为负数"
+    if months is None or not 0 <= months <= MONTHS:
+        problems["months"] = f"安置月数应为0至{MONTHS}"
     return problems
 
 
