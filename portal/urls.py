@@ -60,6 +60,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", api.SchemaView.as_view(), name="api_schema"),
     path("api/docs/", api.DocsView.as_view(url_name="api_schema"), name="api_docs"),
+    path("", include("levy.urls")),  # /levy/calculator/ and /api/v1/levy/…
     # The Django admin lives away from the default path (checklist H3); staff need TOTP first.
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
