@@ -45,6 +45,7 @@ urlpatterns = [
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("unit/", include("employers.urls")),
     path("console/", include(console_patterns)),
+    path("console/feeds/", include("portal.feeds.urls")),
     path("regions/children/", console.region_children, name="region_children"),
     path("health/live", console.health_live, name="health_live"),
     path("api/v1/", include(api_v1)),
