@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from portal.models import Notice
 from portal.roles import Role
 from tests import factories as f
+from tests.feeds.factories import walk_pk
 
 
 @dataclass
@@ -57,6 +58,15 @@ URL_KWARGS = {
     "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},
     "console_staff_reset_totp": {"own": pk("staff"), "foreign": pk("staff")},
     "console_staff_toggle": {"own": pk("staff"), "foreign": pk("staff")},
+    "feeds:person": {"own": walk_pk("person")},
+    "feeds:person_edit": {"own": walk_pk("person")},
+    "feeds:month_new": {"own": walk_pk("person")},
+    "feeds:certificate_new": {"own": walk_pk("person")},
+    "feeds:month_edit": {"own": walk_pk("month")},
+    "feeds:certificate_edit": {"own": walk_pk("certificate")},
+    "feeds:unit_edit": {"own": walk_pk("unit")},
+    "feeds:unit_headcounts": {"own": walk_pk("unit")},
+    "feeds:intake_edit": {"own": walk_pk("intake")},
 }
 
 # Routes whose `own` object must not be POSTed to by the walk (it would change it); GET is enough.

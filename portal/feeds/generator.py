@@ -68,7 +68,7 @@ SI_BASE_FLOOR = Decimal("4000")  # illustrative, not an official 缴费基数下
 def resident_id(region: str, birth: datetime.date, seq: int) -> str:
     """An 18-character resident ID; `seq` (0–999) is the order code, odd for men (GB 11643)."""
     body = f"{region}{birth:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # it ignores the last character
 
 
 def order_code(rng: random.Random, sex: str, *, demo: bool = False) -> int:
@@ -249,7 +249,7 @@ def _name(rng: random.Random, region: str) -> str:
 
 def variant(name: str) -> str:
     """The same name with one character written as a same-sounding one."""
-    for i in range(len(name) - 1, 0, -1):
+    for i in range(1, len(name)):
         if name[i] in HOMOPHONES:
             return name[:i] + HOMOPHONES[name[i]] + name[i + 1:]
     return name[:-1] + ("晓" if name[-1] != "晓" else "小")

@@ -19,13 +19,13 @@ from portal.feeds.types import INTAKE_ACKNOWLEDGED, INTAKE_RECEIVED, INTAKE_REJE
 def _save(*, actor, obj, changes: dict, action: str):
     """Apply `changes`, check the whole row, save it and audit what changed (old → new)."""
     creating = obj.pk is None
-    before = {name: getattr(obj, name) for name in changes}
+    before = {} if creating else {name: getattr(obj, name) for name in changes}
     for name, value in changes.items():
         setattr(obj, name, value)
     obj.full_clean()
     with transaction.atomic():
         obj.save()
-        diff = {name: [str(before[name]) if not creating else "", str(value)]
+        diff = {name: [str(before.get(name, "")), str(value)]
                 for name, value in changes.items() if creating or before[name] != value}
         audit_record(action=action, actor=actor, obj=obj, data={"changes": diff})
     return obj
