@@ -52,9 +52,9 @@ class MonthForm(Form):
 
     month = forms.IntegerField(label="年月", help_text="格式YYYYMM，如202503", validators=[validate_month])
     unit = UnitCodeField(label="缴费单位（统一社会信用代码）")
-    si_state = forms.ChoiceField(label="社保缴费", choices=STATES)
+    si_state = forms.ChoiceField(label="社保缴费状态", choices=STATES)
     si_base = forms.DecimalField(label="社保缴费基数（元）", required=False, max_digits=14, decimal_places=2, min_value=0)
-    mi_state = forms.ChoiceField(label="医保缴费", choices=STATES)
+    mi_state = forms.ChoiceField(label="医保缴费状态", choices=STATES)
     wage = forms.DecimalField(label="应发工资（元）", required=False, max_digits=14, decimal_places=2, min_value=0,
                               help_text="留空表示税务系统无该月工资记录")
     income_tax = forms.DecimalField(label="个人所得税（元）", required=False, max_digits=14, decimal_places=2,
@@ -69,10 +69,8 @@ class MonthForm(Form):
             }
         super().__init__(*args, **kwargs)
         if record is not None:
-            # the month and the unit identify the record: change a value, not which record it is
-            for name in ("month", "unit"):
-                self.fields[name].disabled = True
-                self.fields[name].help_text = ""
+            # the month and the unit identify the record: change its values, not which record it is
+            del self.fields["month"], self.fields["unit"]
 
     def clean(self):
         data = super().clean()
@@ -81,14 +79,16 @@ class MonthForm(Form):
         return data
 
     def changes(self) -> dict:
-        """The MonthRecord fields this form sets."""
+        """The MonthRecord fields this form sets (with the month and unit when it creates one)."""
         d = self.cleaned_data
         si = _paid(d["si_state"])
-        return {
-            "month": d["month"], "unit": d["unit"], "si_paid": si, "si_base": None if si is None else d["si_base"],
-            "mi_paid": _paid(d["mi_state"]), "wage": d["wage"],
-            "income_tax": None if d["wage"] is None else (d["income_tax"] or 0),
+        changes = {
+            "si_paid": si, "si_base": None if si is None else d["si_base"], "mi_paid": _paid(d["mi_state"]),
+            "wage": d["wage"], "income_tax": None if d["wage"] is None else (d["income_tax"] or 0),
         }
+        if "month" in self.fields:
+            changes.update(month=d["month"], unit=d["unit"])
+        return changes
 
 
 class CertificateForm(ModelForm):

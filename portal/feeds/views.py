@@ -91,18 +91,16 @@ def _month_page(request, person: RegistryPerson, record: MonthRecord | None):
     form = MonthForm(request.POST or None, record=record, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
-        if record is not None:
-            changes.pop("month"), changes.pop("unit")
         saved = _saved(form, lambda: services.month_record_save(actor=request.user, person=person, record=record,
                                                                 **changes))
         if saved:
             messages.success(request, f"已保存 {saved.month} 的记录，下一次数据源查询即返回新的信息。")
             return redirect(f"{reverse('feeds:person', args=[person.pk])}?year={saved.month // 100}")
-    month = record.month if record else initial.get("month")
+    which = f"年月 {record.month}，缴费单位 {record.unit.name}（{record.unit.credit_code}）。" if record else ""
     return _form_page(
-        request, form, title=f"{'编辑' if record else '新增'}月度记录：{person.name}" + (f" {month}" if month else ""),
+        request, form, title=f"{'编辑' if record else '新增'}月度记录：{person.name}" + (f" {record.month}" if record else ""),
         back=(person.name, reverse("feeds:person", args=[person.pk])),
-        lead="社保、医保、工资分别来自三个系统：“无记录”表示该系统查不到这个月由该单位缴纳（发放）的记录。",
+        lead=which + "社保、医保、工资分别来自三个系统：“无记录”表示该系统查不到这个月由该单位缴纳（发放）的记录。",
     )
 
 
