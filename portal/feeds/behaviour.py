@@ -12,6 +12,7 @@ meets the same faults (threads and processes interleave, so only a single thread
 exactly repeatable; the shares hold either way).
 """
 
+import logging
 import random
 import threading
 import time
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 
 from django.conf import settings
+from redis import RedisError
 
 from portal.feeds.errors import FeedUnavailable
 from portal.feeds.slots import slots
@@ -27,6 +29,7 @@ from portal.feeds.slots import slots
 # by this much, so a live call never loses its slot and a dead process frees it within a minute.
 LEASE_MARGIN_S = 30.0
 OK, ERROR, TIMEOUT = "ok", "error", "timeout"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,10 @@ def serve(source: str, label: str, fn, *args):
     latency = b.latency_ms / 1000
     lease = b.timeout_s + latency + LEASE_MARGIN_S
     pool = slots()
-    token = pool.acquire(b.concurrency, wait_s=b.timeout_s, lease_s=lease)
+    try:
+        token = pool.acquire(b.concurrency, wait_s=b.timeout_s, lease_s=lease)
+    except RedisError as error:  # the shared limit is out of reach: the registry cannot serve
+        raise FeedUnavailable(f"{label}：暂时无法受理（{error}）", source=source, reason="network") from None
     if token is None:
         raise FeedUnavailable(f"{label}：系统繁忙，排队超过{b.timeout_s:g}秒", source=source, reason="queue")
     try:
@@ -130,4 +136,7 @@ def serve(source: str, label: str, fn, *args):
             if remaining > 0:
                 time.sleep(remaining)
     finally:
-        pool.release(token, b.concurrency)
+        try:
+            pool.release(token, b.concurrency)
+        except RedisError:
+            log.warning("could not release a feeds slot; its lease frees it in %.0f s", lease)

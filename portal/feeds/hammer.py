@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection, connections
 
 from portal.feeds.errors import FeedRejected, FeedUnavailable
-from portal.feeds.slots import slots
+from portal.feeds.slots import RedisSlots, slots
 
 MANAGE = settings.BASE_DIR / "manage.py"
 START_DELAY_S = 4.0  # time for every worker to start Django before the clock runs
@@ -36,6 +36,7 @@ class HammerResult:
     latency_ms: int
     concurrency: int
     peak: int  # the most calls inside the mock at once, as its gauge saw it
+    shared: bool  # the limit (and the gauge) spans all processes (Redis); else each process has its own
 
     @property
     def calls_per_second(self) -> float:
@@ -92,7 +93,7 @@ def run(*, processes: int, threads: int, calls: int, latency_ms: int, concurrenc
         ok=sum(r["ok"] for r in reports), unavailable=sum(r["unavailable"] for r in reports),
         rejected=sum(r["rejected"] for r in reports),
         seconds=max(r["ended"] for r in reports) - start_at, latency_ms=latency_ms, concurrency=concurrency,
-        peak=pool.peak(),
+        peak=max([pool.peak()] + [r["peak"] for r in reports]), shared=isinstance(pool, RedisSlots),
     )
 
 
@@ -134,12 +135,13 @@ def work(spec: dict) -> dict:
         t.start()
     for t in threads:
         t.join()
-    return {"calls": spec["calls"], **counts, "ended": time.time()}
+    return {"calls": spec["calls"], **counts, "ended": time.time(), "peak": slots().peak()}
 
 
 def as_text(result: HammerResult) -> str:
     data = asdict(result)
     return (f"{data['processes']} 进程 × {data['threads']} 线程，{data['calls']} 次调用，用时 {data['seconds']:.2f} 秒："
             f"{result.calls_per_second:.0f} 次/秒（上限 {result.ceiling:.0f} 次/秒 = {result.concurrency} 并发 ÷ "
-            f"{result.latency_ms} 毫秒），最大同时服务 {result.peak}；成功 {result.ok}，"
+            f"{result.latency_ms} 毫秒），最大同时服务 {result.peak}{'' if result.shared else '（单个进程内）'}；"
+            f"成功 {result.ok}，"
             f"不可用 {result.unavailable}，拒绝 {result.rejected}")

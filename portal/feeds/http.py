@@ -20,7 +20,7 @@ from portal.feeds import interface
 from portal.feeds.behaviour import current_behaviour
 from portal.feeds.codec import decode
 from portal.feeds.errors import FeedRejected, FeedUnavailable, PersonNotFound, UnitNotFound
-from portal.feeds.types import SocialInsuranceYear, UnitInsuranceYear
+from portal.feeds.types import SocialInsuranceYear, UnitInsuranceYear, months_of
 
 # No proxy: the registry is reached directly (an http_proxy variable must not reroute it).
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -36,16 +36,20 @@ class HttpSocialInsurance(interface.SocialInsuranceSource):
     def _person_year(self, id_number: str, year: int) -> SocialInsuranceYear:
         data = self._get(f"/v1/social-insurance/persons/{quote(id_number)}/{year}")
         result = decode(SocialInsuranceYear, data)
-        if result.id_number != id_number or result.year != year or len(result.months) != 12:
-            raise FeedRejected("社会保险：应答与查询不符", source=self.name)
+        self._check(result, id_number, year)
         return result
 
     def _unit_year(self, credit_code: str, year: int) -> UnitInsuranceYear:
         data = self._get(f"/v1/social-insurance/units/{quote(credit_code)}/{year}")
         result = decode(UnitInsuranceYear, data)
-        if result.credit_code != credit_code or result.year != year or len(result.months) != 12:
-            raise FeedRejected("社会保险：应答与查询不符", source=self.name)
+        self._check(result, credit_code, year)
         return result
+
+    def _check(self, result, subject: str, year: int) -> None:
+        """The answer is about what was asked: this person or unit, this year, its twelve months."""
+        asked = getattr(result, "id_number", None) or getattr(result, "credit_code", None)
+        if asked != subject or result.year != year or tuple(m.month for m in result.months) != months_of(year):
+            raise FeedRejected(f"{self.label}：应答与查询不符", source=self.name)
 
     def _get(self, path: str):
         timeout = current_behaviour().timeout_s

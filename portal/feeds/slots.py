@@ -4,7 +4,8 @@ processes).
 With Redis the slots are shared by every process: a sorted set of holders, each with a lease that
 expires, so a process killed while holding a slot frees it when its lease runs out instead of
 leaking it. A release pushes a wake-up token so that a waiter retries at once instead of polling.
-Without Redis (the embedded default) a per-process condition variable is enough.
+Without Redis (the embedded default) a per-process condition variable is enough. (Redis 6 or later:
+the scripts write after reading TIME, and waiters block with a fractional BLPOP timeout.)
 
 A gauge counts the calls inside the mock in a second sorted set, kept apart from the slots
 themselves and updated in the same round trip (it records the peak): the health page shows it

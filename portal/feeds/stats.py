@@ -6,14 +6,17 @@ the web and worker processes; two writers at the same instant can lose a sample,
 figure can afford).
 """
 
+import logging
 import statistics
 import time
 
 from django.core.cache import cache
+from redis import RedisError
 
 from portal.feeds import shared
 
 OK, NOT_FOUND, UNAVAILABLE, REJECTED = "ok", "not_found", "unavailable", "rejected"
+log = logging.getLogger(__name__)
 KEEP = 500  # samples per source
 WINDOW_S = 3600  # older samples are not "recent"
 
@@ -31,7 +34,10 @@ def record(source: str, seconds: float, outcome: str) -> None:
         pipe.lpush(_key(source), sample)
         pipe.ltrim(_key(source), 0, KEEP - 1)
         pipe.expire(_key(source), WINDOW_S * 24)
-        pipe.execute()
+        try:
+            pipe.execute()
+        except RedisError as error:  # a health figure must never fail the call it describes
+            log.warning("feeds stats not recorded: %s", error)
         return
     samples = cache.get(_key(source)) or []
     samples.insert(0, sample)

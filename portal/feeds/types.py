@@ -11,6 +11,15 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+__all__ = [
+    "months_of", "month_first_day", "month_last_day", "month_of", "add_months",
+    "UnitRef", "Contribution", "SocialInsuranceMonth", "SocialInsuranceYear", "UnitHeadcountMonth",
+    "UnitInsuranceYear", "Coverage", "MedicalInsuranceMonth", "MedicalInsuranceYear", "WagePayment", "WageMonth",
+    "WageYear", "Holder", "Certificate", "CERTIFICATE_KINDS", "CertificateYear", "CivilStatus", "PensionStatus",
+    "EnterpriseRecord", "CertifiedPerson", "CertifiedResult", "IntakeReceipt", "INTAKE_RECEIVED",
+    "INTAKE_ACKNOWLEDGED", "INTAKE_REJECTED", "INTAKE_STATUSES",
+]
+
 # --- months ----------------------------------------------------------------------------------------
 
 

@@ -161,3 +161,11 @@ def test_the_backend_is_a_setting_checked_at_call_time_and_at_start_up(settings)
     settings.FEEDS_HTTP_URL = "http://127.0.0.1:9"
     assert type(get_feeds().social_insurance).__name__ == "HttpSocialInsurance"
     assert type(get_feeds().wages).__name__ == "MockWages"
+
+
+def test_when_the_shared_limit_is_out_of_reach_a_call_is_unavailable_not_an_error(feeds, settings):
+    person = RegistryPersonFactory()
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    with pytest.raises(FeedUnavailable) as caught:
+        feeds.civil_status.person_year(person.id_number, 2025)
+    assert caught.value.reason == "network"

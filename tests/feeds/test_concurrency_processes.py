@@ -21,3 +21,14 @@ def test_several_processes_never_get_more_calls_served_at_once_than_the_limit():
     assert (result.calls, result.ok) == (160, 160)
     assert result.peak == 4  # reached, never exceeded
     assert result.calls_per_second <= result.ceiling * 1.1, hammer.as_text(result)
+
+
+def test_the_hammer_command_runs_on_the_embedded_default_too():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    employed(year=2025)
+    out = StringIO()
+    call_command("feeds_hammer", processes=1, threads=2, calls=6, latency=0, people=5, stdout=out)
+    assert "6 次调用" in out.getvalue() and "成功 6，" in out.getvalue()
