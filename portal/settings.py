@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "portal",
+    "portal.feeds",
     "employers",
     "placement",
     "levy",

@@ -55,6 +55,7 @@ urlpatterns = [
     path("documents/<uuid:pk>/", files.document_download, name="document_download"),
     path("verify/", files.receipt_verify_view, name="receipt_verify"),
     path("console/", include(console_patterns)),
+    path("console/feeds/", include("portal.feeds.urls")),
     path("regions/children/", console.region_children, name="region_children"),
     path("health/live", console.health_live, name="health_live"),
     path("api/v1/", include(api_v1)),

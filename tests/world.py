@@ -14,6 +14,7 @@ from portal.models import Notice, Upload
 from portal.roles import Role
 from portal.uploads import RELATED_UNIT_PROOF, ROSTER, XLSX, upload_accept
 from tests import factories as f
+from tests.feeds.factories import walk_pk
 
 
 @dataclass
@@ -84,6 +85,15 @@ URL_KWARGS = {
     "file_download": {"own": pk("upload"), "foreign": pk("upload"), "own_for": {"union_admin": pk("roster_upload")}},
     "document_download": {"own": pk("document"), "foreign": pk("document")},
     "api_related_unit-detail": {"own": pk("related_unit"), "foreign": pk("related_unit")},
+    "feeds:person": {"own": walk_pk("person")},
+    "feeds:person_edit": {"own": walk_pk("person")},
+    "feeds:month_new": {"own": walk_pk("person")},
+    "feeds:certificate_new": {"own": walk_pk("person")},
+    "feeds:month_edit": {"own": walk_pk("month")},
+    "feeds:certificate_edit": {"own": walk_pk("certificate")},
+    "feeds:unit_edit": {"own": walk_pk("unit")},
+    "feeds:unit_headcounts": {"own": walk_pk("unit")},
+    "feeds:intake_edit": {"own": walk_pk("intake")},
 }
 
 # Routes whose `own` object must not be POSTed to by the walk (it would change it); GET is enough.

@@ -3,6 +3,7 @@ from django.utils.module_loading import import_string
 
 STEPS = [
     "portal.demo.DEMO_STEPS",
+    "portal.feeds.demo.DEMO_STEPS",
     "employers.demo.DEMO_STEPS",
 ]
 

@@ -1,0 +1,297 @@
+"""The mock backend: answers from the registry tables (portal.feeds.models), served the way a slow,
+unreliable registry serves (portal.feeds.behaviour.serve: limited slots, latency, faults).
+
+Every answer is read fresh from the tables, so an edit on the staff pages shows in the next call.
+"""
+
+import datetime
+import hashlib
+import json
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+from functools import cache
+from typing import NamedTuple
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from portal.feeds import interface
+from portal.feeds.behaviour import current_behaviour, serve
+from portal.feeds.errors import FeedRejected, PersonNotFound, SubmissionNotFound, UnitNotFound
+from portal.feeds.models import Certificate as CertificateRow
+from portal.feeds.models import IntakeSubmission, MonthRecord, RegistryPerson, RegistryUnit, UnitHeadcount
+from portal.feeds.types import (
+    INTAKE_ACKNOWLEDGED,
+    INTAKE_RECEIVED,
+    Certificate,
+    CertificateYear,
+    CertifiedResult,
+    CivilStatus,
+    Contribution,
+    Coverage,
+    EnterpriseRecord,
+    Holder,
+    IntakeReceipt,
+    MedicalInsuranceMonth,
+    MedicalInsuranceYear,
+    PensionStatus,
+    SocialInsuranceMonth,
+    SocialInsuranceYear,
+    UnitHeadcountMonth,
+    UnitInsuranceYear,
+    UnitRef,
+    WageMonth,
+    WagePayment,
+    WageYear,
+    months_of,
+)
+
+CENT = Decimal("0.01")
+
+
+class _Month(NamedTuple):
+    month: int
+    si_paid: bool | None
+    si_base: Decimal | None
+    mi_paid: bool | None
+    wage: Decimal | None
+    income_tax: Decimal | None
+    unit: UnitRef
+
+
+def _decimal(value) -> Decimal | None:
+    """PostgreSQL answers Decimal; SQLite answers int or float for a decimal column."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(CENT)
+
+
+@cache
+def _person_months_sql() -> str:
+    qn = connection.ops.quote_name
+    return (
+        "SELECT p.si_name, m.month, m.si_paid, m.si_base, m.mi_paid, m.wage, m.income_tax, "
+        "u.credit_code, u.name, u.si_number "
+        f"FROM {qn(RegistryPerson._meta.db_table)} p "
+        f"LEFT JOIN {qn(MonthRecord._meta.db_table)} m ON m.id_number = p.id_number AND m.month BETWEEN %s AND %s "
+        f"LEFT JOIN {qn(RegistryUnit._meta.db_table)} u ON u.credit_code = m.credit_code "
+        "WHERE p.id_number = %s ORDER BY m.month, m.credit_code"
+    )
+
+
+def _person_months(source: interface.Source, id_number: str, year: int) -> tuple[str, dict[int, list[_Month]]]:
+    """The person's 社保姓名 and month records of the year, grouped by month, in one query: this
+    is every verification's hot path, and the ORM's own overhead was twice the query's."""
+    with connection.cursor() as cursor:
+        cursor.execute(_person_months_sql(), [year * 100 + 1, year * 100 + 12, id_number])
+        rows = cursor.fetchall()
+    if not rows:
+        raise PersonNotFound(f"{source.label}：未查询到该人员信息", source=source.name)
+    grouped = defaultdict(list)
+    for _si_name, month, si_paid, si_base, mi_paid, wage, tax, code, name, si_number in rows:
+        if month is not None:
+            grouped[month].append(_Month(month, si_paid, _decimal(si_base), mi_paid, _decimal(wage), _decimal(tax),
+                                         UnitRef(code, name, si_number)))
+    return rows[0][0], grouped
+
+
+def _known(source: interface.Source, id_number: str, *fields: str) -> dict:
+    row = RegistryPerson.objects.filter(id_number=id_number).values("id_number", *fields).first()
+    if row is None:
+        raise PersonNotFound(f"{source.label}：未查询到该人员信息", source=source.name)
+    return row
+
+
+class Served:
+    """Route a backend method through the mock's behaviour (slots, latency, faults)."""
+
+    def _serve(self, fn, *args):
+        return serve(self.name, self.label, fn, *args)
+
+
+class MockSocialInsurance(Served, interface.SocialInsuranceSource):
+    def _person_year(self, id_number: str, year: int) -> SocialInsuranceYear:
+        return self._serve(self._answer_person, id_number, year)
+
+    def _answer_person(self, id_number: str, year: int) -> SocialInsuranceYear:
+        si_name, rows = _person_months(self, id_number, year)
+        if not si_name:
+            raise PersonNotFound("社会保险：未匹配到社保信息", source=self.name)
+        months = tuple(
+            SocialInsuranceMonth(m, tuple(Contribution(r.unit, r.si_paid, r.si_base)
+                                          for r in rows[m] if r.si_paid is not None))
+            for m in months_of(year)
+        )
+        return SocialInsuranceYear(id_number, year, si_name, months)
+
+    def _unit_year(self, credit_code: str, year: int) -> UnitInsuranceYear:
+        return self._serve(self._answer_unit, credit_code, year)
+
+    def _answer_unit(self, credit_code: str, year: int) -> UnitInsuranceYear:
+        unit = RegistryUnit.objects.filter(credit_code=credit_code).first()
+        if unit is None or not unit.si_number:
+            raise UnitNotFound("社会保险：未查询到该单位的参保登记", source=self.name)
+        counts = {
+            h["month"]: h
+            for h in UnitHeadcount.objects.filter(unit_id=credit_code, month__gte=year * 100 + 1,
+                                                  month__lte=year * 100 + 12).values("month", "headcount", "retirees")
+        }
+        months = tuple(
+            UnitHeadcountMonth(m, counts.get(m, {}).get("headcount"), counts.get(m, {}).get("retirees"))
+            for m in months_of(year)
+        )
+        return UnitInsuranceYear(credit_code, unit.name, unit.si_number, year, months)
+
+
+class MockMedicalInsurance(Served, interface.MedicalInsuranceSource):
+    def _person_year(self, id_number: str, year: int) -> MedicalInsuranceYear:
+        return self._serve(self._answer, id_number, year)
+
+    def _answer(self, id_number: str, year: int) -> MedicalInsuranceYear:
+        _si_name, rows = _person_months(self, id_number, year)
+        months = tuple(
+            MedicalInsuranceMonth(m, tuple(Coverage(r.unit, r.mi_paid) for r in rows[m] if r.mi_paid is not None))
+            for m in months_of(year)
+        )
+        return MedicalInsuranceYear(id_number, year, months)
+
+
+class MockWages(Served, interface.WageSource):
+    def _person_year(self, id_number: str, year: int) -> WageYear:
+        return self._serve(self._answer, id_number, year)
+
+    def _answer(self, id_number: str, year: int) -> WageYear:
+        _si_name, rows = _person_months(self, id_number, year)
+        months = tuple(
+            WageMonth(m, tuple(WagePayment(r.unit, r.wage, r.income_tax or Decimal("0.00"))
+                               for r in rows[m] if r.wage is not None))
+            for m in months_of(year)
+        )
+        return WageYear(id_number, year, months)
+
+
+class MockCertificates(Served, interface.CertificateSource):
+    def _person_year(self, id_number: str, year: int) -> CertificateYear:
+        return self._serve(self._answer, id_number, year)
+
+    def _answer(self, id_number: str, year: int) -> CertificateYear:
+        rows = list(CertificateRow.objects.filter(person_id=id_number).select_related("person").order_by("valid_from"))
+        if not rows:
+            raise PersonNotFound("残疾人证：未查询到该人员的残疾证信息", source=self.name)
+        p = rows[0].person
+        holder = Holder(p.name, p.sex, p.birth_date, p.hukou_region, p.hukou_address)
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        certificates = tuple(
+            Certificate(c.number, c.kind, c.category, c.grade, c.valid_from, c.valid_to)
+            for c in rows
+            if c.valid_from <= last and c.valid_to >= first
+        )
+        return CertificateYear(id_number, year, holder, certificates)
+
+
+class MockCivilStatus(Served, interface.CivilStatusSource):
+    def _person_year(self, id_number: str, year: int) -> CivilStatus:
+        return self._serve(self._answer, id_number, year)
+
+    def _answer(self, id_number: str, year: int) -> CivilStatus:
+        p = _known(self, id_number, "name", "death_date")
+        return CivilStatus(id_number, p["name"], p["death_date"] is None, p["death_date"])
+
+
+class MockPension(Served, interface.PensionSource):
+    def _person_year(self, id_number: str, year: int) -> PensionStatus:
+        return self._serve(self._answer, id_number, year)
+
+    def _answer(self, id_number: str, year: int) -> PensionStatus:
+        p = RegistryPerson.objects.select_related("retiree_unit").filter(id_number=id_number).first()
+        if p is None or not p.si_name:
+            raise PersonNotFound("退休及养老金：未匹配到社保信息", source=self.name)
+        u = p.retiree_unit
+        unit = UnitRef(u.credit_code, u.name, u.si_number) if u else None
+        return PensionStatus(
+            id_number, year, p.retired, p.retirement_month, unit, p.pension_account, p.pension_bank,
+            p.withholdable, p.pension_balance,
+        )
+
+
+class MockEnterprises(Served, interface.EnterpriseSource):
+    def _lookup(self, credit_code: str) -> EnterpriseRecord:
+        return self._serve(self._answer, credit_code)
+
+    def _answer(self, credit_code: str) -> EnterpriseRecord:
+        u = RegistryUnit.objects.filter(credit_code=credit_code).first()
+        if u is None:
+            raise UnitNotFound("企业登记：未查询到该统一社会信用代码的登记信息", source=self.name)
+        return EnterpriseRecord(u.credit_code, u.name, u.address, u.registration_authority, u.region_code)
+
+
+def _payload(result: CertifiedResult) -> dict:
+    return {
+        "credit_code": result.credit_code, "unit_name": result.unit_name, "business_year": result.business_year,
+        "headcount": result.headcount, "placed_equivalent": str(result.placed_equivalent),
+        "certified_at": result.certified_at.isoformat(),
+        "persons": [{"id_number": p.id_number, "name": p.name, "months": list(p.months), "weight": p.weight}
+                    for p in result.persons],
+    }
+
+
+def _receipt(s: IntakeSubmission) -> IntakeReceipt:
+    return IntakeReceipt(s.reference, s.status, s.received_at, s.acknowledged_at, s.intake_number, s.message)
+
+
+class MockTaxIntake(Served, interface.TaxIntakeSource):
+    """Receives at once, acknowledges `ack_delay_s` later (seen at the next status query), unless
+    staff staged a refusal."""
+
+    def _submit(self, result: CertifiedResult) -> IntakeReceipt:
+        return self._serve(self._receive, result)
+
+    def _receive(self, result: CertifiedResult) -> IntakeReceipt:
+        payload = _payload(result)
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        existing = IntakeSubmission.objects.filter(reference=result.reference).first()
+        if existing is None:
+            now = timezone.now()
+            try:
+                with transaction.atomic():
+                    existing = IntakeSubmission.objects.create(
+                        reference=result.reference, credit_code=result.credit_code, unit_name=result.unit_name,
+                        business_year=result.business_year, payload=payload, digest=digest, received_at=now,
+                        ack_due_at=now + timedelta(seconds=current_behaviour().ack_delay_s),
+                    )
+            except IntegrityError:  # the same hand-off arrived twice at once
+                existing = IntakeSubmission.objects.get(reference=result.reference)
+        if existing.digest != digest:
+            raise FeedRejected("税务接收：该提交编号已用于内容不同的提交", source=self.name)
+        return _receipt(existing)
+
+    def _status(self, reference: str) -> IntakeReceipt:
+        return self._serve(self._answer_status, reference)
+
+    def _answer_status(self, reference: str) -> IntakeReceipt:
+        now = timezone.now()
+        s = IntakeSubmission.objects.filter(reference=reference).first()
+        if s is None:
+            raise SubmissionNotFound("税务接收：未查询到该提交", source=self.name)
+        if s.status == INTAKE_RECEIVED and s.ack_due_at <= now:
+            # Conditional, so two status queries at once acknowledge once and agree on the number.
+            IntakeSubmission.objects.filter(pk=s.pk, status=INTAKE_RECEIVED).update(
+                status=INTAKE_ACKNOWLEDGED, acknowledged_at=now,
+                intake_number=s.intake_number_for(now),
+            )
+            s = IntakeSubmission.objects.get(pk=s.pk)
+        return _receipt(s)
+
+
+def mock_feeds(*, observed: bool = True) -> interface.Feeds:
+    return interface.Feeds(
+        social_insurance=MockSocialInsurance(observed=observed),
+        medical_insurance=MockMedicalInsurance(observed=observed),
+        wages=MockWages(observed=observed),
+        certificates=MockCertificates(observed=observed),
+        civil_status=MockCivilStatus(observed=observed),
+        pension=MockPension(observed=observed),
+        enterprises=MockEnterprises(observed=observed),
+        tax_intake=MockTaxIntake(observed=observed),
+    )
