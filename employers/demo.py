@@ -41,17 +41,27 @@ UNIT_DATA = {
     ),
 }
 
-RELATED = {
-    "sh": [
-        ("dispatch", "310106", "上海静安人力资源服务有限公司", "91310106MA1G5R2K7"),
-        ("parent_child", "310104", "上海浦江精密仪器（徐汇）分公司", "91310104MA1H2Y6N3"),
-    ],
-    "ln": [("dispatch", "210102", "沈阳和平劳务派遣有限公司", "91210102MA0W1Q8T4")],
-}
-
-
 def _code(body: str) -> str:
     return body + uscc.calc_check_digit(body + "0")
+
+
+def _registry_unit(key: str):
+    """A related unit as the mocked registries know it (it pays some demo people)."""
+    from portal.feeds.demo import DEMO_UNITS
+
+    return next(u for u in DEMO_UNITS if u.key == key)
+
+
+# (relation, region, name, credit code)
+RELATED = {
+    "sh": [
+        ("parent_child", _registry_unit("sh-sales").region, _registry_unit("sh-sales").name,
+         _registry_unit("sh-sales").credit_code),
+        ("dispatch", _registry_unit("sh-agency").region, _registry_unit("sh-agency").name,
+         _registry_unit("sh-agency").credit_code),
+    ],
+    "ln": [("dispatch", "210102", "沈阳和平劳务派遣有限公司", _code("91210102MA0W1Q8T4"))],
+}
 
 
 def load_units() -> None:
@@ -64,8 +74,7 @@ def load_units() -> None:
             employer.org_code = unit.credit_code[8:17]
             employer.save()
         agent = User.objects.get(username=unit.agent)
-        for relation, region, name, body in RELATED.get(unit.key, []):
-            code = _code(body)
+        for relation, region, name, code in RELATED.get(unit.key, []):
             if RelatedUnit.objects.filter(employer=employer, credit_code=code).exists():
                 continue
             _html, pdf = render_pdf("pdf/demo_agreement.html", {"employer": employer, "other": name,

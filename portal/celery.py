@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.schedules import crontab  # noqa: F401  (used by later entries)
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -14,4 +14,6 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Every minute: proves to the health page that broker, worker and beat all run.
     "worker-heartbeat": {"task": "portal.tasks.worker_heartbeat_task", "schedule": 60.0},
+    # 02:30 every night: re-check placement months whose registries did not answer during the day.
+    "placement-sweep": {"task": "placement.tasks.placement_sweep_task", "schedule": crontab(hour=2, minute=30)},
 }

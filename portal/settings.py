@@ -370,6 +370,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # one name per choice set that several serializers share
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateKindEnum": "placement.choices.CertificateKind",
+        "MonthCheckItemEnum": "placement.choices.Check",
+    },
 }
 # The schema and docs are open in the embedded default and need a login in production.
 API_DOCS_PUBLIC = _bool("API_DOCS_PUBLIC", default=DEBUG)
@@ -382,6 +387,11 @@ FEEDS_TIMEOUT_RATE = _float("FEEDS_TIMEOUT_RATE", 0.0)
 FEEDS_CONCURRENCY = _int("FEEDS_CONCURRENCY", 16, minimum=1)
 FEEDS_TIMEOUT_S = _float("FEEDS_TIMEOUT_S", 5.0, low=0.001, high=600)
 FEEDS_HTTP_URL = env.str("FEEDS_HTTP_URL", default="")
+# How placement verification asks the feeds: attempts per source and call, the first backoff (it
+# doubles, with jitter), and how many of a person's six sources are asked at once.
+PLACEMENT_FEED_ATTEMPTS = _int("PLACEMENT_FEED_ATTEMPTS", 4, minimum=1)
+PLACEMENT_FEED_BACKOFF_S = _float("PLACEMENT_FEED_BACKOFF_S", 0.5, low=0.0, high=60)
+PLACEMENT_FEED_THREADS = _int("PLACEMENT_FEED_THREADS", 6, minimum=1)
 
 # --- logging -------------------------------------------------------------------------------------
 LOGGING = {

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from employers import api as employers_api
+from placement import api as placement_api
 from portal import api
 from portal.views import auth, console, files, home, notices
 
@@ -36,6 +37,13 @@ console_patterns = [
 
 unit_router = SimpleRouter(trailing_slash=True)
 unit_router.register("unit/related-units", employers_api.RelatedUnitViewSet, basename="api_related_unit")
+unit_router.register("placement/persons", placement_api.PersonViewSet, basename="api_placement_person")
+unit_router.register(r"placement/persons/(?P<person_pk>[0-9]+)/contracts", placement_api.ContractViewSet,
+                     basename="api_placement_contract")
+unit_router.register(r"placement/persons/(?P<person_pk>[0-9]+)/certificates", placement_api.CertificateViewSet,
+                     basename="api_placement_certificate")
+unit_router.register(r"placement/persons/(?P<person_pk>[0-9]+)/evidence", placement_api.EvidenceViewSet,
+                     basename="api_placement_evidence")
 
 api_v1 = [
     path("me/", api.MeView.as_view(), name="api_me"),
@@ -51,6 +59,7 @@ urlpatterns = [
     path("notices/new/", notices.notice_create, name="notice_create"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("unit/", include("employers.urls")),
+    path("placement/", include("placement.urls")),
     path("files/<uuid:pk>/", files.file_download, name="file_download"),
     path("documents/<uuid:pk>/", files.document_download, name="document_download"),
     path("verify/", files.receipt_verify_view, name="receipt_verify"),

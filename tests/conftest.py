@@ -18,6 +18,27 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
+def ensure_reference_data() -> None:
+    """Transactional tests flush every table, the data migrations' rows included (the region tree,
+    the levy policy table). Put them back when they are missing; both loaders are idempotent."""
+    from django.apps import apps
+
+    from levy.models import MinimumWage
+    from levy.seed import seed_policy
+    from portal.models import Region
+    from portal.regions import load_regions
+
+    if not Region.objects.exists():
+        load_regions(Region)
+    if not MinimumWage.objects.exists():
+        seed_policy(apps.get_model)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    ensure_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttles and feed statistics live in the cache: each test starts with an empty one."""

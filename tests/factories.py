@@ -37,6 +37,14 @@ def credit_code(n: int, region: str = "310104", prefix: str = "91") -> str:
     return body + uscc.calc_check_digit(body + "0")
 
 
+def resident_id(n: int, region: str = "310104", birth: str = "19850101") -> str:
+    """A valid resident ID number, distinct for each n (< 1000)."""
+    from stdnum.cn import ric
+
+    body = f"{region}{birth}{n % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
 def region(code: str) -> Region:
     return Region.objects.get(code=code)
 

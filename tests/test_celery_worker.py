@@ -63,7 +63,7 @@ def stop(worker: subprocess.Popen) -> None:
 
 def test_a_task_goes_through_the_filesystem_broker_to_a_worker(tmp_path):
     broker = tmp_path / "broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (broker / sub).mkdir(parents=True)
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = start_worker({**database_env(), "BROKER_DIR": str(broker)}, queue)
@@ -71,7 +71,7 @@ def test_a_task_goes_through_the_filesystem_broker_to_a_worker(tmp_path):
         producer = Celery(broker="filesystem://")
         producer.conf.broker_transport_options = {
             "data_folder_in": str(broker / "queue"), "data_folder_out": str(broker / "queue"),
-            "processed_folder": str(broker / "processed"),
+            "processed_folder": str(broker / "processed"), "control_folder": str(broker / "control"),
         }
         token = str(uuid.uuid4())
         producer.send_task("portal.tasks.worker_heartbeat_task", args=[token], queue=queue)

@@ -63,13 +63,50 @@ def build_world() -> World:
             employer=unit, relation="dispatch", region=unit.admin_region, credit_code=f.credit_code(9000 + unit.pk),
             name=f"{unit.name}派遣单位", evidence=upload,
         )
+        objs.update(placement_objects(unit, agent.user))
         objs["document"] = document_issue(kind="test", title="测试文书", template="pdf/receipt.html",
                                           context={"title": "测试文书"}, employer=unit)
     return w
 
 
+def placement_objects(unit, actor) -> dict:
+    """A draft declaration with one person, a contract, a manual certificate and evidence."""
+    import datetime
+
+    from placement.models import (
+        AnnualDeclaration,
+        Certificate,
+        Contract,
+        Evidence,
+        PlacedPerson,
+        PlacementMonth,
+    )
+
+    declaration = AnnualDeclaration.objects.create(employer=unit, business_year=2025)
+    person = PlacedPerson.objects.create(
+        declaration=declaration, id_number=f.resident_id(unit.pk), name="测试人员", sex="M",
+        birth_date=datetime.date(1985, 1, 1), hukou_type="local", hukou_address="地址", phone="13800000000",
+        retirement_category="M",
+    )
+    PlacementMonth.objects.bulk_create([PlacementMonth(person=person, month=m) for m in range(1, 13)])
+    upload = upload_accept(file=SimpleUploadedFile("c.pdf", f.PDF_BYTES), kind="placement_contract", employer=unit,
+                           actor=actor)
+    contract = Contract.objects.create(person=person, contract_type="open_ended", start_date=datetime.date(2024, 1, 1),
+                                       job="装配工", monthly_wage=5000, attachment=upload)
+    certificate = Certificate.objects.create(person=person, number=person.id_number + "42", kind="disability",
+                                             category=4, grade=2, valid_from=datetime.date(2020, 1, 1),
+                                             source="manual", image=upload, review_state="pending")
+    Evidence.objects.create(person=person, month=1, item="wage", upload=upload)
+    return {"declaration": declaration, "person": person, "contract": contract, "certificate": certificate,
+            "evidence_upload": upload}
+
+
 def pk(key):
     return lambda objs: {"pk": objs[key].pk}
+
+
+def person_pk(objs):
+    return {"person_pk": objs["person"].pk}
 
 
 # URL name → how to fill its arguments from `own` and `foreign` objects. A route with arguments
@@ -94,6 +131,31 @@ URL_KWARGS = {
     "feeds:unit_edit": {"own": walk_pk("unit")},
     "feeds:unit_headcounts": {"own": walk_pk("unit")},
     "feeds:intake_edit": {"own": walk_pk("intake")},
+    "placement:resume": {"own": pk("person"), "foreign": pk("person")},
+    "placement:step1": {"own": pk("person"), "foreign": pk("person")},
+    "placement:step2": {"own": pk("person"), "foreign": pk("person")},
+    "placement:step2_progress": {"own": pk("person"), "foreign": pk("person")},
+    "placement:recheck": {"own": pk("person"), "foreign": pk("person")},
+    "placement:step3": {"own": pk("person"), "foreign": pk("person")},
+    "placement:step4": {"own": pk("person"), "foreign": pk("person")},
+    "placement:contract_new": {"own": pk("person"), "foreign": pk("person")},
+    "placement:certificate_new": {"own": pk("person"), "foreign": pk("person")},
+    "placement:contract_edit": {"own": lambda o: {"pk": o["person"].pk, "contract_id": o["contract"].pk},
+                                "foreign": lambda o: {"pk": o["person"].pk, "contract_id": o["contract"].pk}},
+    "placement:contract_delete": {"own": lambda o: {"pk": o["person"].pk, "contract_id": o["contract"].pk},
+                                  "foreign": lambda o: {"pk": o["person"].pk, "contract_id": o["contract"].pk}},
+    "placement:certificate_delete": {"own": lambda o: {"pk": o["person"].pk, "certificate_id": o["certificate"].pk},
+                                     "foreign": lambda o: {"pk": o["person"].pk, "certificate_id": o["certificate"].pk}},
+    **{f"api_placement_person-{action}": {"own": pk("person"), "foreign": pk("person")}
+       for action in ("detail", "submit-step1", "verify", "months", "select-months", "complete")},
+    **{f"api_placement_{kind}-list": {"own": person_pk, "foreign": person_pk}
+       for kind in ("contract", "certificate", "evidence")},
+    "api_placement_contract-detail": {"own": lambda o: {"person_pk": o["person"].pk, "pk": o["contract"].pk},
+                                      "foreign": lambda o: {"person_pk": o["person"].pk, "pk": o["contract"].pk}},
+    "api_placement_certificate-detail": {
+        "own": lambda o: {"person_pk": o["person"].pk, "pk": o["certificate"].pk},
+        "foreign": lambda o: {"person_pk": o["person"].pk, "pk": o["certificate"].pk}},
+    "placement:evidence_delete": {"own": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk},
+                                  "foreign": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk}},
 }
 
-# Routes whose `own` object must not be POSTed to by the walk (it would change it); GET is enough.

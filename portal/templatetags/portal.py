@@ -85,3 +85,12 @@ def qr_data_uri(text):
     import segno
 
     return segno.make(str(text), error="m").svg_data_uri(scale=3, border=1)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ dict|get_item:key }}"""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

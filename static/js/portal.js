@@ -8,11 +8,18 @@
     if (summary) summary.focus();
   }
 
-  // Forms that ask before an irreversible action: <form data-confirm="...">.
+  // Forms that ask before an irreversible action: <form data-confirm="...">, or
+  // <form data-confirm-months="...{n}..."> which names the number of ticked months.
   function confirmForms() {
     document.addEventListener("submit", function (event) {
       var form = event.target;
-      var question = form.getAttribute && form.getAttribute("data-confirm");
+      if (!form.getAttribute) return;
+      var question = form.getAttribute("data-confirm");
+      var template = form.getAttribute("data-confirm-months");
+      if (template && (!event.submitter || !event.submitter.hasAttribute("form"))) {
+        var count = form.querySelectorAll('input[name="months"][type=hidden], input[name="months"]:checked').length;
+        question = template.replace("{n}", count);
+      }
       if (question && !window.confirm(question)) event.preventDefault();
     });
   }

@@ -40,17 +40,7 @@ def browser():
 
 
 @pytest.fixture
-def regions_loaded(transactional_db):
-    """Transactional tests flush the tables, data migrations included: reload the region tree."""
-    from portal.models import Region
-    from portal.regions import load_regions
-
-    if not Region.objects.exists():
-        load_regions(Region)
-
-
-@pytest.fixture
-def page(browser, live_server, regions_loaded):
+def page(browser, live_server, reference_data):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     context.add_init_script(path=str(AXE))  # runs before page scripts, outside the page's CSP
     page = context.new_page()

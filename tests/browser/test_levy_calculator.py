@@ -3,20 +3,11 @@ the full form with monthly headcounts and a row per person, and the explanation.
 state is screenshotted and checked with axe-core."""
 
 import pytest
-from django.apps import apps
-
-from levy.seed import seed_policy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def policy_loaded(regions_loaded):
-    """Transactional tests flush the data migration's policy rows: load them again."""
-    seed_policy(apps.get_model)
-
-
-def test_estimate_a_levy_with_both_forms(page, journey, policy_loaded):
+def test_estimate_a_levy_with_both_forms(page, journey):  # `page` reloads the policy table
     page.goto("/levy/calculator/")
     journey.check("simple-empty")
 

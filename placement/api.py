@@ -1,0 +1,186 @@
+"""/api/v1/placement/: the employer's placed persons and their wizard steps, through the same
+services as the pages."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from employers.selectors import employer_for_agent
+from placement import services
+from placement.models import PlacedPerson
+from placement.selectors import persons_visible
+from placement.serializers import (
+    CertificateSerializer,
+    ContractSerializer,
+    EvidenceSerializer,
+    MonthCheckSerializer,
+    MonthSelectionSerializer,
+    PersonSerializer,
+)
+from placement.verification import prefill_lookup
+from placement.years import selected_year
+from portal.access import HasRole
+from portal.roles import EMPLOYER
+
+PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+
+class EmployerScoped:
+    permission_classes = [HasRole]
+    allowed_roles = EMPLOYER
+    parser_classes = PARSERS
+
+    def person(self) -> PlacedPerson:
+        from django.shortcuts import get_object_or_404
+
+        return get_object_or_404(persons_visible(self.request.user), pk=self.kwargs["person_pk"])
+
+
+class PersonViewSet(EmployerScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """安置人员 of the business year (?year=, default the current one)."""
+
+    serializer_class = PersonSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PlacedPerson.objects.none()
+        return persons_visible(self.request.user).filter(declaration__business_year=selected_year(self.request))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        id_number = data.pop("id_number")
+        declaration = services.declaration_open(employer=employer_for_agent(request.user),
+                                                business_year=selected_year(request))
+        prefill = prefill_lookup(id_number=id_number, year=declaration.business_year)
+        person = services.person_create(actor=request.user, declaration=declaration, id_number=id_number, data=data,
+                                        prefilled=prefill.found, registry_certificates=prefill.certificates)
+        return Response(self.get_serializer(person).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("id_number", None)
+        serializer.instance = services.person_update(actor=self.request.user, person=serializer.instance, data=data)
+
+    def perform_destroy(self, instance):
+        services.person_delete(actor=self.request.user, person=instance)
+
+    @extend_schema(request=None, responses=PersonSerializer)
+    @action(detail=True, methods=["post"], url_path="submit-step1")
+    def submit_step1(self, request, pk=None):
+        """保存，下一步: start the month verification."""
+        person = services.step1_complete(actor=request.user, person=self.get_object())
+        return Response(self.get_serializer(person).data)
+
+    @extend_schema(request=None, responses=PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """重新校验: ask the registries again."""
+        person = services.person_recheck(actor=request.user, person=self.get_object())
+        return Response(self.get_serializer(person).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=MonthCheckSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def months(self, request, pk=None):
+        """信息校验: every cell of the grid."""
+        person = self.get_object()
+        return Response(MonthCheckSerializer(person.checks.all(), many=True).data)
+
+    @extend_schema(request=MonthSelectionSerializer, responses=PersonSerializer)
+    @action(detail=True, methods=["post"], url_path="select-months")
+    def select_months(self, request, pk=None):
+        """勾选安置登记月份 (months that passed every check stay selected for non-dispatched persons)."""
+        person = self.get_object()  # scope first: someone else's person is a 404, whatever the body
+        serializer = MonthSelectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = services.months_select(actor=request.user, person=person,
+                                        months=set(serializer.validated_data["months"]))
+        return Response(self.get_serializer(person).data)
+
+    @extend_schema(request=None, responses=PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """完成登记."""
+        person = services.registration_complete(actor=request.user, person=self.get_object())
+        return Response(self.get_serializer(PlacedPerson.objects.get(pk=person.pk)).data)
+
+
+class ContractViewSet(EmployerScoped, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+                      viewsets.GenericViewSet):
+    """合同管理 of one person (a file is required: multipart `attachment`)."""
+
+    serializer_class = ContractSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PlacedPerson.objects.none()
+        return self.person().contracts.all()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False) and "person_pk" in self.kwargs:
+            context["employer"] = self.person().declaration.employer
+        return context
+
+    def create(self, request, *args, **kwargs):
+        person = self.person()  # scope first
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        attachment = data.pop("attachment", None)
+        contract, warnings = services.contract_save(actor=request.user, person=person, data=data,
+                                                    attachment_file=attachment)
+        return Response({**self.get_serializer(contract).data, "warnings": warnings}, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.contract_delete(actor=self.request.user, contract=instance)
+
+
+class CertificateViewSet(EmployerScoped, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+                         viewsets.GenericViewSet):
+    """残疾证管理 of one person; adding one by hand needs its image (multipart `image`)."""
+
+    serializer_class = CertificateSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PlacedPerson.objects.none()
+        return self.person().certificates.all()
+
+    def create(self, request, *args, **kwargs):
+        person = self.person()  # scope first
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        image = data.pop("image", None)
+        certificate = services.certificate_add_manual(actor=request.user, person=person, data=data,
+                                                      image_file=image)
+        return Response(self.get_serializer(certificate).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.certificate_delete(actor=self.request.user, certificate=instance)
+
+
+class EvidenceViewSet(EmployerScoped, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """上传附件: material for one failed check and the months it proves (multipart)."""
+
+    serializer_class = EvidenceSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PlacedPerson.objects.none()
+        return self.person().evidence.all()
+
+    def create(self, request, *args, **kwargs):
+        person = self.person()  # scope first
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        rows = services.evidence_add(actor=request.user, person=person, check=data["check"],
+                                     months=data["months"], file=data["file"])
+        return Response(self.get_serializer(rows, many=True).data, status=status.HTTP_201_CREATED)

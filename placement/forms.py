@@ -1,0 +1,144 @@
+"""Forms of the 添加残疾人 wizard, in the manual's words."""
+
+from django import forms
+
+from employers.choices import Relation as UnitRelation
+from employers.models import RelatedUnit
+from placement import choices as c
+from portal.exceptions import DomainError
+from portal.forms import Form, RegionField
+from portal.identity import CERT_CATEGORIES, parse_resident_id
+from portal.uploads import KINDS
+
+YES_NO = [("", "请选择"), ("1", "是"), ("0", "否")]
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _yes_no(label, **kwargs):
+    return forms.TypedChoiceField(label=label, choices=YES_NO, coerce=lambda v: v == "1", empty_value=None, **kwargs)
+
+
+class IdLookupForm(Form):
+    id_number = forms.CharField(label="身份证号", max_length=24,
+                                help_text="输入身份证号码，系统自动获取残疾人的信息；获取不到时请手动填写带*的内容")
+
+    def clean_id_number(self):
+        try:
+            return parse_resident_id(self.cleaned_data["id_number"]).number
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+
+
+class PersonForm(Form):
+    name = forms.CharField(label="姓名", max_length=64)
+    hukou_type = forms.ChoiceField(label="户籍地类型", choices=[("", "请选择"), *c.HukouType.choices])
+    hukou_region = RegionField(label="户籍地", required=False, help_text="如下拉中没有残疾人户籍地，请调整户籍地类型")
+    hukou_address = forms.CharField(label="户籍地址", max_length=200)
+    phone = forms.RegexField(label="联系电话", regex=r"^[0-9\-+ ]{7,20}$", max_length=20,
+                             error_messages={"invalid": "请输入有效的电话号码"})
+    education = forms.ChoiceField(label="文化程度", choices=[("", "请选择"), *c.Education.choices], required=False)
+    guardian_name = forms.CharField(label="监护人姓名", max_length=64, required=False)
+    guardian_phone = forms.CharField(label="监护人电话", max_length=20, required=False)
+    is_graduate = _yes_no("是否高校毕业生", help_text="选择“是”需填写学历学位信息并上传证明")
+    degree = forms.CharField(label="学历学位", max_length=40, required=False)
+    school = forms.CharField(label="毕业院校", max_length=100, required=False)
+    graduation_year = forms.IntegerField(label="毕业年份", min_value=1950, max_value=2100, required=False)
+    degree_file = forms.FileField(label="学历学位证明", required=False, help_text=KINDS["placement_degree"].hint)
+    retirement_category = forms.ChoiceField(
+        label="退休年龄类别", required=False,
+        choices=[("", "请选择"), (c.RetirementCategory.FEMALE_55, c.RetirementCategory.FEMALE_55.label),
+                 (c.RetirementCategory.FEMALE_50, c.RetirementCategory.FEMALE_50.label)],
+        help_text="女职工请选择：用于判断是否在就业年龄段（2025年起渐进式延迟退休）",
+    )
+
+    def __init__(self, *args, sex: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if sex == "M":
+            del self.fields["retirement_category"]
+        elif sex == "F":
+            self.fields["retirement_category"].required = True
+            self.fields["retirement_category"].error_messages["required"] = "请选择女职工的退休年龄类别"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_graduate"):
+            for key, label in (("degree", "学历学位"), ("school", "毕业院校")):
+                if not data.get(key):
+                    self.add_error(key, f"高校毕业生请填写{label}")
+        return data
+
+
+def _related_choices(employer, relations, self_label="本单位"):
+    units = RelatedUnit.objects.filter(employer=employer, relation__in=relations)
+    return [("", self_label)] + [(str(u.pk), u.name) for u in units]
+
+
+class ContractForm(Form):
+    is_dispatch = _yes_no("是否为劳务派遣")
+    relation = forms.ChoiceField(label="关联单位关系", choices=c.Relation.choices)
+    related_unit = forms.ModelChoiceField(label="关联单位", queryset=RelatedUnit.objects.none(), required=False,
+                                          empty_label="请选择")
+    contract_type = forms.ChoiceField(label="合同类型", choices=[("", "请选择"), *c.ContractType.choices],
+                                      help_text="事业单位没有劳动合同的，选择“在编”并上传编制本")
+    start_date = forms.DateField(label="合同开始日期", widget=DATE)
+    end_date = forms.DateField(label="合同结束日期", widget=DATE, required=False, help_text="无固定期限和在编无需填写")
+    job = forms.CharField(label="岗位工种", max_length=60)
+    monthly_wage = forms.DecimalField(label="合同月薪（元）", max_digits=12, decimal_places=2,
+                                      error_messages={"invalid": "合同月薪请输入数字，例如 4500 或 4500.50"})
+    dispatch_agency = forms.ModelChoiceField(label="劳务派遣单位", queryset=RelatedUnit.objects.none(),
+                                             required=False, empty_label="无")
+    counts_here_stated = forms.BooleanField(label="劳务派遣协议中已明确该人员残疾人安置登记计入本单位", required=False)
+    si_payer = forms.ModelChoiceField(label="社保参保单位", queryset=RelatedUnit.objects.none(), required=False,
+                                      empty_label="本单位")
+    mi_payer = forms.ModelChoiceField(label="医保参保单位", queryset=RelatedUnit.objects.none(), required=False,
+                                      empty_label="本单位")
+    wage_payer = forms.ModelChoiceField(label="工资发放单位", queryset=RelatedUnit.objects.none(), required=False,
+                                        empty_label="本单位")
+    attachment = forms.FileField(label="合同附件", help_text="请上传劳动合同或者劳务派遣协议（劳务派遣协议中应明确该人员计入用人单位）。"
+                                 + KINDS["placement_contract"].hint)
+
+    def __init__(self, *args, employer, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        related = RelatedUnit.objects.filter(employer=employer)
+        self.fields["related_unit"].queryset = related.exclude(relation=UnitRelation.DISPATCH)
+        self.fields["dispatch_agency"].queryset = related.filter(relation=UnitRelation.DISPATCH)
+        for key in ("si_payer", "mi_payer", "wage_payer"):
+            self.fields[key].queryset = related
+        if editing:
+            self.fields["attachment"].required = False
+            self.fields["attachment"].help_text = "不替换附件请留空。" + KINDS["placement_contract"].hint
+
+
+class CertificateForm(Form):
+    kind = forms.ChoiceField(label="证件类型", choices=c.CertificateKind.choices)
+    number = forms.CharField(label="残疾证号", max_length=30,
+                             help_text="第二代残疾人证号：18位身份证号+1位残疾类别+1位残疾等级（补发证另加B和次数）")
+    category = forms.TypedChoiceField(label="残疾类别", coerce=int, choices=[("", "请选择"), *CERT_CATEGORIES.items()],
+                                      required=False, empty_value=None)
+    grade = forms.TypedChoiceField(label="残疾等级", coerce=int,
+                                   choices=[("", "请选择")] + [(g, f"{g}级") for g in range(1, 11)])
+    valid_from = forms.DateField(label="有效期起", widget=DATE)
+    valid_to = forms.DateField(label="有效期止", widget=DATE, required=False)
+    image = forms.FileField(label="证件影像", help_text="手动添加的残疾证须上传证件影像，经残联审核。" + KINDS["placement_certificate"].hint)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == c.CertificateKind.DISABILITY:
+            if not data.get("category"):
+                self.add_error("category", "请选择残疾类别")
+            if data.get("grade") and data["grade"] > 4:
+                self.add_error("grade", "残疾人证等级为1至4级")
+        return data
+
+
+class EvidenceForm(Form):
+    """One upload for one failed check; the agent ticks the months it proves."""
+
+    months = forms.TypedMultipleChoiceField(label="证明的月份", coerce=int, widget=forms.CheckboxSelectMultiple)
+    file = forms.FileField(label="材料文件", help_text=KINDS["placement_evidence"].hint)
+
+    def __init__(self, *args, check: str, months: list[int], year: int, **kwargs):
+        super().__init__(*args, prefix=check, **kwargs)
+        self.fields["months"].choices = [(m, f"{year}{m:02d}") for m in months]
+        self.fields["months"].initial = months
+        self.fields["file"].label = c.EVIDENCE_FOR[check][0]

@@ -1,0 +1,133 @@
+"""Reads of the placement app, scoped to the user asking."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from employers.selectors import employer_of
+from placement import choices as c
+from placement import rules
+from placement.models import AnnualDeclaration, Evidence, MonthCheck, PlacedPerson, PlacementMonth
+from portal.crypto import matches
+from portal.scoping import employer_scope_q
+
+
+def declarations_visible(user) -> QuerySet[AnnualDeclaration]:
+    qs = AnnualDeclaration.objects.select_related("employer")
+    if user.is_employer_agent:
+        employer = employer_of(user)
+        return qs.filter(employer=employer) if employer else qs.none()
+    return qs.filter(employer_scope_q(user, prefix="employer__"))
+
+
+def persons_visible(user) -> QuerySet[PlacedPerson]:
+    """Agents: their unit's persons. Federation staff: their region's. Administrators: all."""
+    qs = PlacedPerson.objects.select_related("declaration__employer")
+    if user.is_employer_agent:
+        employer = employer_of(user)
+        return qs.filter(declaration__employer=employer) if employer else qs.none()
+    from portal.roles import ADMIN, FEDERATION
+
+    if user.role in FEDERATION | ADMIN:
+        return qs.filter(employer_scope_q(user, prefix="declaration__employer__"))
+    return qs.none()
+
+
+def person_for(user, pk: int) -> PlacedPerson:
+    try:
+        return persons_visible(user).get(pk=pk)
+    except PlacedPerson.DoesNotExist:
+        raise Http404("未找到该安置人员") from None
+
+
+def person_search(qs: QuerySet[PlacedPerson], term: str) -> QuerySet[PlacedPerson]:
+    """By the full ID number (exact, on the blind index) or by name; no partial-number search."""
+    term = (term or "").strip()
+    if not term:
+        return qs
+    if len(term) == 18 and term[:17].isdigit():
+        return qs.filter(matches("id_index", term.upper()))
+    return qs.filter(name__icontains=term)
+
+
+def grid_cells(person: PlacedPerson) -> dict[tuple[int, str], rules.Cell]:
+    """The stored grid; a cell never asked yet is pending."""
+    cells = {(m, check): rules.Cell(c.Outcome.PENDING, "尚未校验") for m in rules.MONTHS for check in c.Check}
+    for row in MonthCheck.objects.filter(person=person).only("month", "item", "outcome", "reason"):
+        cells[row.month, row.item] = rules.Cell(row.outcome, row.reason)
+    return cells
+
+
+def month_states(person: PlacedPerson, cells=None, weight_rule=None) -> list[rules.MonthState]:
+    cells = cells if cells is not None else grid_cells(person)
+    periods = person_cert_periods(person)
+    year = person.declaration.business_year
+    return [
+        rules.MonthState(
+            month=pm.month, selected=pm.selected, outcome=rules.month_outcome(cells, pm.month), decision=pm.decision,
+            weight=rules.month_weight(periods, year, pm.month, weight_rule),
+        )
+        for pm in person.months.all()
+    ]
+
+
+def person_cert_periods(person: PlacedPerson):
+    from placement.verification import cert_periods
+
+    return cert_periods(person)
+
+
+def person_counts(person: PlacedPerson) -> rules.Counts:
+    return rules.count(month_states(person))
+
+
+def grid_rows(person: PlacedPerson) -> list[dict]:
+    """The 信息校验 table: per month the cells, the certificate type and grade, the selection and
+    any reviewer decision, and the evidence beside each flagged cell."""
+    cells = grid_cells(person)
+    year = person.declaration.business_year
+    certificates = list(person.certificates.all())
+    months = {pm.month: pm for pm in person.months.all()}
+    evidence: dict[tuple[int, str], list] = {}
+    for row in Evidence.objects.filter(person=person).select_related("upload"):
+        evidence.setdefault((row.month, row.item), []).append(row.upload)
+    forced = rules.forced_months(cells, dispatched=any(ct.is_dispatch for ct in person.contracts.all()))
+    rows = []
+    for m in rules.MONTHS:
+        covering = [cert for cert in certificates if rules.covers(cert.valid_from, cert.valid_to, year, m)]
+        best = max(covering, key=lambda cert: (cert.valid_from, cert.pk), default=None)
+        rows.append({
+            "month": m,
+            "label": f"{year}{m:02d}",
+            "cells": [(check, cells[m, check], evidence.get((m, check), [])) for check in c.Check],
+            "outcome": rules.month_outcome(cells, m),
+            "selected": months[m].selected if m in months else False,
+            "forced": m in forced,
+            "decision": months[m].decision if m in months else "",
+            "decision_label": months[m].get_decision_display() if m in months else "",
+            "cert_kind": best.get_kind_display() if best else "",
+            "cert_grade": f"{best.grade}级" if best else "",
+        })
+    return rows
+
+
+def declaration_persons(declaration: AnnualDeclaration) -> QuerySet[PlacedPerson]:
+    """The list page's rows with their months prefetched (a fixed number of queries per page)."""
+    return declaration.persons.prefetch_related(
+        Prefetch("months", queryset=PlacementMonth.objects.order_by("month")),
+        Prefetch("checks", queryset=MonthCheck.objects.only("person_id", "month", "item", "outcome")),
+        "certificates",
+    )
+
+
+def status_summary(declaration: AnnualDeclaration) -> dict:
+    """已登记 / 审核通过(系统) / 审核通过(人工) / 部分审核不通过 / 审核不通过 / 待审核 / 资料待完善."""
+    S = c.PersonStatus
+    return declaration.persons.aggregate(
+        total=Count("pk"),
+        by_system=Count("pk", filter=Q(status=S.CONFIRMED, confirmed_by=c.ConfirmedBy.SYSTEM)),
+        by_reviewer=Count("pk", filter=Q(status=S.CONFIRMED, confirmed_by=c.ConfirmedBy.REVIEWER)),
+        partially_rejected=Count("pk", filter=Q(status=S.PARTIALLY_REJECTED)),
+        rejected=Count("pk", filter=Q(status=S.REJECTED)),
+        pending_review=Count("pk", filter=Q(status=S.PENDING_REVIEW)),
+        incomplete=Count("pk", filter=Q(status=S.INCOMPLETE)),
+    )

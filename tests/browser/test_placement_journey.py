@@ -1,0 +1,82 @@
+"""An agent adds a person from the registry, watches the grid, selects a ✗ month, uploads evidence
+and sees 待审核; then adds a clean person whom the system confirms (issue: Placement 1 of 2)."""
+
+import pytest
+
+from placement.models import PlacedPerson
+from portal.feeds.demo import demo_person, load_registry
+from tests import factories as f
+from tests.browser.conftest import log_in
+from tests.placement.conftest import demo_employer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def add_from_registry(page, journey, key, label):
+    page.goto("/placement/")
+    page.get_by_role("link", name="+ 添加残疾人").click()
+    page.get_by_label("身份证号").fill(demo_person(key).id_number)
+    page.get_by_role("button", name="获取信息").click()
+    assert "已从残疾人证登记系统获取" in page.content()
+    journey.check(f"{label}-basic")
+    page.get_by_label("户籍地类型").select_option("local")
+    page.get_by_label("联系电话").fill("13800000000")
+    if page.locator("#id_retirement_category").count():
+        page.locator("#id_retirement_category").select_option("F55")
+    page.get_by_label("是否高校毕业生").select_option("0")
+    page.get_by_role("button", name="保存，继续填写合同和残疾证").click()
+    page.wait_for_url("**/register/")
+    page.get_by_role("link", name="添加合同").click()
+    page.get_by_label("是否为劳务派遣").select_option("0")
+    page.get_by_label("合同类型").select_option("open_ended")
+    page.get_by_label("合同开始日期").fill("2020-01-01")
+    page.get_by_label("岗位工种").fill("装配工")
+    page.get_by_label("合同月薪（元）").fill("5000")
+    page.get_by_label("合同附件").set_input_files({"name": "劳动合同.pdf", "mimeType": "application/pdf",
+                                                  "buffer": f.PDF_BYTES})
+    page.get_by_role("button", name="保存合同").click()
+    page.wait_for_url("**/register/")
+    journey.check(f"{label}-step1")
+    page.get_by_role("button", name="保存，下一步").click()
+    page.wait_for_url("**/verify/")
+
+
+def test_add_a_person_select_a_failed_month_upload_evidence_and_add_a_clean_person(page, journey):
+    load_registry()
+    employer = demo_employer("sh")
+    agent = f.AgentFactory(employer=employer, user__username="placement@example.cn")
+    log_in(page, agent.user.username, f.PASSWORD)
+    page.wait_for_url("**/")
+
+    add_from_registry(page, journey, "sh-gap", "gap")
+    assert page.locator("summary.cell-fail").count() >= 2
+    journey.check("gap-grid")
+    page.get_by_label("申报 202503").check()
+    page.once("dialog", lambda dialog: (dialog.message.startswith("该人员安置月数为") and dialog.accept()))
+    page.get_by_role("button", name="保存，下一步").click()
+    page.wait_for_url("**/evidence/")
+    journey.check("gap-evidence-empty")
+    page.locator("#id_si-file").set_input_files({"name": "缴费凭证.pdf", "mimeType": "application/pdf",
+                                                      "buffer": f.PDF_BYTES})
+    page.get_by_role("button", name="上传").click()
+    assert "社会保险缴费凭证已上传" in page.content()
+    journey.check("gap-evidence-uploaded")
+    page.get_by_role("button", name="保存，下一步").click()
+    page.wait_for_url("**/done/")
+    assert "等待残联主管部门审核" in page.content()
+    journey.check("gap-done")
+
+    add_from_registry(page, journey, "sh-clean", "clean")
+    journey.check("clean-grid")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="保存，下一步").click()
+    page.wait_for_url("**/done/")
+    assert "已由系统审核确认" in page.content()
+    journey.check("clean-done")
+
+    page.goto("/placement/")
+    journey.check("list")
+    statuses = dict(PlacedPerson.objects.values_list("name", "status"))
+    assert statuses == {demo_person("sh-gap").roster_name: "pending_review",
+                        demo_person("sh-clean").roster_name: "confirmed"}
+    journey.assert_accessible()
