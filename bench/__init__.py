@@ -36,4 +36,6 @@ class Result:
 
 
 # Benchmark modules, in the order they run. Each has `run(smoke: bool = False) -> list[Result]`.
-BENCHMARKS: list[str] = []
+BENCHMARKS: list[str] = [
+    "bench.placement_verify",
+]

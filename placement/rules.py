@@ -60,7 +60,7 @@ class Facts:
     certificates: tuple[CertPeriod, ...]
     certificates_known: bool
     contracts: tuple[ContractTerm, ...]
-    minimum_wage: dict[int, Decimal]
+    minimum_wage: dict[int, Decimal | None]  # None: not in the policy table yet
     wages: dict[int, Month] | None
     social_insurance: dict[int, Month] | None
     medical_insurance: dict[int, Month] | None
@@ -174,7 +174,9 @@ def wage_cell(facts: Facts, month: int, allowed: set[str]) -> Cell:
         return cell
     amount = sum((p.amount or Decimal(0) for p in facts.wages[month] if p.paid and p.payer in allowed), Decimal(0))
     minimum = facts.minimum_wage.get(month)
-    if minimum is not None and amount < minimum:
+    if minimum is None:
+        return Cell(Outcome.PENDING, "当地月最低工资标准尚未录入政策参数表，管理员补充后自动校验")
+    if amount < minimum:
         return Cell(Outcome.FAIL, f"工资{amount}元低于当地最低工资标准{minimum}元")
     return OK
 

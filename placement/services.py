@@ -101,7 +101,9 @@ def person_create(*, actor, declaration: AnnualDeclaration, id_number: str, data
         person.full_clean(exclude=["id_index", "hukou_region", "status"])  # protected FSM field
         person.save()
         PlacementMonth.objects.bulk_create([PlacementMonth(person=person, month=m) for m in MONTHS])
-        certificates_store_registry(person=person, certificates=registry_certificates)
+        from placement.verification import sync_registry_certificates
+
+        sync_registry_certificates(person, registry_certificates)
         audit_record(action="person.add", actor=actor, obj=person, to_state=person.status,
                      data={"label": "添加安置人员"})
     return person
@@ -125,17 +127,6 @@ def person_update(*, actor, person: PlacedPerson, data: dict, degree_file=None) 
         person.save()
         audit_record(action="person.update", actor=actor, obj=person, data={"label": "修改基本信息"})
     return person
-
-
-def certificates_store_registry(*, person: PlacedPerson, certificates) -> None:
-    """Keep the registry's certificates (feeds' Certificate objects) on the person; a number
-    already stored is updated, not duplicated."""
-    for cert in certificates:
-        existing = person.certificates.filter(matches("number_index", cert.number)).first() or Certificate(
-            person=person, number=cert.number, source=c.CertificateSource.REGISTRY)
-        existing.kind, existing.category, existing.grade = cert.kind, cert.category, cert.grade
-        existing.valid_from, existing.valid_to = cert.valid_from, cert.valid_to
-        existing.save()
 
 
 def certificate_add_manual(*, actor, person: PlacedPerson, data: dict, image_file) -> Certificate:

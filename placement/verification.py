@@ -7,20 +7,22 @@ so a rerun after a crash neither duplicates nor loses rows. Re-checks never touc
 person or a month a reviewer decided. Progress is kept on the person apart from its status.
 """
 
+import json
 import logging
+import queue
 import random
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import connections, transaction
-from django.db.models import F
+from django.db import connection, connections, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from levy.selectors import minimum_wage
+from levy.selectors import PolicyMissing, minimum_wage
 from placement import choices as c
 from placement import rules
-from placement.models import MonthCheck, PlacedPerson, PlacementMonth
+from placement.models import Certificate, MonthCheck, PlacedPerson, PlacementMonth
 from portal.crypto import blind_indexes
 from portal.feeds import FeedRejected, FeedUnavailable, RecordNotFound, get_feeds
 
@@ -62,24 +64,54 @@ def call_with_retries(fn, *, attempts: int | None = None, backoff_s: float | Non
     return None
 
 
-def fetch(person_id: int, id_number: str, year: int) -> dict[str, object]:
-    """Ask the six sources (concurrently unless PLACEMENT_FEED_THREADS is 1), counting progress."""
-    feeds = get_feeds()
-    calls = {name: (lambda name=name: getattr(feeds, name).person_year(id_number, year)) for name in SOURCES}
-    threads = settings.PLACEMENT_FEED_THREADS
+def run_in_threads(fn, items: list, threads: int) -> list:
+    """fn(item) for every item, `threads` at a time; each thread closes its own database
+    connection when it is done (the mock registries are read through it)."""
+    if threads <= 1 or len(items) <= 1:
+        return [fn(item) for item in items]
+    results: list = [None] * len(items)
+    work: queue.SimpleQueue = queue.SimpleQueue()
+    for index, item in enumerate(items):
+        work.put((index, item))
 
-    def run(name):
+    def worker():
         try:
-            return name, call_with_retries(calls[name])
+            while True:
+                try:
+                    index, item = work.get_nowait()
+                except queue.Empty:
+                    return
+                results[index] = fn(item)
         finally:
-            PlacedPerson.objects.filter(pk=person_id).update(verification_done=F("verification_done") + 1)
-            if threads > 1:
-                connections.close_all()  # this worker thread's own connection
+            connections.close_all()
 
-    if threads <= 1:
-        return dict(run(name) for name in SOURCES)
-    with ThreadPoolExecutor(max_workers=min(threads, len(SOURCES))) as pool:
-        return dict(pool.map(run, SOURCES))
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(min(threads, len(items)))]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return results
+
+
+def fetch(persons: list[PlacedPerson], *, count_progress: bool = False) -> dict[int, dict[str, object]]:
+    """Ask the six sources about every person: {person pk: {source: answer}}. Calls run
+    PLACEMENT_FEED_THREADS at a time (the registries' own limit queues the rest). With
+    `count_progress` each answer moves the person's progress bar (the wizard's single person)."""
+    feeds = get_feeds()
+    questions = [(p.pk, p.id_number, p.declaration.business_year, name) for p in persons for name in SOURCES]
+
+    def ask(question):
+        pk, id_number, year, name = question
+        answer = call_with_retries(lambda: getattr(feeds, name).person_year(id_number, year))
+        if count_progress:
+            PlacedPerson.objects.filter(pk=pk).update(verification_done=F("verification_done") + 1)
+        return answer
+
+    answers: dict[int, dict[str, object]] = {p.pk: {} for p in persons}
+    for (pk, _id, _year, name), answer in zip(questions, run_in_threads(ask, questions,
+                                                                       settings.PLACEMENT_FEED_THREADS), strict=True):
+        answers[pk][name] = answer
+    return answers
 
 
 def _months(answer, year: int, paid_entries) -> dict[int, rules.Month] | None:
@@ -108,7 +140,7 @@ def _wage_entries(month):
 
 def contract_terms(person: PlacedPerson) -> tuple[rules.ContractTerm, ...]:
     terms = []
-    for contract in person.contracts.select_related("related_unit", "dispatch_agency"):
+    for contract in person.contracts.all():
         payers = set()
         if contract.relation != c.Relation.SELF and contract.related_unit:
             payers.add(contract.related_unit.credit_code)
@@ -119,34 +151,61 @@ def contract_terms(person: PlacedPerson) -> tuple[rules.ContractTerm, ...]:
     return tuple(terms)
 
 
-def cert_periods(person: PlacedPerson) -> tuple[rules.CertPeriod, ...]:
+def cert_periods(person: PlacedPerson, certificates=None) -> tuple[rules.CertPeriod, ...]:
     return tuple(
         rules.CertPeriod(kind=cert.kind, grade=cert.grade, valid_from=cert.valid_from, valid_to=cert.valid_to,
                          manual=cert.source == c.CertificateSource.MANUAL,
                          approved=cert.review_state == c.ReviewState.APPROVED)
-        for cert in person.certificates.all()
+        for cert in (certificates if certificates is not None else person.certificates.all())
     )
+
+
+def other_claims_many(persons: list[PlacedPerson]) -> dict[int, dict[int, tuple[str, ...]]]:
+    """For each person, the months of the same year another unit's declaration (in any state) has
+    selected for the same person: both units see ✗ and the reviewer decides. One query."""
+    index_of: dict[str, list[PlacedPerson]] = {}
+    for person in persons:
+        for index in blind_indexes(person.id_number):
+            index_of.setdefault(index, []).append(person)
+    rows = PlacementMonth.objects.filter(selected=True, person__id_index__in=list(index_of)).values_list(
+        "month", "person__id_index", "person__declaration__business_year", "person__declaration__employer_id",
+        "person__declaration__employer__name")
+    claims: dict[int, dict[int, set[str]]] = {p.pk: {} for p in persons}
+    for month, index, year, employer_id, name in rows:
+        for person in index_of.get(index, ()):
+            if person.declaration.business_year == year and person.declaration.employer_id != employer_id:
+                claims[person.pk].setdefault(month, set()).add(name)
+    return {pk: {m: tuple(sorted(names)) for m, names in months.items()} for pk, months in claims.items()}
 
 
 def other_claims(person: PlacedPerson) -> dict[int, tuple[str, ...]]:
-    """Months of the same year another unit's declaration (in any state) has selected for the same
-    person: both units see ✗ and the reviewer decides."""
-    rows = (
-        PlacementMonth.objects.filter(
-            selected=True,
-            person__id_index__in=blind_indexes(person.id_number),
-            person__declaration__business_year=person.declaration.business_year,
-        )
-        .exclude(person__declaration__employer_id=person.declaration.employer_id)
-        .values_list("month", "person__declaration__employer__name")
-    )
-    claims: dict[int, set[str]] = {}
-    for month, name in rows:
-        claims.setdefault(month, set()).add(name)
-    return {m: tuple(sorted(names)) for m, names in claims.items()}
+    return other_claims_many([person])[person.pk]
 
 
-def facts_for(person: PlacedPerson, answers: dict) -> rules.Facts:
+_WAGE_CACHE: dict[tuple[str, int], tuple[float, dict]] = {}
+_WAGE_CACHE_SECONDS = 60.0
+
+
+def minimum_wages(region_code: str, year: int) -> dict[int, object]:
+    """The twelve monthly minimum wages of a region and year. Every person of a unit shares them,
+    so a worker asks the policy table once a minute, not twelve times a person (an administrator's
+    edit takes effect within that minute)."""
+    key = (region_code, year)
+    now = time.monotonic()
+    cached = _WAGE_CACHE.get(key)
+    if cached and now - cached[0] < _WAGE_CACHE_SECONDS:
+        return cached[1]
+    wages = {}
+    for m in rules.MONTHS:
+        try:
+            wages[m] = minimum_wage(region_code, year, m)
+        except PolicyMissing:
+            wages[m] = None  # the wage check waits for an administrator to fill the policy table
+    _WAGE_CACHE[key] = (now, wages)
+    return wages
+
+
+def facts_for(person: PlacedPerson, answers: dict, claims: dict | None = None, certificates=None) -> rules.Facts:
     year = person.declaration.business_year
     employer = person.declaration.employer
     civil, pension = answers["civil_status"], answers["pension"]
@@ -158,10 +217,10 @@ def facts_for(person: PlacedPerson, answers: dict) -> rules.Facts:
         unit_code=employer.credit_code,
         birth_date=person.birth_date,
         retirement_category=person.retirement_category,
-        certificates=cert_periods(person),
+        certificates=cert_periods(person, certificates),
         certificates_known=answers["certificates"] is not None,
         contracts=contract_terms(person),
-        minimum_wage={m: minimum_wage(employer.admin_region_id, year, m) for m in rules.MONTHS},
+        minimum_wage=minimum_wages(employer.admin_region_id, year),
         wages=_months(answers["wages"], year, _wage_entries),
         social_insurance=_months(answers["social_insurance"], year, _si_entries),
         medical_insurance=_months(answers["medical_insurance"], year, _mi_entries),
@@ -169,7 +228,7 @@ def facts_for(person: PlacedPerson, answers: dict) -> rules.Facts:
         pension_known=pension is not None,
         deceased_on=civil.death_date if civil not in (None, NOT_FOUND) and not civil.alive else None,
         civil_known=civil is not None,
-        other_claims=other_claims(person),
+        other_claims=claims if claims is not None else other_claims(person),
     )
 
 
@@ -190,49 +249,122 @@ def _answer_of(answers: dict, year: int, month: int, check: str) -> dict:
                         for p in entries(answer.month(year * 100 + month))]}
 
 
-def store_cells(person: PlacedPerson, cells: dict, answers: dict) -> None:
-    """Upsert the grid, skipping months a reviewer decided."""
-    decided = set(person.months.exclude(decision="").values_list("month", flat=True))
-    now = timezone.now()
-    year = person.declaration.business_year
-    rows = [
-        MonthCheck(person=person, month=month, item=check, outcome=cell.outcome, reason=cell.reason[:300],
-                   answer=_answer_of(answers, year, month, check), asked_at=now)
-        for (month, check), cell in cells.items()
-        if month not in decided
+def upsert_cells(rows: list[tuple]) -> None:
+    """Write grid cells (person id, month, item, outcome, reason, answer dict, asked at); a cell
+    already there is overwritten, never duplicated (the unique constraint per person, month and
+    item). Plain SQL: building 84 model instances a person costs more than the feed calls."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(MonthCheck._meta.db_table)
+    postgres = connection.vendor == "postgresql"
+    values = "%s" if postgres else "(%s, %s, %s, %s, %s, %s, %s)"
+    sql = (
+        f"INSERT INTO {table} (person_id, month, item, outcome, reason, answer, asked_at) VALUES {values} "
+        "ON CONFLICT (person_id, month, item) DO UPDATE SET outcome = excluded.outcome, "
+        "reason = excluded.reason, answer = excluded.answer, asked_at = excluded.asked_at"
+    )
+    adapted: dict = {}
+    params = [
+        (pk, month, item, outcome, reason, json.dumps(answer, ensure_ascii=False),
+         adapted.setdefault(at, connection.ops.adapt_datetimefield_value(at)))
+        for pk, month, item, outcome, reason, answer, at in rows
     ]
-    MonthCheck.objects.bulk_create(rows, update_conflicts=True, unique_fields=["person", "month", "item"],
-                                   update_fields=["outcome", "reason", "answer", "asked_at"])
+    with connection.cursor() as cursor:
+        if postgres:
+            # one multi-row statement per page (psycopg2's executemany is a round trip per row)
+            from psycopg2.extras import execute_values
+
+            execute_values(cursor.cursor, sql, params, template="(%s, %s, %s, %s, %s, %s::jsonb, %s)", page_size=1000)
+        else:
+            cursor.executemany(sql, params)
+
+
+def sync_registry_certificates(person: PlacedPerson, found) -> list[Certificate]:
+    """Keep the registry's certificates on the person (matched by number, in memory: the
+    person's certificates are prefetched) and return the person's certificates after it."""
+    current = list(person.certificates.all())
+    by_number = {cert.number: cert for cert in current}
+    changed = []
+    for cert in found:
+        mine = by_number.get(cert.number)
+        if mine is None:
+            mine = Certificate(person=person, number=cert.number, source=c.CertificateSource.REGISTRY)
+            current.append(mine)
+        values = (cert.kind, cert.category, cert.grade, cert.valid_from, cert.valid_to)
+        if mine.pk is None or (mine.kind, mine.category, mine.grade, mine.valid_from, mine.valid_to) != values:
+            mine.kind, mine.category, mine.grade, mine.valid_from, mine.valid_to = values
+            changed.append(mine)
+    for cert in changed:
+        cert.save()
+    return current
+
+
+BATCH = 25  # persons per verification task: amortises queries over a unit's list
+
+
+def persons_verify(person_ids: list[int], *, count_progress: bool = False) -> None:
+    """Verify every month of these persons (one task: the wizard's one person, or a batch of a
+    declaration). Idempotent: confirmed persons, filed declarations and months a reviewer decided
+    are left alone; cells are upserted per person, month and check."""
+    persons = list(
+        PlacedPerson.objects.filter(pk__in=person_ids, declaration__status=c.DeclarationStatus.DRAFT)
+        .exclude(status=S.CONFIRMED)
+        .select_related("declaration__employer")
+        .prefetch_related("certificates", "contracts__related_unit", "contracts__dispatch_agency")
+    )
+    if not persons:
+        return  # idempotent: nothing left to verify
+    started = timezone.now()
+    PlacedPerson.objects.filter(pk__in=[p.pk for p in persons]).update(
+        verification_state=c.VerificationState.RUNNING, verification_done=0, verification_total=len(SOURCES),
+        verification_started_at=started)
+    answers = fetch(persons, count_progress=count_progress)
+    claims = other_claims_many(persons)
+    from placement.services import person_evaluate
+
+    with transaction.atomic():
+        statuses = dict(PlacedPerson.objects.select_for_update().filter(pk__in=[p.pk for p in persons])
+                        .values_list("pk", "status"))
+        decided = set(PlacementMonth.objects.filter(person__in=persons).exclude(decision="")
+                      .values_list("person_id", "month"))
+        now = timezone.now()
+        rows, forced_q, finished = [], Q(), []
+        for person in persons:
+            if statuses.get(person.pk, S.CONFIRMED) == S.CONFIRMED:
+                continue  # confirmed (or deleted) while we were asking
+            mine = answers[person.pk]
+            certificates = None
+            if mine["certificates"] not in (None, NOT_FOUND):
+                certificates = sync_registry_certificates(person, mine["certificates"].certificates)
+            cells = rules.evaluate(facts_for(person, mine, claims[person.pk], certificates))
+            year = person.declaration.business_year
+            rows += [
+                (person.pk, month, str(check), str(cell.outcome), cell.reason[:300],
+                 _answer_of(mine, year, month, check), now)
+                for (month, check), cell in cells.items()
+                if (person.pk, month) not in decided
+            ]
+            forced = rules.forced_months(cells, dispatched=any(ct.is_dispatch for ct in person.contracts.all()))
+            if forced and statuses[person.pk] == S.INCOMPLETE:
+                forced_q |= Q(person_id=person.pk, month__in=forced)
+            silent = any(mine[name] is None for name in SOURCES)
+            person.verification_state = c.VerificationState.WAITING if silent else c.VerificationState.DONE
+            person.verification_done, person.verification_finished_at = len(SOURCES), now
+            finished.append(person)
+        upsert_cells(rows)
+        if forced_q:
+            PlacementMonth.objects.filter(forced_q).update(selected=True)
+        PlacedPerson.objects.bulk_update(finished, ["verification_state", "verification_done",
+                                                    "verification_finished_at"])
+        for person in finished:
+            if person.registered_at is not None and statuses[person.pk] == S.INCOMPLETE:
+                person_evaluate(person=PlacedPerson.objects.get(pk=person.pk))
 
 
 def person_verify(person_id: int) -> PlacedPerson | None:
-    """Verify every month of one person. Idempotent; a confirmed person is left alone."""
-    person = PlacedPerson.objects.select_related("declaration__employer").filter(pk=person_id).first()
-    if person is None or person.status == S.CONFIRMED or not person.declaration.is_draft:
-        return person  # idempotent: deleted, confirmed or filed: nothing to re-check
-    PlacedPerson.objects.filter(pk=person.pk).update(
-        verification_state=c.VerificationState.RUNNING, verification_done=0, verification_total=len(SOURCES),
-        verification_started_at=timezone.now())
-    answers = fetch(person.pk, person.id_number, person.declaration.business_year)
-    from placement.services import certificates_store_registry, person_evaluate
-
-    with transaction.atomic():
-        person = PlacedPerson.objects.select_for_update().select_related("declaration__employer").get(pk=person.pk)
-        if person.status == S.CONFIRMED:
-            return person  # confirmed while we were asking
-        if answers["certificates"] not in (None, NOT_FOUND):
-            certificates_store_registry(person=person, certificates=answers["certificates"].certificates)
-        cells = rules.evaluate(facts_for(person, answers))
-        store_cells(person, cells, answers)
-        forced = rules.forced_months(cells, dispatched=any(ct.is_dispatch for ct in person.contracts.all()))
-        if forced and person.status == S.INCOMPLETE:
-            person.months.filter(month__in=forced).update(selected=True)
-        silent = any(answers[name] is None for name in SOURCES)
-        person.verification_state = c.VerificationState.WAITING if silent else c.VerificationState.DONE
-        person.verification_finished_at = timezone.now()
-        person.save(update_fields=["verification_state", "verification_finished_at"])
-        person_evaluate(person=person)
-    return person
+    """Verify one person (the wizard's step 2), with a progress bar that moves per source."""
+    persons_verify([person_id], count_progress=True)
+    return PlacedPerson.objects.filter(pk=person_id).first()
 
 
 def claims_refresh(*, person: PlacedPerson) -> None:
@@ -256,6 +388,16 @@ def claims_refresh(*, person: PlacedPerson) -> None:
         ]
         MonthCheck.objects.bulk_create(rows, update_conflicts=True, unique_fields=["person", "month", "item"],
                                        update_fields=["outcome", "reason", "asked_at"])
+
+
+def batches(ids, size: int = BATCH) -> list[list[int]]:
+    ids = list(ids)
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def persons_to_verify(declaration_id: int):
+    return (PlacedPerson.objects.filter(declaration_id=declaration_id).exclude(status=S.CONFIRMED)
+            .values_list("pk", flat=True))
 
 
 def persons_to_sweep():

@@ -44,7 +44,10 @@ def _fresh_cache():
     """Throttles and feed statistics live in the cache: each test starts with an empty one."""
     from django.core.cache import cache
 
+    from portal.feeds.stats import clear_buffer
+
     cache.clear()
+    clear_buffer()
     yield
 
 

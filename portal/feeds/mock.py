@@ -96,11 +96,48 @@ def _person_months(source: interface.Source, id_number: str, year: int) -> tuple
     return rows[0][0], grouped
 
 
-def _known(source: interface.Source, id_number: str, *fields: str) -> dict:
-    row = RegistryPerson.objects.filter(id_number=id_number).values("id_number", *fields).first()
-    if row is None:
-        raise PersonNotFound(f"{source.label}：未查询到该人员信息", source=source.name)
-    return row
+def _date(value) -> datetime.date | None:
+    """PostgreSQL answers dates; SQLite's raw cursor answers ISO strings."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _fetch(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# Certificates, civil status and pension are read with raw SQL like the monthly sources: every
+# verification asks them, and the ORM's overhead was larger than the queries'.
+@cache
+def _certificates_sql() -> str:
+    return (
+        "SELECT c.number, c.kind, c.category, c.grade, c.valid_from, c.valid_to, "
+        "p.name, p.sex, p.birth_date, p.hukou_region, p.hukou_address "
+        f"FROM {_table(CertificateRow)} c JOIN {_table(RegistryPerson)} p ON p.id_number = c.id_number "
+        "WHERE c.id_number = %s ORDER BY c.valid_from"
+    )
+
+
+@cache
+def _pension_sql() -> str:
+    return (
+        "SELECT p.si_name, p.retired, p.retirement_month, p.pension_account, p.pension_bank, p.withholdable, "
+        "p.pension_balance, u.credit_code, u.name, u.si_number "
+        f"FROM {_table(RegistryPerson)} p LEFT JOIN {_table(RegistryUnit)} u ON u.credit_code = p.retiree_unit_code "
+        "WHERE p.id_number = %s"
+    )
+
+
+@cache
+def _civil_sql() -> str:
+    return f"SELECT name, death_date FROM {_table(RegistryPerson)} WHERE id_number = %s"
 
 
 class Served:
@@ -176,18 +213,18 @@ class MockCertificates(Served, interface.CertificateSource):
         return self._serve(self._answer, id_number, year)
 
     def _answer(self, id_number: str, year: int) -> CertificateYear:
-        rows = list(CertificateRow.objects.filter(person_id=id_number).select_related("person").order_by("valid_from"))
+        rows = _fetch(_certificates_sql(), [id_number])
         if not rows:
             raise PersonNotFound("残疾人证：未查询到该人员的残疾证信息", source=self.name)
-        p = rows[0].person
-        holder = Holder(p.name, p.sex, p.birth_date, p.hukou_region, p.hukou_address)
+        *_cert, name, sex, birth, hukou_region, hukou_address = rows[0]
+        holder = Holder(name, sex, _date(birth), hukou_region, hukou_address)
         first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        certificates = tuple(
-            Certificate(c.number, c.kind, c.category, c.grade, c.valid_from, c.valid_to)
-            for c in rows
-            if c.valid_from <= last and c.valid_to >= first
-        )
-        return CertificateYear(id_number, year, holder, certificates)
+        certificates = []
+        for number, kind, category, grade, valid_from, valid_to, *_holder in rows:
+            valid_from, valid_to = _date(valid_from), _date(valid_to)
+            if valid_from <= last and valid_to >= first:
+                certificates.append(Certificate(number, kind, category, grade, valid_from, valid_to))
+        return CertificateYear(id_number, year, holder, tuple(certificates))
 
 
 class MockCivilStatus(Served, interface.CivilStatusSource):
@@ -195,8 +232,11 @@ class MockCivilStatus(Served, interface.CivilStatusSource):
         return self._serve(self._answer, id_number, year)
 
     def _answer(self, id_number: str, year: int) -> CivilStatus:
-        p = _known(self, id_number, "name", "death_date")
-        return CivilStatus(id_number, p["name"], p["death_date"] is None, p["death_date"])
+        rows = _fetch(_civil_sql(), [id_number])
+        if not rows:
+            raise PersonNotFound(f"{self.label}：未查询到该人员信息", source=self.name)
+        name, death_date = rows[0]
+        return CivilStatus(id_number, name, death_date is None, _date(death_date))
 
 
 class MockPension(Served, interface.PensionSource):
@@ -204,15 +244,13 @@ class MockPension(Served, interface.PensionSource):
         return self._serve(self._answer, id_number, year)
 
     def _answer(self, id_number: str, year: int) -> PensionStatus:
-        p = RegistryPerson.objects.select_related("retiree_unit").filter(id_number=id_number).first()
-        if p is None or not p.si_name:
+        rows = _fetch(_pension_sql(), [id_number])
+        if not rows or not rows[0][0]:
             raise PersonNotFound("退休及养老金：未匹配到社保信息", source=self.name)
-        u = p.retiree_unit
-        unit = UnitRef(u.credit_code, u.name, u.si_number) if u else None
-        return PensionStatus(
-            id_number, year, p.retired, p.retirement_month, unit, p.pension_account, p.pension_bank,
-            p.withholdable, p.pension_balance,
-        )
+        _si, retired, month, account, bank, withholdable, balance, code, name, si_number = rows[0]
+        unit = UnitRef(code, name, si_number) if code else None
+        return PensionStatus(id_number, year, bool(retired), month, unit, account, bank, bool(withholdable),
+                             _decimal(balance) if balance is not None else Decimal("0.00"))
 
 
 class MockEnterprises(Served, interface.EnterpriseSource):

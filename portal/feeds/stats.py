@@ -6,8 +6,10 @@ the web and worker processes; two writers at the same instant can lose a sample,
 figure can afford).
 """
 
+import atexit
 import logging
 import statistics
+import threading
 import time
 
 from django.core.cache import cache
@@ -18,6 +20,10 @@ from portal.feeds import shared
 OK, NOT_FOUND, UNAVAILABLE, REJECTED = "ok", "not_found", "unavailable", "rejected"
 log = logging.getLogger(__name__)
 KEEP = 500  # samples per source
+FLUSH_S = 1.0
+_buffer: dict[str, list[str]] = {}
+_buffer_lock = threading.Lock()
+_last_flush = [float("-inf")]
 WINDOW_S = 3600  # older samples are not "recent"
 
 
@@ -26,26 +32,48 @@ def _key(source: str) -> str:
 
 
 def record(source: str, seconds: float, outcome: str) -> None:
-    """One sample: when, how long (ms), how it ended."""
+    """One sample: when, how long (ms), how it ended. Samples are buffered in the process and
+    written at most once a second (one Redis pipeline, or one file-cache write), so that
+    recording a call costs no round trip of its own."""
     sample = f"{time.time():.3f}|{seconds * 1000:.2f}|{outcome}"
+    with _buffer_lock:
+        _buffer.setdefault(source, []).insert(0, sample)
+        due = time.monotonic() - _last_flush[0] >= FLUSH_S
+    if due:
+        flush()
+
+
+def flush() -> None:
+    """Write this process's buffered samples (the health page reads them; also at exit)."""
+    with _buffer_lock:
+        pending = {name: rows for name, rows in _buffer.items() if rows}
+        _buffer.clear()
+        _last_flush[0] = time.monotonic()
+    if not pending:
+        return
     client = shared.redis_client()
     if client is not None:
         pipe = client.pipeline(transaction=False)
-        pipe.lpush(_key(source), sample)
-        pipe.ltrim(_key(source), 0, KEEP - 1)
-        pipe.expire(_key(source), WINDOW_S * 24)
+        for name, rows in pending.items():
+            pipe.lpush(_key(name), *reversed(rows))  # LPUSH puts the last argument first: newest first
+            pipe.ltrim(_key(name), 0, KEEP - 1)
+            pipe.expire(_key(name), WINDOW_S * 24)
         try:
             pipe.execute()
         except RedisError as error:  # a health figure must never fail the call it describes
             log.warning("feeds stats not recorded: %s", error)
         return
-    samples = cache.get(_key(source)) or []
-    samples.insert(0, sample)
-    cache.set(_key(source), samples[:KEEP], WINDOW_S * 24)
+    for name, rows in pending.items():
+        merged = rows + (cache.get(_key(name)) or [])
+        cache.set(_key(name), merged[:KEEP], WINDOW_S * 24)
+
+
+atexit.register(flush)
 
 
 def samples(source: str) -> list[tuple[float, float, str]]:
     """(epoch seconds, milliseconds, outcome), newest first, within the window."""
+    flush()
     client = shared.redis_client()
     raw = client.lrange(_key(source), 0, KEEP - 1) if client is not None else (cache.get(_key(source)) or [])
     since = time.time() - WINDOW_S
@@ -76,7 +104,14 @@ def summary(source: str) -> dict:
     }
 
 
+def clear_buffer() -> None:
+    """Forget this process's unwritten samples (tests start each case with an empty cache)."""
+    with _buffer_lock:
+        _buffer.clear()
+
+
 def reset(sources) -> None:
+    clear_buffer()
     client = shared.redis_client()
     for source in sources:
         if client is not None:

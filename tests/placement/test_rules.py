@@ -98,6 +98,11 @@ def test_the_minimum_wage_is_that_months_minimum():
     assert outcomes(base(wages=paid_by(UNIT, Decimal("2700")), minimum_wage=minimum), Check.WAGE) == "✓" * 6 + "✗" * 6
 
 
+def test_a_missing_minimum_wage_leaves_the_wage_check_pending():
+    cells = evaluate(base(minimum_wage={m: None for m in range(1, 13)}))
+    assert cells[1, Check.WAGE].outcome == Outcome.PENDING and "政策参数表" in cells[1, Check.WAGE].reason
+
+
 def test_social_insurance_paid_by_an_unrelated_unit_fails_with_its_name():
     cells = evaluate(base(social_insurance=paid_by(OTHER, name="北京某某公司")))
     assert cells[1, Check.SOCIAL_INSURANCE].outcome == Outcome.FAIL
