@@ -9,13 +9,14 @@ person or a month a reviewer decided. Progress is kept on the person apart from 
 
 import json
 import logging
-import queue
 import random
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -64,54 +65,64 @@ def call_with_retries(fn, *, attempts: int | None = None, backoff_s: float | Non
     return None
 
 
-def run_in_threads(fn, items: list, threads: int) -> list:
-    """fn(item) for every item, `threads` at a time; each thread closes its own database
-    connection when it is done (the mock registries are read through it)."""
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def feed_pool() -> ThreadPoolExecutor:
+    """One pool of registry-calling threads per worker process, shared by its tasks: the threads
+    (and their database connections) live as long as the process."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=settings.PLACEMENT_FEED_THREADS, thread_name_prefix="feeds")
+        return _pool
+
+
+def _in_pool_thread(fn, item):
+    close_old_connections()  # respects CONN_MAX_AGE: a long-lived thread must not keep a dead link
+    return fn(item)
+
+
+def iter_in_threads(fn, items: list, threads: int):
+    """Yield (index, fn(item)) as each finishes. The caller works on finished results while the
+    pool keeps asking: a worker never leaves the registries' slots idle while it evaluates."""
     if threads <= 1 or len(items) <= 1:
-        return [fn(item) for item in items]
-    results: list = [None] * len(items)
-    work: queue.SimpleQueue = queue.SimpleQueue()
-    for index, item in enumerate(items):
-        work.put((index, item))
-
-    def worker():
-        try:
-            while True:
-                try:
-                    index, item = work.get_nowait()
-                except queue.Empty:
-                    return
-                results[index] = fn(item)
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=worker, daemon=True) for _ in range(min(threads, len(items)))]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return results
+        for index, item in enumerate(items):
+            yield index, fn(item)
+        return
+    pool = feed_pool()
+    futures = {pool.submit(_in_pool_thread, fn, item): index for index, item in enumerate(items)}
+    try:
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        for future in futures:
+            future.cancel()
 
 
-def fetch(persons: list[PlacedPerson], *, count_progress: bool = False) -> dict[int, dict[str, object]]:
-    """Ask the six sources about every person: {person pk: {source: answer}}. Calls run
-    PLACEMENT_FEED_THREADS at a time (the registries' own limit queues the rest). With
-    `count_progress` each answer moves the person's progress bar (the wizard's single person)."""
+def fetch_each(persons: list[PlacedPerson], *, count_progress: bool = False):
+    """Ask the six sources about every person; yield (person, {source: answer}) as soon as a
+    person's six answers are in. Calls run PLACEMENT_FEED_THREADS at a time (the registries' own
+    limit queues the rest). With `count_progress` each answer moves the person's progress bar
+    (the wizard's single person)."""
     feeds = get_feeds()
-    questions = [(p.pk, p.id_number, p.declaration.business_year, name) for p in persons for name in SOURCES]
+    questions = [(p, name) for p in persons for name in SOURCES]
 
     def ask(question):
-        pk, id_number, year, name = question
-        answer = call_with_retries(lambda: getattr(feeds, name).person_year(id_number, year))
+        person, name = question
+        answer = call_with_retries(
+            lambda: getattr(feeds, name).person_year(person.id_number, person.declaration.business_year))
         if count_progress:
-            PlacedPerson.objects.filter(pk=pk).update(verification_done=F("verification_done") + 1)
+            PlacedPerson.objects.filter(pk=person.pk).update(verification_done=F("verification_done") + 1)
         return answer
 
     answers: dict[int, dict[str, object]] = {p.pk: {} for p in persons}
-    for (pk, _id, _year, name), answer in zip(questions, run_in_threads(ask, questions,
-                                                                       settings.PLACEMENT_FEED_THREADS), strict=True):
-        answers[pk][name] = answer
-    return answers
+    for index, answer in iter_in_threads(ask, questions, settings.PLACEMENT_FEED_THREADS):
+        person, name = questions[index]
+        answers[person.pk][name] = answer
+        if len(answers[person.pk]) == len(SOURCES):
+            yield person, answers.pop(person.pk)
 
 
 def _months(answer, year: int, paid_entries) -> dict[int, rules.Month] | None:
@@ -244,8 +255,8 @@ def _answer_of(answers: dict, year: int, month: int, check: str) -> dict:
     if answer is NOT_FOUND:
         return {"status": "not_found"}
     entries = {"wages": _wage_entries, "social_insurance": _si_entries, "medical_insurance": _mi_entries}[source]
-    return {"entries": [{"payer": p.payer, "name": p.payer_name, "paid": p.paid,
-                         **({"amount": str(p.amount)} if p.amount is not None else {})}
+    # who paid (credit code), whether, and how much: the reason text names the units
+    return {"entries": [[p.payer, p.paid, str(p.amount) if p.amount is not None else None]
                         for p in entries(answer.month(year * 100 + month))]}
 
 
@@ -279,9 +290,9 @@ def upsert_cells(rows: list[tuple]) -> None:
             cursor.executemany(sql, params)
 
 
-def sync_registry_certificates(person: PlacedPerson, found) -> list[Certificate]:
-    """Keep the registry's certificates on the person (matched by number, in memory: the
-    person's certificates are prefetched) and return the person's certificates after it."""
+def registry_certificates(person: PlacedPerson, found) -> tuple[list[Certificate], list[Certificate]]:
+    """The person's certificates with the registry's applied (matched by number, in memory: they
+    are prefetched), and those of them to save."""
     current = list(person.certificates.all())
     by_number = {cert.number: cert for cert in current}
     changed = []
@@ -294,6 +305,12 @@ def sync_registry_certificates(person: PlacedPerson, found) -> list[Certificate]
         if mine.pk is None or (mine.kind, mine.category, mine.grade, mine.valid_from, mine.valid_to) != values:
             mine.kind, mine.category, mine.grade, mine.valid_from, mine.valid_to = values
             changed.append(mine)
+    return current, changed
+
+
+def sync_registry_certificates(person: PlacedPerson, found) -> list[Certificate]:
+    """Keep the registry's certificates on the person and return all of the person's."""
+    current, changed = registry_certificates(person, found)
     for cert in changed:
         cert.save()
     return current
@@ -302,10 +319,31 @@ def sync_registry_certificates(person: PlacedPerson, found) -> list[Certificate]
 BATCH = 25  # persons per verification task: amortises queries over a unit's list
 
 
+@dataclass
+class PersonResult:
+    """What one person's verification will write."""
+
+    person: PlacedPerson
+    cells: dict
+    answers: dict
+    certificates_to_save: list
+    silent: bool
+
+
+def evaluate_person(person: PlacedPerson, answers: dict, claims: dict) -> PersonResult:
+    """The grid of one person from the registries' answers (no writes)."""
+    certificates, to_save = None, []
+    if answers["certificates"] not in (None, NOT_FOUND):
+        certificates, to_save = registry_certificates(person, answers["certificates"].certificates)
+    cells = rules.evaluate(facts_for(person, answers, claims, certificates))
+    return PersonResult(person, cells, answers, to_save, any(answers[name] is None for name in SOURCES))
+
+
 def persons_verify(person_ids: list[int], *, count_progress: bool = False) -> None:
     """Verify every month of these persons (one task: the wizard's one person, or a batch of a
     declaration). Idempotent: confirmed persons, filed declarations and months a reviewer decided
-    are left alone; cells are upserted per person, month and check."""
+    are left alone; cells are upserted per person, month and check, in one transaction at the end
+    (a worker killed before it leaves nothing half-written)."""
     persons = list(
         PlacedPerson.objects.filter(pk__in=person_ids, declaration__status=c.DeclarationStatus.DRAFT)
         .exclude(status=S.CONFIRMED)
@@ -314,48 +352,56 @@ def persons_verify(person_ids: list[int], *, count_progress: bool = False) -> No
     )
     if not persons:
         return  # idempotent: nothing left to verify
-    started = timezone.now()
     PlacedPerson.objects.filter(pk__in=[p.pk for p in persons]).update(
         verification_state=c.VerificationState.RUNNING, verification_done=0, verification_total=len(SOURCES),
-        verification_started_at=started)
-    answers = fetch(persons, count_progress=count_progress)
+        verification_started_at=timezone.now())
     claims = other_claims_many(persons)
+    outcomes = [evaluate_person(person, answers, claims[person.pk])
+                for person, answers in fetch_each(persons, count_progress=count_progress)]
+    store_outcomes(outcomes)
+
+
+def store_outcomes(outcomes: list[PersonResult]) -> None:
     from placement.services import person_evaluate
 
     with transaction.atomic():
-        statuses = dict(PlacedPerson.objects.select_for_update().filter(pk__in=[p.pk for p in persons])
+        statuses = dict(PlacedPerson.objects.select_for_update().filter(pk__in=[o.person.pk for o in outcomes])
                         .values_list("pk", "status"))
-        decided = set(PlacementMonth.objects.filter(person__in=persons).exclude(decision="")
+        decided = set(PlacementMonth.objects.filter(person__in=[o.person for o in outcomes]).exclude(decision="")
                       .values_list("person_id", "month"))
         now = timezone.now()
-        rows, forced_q, finished = [], Q(), []
-        for person in persons:
+        rows, forced_q, finished, certificates = [], Q(), [], []
+        for outcome in outcomes:
+            person = outcome.person
             if statuses.get(person.pk, S.CONFIRMED) == S.CONFIRMED:
                 continue  # confirmed (or deleted) while we were asking
-            mine = answers[person.pk]
-            certificates = None
-            if mine["certificates"] not in (None, NOT_FOUND):
-                certificates = sync_registry_certificates(person, mine["certificates"].certificates)
-            cells = rules.evaluate(facts_for(person, mine, claims[person.pk], certificates))
+            certificates += outcome.certificates_to_save
             year = person.declaration.business_year
             rows += [
                 (person.pk, month, str(check), str(cell.outcome), cell.reason[:300],
-                 _answer_of(mine, year, month, check), now)
-                for (month, check), cell in cells.items()
+                 _answer_of(outcome.answers, year, month, check), now)
+                for (month, check), cell in outcome.cells.items()
                 if (person.pk, month) not in decided
             ]
-            forced = rules.forced_months(cells, dispatched=any(ct.is_dispatch for ct in person.contracts.all()))
+            forced = rules.forced_months(outcome.cells,
+                                         dispatched=any(ct.is_dispatch for ct in person.contracts.all()))
             if forced and statuses[person.pk] == S.INCOMPLETE:
                 forced_q |= Q(person_id=person.pk, month__in=forced)
-            silent = any(mine[name] is None for name in SOURCES)
-            person.verification_state = c.VerificationState.WAITING if silent else c.VerificationState.DONE
+            person.verification_state = c.VerificationState.WAITING if outcome.silent else c.VerificationState.DONE
             person.verification_done, person.verification_finished_at = len(SOURCES), now
             finished.append(person)
+        Certificate.objects.bulk_create([cert for cert in certificates if cert.pk is None])
+        changed = [cert for cert in certificates if cert.pk is not None]
+        if changed:
+            Certificate.objects.bulk_update(changed, ["kind", "category", "grade", "valid_from", "valid_to"])
         upsert_cells(rows)
         if forced_q:
             PlacementMonth.objects.filter(forced_q).update(selected=True)
-        PlacedPerson.objects.bulk_update(finished, ["verification_state", "verification_done",
-                                                    "verification_finished_at"])
+        for state in (c.VerificationState.DONE, c.VerificationState.WAITING):
+            pks = [person.pk for person in finished if person.verification_state == state]
+            if pks:  # two plain UPDATEs: bulk_update's CASE per row costs more than the rows
+                PlacedPerson.objects.filter(pk__in=pks).update(
+                    verification_state=state, verification_done=len(SOURCES), verification_finished_at=now)
         for person in finished:
             if person.registered_at is not None and statuses[person.pk] == S.INCOMPLETE:
                 person_evaluate(person=PlacedPerson.objects.get(pk=person.pk))

@@ -179,6 +179,8 @@ if EMBEDDED:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
             },
+            # keep connections: each one runs the WAL pragma when it opens
+            "CONN_MAX_AGE": 60,
         }
     }
 else:
@@ -391,7 +393,7 @@ FEEDS_HTTP_URL = env.str("FEEDS_HTTP_URL", default="")
 # doubles, with jitter), and how many of a person's six sources are asked at once.
 PLACEMENT_FEED_ATTEMPTS = _int("PLACEMENT_FEED_ATTEMPTS", 4, minimum=1)
 PLACEMENT_FEED_BACKOFF_S = _float("PLACEMENT_FEED_BACKOFF_S", 0.5, low=0.0, high=60)
-PLACEMENT_FEED_THREADS = _int("PLACEMENT_FEED_THREADS", 6, minimum=1)
+PLACEMENT_FEED_THREADS = _int("PLACEMENT_FEED_THREADS", 10, minimum=1)
 
 # --- logging -------------------------------------------------------------------------------------
 LOGGING = {

@@ -17,10 +17,10 @@ from placement import choices as c
 from placement.models import MonthCheck, PlacedPerson
 from placement.verification import persons_verify
 from portal.feeds.demo import load_registry
+from tests import factories as f
 from tests.conftest import ensure_reference_data
 from tests.placement.conftest import add_person, demo_employer
 from tests.test_celery_worker import database_env
-from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
