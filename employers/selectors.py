@@ -47,3 +47,14 @@ def related_units_of(employer: Employer):
     from employers.models import RelatedUnit
 
     return RelatedUnit.objects.filter(employer=employer).select_related("region", "evidence")
+
+
+def enterprise_record(employer: Employer):
+    """What the enterprise registry says of the unit's credit code (registered name, address), or
+    None when it does not know the code or does not answer now (the page works without it)."""
+    from portal.feeds import FeedError, get_feeds
+
+    try:
+        return get_feeds().enterprises.lookup(employer.credit_code)
+    except FeedError:
+        return None

@@ -6,7 +6,13 @@ from django.views.decorators.http import require_POST
 
 from employers.forms import InviteForm, RelatedUnitForm, UnitForm
 from employers.locks import region_change_blocked
-from employers.selectors import agent_is_registrant, agents_of, employer_for_agent, related_units_of
+from employers.selectors import (
+    agent_is_registrant,
+    agents_of,
+    employer_for_agent,
+    enterprise_record,
+    related_units_of,
+)
 from employers.services import (
     agent_invite,
     agent_remove,
@@ -26,15 +32,19 @@ from portal.views.base import call_service
 def unit_view(request):
     """单位基本信息 (first panel) and 关联单位 (second panel), as the manual lays them out."""
     employer = employer_for_agent(request.user)
-    form = UnitForm(request.POST or None, instance=employer)
+    registry = enterprise_record(employer)
+    initial = {}
+    if registry and not employer.registered_address:
+        initial["registered_address"] = registry.address  # prefilled from the enterprise registry
+    form = UnitForm(request.POST or None, instance=employer, initial=initial)
     if request.method == "POST" and form.is_valid():
         if call_service(form, employer_update, actor=request.user, employer=employer, data=dict(form.cleaned_data)):
             messages.success(request, "单位信息已保存。")
             return redirect("employers:unit")
-    return _unit_page(request, employer, form)
+    return _unit_page(request, employer, form, registry=registry, prefilled=bool(initial))
 
 
-def _unit_page(request, employer, form, revealed=None):
+def _unit_page(request, employer, form, revealed=None, registry=None, prefilled=False):
     return render(
         request,
         "employers/unit.html",
@@ -45,6 +55,8 @@ def _unit_page(request, employer, form, revealed=None):
             "agents": agents_of(employer),
             "regions_locked": region_change_blocked(employer),
             "revealed": revealed,
+            "registry": registry,
+            "prefilled": prefilled,
         },
     )
 

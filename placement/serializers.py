@@ -26,6 +26,8 @@ class PersonSerializer(serializers.ModelSerializer):
     hukou_region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), required=False,
                                                 allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    # men need none; for women the service asks for F50 / F55 with a message that says so
+    retirement_category = serializers.CharField(required=False, allow_blank=True, max_length=3)
     business_year = serializers.IntegerField(source="declaration.business_year", read_only=True)
     counts = serializers.SerializerMethodField()
 

@@ -171,3 +171,26 @@ class TestUnitApi:
                                                                "evidence": ""})
         assert no_proof.status_code == 400
         assert client.delete(f"/api/v1/unit/related-units/{pk}/").status_code == 204
+
+
+class TestRegistryPrefill:
+    def test_the_registered_name_and_address_come_from_the_enterprise_registry(self, client_for):
+        from portal.demo import UNITS
+        from portal.feeds.demo import DEMO_UNITS, load_registry
+
+        load_registry()
+        unit = next(u for u in UNITS if u.key == "sh")
+        employer = f.EmployerFactory(name=unit.name, credit_code=unit.credit_code)
+        agent = f.AgentFactory(employer=employer).user
+        page = client_for(agent).get(reverse("employers:unit"))
+        body = page.content.decode()
+        registered = next(u for u in DEMO_UNITS if u.key == "sh")
+        assert page.context["form"].initial["registered_address"] == registered.address
+        assert "已从企业登记系统获取单位注册地址" in body and registered.authority in body
+
+    def test_an_unknown_code_or_a_silent_registry_leaves_the_page_working(self, unit_a, owner, client_for):
+        from portal.feeds import configure
+
+        with configure(error_rate=1.0):
+            page = client_for(owner).get(reverse("employers:unit"))
+        assert page.status_code == 200 and "已从企业登记系统获取" not in page.content.decode()

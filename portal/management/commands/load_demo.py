@@ -5,6 +5,7 @@ STEPS = [
     "portal.demo.DEMO_STEPS",
     "portal.feeds.demo.DEMO_STEPS",
     "employers.demo.DEMO_STEPS",
+    "placement.demo.DEMO_STEPS",
 ]
 
 

@@ -1,0 +1,89 @@
+"""Demo declarations for `make run`: persons of the demo units at every stage of the wizard, built
+through the same services an agent's clicks call (verification run in place of the worker)."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from employers.models import Employer, RelatedUnit
+from placement import choices as c
+from placement import services
+from placement.models import PlacedPerson
+from placement.verification import persons_verify, prefill_lookup
+from portal.demo import UNITS
+from portal.feeds.demo import demo_person
+from portal.pdf import render_pdf
+
+YEAR = 2025
+BASIC = {"hukou_type": "local", "hukou_address": "", "phone": "13800000000", "is_graduate": False,
+         "retirement_category": "F55", "education": "senior"}
+CONTRACT = {"contract_type": "open_ended", "start_date": datetime.date(2020, 1, 1), "job": "装配工",
+            "monthly_wage": 6000, "relation": "self", "is_dispatch": False}
+
+# (unit, demo person, what to do): "confirm" completes a clean registration, "evidence" selects the
+# failed months and uploads material (→ 待审核), "grid" stops at step 2 for the agent to finish.
+PLAN = [
+    ("sh", "sh-clean", "confirm"),
+    ("sh", "sh-name", "confirm"),
+    ("sh", "sh-gap", "evidence"),
+    ("sh", "sh-low-wage", "grid"),
+    ("sh", "sh-dispatched", "dispatch"),
+    ("nm", "nm-clean", "confirm"),
+    ("nm", "nm-medical-gap", "evidence"),
+    ("ln", "ln-clean", "confirm"),
+    ("ln", "ln-retiring", "grid"),
+    ("ln", "sh-two-units", "evidence"),
+]
+
+
+def _pdf(title: str) -> SimpleUploadedFile:
+    _html, data = render_pdf("pdf/demo_evidence.html", {"title": title})
+    return SimpleUploadedFile(f"{title}.pdf", data, content_type="application/pdf")
+
+
+def load_declarations() -> None:
+    User = get_user_model()
+    for unit_key, person_key, plan in PLAN:
+        unit = next(u for u in UNITS if u.key == unit_key)
+        employer = Employer.objects.get(credit_code=unit.credit_code)
+        agent = User.objects.get(username=unit.agent)
+        declaration = services.declaration_open(employer=employer, business_year=YEAR)
+        info = demo_person(person_key)
+        if services.person_find(declaration, info.id_number):
+            continue  # idempotent
+        with transaction.atomic():
+            _add(declaration, agent, info, plan)
+
+
+def _add(declaration, agent, info, plan):
+    prefill = prefill_lookup(id_number=info.id_number, year=YEAR)
+    holder = prefill.holder
+    data = {**BASIC, "name": info.roster_name,
+            "hukou_address": holder.hukou_address if holder else "上海市徐汇区",
+            "hukou_region": None}
+    person = services.person_create(actor=agent, declaration=declaration, id_number=info.id_number, data=data,
+                                    prefilled=prefill.found, registry_certificates=prefill.certificates)
+    contract = dict(CONTRACT)
+    if plan == "dispatch":
+        agency = RelatedUnit.objects.get(employer=declaration.employer, relation="dispatch")
+        contract.update(is_dispatch=True, dispatch_agency=agency, counts_here_stated=True, si_payer=agency,
+                        mi_payer=agency, wage_payer=agency)
+    services.contract_save(actor=agent, person=person, data=contract, attachment_file=_pdf("劳动合同"))
+    PlacedPerson.objects.filter(pk=person.pk).update(wizard_step=2)
+    persons_verify([person.pk])  # what the worker does after 保存，下一步
+    person = PlacedPerson.objects.get(pk=person.pk)
+    if plan == "grid":
+        return
+    if plan in ("evidence", "dispatch"):
+        services.months_select(actor=agent, person=person, months=set(range(1, 13)))
+        for item, months in services.evidence_needed(person).items():
+            services.evidence_add(actor=agent, person=person, check=item, months=months,
+                                  file=_pdf(c.EVIDENCE_FOR[item][0]))
+    else:
+        services.months_select(actor=agent, person=person, months=set())
+    services.registration_complete(actor=agent, person=person)
+
+
+DEMO_STEPS = [load_declarations]

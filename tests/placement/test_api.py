@@ -1,0 +1,107 @@
+"""/api/v1/placement/: the wizard through the API, scoped to the agent's unit; bad input is a
+400 with a Chinese message at the field and stores nothing (issue: Placement 1 of 2)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from placement.models import Contract, PlacedPerson
+from portal.feeds.demo import demo_person
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/placement/persons/"
+
+
+def person_body(key="sh-clean", **extra):
+    return {"id_number": demo_person(key).id_number, "name": demo_person(key).roster_name, "hukou_type": "local",
+            "hukou_address": "上海市徐汇区", "phone": "13800000000", "retirement_category": "F55", **extra}
+
+
+def contract_body(**extra):
+    return {"contract_type": "open_ended", "start_date": "2020-01-01", "job": "装配工", "monthly_wage": "6000",
+            "relation": "self", "is_dispatch": "false",
+            "attachment": SimpleUploadedFile("合同.pdf", f.PDF_BYTES, content_type="application/pdf"), **extra}
+
+
+def test_the_wizard_through_the_api(sh_unit, sh_agent, client_for, django_capture_on_commit_callbacks):
+    client = client_for(sh_agent)
+    created = client.post(BASE + "?year=2025", person_body(), content_type="application/json")
+    assert created.status_code == 201, created.content
+    person = created.json()
+    assert person["id_number_masked"].startswith(demo_person("sh-clean").id_number[:6])
+    assert demo_person("sh-clean").id_number not in created.content.decode()
+    pk = person["id"]
+    assert client.post(f"{BASE}{pk}/contracts/", contract_body()).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{BASE}{pk}/submit-step1/").status_code == 200
+    months = client.get(f"{BASE}{pk}/months/").json()
+    assert len(months) == 84 and {m["outcome"] for m in months} == {"ok"}
+    assert client.post(f"{BASE}{pk}/select-months/", {"months": []}, content_type="application/json").status_code == 200
+    done = client.post(f"{BASE}{pk}/complete/").json()
+    assert done["status"] == "confirmed" and done["counts"]["registered"] == 12
+    assert done["counts"]["disabled_count"] in ("12/12", "24/12", "1/1", "2/1")
+
+
+@pytest.mark.parametrize(
+    "body,field,message",
+    [
+        ({"id_number": "310104198001010018"}, "id_number", "校验位"),
+        ({"retirement_category": "", "key": "sh-gap"}, "retirement_category", "退休年龄类别"),  # a woman
+    ],
+)
+def test_bad_person_input_is_a_400_at_the_field(sh_unit, sh_agent, client_for, body, field, message):
+    key = body.pop("key", "sh-clean")
+    response = client_for(sh_agent).post(BASE, {**person_body(key), **body}, content_type="application/json")
+    assert response.status_code == 400
+    assert message in str(response.json())
+    assert not PlacedPerson.objects.exists()
+
+
+def test_the_same_person_twice_is_refused(sh_unit, sh_agent, client_for):
+    client = client_for(sh_agent)
+    client.post(BASE, person_body(), content_type="application/json")
+    again = client.post(BASE, person_body(), content_type="application/json")
+    assert again.status_code == 400 and "已在本年度安置名单中" in again.json()["detail"]
+    assert PlacedPerson.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ({"contract_type": "fixed", "start_date": "2025-06-01", "end_date": "2025-01-01"}, "不能早于开始日期"),
+        ({"monthly_wage": "六千"}, "monthly_wage"),
+        ({"attachment": SimpleUploadedFile("合同.pdf", b"MZ\x90\x00 an exe")}, "文件类型不符合要求"),
+        ({"is_dispatch": "true"}, "劳务派遣单位"),
+    ],
+)
+def test_bad_contracts_are_refused_and_nothing_is_saved(sh_unit, sh_agent, client_for, body, message):
+    client = client_for(sh_agent)
+    pk = client.post(BASE, person_body(), content_type="application/json").json()["id"]
+    response = client.post(f"{BASE}{pk}/contracts/", contract_body(**body))
+    assert response.status_code == 400 and message in str(response.json())
+    assert not Contract.objects.exists()
+
+
+def test_a_short_contract_is_accepted_with_a_warning(sh_unit, sh_agent, client_for):
+    client = client_for(sh_agent)
+    pk = client.post(BASE, person_body(), content_type="application/json").json()["id"]
+    response = client.post(f"{BASE}{pk}/contracts/", contract_body(contract_type="fixed", start_date="2025-01-01",
+                                                                   end_date="2025-06-30"))
+    assert response.status_code == 201 and "合同期限不足一年" in response.json()["warnings"][0]
+
+
+def test_a_manual_certificate_must_carry_the_persons_id(sh_unit, sh_agent, client_for):
+    client = client_for(sh_agent)
+    pk = client.post(BASE, person_body(), content_type="application/json").json()["id"]
+    other = f.resident_id(5)
+    image = SimpleUploadedFile("证.png", f.png_bytes(), content_type="image/png")
+    bad = client.post(f"{BASE}{pk}/certificates/", {"number": other + "42", "kind": "disability", "category": 4,
+                                                    "grade": 2, "valid_from": "2024-01-01", "image": image})
+    assert bad.status_code == 400 and "不一致" in bad.json()["detail"]
+
+
+def test_another_units_agent_gets_404(sh_unit, sh_agent, client_for, outsider):
+    pk = client_for(sh_agent).post(BASE, person_body(), content_type="application/json").json()["id"]
+    assert client_for(outsider).get(f"{BASE}{pk}/").status_code == 404
+    assert client_for(outsider).post(f"{BASE}{pk}/contracts/", contract_body()).status_code == 404
+    assert client_for(outsider).get(f"{BASE}{pk}/months/").status_code == 404
