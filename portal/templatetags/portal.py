@@ -94,3 +94,15 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.simple_tag(takes_context=True)
+def error_prefix(context):
+    """「错误：」 before the page title when any form on the page has errors (UI.md)."""
+    from django.forms import BaseForm
+
+    for scope in context.dicts:
+        for value in scope.values():
+            if isinstance(value, BaseForm) and value.is_bound and value.errors:
+                return "错误："
+    return ""
