@@ -150,3 +150,8 @@ class NoticeForm(Form):
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 8}))
     region = RegionField(label="发布范围", help_text="该区域及其下级区域的用人单位可以看到")
+
+
+class TokenForm(Form):
+    name = forms.CharField(label="系统名称", max_length=100, help_text="例如：上海市税务局残保金征收系统")
+    region = RegionField(label="所属区域", help_text="令牌只能查询该区域及下级区域税务主管部门的单位")

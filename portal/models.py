@@ -276,3 +276,24 @@ class Receipt(models.Model):
 
     def __str__(self):
         return f"{self.title}（{self.reference}）"
+
+
+class SystemToken(models.Model):
+    """An API key for a government system (a tax bureau's) issued by an administrator for one
+    region: calls made with it see only that region. Only a hash of the key is stored."""
+
+    name = models.CharField("系统名称", max_length=100)
+    region = models.ForeignKey(Region, verbose_name="所属区域", on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField("密钥前缀", max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("签发时间", default=timezone.now)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "系统接口令牌"
+
+    def __str__(self):
+        return f"{self.name}（{self.region.full_name}）"

@@ -33,6 +33,8 @@ console_patterns = [
     path("staff/<int:pk>/toggle-active/", console.staff_toggle_active, name="console_staff_toggle"),
     path("audit/", console.audit_list, name="console_audit"),
     path("health/", console.health_view, name="console_health"),
+    path("tokens/", console.token_list, name="console_tokens"),
+    path("tokens/<int:pk>/revoke/", console.token_revoke_view, name="console_token_revoke"),
 ]
 
 unit_router = SimpleRouter(trailing_slash=True)

@@ -44,6 +44,9 @@ def build_world() -> World:
     w.users[Role.TAX_OFFICER.value] = f.UserFactory(tax=True, region=shanghai)
     w.users[Role.UNION_ADMIN.value] = f.UserFactory(union=True, region=shanghai)
     w.users[Role.SYSTEM_ADMIN.value] = f.UserFactory(admin=True)
+    from portal.models import SystemToken
+
+    w.own["token"] = SystemToken.objects.create(name="税务系统", region=shanghai, prefix="tx_x", key_hash="x" * 64)
     w.own.update(unit=unit_a, agent=agent_a, colleague=colleague_a,
                  notice=Notice.objects.create(title="上海通知", body="x", region=shanghai),
                  staff=w.users[Role.FED_REVIEWER.value])
@@ -117,6 +120,7 @@ URL_KWARGS = {
     "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},
     "console_staff_reset_totp": {"own": pk("staff"), "foreign": pk("staff")},
     "console_staff_toggle": {"own": pk("staff"), "foreign": pk("staff")},
+    "console_token_revoke": {"own": pk("token")},
     "employers:related_edit": {"own": pk("related_unit"), "foreign": pk("related_unit")},
     "employers:related_delete": {"own": pk("related_unit"), "foreign": pk("related_unit")},
     "file_download": {"own": pk("upload"), "foreign": pk("upload"), "own_for": {"union_admin": pk("roster_upload")}},

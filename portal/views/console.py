@@ -110,3 +110,34 @@ def region_children(request):
         return JsonResponse({"children": []})
     children = Region.objects.filter(parent_id=parent).values_list("code", "name")
     return JsonResponse({"children": [{"code": c, "name": n} for c, n in children]})
+
+
+@roles_required(ADMIN)
+def token_list(request):
+    """接口令牌: keys for tax systems, one region each; a new key is shown once."""
+    from portal.forms import TokenForm
+    from portal.models import SystemToken
+    from portal.tokens import token_issue
+
+    form = TokenForm(request.POST or None)
+    key = None
+    if request.method == "POST" and form.is_valid():
+        result = call_service(form, token_issue, actor=request.user, name=form.cleaned_data["name"],
+                              region=form.cleaned_data["region"])
+        if result:
+            _token, key = result
+            form = TokenForm()
+    page, query = paginate(request, SystemToken.objects.select_related("region", "created_by"))
+    return render(request, "portal/console/tokens.html", {"form": form, "page": page, "query": query, "key": key})
+
+
+@require_POST
+@roles_required(ADMIN)
+def token_revoke_view(request, pk: int):
+    from portal.models import SystemToken
+    from portal.tokens import token_revoke
+
+    token = get_object_or_404(SystemToken, pk=pk)
+    token_revoke(actor=request.user, token=token)
+    messages.success(request, f"已吊销接口令牌“{token.name}”。")
+    return redirect("console_tokens")

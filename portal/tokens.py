@@ -1,0 +1,96 @@
+"""API keys for government systems (tax bureaus): issued per region by administrators, shown once,
+stored as a hash, revocable. A call made with one acts as a tax officer of that region."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from portal.audit import audit_record
+from portal.exceptions import NotAllowed
+from portal.models import Region, SystemToken
+from portal.roles import ADMIN, Role
+
+KEYWORD = b"bearer"
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def token_issue(*, actor, name: str, region: Region) -> tuple[SystemToken, str]:
+    """A new key for a system of `region`; the key itself is returned once and never stored."""
+    if actor.role not in ADMIN:
+        raise NotAllowed("只有系统管理员可以签发接口令牌")
+    key = "tx_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = SystemToken.objects.create(name=name.strip(), region=region, prefix=key[:8], key_hash=_hash(key),
+                                           created_by=actor)
+        audit_record(action="token.issue", actor=actor, obj=token, data={"region": region.code})
+    return token, key
+
+
+def token_revoke(*, actor, token: SystemToken) -> None:
+    if actor.role not in ADMIN:
+        raise NotAllowed("只有系统管理员可以吊销接口令牌")
+    if token.revoked_at:
+        return  # idempotent: already revoked
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(action="token.revoke", actor=actor, obj=token)
+
+
+@dataclass
+class SystemPrincipal:
+    """Who a system token speaks for: a tax officer of the token's region, not a person."""
+
+    token: SystemToken
+    role: str = Role.TAX_OFFICER
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_employer_agent: bool = False
+    is_staff_member: bool = False
+
+    @property
+    def region(self):
+        return self.token.region
+
+    @property
+    def region_id(self):
+        return self.token.region_id
+
+    @property
+    def pk(self):
+        return None
+
+    @property
+    def display_name(self) -> str:
+        return f"接口：{self.token.name}"
+
+    def __str__(self):
+        return self.display_name
+
+
+class SystemTokenAuthentication(BaseAuthentication):
+    """`Authorization: Bearer tx_…` — a wrong, missing or revoked key is a 401."""
+
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != KEYWORD:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed("接口令牌格式不正确")
+        token = SystemToken.objects.select_related("region").filter(
+            key_hash=_hash(parts[1].decode(errors="replace")), revoked_at__isnull=True).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed("接口令牌无效或已吊销")
+        SystemToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return SystemPrincipal(token), token
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
