@@ -38,4 +38,5 @@ class Result:
 # Benchmark modules, in the order they run. Each has `run(smoke: bool = False) -> list[Result]`.
 BENCHMARKS: list[str] = [
     "bench.placement_verify",
+    "bench.certificate_pdf",
 ]

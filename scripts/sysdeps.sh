@@ -4,7 +4,7 @@
 # (without it a certificate takes ~40x longer); poppler-utils: pdftotext/pdftoppm in tests;
 # chromium: browser tests. As root we install them; otherwise we print the command.
 set -eu
-want="fonts-noto-cjk libharfbuzz-subset0 poppler-utils"
+want="fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 poppler-utils"
 [ "${1:-}" = "--with-browser" ] && want="$want chromium"
 missing=""
 for p in $want; do

@@ -1,0 +1,78 @@
+"""The facts of a 审核认定书 (certificate of a certified declaration), fixed when it is issued:
+a pure function from plain values to the PDF template's context (templates/pdf/certificate.html).
+The certification service fills it from the declaration; the benchmark fills it directly."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+LABELS = {
+    "unit": "用人单位名称", "credit_code": "统一社会信用代码", "year": "业务年度", "headcount": "在职职工人数",
+    "disabled": "安排残疾人就业人数", "ratio": "实际安排比例", "required": "规定比例", "persons": "安置残疾人名单",
+    "index": "序号", "name": "姓名", "id": "身份证号", "certificate": "残疾证件", "confirmed": "安置确认(月)",
+    "approved": "安置核定(月)", "months": "认定月份",
+}
+TITLE = "残疾人按比例就业情况审核认定书"
+
+
+@dataclass(frozen=True)
+class CertifiedPerson:
+    name: str
+    id_masked: str
+    certificate: str  # 残疾人证 二级, 残疾军人证 3级
+    confirmed: int
+    approved: int
+    months: tuple[int, ...]  # YYYYMM
+
+
+def month_ranges(months) -> str:
+    """(202501, 202502, 202503, 202507) → "202501–202503、202507" (the certified months, compact)."""
+    months = sorted(months)
+    parts, start = [], None
+    for i, month in enumerate(months):
+        start = start or month
+        if i + 1 == len(months) or months[i + 1] != month + 1:
+            parts.append(str(start) if start == month else f"{start}–{month}")
+            start = None
+    return "、".join(parts)
+
+
+def _decimal(value: Fraction, places: int) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def certificate_context(
+    *,
+    unit_name: str,
+    credit_code: str,
+    business_year: int,
+    headcount: int,
+    persons: list[CertifiedPerson],
+    disabled_count: Fraction,
+    required_ratio: Fraction,
+    issuer: str,
+    certified_on: str,
+) -> dict:
+    """The template context: every figure as it will be printed (the exact disabled count too)."""
+    actual = disabled_count / headcount if headcount else Fraction(0)
+    return {
+        "title": TITLE,
+        "intro": f"经审核，{unit_name}{business_year}年度按比例安排残疾人就业情况认定如下。",
+        "labels": LABELS,
+        "issuer": issuer,
+        "unit_name": unit_name,
+        "credit_code": credit_code,
+        "business_year": business_year,
+        "headcount": headcount,
+        "disabled_count": _decimal(disabled_count, 2),
+        "disabled_exact": f"{disabled_count.numerator}/{disabled_count.denominator}",
+        "actual_ratio": _decimal(actual * 100, 2) + "%",
+        "required_ratio": _decimal(required_ratio * 100, 2) + "%",
+        "persons": [
+            {"name": p.name, "id_masked": p.id_masked, "certificate": p.certificate, "confirmed": p.confirmed,
+             "approved": p.approved, "months": month_ranges(p.months)}
+            for p in persons
+        ],
+        "certified_on": certified_on,
+    }
