@@ -240,3 +240,15 @@ def region_names(codes) -> dict[str, str]:
 def rows_of(policy: Policy) -> list[PolicyRow]:
     """The rows a policy used, in the order of the parameters (for pages and the API)."""
     return list(policy.rows.values())
+
+
+def certified_results_visible(user):
+    """Active certified figures of the units a user may see: tax officers (and tax systems' tokens)
+    by the unit's 税务主管部门, federation staff by 残联主管部门, administrators all."""
+    from portal.scoping import employer_scope_q
+
+    return (
+        CertifiedFigures.objects.filter(cancelled_at__isnull=True)
+        .filter(employer_scope_q(user, prefix="employer__"))
+        .select_related("employer", "employer__tax_region")
+    )

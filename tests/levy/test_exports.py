@@ -1,0 +1,48 @@
+"""The tax officers' export of certified results: masked, formula-safe, scoped (issue 9 uses it)."""
+
+import io
+from fractions import Fraction
+
+import openpyxl
+import pytest
+
+from levy.exports import HEADERS, certified_results_xlsx
+from levy.selectors import certified_results_visible
+from levy.services import certified_figures_record
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+LEGAL_ID = "11010519491231002X"
+
+
+def certify(employer, actor):
+    return certified_figures_record(employer=employer, business_year=2025, headcount=200,
+                                    disabled_count=Fraction(19, 6), local_disabled_count=Fraction(2),
+                                    person_months_by_weight={"2": 24}, certificate_reference=f"RD-{employer.pk}",
+                                    actor=actor)
+
+
+def test_the_export_masks_ids_keeps_formulas_as_text_and_is_scoped(admin_user, tax_sh):
+    hostile = f.EmployerFactory(name='=HYPERLINK("http://evil.example","x")', legal_rep_id_number=LEGAL_ID,
+                                legal_rep_name="周建华")
+    outside = f.EmployerFactory(admin_region=f.region("210102"))
+    for employer in (hostile, outside):
+        certify(employer, admin_user)
+    response = certified_results_xlsx(certified_results_visible(tax_sh), "x.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == HEADERS and len(rows) == 2  # the Liaoning unit is not in a Shanghai officer's export
+    row = dict(zip(HEADERS, rows[1], strict=True))
+    assert row["单位名称"] == '=HYPERLINK("http://evil.example","x")'
+    assert sheet["B2"].data_type == "s"
+    assert row["法定代表人证件号"] == "110105********002X" and LEGAL_ID not in str(rows)
+    assert row["安排残疾人就业人数（精确值）"] == "19/6" and row["实际安排比例"] == "1.58%"
+
+
+def test_cancelled_figures_are_not_exported(admin_user, tax_sh):
+    from levy.services import certified_figures_cancel
+
+    employer = f.EmployerFactory()
+    certify(employer, admin_user)
+    certified_figures_cancel(employer=employer, business_year=2025, actor=admin_user, reason="撤回")
+    assert not certified_results_visible(tax_sh).exists()
