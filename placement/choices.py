@@ -134,3 +134,45 @@ class VerificationState(models.TextChoices):
 class Decision(models.TextChoices):
     VALID = "valid", "有效"
     INVALID = "invalid", "无效"
+
+
+DECLARATION_TONES = {
+    DeclarationStatus.DRAFT: "neutral",
+    DeclarationStatus.SUBMITTED: "progress",
+    DeclarationStatus.CERTIFIED: "done",
+    DeclarationStatus.SENT_TO_TAX: "done",
+}
+
+
+class RequestStatus(models.TextChoices):
+    """年审申报撤回, 年审认证反馈 and 单位注销安置登记 share these (ARCHITECTURE.md, Requests)."""
+
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "已同意"
+    REFUSED = "refused", "已拒绝"
+    ANSWERED = "answered", "已答复"  # feedback only: answered without reopening
+
+
+REQUEST_TONES = {
+    RequestStatus.SUBMITTED: "progress",
+    RequestStatus.APPROVED: "done",
+    RequestStatus.REFUSED: "failed",
+    RequestStatus.ANSWERED: "done",
+}
+
+
+class DeliveryStatus(models.TextChoices):
+    """发送税务: one hand-off of a certified declaration to the tax bureau's intake."""
+
+    QUEUED = "queued", "待发送"
+    SENT = "sent", "发送中"
+    ACKNOWLEDGED = "acknowledged", "税务已接收"
+    FAILED = "failed", "发送失败"
+
+
+DELIVERY_TONES = {
+    DeliveryStatus.QUEUED: "neutral",
+    DeliveryStatus.SENT: "progress",
+    DeliveryStatus.ACKNOWLEDGED: "done",
+    DeliveryStatus.FAILED: "failed",
+}

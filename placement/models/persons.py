@@ -1,4 +1,4 @@
-"""按比例就业年审: the annual declaration, the placed persons in it, their contracts and
+"""安置人员: the placed persons of a declaration, their contracts and
 certificates, and the month × check grid with the agent's selection, evidence and the reviewer's
 decisions. Workflow lives in services; here are only the data and the FSM transition declarations."""
 
@@ -8,35 +8,11 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from placement import choices as c
+from placement.models.declaration import AnnualDeclaration
 from portal.crypto import BlindIndexField, EncryptedCharField
 from portal.models import Region, Upload
 
 S = c.PersonStatus
-D = c.DeclarationStatus
-
-
-class AnnualDeclaration(ConcurrentTransitionMixin, models.Model):
-    """One unit's declaration for one business year (the year whose months are declared)."""
-
-    employer = models.ForeignKey("employers.Employer", on_delete=models.PROTECT, related_name="declarations")
-    business_year = models.PositiveSmallIntegerField("业务年度")
-    status = FSMField("申报状态", default=D.DRAFT, choices=D.choices, protected=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    submitted_at = models.DateTimeField("完成申报时间", null=True, blank=True)
-
-    class Meta:
-        ordering = ["-business_year"]
-        constraints = [
-            models.UniqueConstraint(fields=["employer", "business_year"], name="one_declaration_per_unit_year")
-        ]
-        verbose_name = verbose_name_plural = "年审申报"
-
-    def __str__(self):
-        return f"{self.employer.name} {self.business_year}年度"
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == D.DRAFT
 
 
 class PlacedPerson(ConcurrentTransitionMixin, models.Model):

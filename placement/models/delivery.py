@@ -1,0 +1,62 @@
+"""发送税务: the hand-off of one certified declaration to the tax bureau's intake, tracked until
+acknowledged (ARCHITECTURE.md "where we go beyond" 7). One row per certificate: sending again
+re-drives the same row, so a declaration is delivered once however often it is sent."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from placement import choices as c
+
+DS = c.DeliveryStatus
+
+
+class TaxDelivery(ConcurrentTransitionMixin, models.Model):
+    declaration = models.ForeignKey("placement.AnnualDeclaration", verbose_name="年审申报",
+                                    on_delete=models.PROTECT, related_name="deliveries")
+    certificate = models.OneToOneField("portal.Receipt", verbose_name="审核认定书", on_delete=models.PROTECT,
+                                       related_name="tax_delivery")
+    status = FSMField("发送状态", default=DS.QUEUED, choices=DS.choices, protected=True)
+    queued_at = models.DateTimeField("发送时间", default=timezone.now)
+    queued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发送人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+    sent_at = models.DateTimeField("送达时间", null=True, blank=True)
+    intake_reference = models.CharField("税务接收编号", max_length=64, blank=True)
+    acknowledged_at = models.DateTimeField("税务确认时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人（人工）", null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="+")
+    cancelled_at = models.DateTimeField("作废时间", null=True, blank=True)  # the declaration was reopened
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = verbose_name_plural = "发送税务记录"
+
+    def __str__(self):
+        return f"{self.declaration} {self.get_status_display()}"
+
+    @property
+    def status_tone(self) -> str:
+        return c.DELIVERY_TONES[self.status]
+
+    @transition(field=status, source=[DS.QUEUED, DS.FAILED, DS.SENT], target=DS.SENT)
+    def mark_sent(self, *, reference: str):
+        self.sent_at, self.intake_reference, self.last_error = timezone.now(), reference, ""
+        self.next_attempt_at = None
+
+    @transition(field=status, source=[DS.QUEUED, DS.SENT, DS.FAILED], target=DS.ACKNOWLEDGED)
+    def acknowledge(self, *, by=None):
+        self.acknowledged_at, self.acknowledged_by = timezone.now(), by
+        self.next_attempt_at, self.last_error = None, ""
+
+    @transition(field=status, source=[DS.QUEUED, DS.SENT], target=DS.FAILED)
+    def fail(self, *, error: str):
+        self.last_error, self.next_attempt_at = error[:500], None
+
+    @transition(field=status, source=DS.FAILED, target=DS.QUEUED)
+    def retry(self):
+        self.last_error = ""
