@@ -58,15 +58,16 @@ class WithdrawalRequest(RequestBase):
     reason = models.CharField("撤回原因", max_length=500)
     after_certification = models.BooleanField("认证后撤回", default=False)
 
-    def __str__(self):
-        return f"{self.declaration} 撤回申请"
-
     class Meta(RequestBase.Meta):
         verbose_name = verbose_name_plural = "年审申报撤回"
         constraints = [
             models.UniqueConstraint(fields=["declaration"], condition=models.Q(status="submitted"),
                                     name="one_open_withdrawal_per_declaration")
         ]
+
+    def __str__(self):
+        return f"{self.declaration} 撤回申请"
+
 
 
 class FeedbackRequest(RequestBase):
@@ -77,11 +78,12 @@ class FeedbackRequest(RequestBase):
     text = models.TextField("反馈内容")
     attachments = models.ManyToManyField(Upload, verbose_name="附件", blank=True, related_name="+")
 
+    class Meta(RequestBase.Meta):
+        verbose_name = verbose_name_plural = "年审认证反馈"
+
     def __str__(self):
         return f"{self.declaration} 认证反馈"
 
-    class Meta(RequestBase.Meta):
-        verbose_name = verbose_name_plural = "年审认证反馈"
 
     @transition(field="status", source=R.SUBMITTED, target=R.ANSWERED)
     def answer(self, *, by, reason: str):
@@ -96,12 +98,13 @@ class DeregistrationRequest(RequestBase):
     signed_form = models.ForeignKey(Upload, verbose_name="注销业务申请书（盖章）", on_delete=models.PROTECT,
                                     related_name="+")
 
-    def __str__(self):
-        return f"{self.employer} 注销安置登记"
-
     class Meta(RequestBase.Meta):
         verbose_name = verbose_name_plural = "单位注销安置登记"
         constraints = [
             models.UniqueConstraint(fields=["employer"], condition=models.Q(status="submitted"),
                                     name="one_open_deregistration_per_unit")
         ]
+
+    def __str__(self):
+        return f"{self.employer} 注销安置登记"
+
