@@ -4,7 +4,7 @@ The queues' open items, their filters and search, and one object's history."""
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from placement import choices as c
@@ -150,21 +150,34 @@ def sort_queue(qs: QuerySet, key: str, options: dict[str, tuple[str, ...]], defa
     return qs.order_by(*options[key]), key
 
 
-def person_queue_rows(qs: QuerySet[PlacedPerson]) -> QuerySet[PlacedPerson]:
-    """What each row of the person queue shows, in a fixed number of queries per page."""
-    return qs.select_related("declaration__employer").prefetch_related(
-        Prefetch("months", queryset=PlacementMonth.objects.filter(selected=True).only("person_id", "month"),
-                 to_attr="selected_months"),
-        Prefetch("checks", queryset=MonthCheck.objects.exclude(outcome=c.Outcome.OK)
-                 .only("person_id", "month", "item"), to_attr="flagged_checks"),
-    )
+def person_queue_rows(people: list[PlacedPerson]) -> list[dict]:
+    """What each row of the person queue shows: two narrow queries for the page, whatever its size
+    (plain values, not model instances: this page is the reviewers' busiest)."""
+    from portal.templatetags.portal import mask_id
 
-
-def flagged_labels(person: PlacedPerson) -> list[str]:
-    """The checks that failed (or are unanswered) in a selected month, by the grid's column order."""
-    selected = {pm.month for pm in person.selected_months}
-    items = {row.item for row in person.flagged_checks if row.month in selected}
-    return [check.label for check in c.Check if check in items]
+    pks = [p.pk for p in people]
+    selected: dict[int, set[int]] = {}
+    for person_id, month in PlacementMonth.objects.filter(person_id__in=pks, selected=True) \
+            .values_list("person_id", "month"):
+        selected.setdefault(person_id, set()).add(month)
+    flagged: dict[int, set[str]] = {}
+    for person_id, month, item in MonthCheck.objects.filter(person_id__in=pks).exclude(outcome=c.Outcome.OK) \
+            .values_list("person_id", "month", "item"):
+        if month in selected.get(person_id, ()):
+            flagged.setdefault(person_id, set()).add(item)
+    labels = {check.value: check.label for check in c.Check}
+    statuses = dict(S.choices)
+    rows = []
+    for p in people:
+        employer = p.declaration.employer
+        items = flagged.get(p.pk, set())
+        rows.append({
+            "pk": p.pk, "name": p.name, "masked_id": mask_id(p.id_number), "unit": employer.name,
+            "unit_id": employer.pk, "year": p.declaration.business_year, "months": len(selected.get(p.pk, ())),
+            "flagged": "、".join(labels[k] for k in labels if k in items), "status": p.status,
+            "status_label": statuses[p.status], "tone": c.PERSON_TONES[p.status], "registered_at": p.registered_at,
+        })
+    return rows
 
 
 # --- one object's history -------------------------------------------------------------------------------

@@ -10,6 +10,16 @@ from portal.views.base import paginate
 PER_PAGE = 50
 
 
+def paginate_pks(request, qs):
+    """Paginate on primary keys, then load the page's 50 rows with their joins: sorting thousands
+    of narrow rows is several times cheaper than sorting them with every joined column."""
+    page, query = paginate(request, qs.values_list("pk", flat=True), per_page=PER_PAGE)
+    ids = list(page.object_list)
+    loaded = {obj.pk: obj for obj in qs.filter(pk__in=ids).order_by()} if ids else {}
+    page.object_list = [loaded[pk] for pk in ids if pk in loaded]
+    return page, query
+
+
 def queue_page(request, *, qs, fields: QueueFields, template: str, title: str, statuses=(), default_status="",
                status_field="status", sorts: dict, default_sort: str, rows=None, context=None):
     """Filter (地区, 业务年度, 状态, 单位 and whatever the caller applied), search, sort and paginate.
@@ -20,9 +30,9 @@ def queue_page(request, *, qs, fields: QueueFields, template: str, title: str, s
         qs = qs.filter(**{status_field: status})
     qs = queue_filter(qs, params, fields)
     qs, sort = sort_queue(qs, params.get("sort", ""), {k: v[1] for k, v in sorts.items()}, default_sort)
-    page, query = paginate(request, qs, per_page=PER_PAGE)
+    page, query = paginate_pks(request, qs)
     return render(request, template, {
-        "title": title, "page": page, "query": query, "rows": rows(page) if rows else list(page),
+        "title": title, "page": page, "query": query, "rows": rows(page.object_list) if rows else page.object_list,
         "q": params.get("q", ""), "status": status, "statuses": statuses, "sort": sort,
         "sorts": [(k, v[0]) for k, v in sorts.items()], "regions": regions_below(request.user),
         "region": params.get("region", ""), "year": params.get("year", ""),

@@ -9,7 +9,6 @@ from backoffice.forms import MonthDecisionForm
 from backoffice.selectors import (
     QueueFields,
     failed_check_q,
-    flagged_labels,
     month_decisions,
     one,
     person_queue_rows,
@@ -47,10 +46,10 @@ def person_queue(request):
     if check in c.Check.values:
         qs = qs.filter(failed_check_q(check))
     return queue_page(
-        request, qs=person_queue_rows(qs), fields=PERSON_FIELDS, template="backoffice/person_queue.html",
+        request, qs=qs, fields=PERSON_FIELDS, template="backoffice/person_queue.html",
         title="安置登记审核", statuses=[(s.value, s.label) for s in REVIEWED], default_status=S.PENDING_REVIEW,
         sorts=PERSON_SORTS, default_sort="oldest",
-        rows=lambda page: [(p, flagged_labels(p)) for p in page],
+        rows=person_queue_rows,
         context={"checks": list(c.Check), "check": check},
     )
 
