@@ -27,6 +27,7 @@ MENU = [
     NavItem("安置登记审核", "backoffice:person_queue", FEDERATION),
     NavItem("年审认证审核", "backoffice:certification_queue", FEDERATION),
     NavItem("发送税务查询", "backoffice:deliveries", FEDERATION),
+    NavItem("单位注销安置登记", "backoffice:deregistration_queue", FEDERATION),
     NavItem("认定结果", "backoffice:tax_results", TAX),
     NavItem("参保批次审核", "backoffice:insurance_batches", UNION),
     NavItem("通知公告", "notice_list", EVERYONE),

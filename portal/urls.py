@@ -62,6 +62,7 @@ urlpatterns = [
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("unit/", include("employers.urls")),
     path("placement/", include("placement.urls")),
+    path("backoffice/", include("backoffice.urls")),
     path("files/<uuid:pk>/", files.file_download, name="file_download"),
     path("documents/<uuid:pk>/", files.document_download, name="document_download"),
     path("verify/", files.receipt_verify_view, name="receipt_verify"),
