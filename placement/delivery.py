@@ -30,7 +30,13 @@ from placement.models import AnnualDeclaration, TaxDelivery
 from portal.audit import audit_record
 from portal.exceptions import NotAllowed, ValidationFailed
 from portal.feeds import FeedRejected, FeedUnavailable, SubmissionNotFound, get_feeds
-from portal.feeds.types import INTAKE_ACKNOWLEDGED, INTAKE_REJECTED, CertifiedPerson, CertifiedResult, IntakeReceipt
+from portal.feeds.types import (
+    INTAKE_ACKNOWLEDGED,
+    INTAKE_REJECTED,
+    CertifiedPerson,
+    CertifiedResult,
+    IntakeReceipt,
+)
 from portal.notices import notice_post
 from portal.roles import ADMIN, FEDERATION, TAX
 
