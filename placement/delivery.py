@@ -58,11 +58,13 @@ def certified_result(declaration: AnnualDeclaration) -> CertifiedResult:
     weight, and the unit's exact disabled count (Σ approved months / 12) to two decimals. Built
     from frozen data (a certified declaration cannot change), so a resubmission has the same
     content and the intake's idempotency by reference holds."""
+    from levy.selectors import weight_rule_for
     from placement.selectors import month_states
 
+    weight_rule = weight_rule_for(declaration.employer.admin_region_id, declaration.business_year + 1)
     persons, total = [], Fraction(0)
     for person in declaration.persons.filter(status=c.PersonStatus.CONFIRMED).prefetch_related("months"):
-        states = [s for s in month_states(person) if rules.month_confirmed(s)]
+        states = [s for s in month_states(person, weight_rule=weight_rule) if rules.month_confirmed(s)]
         total += rules.count(states).disabled_count
         persons.append(CertifiedPerson(
             id_number=person.id_number, name=person.name,
@@ -84,6 +86,14 @@ def certified_result(declaration: AnnualDeclaration) -> CertifiedResult:
 def _require_role(actor, roles, message: str) -> None:
     if getattr(actor, "role", None) not in roles:
         raise NotAllowed(message)
+
+
+def _require_scope(actor, employer) -> None:
+    from employers.models import Employer
+    from portal.scoping import employer_scope_q
+
+    if not Employer.objects.filter(employer_scope_q(actor), pk=employer.pk).exists():
+        raise NotAllowed("该单位不在您的管辖范围内")
 
 
 def _enqueue_push(delivery: TaxDelivery) -> None:
@@ -109,6 +119,7 @@ def delivery_send(*, actor, declaration: AnnualDeclaration) -> TaxDelivery:
     _require_role(actor, SENDERS, "只有残联业务人员可以发送税务")
     with transaction.atomic():
         declaration = AnnualDeclaration.objects.select_for_update().select_related("employer").get(pk=declaration.pk)
+        _require_scope(actor, declaration.employer)
         if declaration.status not in SENDABLE or declaration.certificate_id is None:
             raise NotAllowed(f"{declaration}当前状态为“{declaration.get_status_display()}”，只有年审认证通过的申报才能发送税务")
         delivery, created = TaxDelivery.objects.get_or_create(
@@ -160,7 +171,8 @@ def delivery_retry(*, actor, delivery: TaxDelivery) -> TaxDelivery:
     """重新发送 a failed delivery (staff, from 发送税务查询): back to queued, attempts reset."""
     _require_role(actor, SENDERS, "只有残联业务人员可以重新发送")
     with transaction.atomic():
-        delivery = TaxDelivery.objects.select_for_update().get(pk=delivery.pk)
+        delivery = TaxDelivery.objects.select_for_update().select_related("declaration__employer").get(pk=delivery.pk)
+        _require_scope(actor, delivery.declaration.employer)
         if delivery.cancelled_at:
             raise NotAllowed("该审核认定书已作废，不能重新发送")
         if delivery.status != DS.FAILED:
@@ -321,7 +333,8 @@ def delivery_acknowledge_manually(*, actor, delivery: TaxDelivery, reason: str) 
     if not (reason or "").strip():
         raise ValidationFailed("请填写确认说明（如收到的方式）", field="reason")
     with transaction.atomic():
-        delivery = TaxDelivery.objects.select_for_update().get(pk=delivery.pk)
+        delivery = TaxDelivery.objects.select_for_update().select_related("declaration__employer").get(pk=delivery.pk)
+        _require_scope(actor, delivery.declaration.employer)
         if delivery.cancelled_at:
             raise NotAllowed("该审核认定书已作废，不能确认接收")
         if delivery.status == DS.ACKNOWLEDGED:

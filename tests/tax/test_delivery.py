@@ -237,3 +237,28 @@ def test_a_tax_officer_acknowledges_what_the_intake_did_not(certified, tax_sh, r
     assert entry.actor == tax_sh and entry.reason == "纸质件已收到"
     with pytest.raises(NotAllowed, match="已确认接收"):
         delivery_acknowledge_manually(actor=tax_sh, delivery=delivery, reason="再次")
+
+
+def test_staff_outside_the_units_region_cannot_send_retry_or_acknowledge(certified, reviewer_ln, tax_ln):
+    with pytest.raises(NotAllowed, match="管辖范围"):
+        delivery_send(actor=reviewer_ln, declaration=certified)
+    delivery = TaxDelivery.objects.create(declaration=certified, certificate=certified.certificate)
+    with pytest.raises(NotAllowed, match="管辖范围"):
+        delivery_acknowledge_manually(actor=tax_ln, delivery=delivery, reason="收到")
+
+
+def test_a_reopened_declarations_delivery_is_cancelled_and_sending_the_new_certificate_makes_a_new_one(
+        unit_a, owner, reviewer_sh, supervisor_sh, django_capture_on_commit_callbacks):
+    from placement.certification import declaration_certify, withdrawal_decide
+    from placement.models import WithdrawalRequest
+
+    declaration = DeclarationFactory(employer=unit_a, submitted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        declaration_certify(actor=reviewer_sh, declaration=declaration)
+        first = delivery_send(actor=reviewer_sh, declaration=declaration)
+    request = WithdrawalRequest.objects.create(declaration=declaration, reason="人数有误", after_certification=True,
+                                               submitted_by=owner)
+    withdrawal_decide(actor=supervisor_sh, request=request, approve=True, reason="同意")
+    assert fresh(first).cancelled_at is not None
+    with pytest.raises(NotAllowed):
+        delivery_send(actor=reviewer_sh, declaration=declaration)  # a draft again
