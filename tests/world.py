@@ -67,6 +67,7 @@ def build_world() -> World:
             name=f"{unit.name}派遣单位", evidence=upload,
         )
         objs.update(placement_objects(unit, agent.user))
+        objs.update(tax_objects(unit, agent.user))
         objs["document"] = document_issue(kind="test", title="测试文书", template="pdf/receipt.html",
                                           context={"title": "测试文书"}, employer=unit)
     return w
@@ -102,6 +103,23 @@ def placement_objects(unit, actor) -> dict:
     Evidence.objects.create(person=person, month=1, item="wage", upload=upload)
     return {"declaration": declaration, "person": person, "contract": contract, "certificate": certificate,
             "evidence_upload": upload}
+
+
+def tax_objects(unit, agent_user) -> dict:
+    """A certified 2024 declaration with its delivery, levy figures and two open requests."""
+    from levy.models import CertifiedFigures
+    from placement.models import FeedbackRequest, WithdrawalRequest
+    from tests.tax.factories import DeclarationFactory, delivery_for
+
+    declaration = DeclarationFactory(employer=unit, business_year=2024, certified=True)
+    return {
+        "certified": declaration, "delivery": delivery_for(declaration),
+        "figures": CertifiedFigures.objects.get(employer=unit, business_year=2024),
+        "withdrawal": WithdrawalRequest.objects.create(declaration=declaration, reason="人数有误",
+                                                       after_certification=True, submitted_by=agent_user),
+        "feedback": FeedbackRequest.objects.create(declaration=declaration, text="核定月份有误",
+                                                   submitted_by=agent_user),
+    }
 
 
 def pk(key):
@@ -159,6 +177,12 @@ URL_KWARGS = {
     "api_placement_certificate-detail": {
         "own": lambda o: {"person_pk": o["person"].pk, "pk": o["certificate"].pk},
         "foreign": lambda o: {"person_pk": o["person"].pk, "pk": o["certificate"].pk}},
+    "tax:certification_detail": {"own": pk("certified"), "foreign": pk("certified")},
+    "tax:send_one": {"own": pk("certified"), "foreign": pk("certified")},
+    "tax:withdrawal_decide": {"own": pk("withdrawal"), "foreign": pk("withdrawal")},
+    "tax:feedback_decide": {"own": pk("feedback"), "foreign": pk("feedback")},
+    "tax:delivery_retry": {"own": pk("delivery"), "foreign": pk("delivery")},
+    "tax:result_detail": {"own": pk("figures"), "foreign": pk("figures")},
     "placement:evidence_delete": {"own": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk},
                                   "foreign": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk}},
 }
