@@ -131,3 +131,52 @@ def status_summary(declaration: AnnualDeclaration) -> dict:
         pending_review=Count("pk", filter=Q(status=S.PENDING_REVIEW)),
         incomplete=Count("pk", filter=Q(status=S.INCOMPLETE)),
     )
+
+
+# --- the declaration as a whole (home page, list rows, API) ----------------------------------------
+
+
+def prefetched_cells(person: PlacedPerson) -> dict[tuple[int, str], rules.Cell]:
+    """The grid from checks prefetched by declaration_persons (no query per person)."""
+    cells = {(m, check): rules.Cell(c.Outcome.PENDING, "") for m in rules.MONTHS for check in c.Check}
+    for row in person.checks.all():
+        cells[row.month, row.item] = rules.Cell(row.outcome, "")
+    return cells
+
+
+def list_rows(persons) -> list[tuple[PlacedPerson, rules.Counts]]:
+    """(person, counts) for persons from declaration_persons: a fixed number of queries a page."""
+    return [(person, rules.count(month_states(person, prefetched_cells(person)))) for person in persons]
+
+
+def declaration_for(user, pk: int) -> AnnualDeclaration:
+    try:
+        return declarations_visible(user).get(pk=pk)
+    except AnnualDeclaration.DoesNotExist:
+        raise Http404("未找到该年审申报") from None
+
+
+def declaration_totals(declaration: AnnualDeclaration) -> dict:
+    """安置登记 persons, 安置确认 and 安置核定 months, the exact disabled count, and the person-months
+    registered / confirmed / approved in each month of the year (安置情况分析)."""
+    from fractions import Fraction
+
+    by_month = {m: {"registered": 0, "confirmed": 0, "approved": 0} for m in rules.MONTHS}
+    confirmed = approved = 0
+    disabled = Fraction(0)
+    persons = 0
+    for person in declaration_persons(declaration):
+        persons += 1
+        states = month_states(person, prefetched_cells(person))
+        counts = rules.count(states)
+        confirmed += counts.confirmed
+        approved += counts.approved
+        disabled += counts.disabled_count
+        for state in states:
+            if state.selected:
+                by_month[state.month]["registered"] += 1
+            if rules.month_confirmed(state):
+                by_month[state.month]["confirmed"] += 1
+                by_month[state.month]["approved"] += state.weight
+    return {"persons": persons, "confirmed": confirmed, "approved": approved, "disabled_count": disabled,
+            "by_month": by_month}

@@ -33,3 +33,12 @@ def placement_sweep_task() -> None:
 
     for batch in batches(persons_to_sweep()):
         persons_verify_task.delay(batch)
+
+
+@shared_task
+def declaration_reminders_task() -> None:
+    """Daily: remind units with an unsubmitted declaration 30, 7 and 1 days before the window closes
+    (idempotent per unit and day)."""
+    from placement.declarations import declaration_reminders_send
+
+    declaration_reminders_send()
