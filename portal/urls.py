@@ -51,6 +51,17 @@ api_v1 = [
     path("me/", api.MeView.as_view(), name="api_me"),
     path("notices/", api.NoticeListView.as_view(), name="api_notices"),
     path("unit/", employers_api.UnitView.as_view(), name="api_unit"),
+    path("placement/declaration/", placement_api.DeclarationView.as_view(), name="api_placement_declaration"),
+    path("placement/declaration/submit/", placement_api.DeclarationSubmitView.as_view(),
+         name="api_placement_declaration_submit"),
+    path("placement/declaration/headcount/", placement_api.HeadcountConfirmView.as_view(),
+         name="api_placement_declaration_headcount"),
+    path("placement/declaration/requests/", placement_api.DeclarationRequestsView.as_view(),
+         name="api_placement_declaration_requests"),
+    path("placement/declaration/withdrawal/", placement_api.WithdrawalCreateView.as_view(),
+         name="api_placement_withdrawal"),
+    path("placement/declaration/feedback/", placement_api.FeedbackCreateView.as_view(),
+         name="api_placement_feedback"),
     *unit_router.urls,
 ]
 

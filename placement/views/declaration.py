@@ -27,6 +27,11 @@ S = c.PersonStatus
 PER_PAGE = 50
 
 
+def _posted(request):
+    """The POST data when posted (an empty POST still binds the form, so its errors show)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _common(declaration) -> dict:
     return {"declaration": declaration, "years": selectable_years(), "year": declaration.business_year}
 
@@ -102,7 +107,7 @@ def headcount(request):
     """在职职工人数: the social-insurance figure, confirmed or corrected with a reason."""
     declaration = declarations.headcount_prefill(declaration=_declaration(request))
     initial = {"headcount": declaration.headcount, "reason": declaration.headcount_reason}
-    form = HeadcountForm(request.POST or None, initial=initial)
+    form = HeadcountForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid() and call_service(
             form, declarations.headcount_confirm, actor=request.user, declaration=declaration,
             headcount=form.cleaned_data["headcount"], reason=form.cleaned_data["reason"]):
@@ -126,7 +131,7 @@ def submit(request):
     declaration = declarations.headcount_prefill(declaration=_declaration(request))
     if not declaration.is_draft:
         return redirect("placement:submitted")
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             declarations.declaration_submit(actor=request.user, declaration=declaration,
@@ -221,7 +226,7 @@ def _request_page(request, form, template, heading, submit_call):
 def withdrawal_new(request):
     """年审申报撤回: the reason; the federation decides."""
     return _request_page(
-        request, WithdrawalForm(request.POST or None), "placement/request_form.html", "年审申报撤回申请",
+        request, WithdrawalForm(_posted(request)), "placement/request_form.html", "年审申报撤回申请",
         lambda declaration, data: declarations.withdrawal_request_submit(
             actor=request.user, declaration=declaration, reason=data["reason"]))
 
@@ -230,7 +235,7 @@ def withdrawal_new(request):
 def feedback_new(request):
     """年审认证反馈: text and attachments, once certified."""
     return _request_page(
-        request, FeedbackForm(request.POST or None, request.FILES or None), "placement/request_form.html",
+        request, FeedbackForm(_posted(request), request.FILES or None), "placement/request_form.html",
         "年审认证反馈", lambda declaration, data: declarations.feedback_submit(
             actor=request.user, declaration=declaration, text=data["text"], files=data.get("files") or []))
 
@@ -239,7 +244,7 @@ def feedback_new(request):
 def deregistration_new(request):
     """单位注销安置登记: download the prefilled 注销业务申请书, upload it signed, submit."""
     return _request_page(
-        request, DeregistrationForm(request.POST or None, request.FILES or None), "placement/request_form.html",
+        request, DeregistrationForm(_posted(request), request.FILES or None), "placement/request_form.html",
         "单位注销安置登记", lambda declaration, data: declarations.deregistration_submit(
             actor=request.user, employer=declaration.employer, reason=data["reason"],
             signed_form=data["signed_form"]))
