@@ -41,5 +41,6 @@ BENCHMARKS: list[str] = [
     "bench.placement_verify",
     "bench.certificate_pdf",
     "bench.certified_export",
+    "bench.page_latency_employer",
     "bench.page_latency_staff",
 ]

@@ -66,7 +66,9 @@ def certificate_context(
         "business_year": business_year,
         "headcount": headcount,
         "disabled_count": _decimal(disabled_count, 2),
-        "disabled_exact": f"{disabled_count.numerator}/{disabled_count.denominator}",
+        # the exact fraction only where rounding hides something (2.33 is really 28/12 = 7/3)
+        "disabled_exact": (f"{disabled_count.numerator}/{disabled_count.denominator}"
+                           if disabled_count.denominator != 1 else ""),
         "actual_ratio": _decimal(actual * 100, 2) + "%",
         "required_ratio": _decimal(required_ratio * 100, 2) + "%",
         "persons": [

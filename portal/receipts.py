@@ -39,9 +39,12 @@ def receipt_issue(
     details: dict | None = None,
     template: str = "pdf/receipt.html",
     prefix: str = "HZ",
+    document_context: dict | None = None,
 ) -> Receipt:
     """Issue a receipt and its PDF. `public_facts` (label → value) is what the verification page
-    shows; `details` only goes into the PDF, which only its owner and staff in scope can open."""
+    shows; `details` only goes into the PDF, which only its owner and staff in scope can open.
+    `document_context` is merged into the template's context (a document with its own layout,
+    such as the 审核认定书)."""
     with transaction.atomic():
         for _attempt in range(5):
             try:
@@ -64,6 +67,7 @@ def receipt_issue(
             "employer_name": employer.name if employer else "",
             "public_facts": public_facts,
             "details": details or {},
+            **(document_context or {}),
         }
         receipt.document = document_issue(kind=f"receipt:{kind}", title=title, template=template, context=context,
                                           employer=employer)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from backoffice import tax_api
 from employers import api as employers_api
 from placement import api as placement_api
 from portal import api
@@ -51,7 +52,19 @@ api_v1 = [
     path("me/", api.MeView.as_view(), name="api_me"),
     path("notices/", api.NoticeListView.as_view(), name="api_notices"),
     path("unit/", employers_api.UnitView.as_view(), name="api_unit"),
+    path("placement/declaration/", placement_api.DeclarationView.as_view(), name="api_placement_declaration"),
+    path("placement/declaration/submit/", placement_api.DeclarationSubmitView.as_view(),
+         name="api_placement_declaration_submit"),
+    path("placement/declaration/headcount/", placement_api.HeadcountConfirmView.as_view(),
+         name="api_placement_declaration_headcount"),
+    path("placement/declaration/requests/", placement_api.DeclarationRequestsView.as_view(),
+         name="api_placement_declaration_requests"),
+    path("placement/declaration/withdrawal/", placement_api.WithdrawalCreateView.as_view(),
+         name="api_placement_withdrawal"),
+    path("placement/declaration/feedback/", placement_api.FeedbackCreateView.as_view(),
+         name="api_placement_feedback"),
     *unit_router.urls,
+    path("tax/certified-results", tax_api.CertifiedResultsView.as_view(), name="api_tax_certified_results"),
 ]
 
 urlpatterns = [
@@ -73,6 +86,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", api.SchemaView.as_view(), name="api_schema"),
     path("api/docs/", api.DocsView.as_view(url_name="api_schema"), name="api_docs"),
+    path("", include("backoffice.tax_urls")),  # 年审认证审核, 发送税务, 发送税务查询, the tax console
     path("", include("levy.urls")),  # /levy/calculator/ and /api/v1/levy/…
     # The Django admin lives away from the default path (checklist H3); staff need TOTP first.
     path(settings.ADMIN_PATH, admin.site.urls),

@@ -68,6 +68,7 @@ def build_world() -> World:
         )
         objs.update(placement_objects(unit, agent.user))
         objs.update(review_objects(unit, agent.user, upload, objs))
+        objs.update(tax_objects(unit, agent.user))
         objs["document"] = document_issue(kind="test", title="测试文书", template="pdf/receipt.html",
                                           context={"title": "测试文书"}, employer=unit)
     return w
@@ -124,6 +125,23 @@ def review_objects(unit, actor, upload, objs) -> dict:
     return {"dispatch": dispatch, "withdrawal": withdrawal, "deregistration": deregistration}
 
 
+def tax_objects(unit, agent_user) -> dict:
+    """A certified 2024 declaration with its delivery, levy figures and two open requests."""
+    from levy.models import CertifiedFigures
+    from placement.models import FeedbackRequest, WithdrawalRequest
+    from tests.tax.factories import DeclarationFactory, delivery_for
+
+    declaration = DeclarationFactory(employer=unit, business_year=2024, certified=True)
+    return {
+        "certified": declaration, "delivery": delivery_for(declaration),
+        "figures": CertifiedFigures.objects.get(employer=unit, business_year=2024),
+        "withdrawal_after": WithdrawalRequest.objects.create(declaration=declaration, reason="人数有误",
+                                                       after_certification=True, submitted_by=agent_user),
+        "feedback": FeedbackRequest.objects.create(declaration=declaration, text="核定月份有误",
+                                                   submitted_by=agent_user),
+    }
+
+
 def pk(key):
     return lambda objs: {"pk": objs[key].pk}
 
@@ -162,6 +180,9 @@ URL_KWARGS = {
     "placement:recheck": {"own": pk("person"), "foreign": pk("person")},
     "placement:step3": {"own": pk("person"), "foreign": pk("person")},
     "placement:step4": {"own": pk("person"), "foreign": pk("person")},
+    "placement:person_accept": {"own": pk("person"), "foreign": pk("person")},
+    "placement:person_re_register": {"own": pk("person"), "foreign": pk("person")},
+    "placement:person_delete": {"own": pk("person"), "foreign": pk("person")},
     "placement:contract_new": {"own": pk("person"), "foreign": pk("person")},
     "placement:certificate_new": {"own": pk("person"), "foreign": pk("person")},
     "placement:contract_edit": {"own": lambda o: {"pk": o["person"].pk, "contract_id": o["contract"].pk},
@@ -184,6 +205,12 @@ URL_KWARGS = {
     "backoffice:dispatch_review": {"own": pk("dispatch"), "foreign": pk("dispatch")},
     "backoffice:withdrawal_decide": {"own": pk("withdrawal"), "foreign": pk("withdrawal")},
     "backoffice:deregistration_decide": {"own": pk("deregistration"), "foreign": pk("deregistration")},
+    "tax:certification_detail": {"own": pk("certified"), "foreign": pk("certified")},
+    "tax:send_one": {"own": pk("certified"), "foreign": pk("certified")},
+    "tax:withdrawal_decide": {"own": pk("withdrawal_after"), "foreign": pk("withdrawal_after")},
+    "tax:feedback_decide": {"own": pk("feedback"), "foreign": pk("feedback")},
+    "tax:delivery_retry": {"own": pk("delivery"), "foreign": pk("delivery")},
+    "tax:result_detail": {"own": pk("figures"), "foreign": pk("figures")},
     "placement:evidence_delete": {"own": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk},
                                   "foreign": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk}},
 }
