@@ -35,6 +35,41 @@ def placement_sweep_task() -> None:
         persons_verify_task.delay(batch)
 
 
+# --- 发送税务 ------------------------------------------------------------------------------------
+# Retries of a transient intake failure are Celery retries with the countdown the service chose
+# (exponential, jittered); the attempt count lives on the delivery row, so it survives a lost task.
+
+
+@shared_task(bind=True, max_retries=None)
+def delivery_push_task(self, delivery_id: int) -> None:
+    """Submit one delivery to the tax intake (idempotent)."""
+    from placement.delivery import delivery_push
+
+    wait = delivery_push(delivery_id)
+    if wait is not None:
+        raise self.retry(countdown=wait)
+
+
+@shared_task
+def delivery_poll_task(delivery_id: int) -> None:
+    """Ask the tax intake whether a sent delivery was acknowledged (idempotent)."""
+    from placement.delivery import delivery_poll
+
+    delivery_poll(delivery_id)
+
+
+@shared_task
+def delivery_sweep_task() -> None:
+    """Beat: re-drive queued deliveries whose retry is due or lost; ask about sent ones."""
+    from placement.delivery import deliveries_to_sweep
+
+    queued, sent = deliveries_to_sweep()
+    for pk in queued:
+        delivery_push_task.delay(pk)
+    for pk in sent:
+        delivery_poll_task.delay(pk)
+
+
 @shared_task
 def declaration_reminders_task() -> None:
     """Daily: remind units with an unsubmitted declaration 30, 7 and 1 days before the window closes

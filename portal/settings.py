@@ -394,6 +394,10 @@ FEEDS_HTTP_URL = env.str("FEEDS_HTTP_URL", default="")
 PLACEMENT_FEED_ATTEMPTS = _int("PLACEMENT_FEED_ATTEMPTS", 4, minimum=1)
 PLACEMENT_FEED_BACKOFF_S = _float("PLACEMENT_FEED_BACKOFF_S", 0.5, low=0.0, high=60)
 PLACEMENT_FEED_THREADS = _int("PLACEMENT_FEED_THREADS", 10, minimum=1)
+# 发送税务: attempts at the tax intake before a delivery is marked failed (an alert staff can
+# retry), and the first backoff in seconds (it doubles per attempt, with jitter).
+TAX_DELIVERY_ATTEMPTS = _int("TAX_DELIVERY_ATTEMPTS", 6, minimum=1)
+TAX_DELIVERY_BACKOFF_S = _float("TAX_DELIVERY_BACKOFF_S", 30.0, low=0.0, high=3600)
 
 # --- logging -------------------------------------------------------------------------------------
 LOGGING = {

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from backoffice import tax_api
 from employers import api as employers_api
 from placement import api as placement_api
 from portal import api
@@ -63,6 +64,7 @@ api_v1 = [
     path("placement/declaration/feedback/", placement_api.FeedbackCreateView.as_view(),
          name="api_placement_feedback"),
     *unit_router.urls,
+    path("tax/certified-results", tax_api.CertifiedResultsView.as_view(), name="api_tax_certified_results"),
 ]
 
 urlpatterns = [
@@ -73,6 +75,7 @@ urlpatterns = [
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("unit/", include("employers.urls")),
     path("placement/", include("placement.urls")),
+    path("backoffice/", include("backoffice.urls")),
     path("files/<uuid:pk>/", files.file_download, name="file_download"),
     path("documents/<uuid:pk>/", files.document_download, name="document_download"),
     path("verify/", files.receipt_verify_view, name="receipt_verify"),
@@ -83,6 +86,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", api.SchemaView.as_view(), name="api_schema"),
     path("api/docs/", api.DocsView.as_view(url_name="api_schema"), name="api_docs"),
+    path("", include("backoffice.tax_urls")),  # 年审认证审核, 发送税务, 发送税务查询, the tax console
     path("", include("levy.urls")),  # /levy/calculator/ and /api/v1/levy/…
     # The Django admin lives away from the default path (checklist H3); staff need TOTP first.
     path(settings.ADMIN_PATH, admin.site.urls),

@@ -1,0 +1,82 @@
+"""GET /api/v1/tax/certified-results: certified placement results for tax-bureau systems.
+
+Authenticated with a system token (`Authorization: Bearer tx_…`, issued per tax region on
+/console/tokens/); a wrong, revoked or missing token is a 401. A token sees only units whose
+税务主管部门 lies in its region (the same selector as the tax officers' console); tax officers
+signed in to the portal may call it too. Paginated, filterable by year, region and update time."""
+
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.authentication import SessionAuthentication
+
+from levy.models import CertifiedFigures
+from levy.selectors import certified_results_visible
+from placement.certification_selectors import unit_filter
+from portal.access import HasRole
+from portal.exceptions import ValidationFailed
+from portal.roles import ADMIN, TAX
+from portal.tokens import SystemTokenAuthentication
+
+
+class CertifiedResultSerializer(serializers.ModelSerializer):
+    credit_code = serializers.CharField(source="employer.credit_code", help_text="统一社会信用代码")
+    unit_name = serializers.CharField(source="employer.name", help_text="单位名称")
+    tax_region = serializers.CharField(source="employer.tax_region_id", help_text="税务主管部门（行政区划代码）")
+    tax_region_name = serializers.CharField(source="employer.tax_region.full_name", help_text="税务主管部门")
+    disabled_count = serializers.SerializerMethodField(help_text="安排残疾人就业人数（保留两位小数）")
+    disabled_exact = serializers.SerializerMethodField(help_text="安排残疾人就业人数（精确分数，如 35/12）")
+    local_disabled_exact = serializers.SerializerMethodField(help_text="其中本地户籍人数（精确分数）")
+    updated_at = serializers.DateTimeField(source="recorded_at", help_text="认定数据记录（更新）时间")
+
+    class Meta:
+        model = CertifiedFigures
+        fields = ["credit_code", "unit_name", "tax_region", "tax_region_name", "business_year", "headcount",
+                  "disabled_count", "disabled_exact", "local_disabled_exact", "person_months_by_weight",
+                  "certificate_reference", "updated_at"]
+
+    def get_disabled_count(self, obj) -> str:
+        value = obj.disabled_count
+        return f"{round(value.numerator / value.denominator + 1e-12, 2):.2f}"
+
+    def get_disabled_exact(self, obj) -> str:
+        return f"{obj.disabled_numerator}/{obj.disabled_denominator}"
+
+    def get_local_disabled_exact(self, obj) -> str:
+        return f"{obj.local_numerator}/{obj.local_denominator}"
+
+
+@extend_schema(
+    summary="认定结果（税务系统）",
+    parameters=[
+        OpenApiParameter("year", OpenApiTypes.INT, description="业务年度"),
+        OpenApiParameter("region", OpenApiTypes.STR, description="税务主管部门行政区划代码（须在令牌区域内，含下级）"),
+        OpenApiParameter("updated_since", OpenApiTypes.DATETIME,
+                         description="只返回此时间（含）之后记录或更新的结果，ISO 8601，如 2026-03-01T00:00:00+08:00"),
+    ],
+)
+class CertifiedResultsView(generics.ListAPIView):
+    """Certified results of the caller's tax region, newest update last (stable for paging)."""
+
+    authentication_classes = [SystemTokenAuthentication, SessionAuthentication]
+    permission_classes = [HasRole]
+    allowed_roles = TAX | ADMIN
+    serializer_class = CertifiedResultSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CertifiedFigures.objects.none()
+        params = self.request.query_params
+        year = params.get("year", "")
+        if year and not year.isdigit():
+            raise ValidationFailed("year 应为四位年份", field="year")
+        qs = unit_filter(certified_results_visible(self.request.user), year=year, region=params.get("region", ""),
+                         region_field="tax_region")
+        since = params.get("updated_since", "")
+        if since:
+            moment = parse_datetime(since)
+            if moment is None:
+                raise ValidationFailed("updated_since 应为 ISO 8601 时间", field="updated_since")
+            qs = qs.filter(recorded_at__gte=moment)
+        return qs.order_by("recorded_at", "pk")

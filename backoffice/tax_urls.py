@@ -1,0 +1,23 @@
+"""The certification, hand-off and tax officers' pages (namespace "tax"), mounted at /backoffice/
+and /tax/ by portal/urls.py."""
+
+from django.urls import path
+
+from backoffice.views import certification, delivery, tax
+
+app_name = "tax"
+
+urlpatterns = [
+    path("backoffice/certification/", certification.certification_queue, name="certification_queue"),
+    path("backoffice/certification/<int:pk>/", certification.certification_detail, name="certification_detail"),
+    path("backoffice/after-certification/", certification.requests_after_certification, name="requests"),
+    path("backoffice/after-certification/withdrawals/<int:pk>/", certification.withdrawal_decide, name="withdrawal_decide"),
+    path("backoffice/after-certification/feedback/<int:pk>/", certification.feedback_decide, name="feedback_decide"),
+    path("backoffice/send-to-tax/", delivery.send_list, name="send"),
+    path("backoffice/send-to-tax/<int:pk>/", delivery.send_one, name="send_one"),
+    path("backoffice/deliveries/", delivery.delivery_list, name="deliveries"),
+    path("backoffice/deliveries/<int:pk>/retry/", delivery.delivery_retry_view, name="delivery_retry"),
+    path("tax/results/", tax.results, name="results"),
+    path("tax/results/export/", tax.results_export, name="results_export"),
+    path("tax/results/<int:pk>/", tax.result_detail, name="result_detail"),
+]
