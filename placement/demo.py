@@ -132,25 +132,18 @@ def load_filing_windows() -> None:
 
 
 def load_ready_declaration() -> None:
-    """The Inner Mongolia unit ready to file: the federation has confirmed its one person waiting
-    for review (its months found valid), so every person is 已审核确认 and the agent can confirm
-    the headcount and 完成申报. Idempotent."""
-    from placement.models import PlacementMonth
-    from portal.audit import audit_record
+    """The Inner Mongolia unit ready to file: its reviewer has found the months of its persons
+    waiting for review valid (through the reviewer's own service), so every person is 已审核确认
+    and the agent can confirm the headcount and 完成申报. Idempotent."""
+    from placement.review import MonthDecision, person_review_decide
 
     unit = next(u for u in UNITS if u.key == "nm")
-    reviewer = get_user_model().objects.filter(username="reviewer-nm").first()
-    person = PlacedPerson.objects.filter(declaration__employer__credit_code=unit.credit_code,
-                                         declaration__business_year=YEAR, status=c.PersonStatus.PENDING_REVIEW).first()
-    if person is None:
-        return  # idempotent: already confirmed (or the plan changed)
-    with transaction.atomic():
-        PlacementMonth.objects.filter(person=person, selected=True).update(
-            decision=c.Decision.VALID, decision_reason="演示：已核实医保缴费凭证", decided_by=reviewer)
-        person.confirm_by_reviewer()
-        person.save()
-        audit_record(action="person.review", actor=reviewer, obj=person, from_state=c.PersonStatus.PENDING_REVIEW,
-                     to_state=person.status, data={"label": "演示：残联审核确认"})
+    reviewer = get_user_model().objects.get(username="reviewer-nm")
+    waiting = PlacedPerson.objects.filter(declaration__employer__credit_code=unit.credit_code,
+                                          declaration__business_year=YEAR, status=c.PersonStatus.PENDING_REVIEW)
+    for person in waiting:  # idempotent: none left once decided
+        months = person.months.filter(selected=True).values_list("month", flat=True)
+        person_review_decide(actor=reviewer, person=person, decisions={m: MonthDecision(valid=True) for m in months})
 
 
 DEMO_STEPS = [load_declarations, load_filing_windows, load_ready_declaration]
