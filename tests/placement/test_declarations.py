@@ -289,3 +289,14 @@ def test_an_approved_withdrawal_lets_the_unit_change_its_list_and_submit_again(r
     PersonFactory(declaration=ready, confirmed=True)
     declarations.declaration_submit(actor=owner, declaration=reread(ready), commitment_accepted=True)
     assert reread(ready).status == D.SUBMITTED
+
+
+def test_the_reminders_are_in_the_one_beat_schedule_daily():
+    from celery.schedules import crontab
+
+    from placement import tasks  # noqa: F401 (registers the task)
+    from portal.celery import app
+
+    entry = app.conf.beat_schedule["placement-reminders"]
+    assert entry["task"] == "placement.tasks.declaration_reminders_task" and entry["task"] in app.tasks
+    assert entry["schedule"] == crontab(hour=8, minute=0)
