@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class BackofficeConfig(AppConfig):
     name = "backoffice"
     verbose_name = "后台工作台"
+
+    def ready(self):
+        from backoffice import home, queues, tax_queues  # noqa: F401 (register the queues and the home section)
+
+        tax_queues.register()

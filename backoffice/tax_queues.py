@@ -1,6 +1,6 @@
-"""The certification and hand-off queues for the reviewer dashboard (backoffice.queues, built on
-the review branch). `register()` adds them; the dashboard's app config calls it at start-up once
-both branches are merged. Each queue is a scoped queryset of open items and its waiting field."""
+"""The certification and hand-off queues of the reviewer dashboard (backoffice.queues).
+`register()` adds them; the app config calls it at start-up. Each queue is a scoped queryset of
+open items and its waiting field."""
 
 from placement import certification_selectors as sel
 from placement import choices as c

@@ -41,4 +41,5 @@ BENCHMARKS: list[str] = [
     "bench.placement_verify",
     "bench.certificate_pdf",
     "bench.certified_export",
+    "bench.page_latency_employer",
 ]

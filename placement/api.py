@@ -6,18 +6,27 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from employers.selectors import employer_for_agent
-from placement import services
-from placement.models import PlacedPerson
+from placement import declarations, services
+from placement.models import AnnualDeclaration, DeregistrationRequest, PlacedPerson
 from placement.selectors import persons_visible
 from placement.serializers import (
     CertificateSerializer,
     ContractSerializer,
+    DeclarationSerializer,
     EvidenceSerializer,
+    FeedbackInputSerializer,
+    FeedbackSerializer,
+    HeadcountSerializer,
     MonthCheckSerializer,
     MonthSelectionSerializer,
     PersonSerializer,
+    RequestsSerializer,
+    SubmitSerializer,
+    WithdrawalInputSerializer,
+    WithdrawalSerializer,
 )
 from placement.verification import prefill_lookup
 from placement.years import selected_year
@@ -184,3 +193,82 @@ class EvidenceViewSet(EmployerScoped, mixins.ListModelMixin, mixins.CreateModelM
         rows = services.evidence_add(actor=request.user, person=person, check=data["check"],
                                      months=data["months"], file=data["file"])
         return Response(self.get_serializer(rows, many=True).data, status=status.HTTP_201_CREATED)
+
+
+# --- the declaration (issue 7): /api/v1/placement/declaration/… ----------------------------------
+
+
+class DeclarationBase(EmployerScoped, APIView):
+    """The agent's declaration of the business year (?year=, default the current one)."""
+
+    def declaration(self):
+        return services.declaration_open(employer=employer_for_agent(self.request.user),
+                                         business_year=selected_year(self.request))
+
+    def show(self, declaration, status_code=status.HTTP_200_OK):
+        declaration = AnnualDeclaration.objects.select_related("submission_receipt").get(pk=declaration.pk)
+        return Response(DeclarationSerializer(declaration).data, status=status_code)
+
+
+class DeclarationView(DeclarationBase):
+    @extend_schema(responses=DeclarationSerializer)
+    def get(self, request):
+        """年审申报: state, headcount, filing window, the persons' summary and what blocks 完成申报."""
+        return self.show(declarations.headcount_prefill(declaration=self.declaration()))
+
+
+class DeclarationSubmitView(DeclarationBase):
+    @extend_schema(request=SubmitSerializer, responses={200: DeclarationSerializer})
+    def post(self, request):
+        """完成申报 (409 with code already_submitted when another tab was first)."""
+        data = _valid(SubmitSerializer, request)
+        return self.show(declarations.declaration_submit(actor=request.user, declaration=self.declaration(),
+                                                         commitment_accepted=data["commitment_accepted"]))
+
+
+class HeadcountConfirmView(DeclarationBase):
+    @extend_schema(request=HeadcountSerializer, responses={200: DeclarationSerializer})
+    def post(self, request):
+        """确认在职职工人数 (a correction needs a reason)."""
+        data = _valid(HeadcountSerializer, request)
+        return self.show(declarations.headcount_confirm(actor=request.user, declaration=self.declaration(),
+                                                        headcount=data["headcount"], reason=data.get("reason", "")))
+
+
+class DeclarationRequestsView(DeclarationBase):
+    @extend_schema(responses=RequestsSerializer)
+    def get(self, request):
+        """年审申报撤回, 年审认证反馈 and 单位注销安置登记 of the unit (this year's, and the unit's)."""
+        declaration = self.declaration()
+        return Response(RequestsSerializer({
+            "withdrawals": declaration.withdrawals.select_related("receipt"),
+            "feedback": declaration.feedback.select_related("receipt").prefetch_related("attachments"),
+            "deregistrations": DeregistrationRequest.objects.filter(
+                employer=declaration.employer).select_related("receipt"),
+        }).data)
+
+
+class WithdrawalCreateView(DeclarationBase):
+    @extend_schema(request=WithdrawalInputSerializer, responses={201: WithdrawalSerializer})
+    def post(self, request):
+        """年审申报撤回: the reason; a receipt comes back."""
+        data = _valid(WithdrawalInputSerializer, request)
+        created = declarations.withdrawal_request_submit(actor=request.user, declaration=self.declaration(),
+                                                         reason=data["reason"])
+        return Response(WithdrawalSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class FeedbackCreateView(DeclarationBase):
+    @extend_schema(request={"multipart/form-data": FeedbackInputSerializer}, responses={201: FeedbackSerializer})
+    def post(self, request):
+        """年审认证反馈: text and attachments (multipart `files`), once certified."""
+        data = _valid(FeedbackInputSerializer, request)
+        created = declarations.feedback_submit(actor=request.user, declaration=self.declaration(), text=data["text"],
+                                               files=data.get("files") or [])
+        return Response(FeedbackSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

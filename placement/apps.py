@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PlacementConfig(AppConfig):
     name = "placement"
     verbose_name = "按比例就业年审"
+
+    def ready(self):
+        from placement import home  # noqa: F401 (registers the 首页 section)

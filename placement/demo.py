@@ -35,12 +35,36 @@ PLAN = [
     ("ln", "ln-clean", "confirm"),
     ("ln", "ln-retiring", "grid"),
     ("ln", "sh-two-units", "evidence"),
+    # for the reviewer console (issue 8): a person claimed by two units, and a certificate added by hand
+    ("sh", "sh-two-units", "evidence"),
+    ("sh", "sh-plain", "manual_certificate"),
 ]
 
 
 def _pdf(title: str) -> SimpleUploadedFile:
     _html, data = render_pdf("pdf/demo_evidence.html", {"title": title})
     return SimpleUploadedFile(f"{title}.pdf", data, content_type="application/pdf")
+
+
+def _certificate_image(name: str) -> SimpleUploadedFile:
+    """A drawn stand-in for a photographed 残疾人证 (the demo reviewer opens it inline)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (480, 300), (196, 32, 38))
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 28)
+    except OSError:
+        font = ImageFont.load_default()
+    draw.rectangle((16, 16, 464, 284), outline=(245, 210, 120), width=4)
+    draw.text((150, 60), "中华人民共和国", fill=(245, 210, 120), font=font)
+    draw.text((190, 110), "残疾人证", fill=(245, 210, 120), font=font)
+    draw.text((60, 200), f"姓名：{name}  肢体三级", fill=(255, 255, 255), font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return SimpleUploadedFile("残疾人证.png", out.getvalue(), content_type="image/png")
 
 
 def load_declarations() -> None:
@@ -71,12 +95,17 @@ def _add(declaration, agent, info, plan):
         contract.update(is_dispatch=True, dispatch_agency=agency, counts_here_stated=True, si_payer=agency,
                         mi_payer=agency, wage_payer=agency)
     services.contract_save(actor=agent, person=person, data=contract, attachment_file=_pdf("劳动合同"))
+    if plan == "manual_certificate":
+        services.certificate_add_manual(
+            actor=agent, person=person, image_file=_certificate_image(info.roster_name),
+            data={"kind": c.CertificateKind.DISABILITY, "number": f"{info.id_number}43", "category": 4, "grade": 3,
+                  "valid_from": datetime.date(2024, 12, 1), "valid_to": datetime.date(2034, 11, 30)})
     PlacedPerson.objects.filter(pk=person.pk).update(wizard_step=2)
     persons_verify([person.pk])  # what the worker does after 保存，下一步
     person = PlacedPerson.objects.get(pk=person.pk)
     if plan == "grid":
         return
-    if plan in ("evidence", "dispatch"):
+    if plan in ("evidence", "dispatch", "manual_certificate"):
         services.months_select(actor=agent, person=person, months=set(range(1, 13)))
         for item, months in services.evidence_needed(person).items():
             services.evidence_add(actor=agent, person=person, check=item, months=months,

@@ -5,6 +5,7 @@ from django import forms
 from employers.choices import Relation as UnitRelation
 from employers.models import RelatedUnit
 from placement import choices as c
+from placement.declarations import DEREGISTRATION_FORM, FEEDBACK_FILE
 from portal.exceptions import DomainError
 from portal.forms import Form, RegionField
 from portal.identity import CERT_CATEGORIES, parse_resident_id
@@ -142,3 +143,50 @@ class EvidenceForm(Form):
         self.fields["months"].choices = [(m, f"{year}{m:02d}") for m in months]
         self.fields["months"].initial = months
         self.fields["file"].label = c.EVIDENCE_FOR[check][0]
+
+
+# --- the declaration (完成申报 and the requests after it) -----------------------------------------
+
+
+class HeadcountForm(Form):
+    headcount = forms.IntegerField(label="在职职工人数（人）", min_value=1,
+                                   help_text="已按社保登记的月度参保人数计算年平均人数；如不一致，请更正并填写原因")
+    reason = forms.CharField(label="更正原因", max_length=300, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubmitForm(Form):
+    commitment = forms.BooleanField(label="我已阅读《申报资料真实性承诺书》，确认所填报的信息真实、准确、完整",
+                                    error_messages={"required": "请阅读并勾选确认《申报资料真实性承诺书》"})
+
+
+class WithdrawalForm(Form):
+    reason = forms.CharField(label="撤回理由", max_length=500, widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "请填写撤回理由"})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class FeedbackForm(Form):
+    text = forms.CharField(label="反馈内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 6}),
+                           error_messages={"required": "请填写反馈内容"})
+    files = MultipleFileField(label="附件", required=False, help_text="可选择多个文件。" + FEEDBACK_FILE.hint)
+
+
+class DeregistrationForm(Form):
+    reason = forms.CharField(label="注销原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写注销原因"})
+    signed_form = forms.FileField(label="注销业务申请书（盖章）",
+                                  help_text="请先下载注销业务申请书，打印后加盖单位公章，扫描上传。" + DEREGISTRATION_FORM.hint,
+                                  error_messages={"required": "请上传盖章后的注销业务申请书"})

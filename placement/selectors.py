@@ -131,3 +131,87 @@ def status_summary(declaration: AnnualDeclaration) -> dict:
         pending_review=Count("pk", filter=Q(status=S.PENDING_REVIEW)),
         incomplete=Count("pk", filter=Q(status=S.INCOMPLETE)),
     )
+
+
+# --- the declaration as a whole (home page, list rows, API) ----------------------------------------
+
+
+def list_persons(declaration: AnnualDeclaration) -> QuerySet[PlacedPerson]:
+    """The list page's persons: their certificates prefetched; the months come from
+    month_states_many (two grouped queries a page, however many rows)."""
+    from placement.models import Certificate
+
+    return declaration.persons.only(
+        "id", "declaration_id", "name", "id_number", "status", "registered_at", "reviewed_at", "created_at",
+    ).prefetch_related(Prefetch("certificates", queryset=Certificate.objects.only(
+        "id", "person_id", "number", "kind", "grade", "valid_from", "valid_to", "source", "review_state")))
+
+
+def month_states_many(persons: list[PlacedPerson], year: int) -> dict[int, list[rules.MonthState]]:
+    """Each person's twelve month states from two queries: the months as plain rows and the checks
+    counted per person and month in SQL (a month fails on any ✗, passes when every check passed, else is
+    pending). Certificates must be prefetched. Building thousands of model rows per page would
+    dominate the list's time (page_latency)."""
+    ids = [p.pk for p in persons]
+    total = len(c.Check)
+    outcomes = {}
+    grouped = (MonthCheck.objects.filter(person_id__in=ids).order_by().values_list("person_id", "month")
+               .annotate(fails=Count("pk", filter=Q(outcome=c.Outcome.FAIL)),
+                         oks=Count("pk", filter=Q(outcome=c.Outcome.OK))))
+    for person_id, month, failed, passed in grouped:
+        outcomes[person_id, month] = (
+            c.Outcome.FAIL if failed else c.Outcome.OK if passed == total else c.Outcome.PENDING)
+    months: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for person_id, month, selected, decision in PlacementMonth.objects.filter(person_id__in=ids).order_by(
+            "month").values_list("person_id", "month", "selected", "decision"):
+        months[person_id].append((month, selected, decision, outcomes.get((person_id, month), c.Outcome.PENDING)))
+    states = {}
+    for person in persons:
+        weights = rules.year_weights(person_cert_periods(person), year)
+        states[person.pk] = [
+            rules.MonthState(month=m, selected=selected, decision=decision, outcome=outcome, weight=weights[m - 1])
+            for m, selected, decision, outcome in months[person.pk]
+        ]
+    return states
+
+
+def list_rows(persons, year: int) -> list[tuple[PlacedPerson, rules.Counts]]:
+    """(person, counts) for a page of list_persons: a fixed number of queries a page."""
+    persons = list(persons)
+    states = month_states_many(persons, year)
+    return [(person, rules.count(states[person.pk])) for person in persons]
+
+
+def declaration_for(user, pk: int) -> AnnualDeclaration:
+    try:
+        return declarations_visible(user).get(pk=pk)
+    except AnnualDeclaration.DoesNotExist:
+        raise Http404("未找到该年审申报") from None
+
+
+def declaration_totals(declaration: AnnualDeclaration) -> dict:
+    """安置登记 persons, 安置确认 and 安置核定 months, the exact disabled count, and the person-months
+    registered / confirmed / approved in each month of the year (安置情况分析)."""
+    from fractions import Fraction
+
+    by_month = {m: {"registered": 0, "confirmed": 0, "approved": 0} for m in rules.MONTHS}
+    confirmed = approved = 0
+    disabled = Fraction(0)
+    persons = 0
+    everyone = list(list_persons(declaration))
+    all_states = month_states_many(everyone, declaration.business_year)
+    for person in everyone:
+        persons += 1
+        states = all_states[person.pk]
+        counts = rules.count(states)
+        confirmed += counts.confirmed
+        approved += counts.approved
+        disabled += counts.disabled_count
+        for state in states:
+            if state.selected:
+                by_month[state.month]["registered"] += 1
+            if rules.month_confirmed(state):
+                by_month[state.month]["confirmed"] += 1
+                by_month[state.month]["approved"] += state.weight
+    return {"persons": persons, "confirmed": confirmed, "approved": approved, "disabled_count": disabled,
+            "by_month": by_month}

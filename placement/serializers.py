@@ -102,3 +102,99 @@ class EvidenceSerializer(serializers.ModelSerializer):
         model = Evidence
         fields = ["id", "month", "item", "upload_id", "created_at", "file", "months", "check"]
         read_only_fields = ["month", "item", "created_at"]
+
+
+# --- the declaration (issue 7) ------------------------------------------------------------------
+
+
+class ReceiptRefSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    verification_code = serializers.CharField()
+    document = serializers.UUIDField(source="document_id")
+
+
+class DeclarationSerializer(serializers.Serializer):
+    """One business year's declaration: state, headcount, window, persons' summary and totals."""
+
+    id = serializers.IntegerField()
+    business_year = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    headcount = serializers.IntegerField(allow_null=True)
+    headcount_from_feed = serializers.IntegerField(allow_null=True)
+    headcount_confirmed_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    certified_at = serializers.DateTimeField(allow_null=True)
+    return_reason = serializers.CharField()
+    submission_receipt = ReceiptRefSerializer(allow_null=True)
+    filing_window = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
+    blockers = serializers.SerializerMethodField()
+
+    def get_filing_window(self, declaration) -> dict | None:
+        from placement.declarations import filing_window_of
+
+        window = filing_window_of(declaration)
+        return {"opens": window.opens, "closes": window.closes} if window else None
+
+    def get_summary(self, declaration) -> dict:
+        """已登记 / 审核通过(系统) / 审核通过(人工) / 部分审核不通过 / 审核不通过 / 待审核 / 资料待完善."""
+        from placement.selectors import status_summary
+
+        return status_summary(declaration)
+
+    def get_blockers(self, declaration) -> list[str]:
+        from placement.declarations import submission_blockers
+
+        return submission_blockers(declaration) if declaration.is_draft else []
+
+
+class SubmitSerializer(serializers.Serializer):
+    commitment_accepted = serializers.BooleanField(help_text="已阅读并确认《申报资料真实性承诺书》")
+
+
+class HeadcountSerializer(serializers.Serializer):
+    headcount = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class RequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    submitted_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_reason = serializers.CharField()
+    receipt = ReceiptRefSerializer(allow_null=True)
+
+
+class WithdrawalSerializer(RequestSerializer):
+    reason = serializers.CharField(max_length=500)
+    after_certification = serializers.BooleanField(read_only=True)
+
+
+class FeedbackSerializer(RequestSerializer):
+    text = serializers.CharField(max_length=2000)
+    attachments = serializers.SerializerMethodField()
+
+    def get_attachments(self, request) -> list[str]:
+        return [upload.original_name for upload in request.attachments.all()]
+
+
+class DeregistrationSerializer(RequestSerializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class RequestsSerializer(serializers.Serializer):
+    withdrawals = WithdrawalSerializer(many=True)
+    feedback = FeedbackSerializer(many=True)
+    deregistrations = DeregistrationSerializer(many=True)
+
+
+class WithdrawalInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class FeedbackInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)

@@ -68,3 +68,12 @@ def delivery_sweep_task() -> None:
         delivery_push_task.delay(pk)
     for pk in sent:
         delivery_poll_task.delay(pk)
+
+
+@shared_task
+def declaration_reminders_task() -> None:
+    """Daily: remind units with an unsubmitted declaration 30, 7 and 1 days before the window closes
+    (idempotent per unit and day)."""
+    from placement.declarations import declaration_reminders_send
+
+    declaration_reminders_send()

@@ -21,5 +21,6 @@ def selected_year(request) -> int:
         year = current_business_year()
     if year not in selectable_years():
         year = current_business_year()
-    request.session["business_year"] = year
+    if request.session.get("business_year") != year:
+        request.session["business_year"] = year  # only on change: a session write on every page is a DB write
     return year

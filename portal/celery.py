@@ -19,4 +19,7 @@ app.conf.beat_schedule = {
     # Every 2 minutes: hand-offs to the tax intake: retry due or lost pushes, ask whether sent ones
     # were acknowledged (the intake acknowledges on its own time), so none stays silently stuck.
     "tax-delivery-sweep": {"task": "placement.tasks.delivery_sweep_task", "schedule": 120.0},
+    # 08:00 every day: remind units with an unsubmitted declaration 30, 7 and 1 days before their
+    # region's filing window closes (idempotent per unit and day, so a missed or repeated beat is harmless).
+    "placement-reminders": {"task": "placement.tasks.declaration_reminders_task", "schedule": crontab(hour=8, minute=0)},
 }

@@ -30,6 +30,7 @@ MENU = [
     NavItem("发送税务", "tax:send", FEDERATION),
     NavItem("发送税务查询", "tax:deliveries", FEDERATION),
     NavItem("认定结果", "tax:results", TAX),
+    NavItem("单位注销安置登记", "backoffice:deregistration_queue", FEDERATION),
     NavItem("参保批次审核", "backoffice:insurance_batches", UNION),
     NavItem("通知公告", "notice_list", EVERYONE),
     NavItem("用户管理", "console_staff", ADMIN),

@@ -67,6 +67,7 @@ def build_world() -> World:
             name=f"{unit.name}派遣单位", evidence=upload,
         )
         objs.update(placement_objects(unit, agent.user))
+        objs.update(review_objects(unit, agent.user, upload, objs))
         objs.update(tax_objects(unit, agent.user))
         objs["document"] = document_issue(kind="test", title="测试文书", template="pdf/receipt.html",
                                           context={"title": "测试文书"}, employer=unit)
@@ -105,6 +106,25 @@ def placement_objects(unit, actor) -> dict:
             "evidence_upload": upload}
 
 
+def review_objects(unit, actor, upload, objs) -> dict:
+    """The reviewer console's items: a dispatch agreement to review, a 年审申报撤回 (on a year of its
+    own) and a 注销 request."""
+    import datetime
+
+    from placement.models import AnnualDeclaration, Contract, DeregistrationRequest, WithdrawalRequest
+
+    dispatch = Contract.objects.create(
+        person=objs["person"], is_dispatch=True, dispatch_agency=objs["related_unit"], counts_here_stated=True,
+        contract_type="fixed", start_date=datetime.date(2024, 1, 1), end_date=datetime.date(2026, 12, 31),
+        job="包装工", monthly_wage=4000, attachment=upload, review_state="pending")
+
+    declaration = AnnualDeclaration.objects.create(employer=unit, business_year=2023)
+    withdrawal = WithdrawalRequest.objects.create(declaration=declaration, submitted_by=actor, reason="人数有误")
+    deregistration = DeregistrationRequest.objects.filter(employer=unit, status="submitted").first() or \
+        DeregistrationRequest.objects.create(employer=unit, submitted_by=actor, reason="单位注销", signed_form=upload)
+    return {"dispatch": dispatch, "withdrawal": withdrawal, "deregistration": deregistration}
+
+
 def tax_objects(unit, agent_user) -> dict:
     """A certified 2024 declaration with its delivery, levy figures and two open requests."""
     from levy.models import CertifiedFigures
@@ -115,7 +135,7 @@ def tax_objects(unit, agent_user) -> dict:
     return {
         "certified": declaration, "delivery": delivery_for(declaration),
         "figures": CertifiedFigures.objects.get(employer=unit, business_year=2024),
-        "withdrawal": WithdrawalRequest.objects.create(declaration=declaration, reason="人数有误",
+        "withdrawal_after": WithdrawalRequest.objects.create(declaration=declaration, reason="人数有误",
                                                        after_certification=True, submitted_by=agent_user),
         "feedback": FeedbackRequest.objects.create(declaration=declaration, text="核定月份有误",
                                                    submitted_by=agent_user),
@@ -160,6 +180,9 @@ URL_KWARGS = {
     "placement:recheck": {"own": pk("person"), "foreign": pk("person")},
     "placement:step3": {"own": pk("person"), "foreign": pk("person")},
     "placement:step4": {"own": pk("person"), "foreign": pk("person")},
+    "placement:person_accept": {"own": pk("person"), "foreign": pk("person")},
+    "placement:person_re_register": {"own": pk("person"), "foreign": pk("person")},
+    "placement:person_delete": {"own": pk("person"), "foreign": pk("person")},
     "placement:contract_new": {"own": pk("person"), "foreign": pk("person")},
     "placement:certificate_new": {"own": pk("person"), "foreign": pk("person")},
     "placement:contract_edit": {"own": lambda o: {"pk": o["person"].pk, "contract_id": o["contract"].pk},
@@ -177,9 +200,14 @@ URL_KWARGS = {
     "api_placement_certificate-detail": {
         "own": lambda o: {"person_pk": o["person"].pk, "pk": o["certificate"].pk},
         "foreign": lambda o: {"person_pk": o["person"].pk, "pk": o["certificate"].pk}},
+    "backoffice:person_review": {"own": pk("person"), "foreign": pk("person")},
+    "backoffice:certificate_review": {"own": pk("certificate"), "foreign": pk("certificate")},
+    "backoffice:dispatch_review": {"own": pk("dispatch"), "foreign": pk("dispatch")},
+    "backoffice:withdrawal_decide": {"own": pk("withdrawal"), "foreign": pk("withdrawal")},
+    "backoffice:deregistration_decide": {"own": pk("deregistration"), "foreign": pk("deregistration")},
     "tax:certification_detail": {"own": pk("certified"), "foreign": pk("certified")},
     "tax:send_one": {"own": pk("certified"), "foreign": pk("certified")},
-    "tax:withdrawal_decide": {"own": pk("withdrawal"), "foreign": pk("withdrawal")},
+    "tax:withdrawal_decide": {"own": pk("withdrawal_after"), "foreign": pk("withdrawal_after")},
     "tax:feedback_decide": {"own": pk("feedback"), "foreign": pk("feedback")},
     "tax:delivery_retry": {"own": pk("delivery"), "foreign": pk("delivery")},
     "tax:result_detail": {"own": pk("figures"), "foreign": pk("figures")},

@@ -190,3 +190,20 @@ def test_counting_selected_confirmed_weighted_and_rejected_months():
 def test_a_reviewer_can_invalidate_a_month_the_system_passed():
     states = [MonthState(m, True, Outcome.OK, decision="invalid" if m == 1 else "") for m in range(1, 13)]
     assert count(states).confirmed == 11
+
+
+def test_year_weights_equal_month_weight_for_every_month():
+    """The list's fast path (year_weights) agrees with month_weight, month by month."""
+    import datetime
+
+    from placement import rules
+
+    periods = (
+        rules.CertPeriod(kind="disability", grade=3, valid_from=datetime.date(2024, 1, 1),
+                         valid_to=datetime.date(2025, 4, 10)),
+        rules.CertPeriod(kind="disability", grade=1, valid_from=datetime.date(2025, 4, 11), valid_to=None),
+        rules.CertPeriod(kind="military", grade=10, valid_from=datetime.date(2025, 9, 1), valid_to=None),
+    )
+    assert rules.year_weights(periods, 2025) == tuple(rules.month_weight(periods, 2025, m) for m in rules.MONTHS)
+    assert rules.year_weights(periods, 2025)[:4] == (1, 1, 1, 2)
+    assert rules.year_weights((), 2025) == (0,) * 12

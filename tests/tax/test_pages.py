@@ -271,3 +271,15 @@ def test_the_results_query_count_does_not_grow(client_for, tax_sh, django_assert
         DeclarationFactory(employer=f.EmployerFactory(), certified=True)
     with django_assert_num_queries(two):
         client.get(url)
+
+
+def test_the_reviewer_dashboard_counts_certification_and_failed_hand_off_queues(client_for, unit_a):
+    reviewer = f.UserFactory(reviewer=True, region=unit_a.fed_region)
+    DeclarationFactory(employer=unit_a, business_year=2025, submitted=True)
+    failed = delivery_for(DeclarationFactory(employer=unit_a, business_year=2024, certified=True))
+    TaxDelivery.objects.filter(pk=failed.pk).update(status=DS.FAILED, last_error="税务接口超时")
+    page = html(client_for(reviewer).get(reverse("backoffice:dashboard")))
+    for label, url in (("年审认证审核", reverse("tax:certification_queue")), ("发送税务失败", reverse("tax:deliveries"))):
+        row = re.search(rf'<tr[^>]*>(?:(?!</tr>).)*{label}(?:(?!</tr>).)*</tr>', page, re.S)
+        assert row, label
+        assert url in row.group(0) and re.search(r">\s*1\s*<", row.group(0)), row.group(0)

@@ -1,4 +1,4 @@
-"""残疾人安置管理: the person list and the 添加残疾人 wizard (① 安置登记 ② 信息校验 ③ 上传附件
+"""残疾人安置管理: the 添加残疾人 wizard (① 安置登记 ② 信息校验 ③ 上传附件
 ④ 完成登记). Views parse, call one service and render; every step saves, so an agent can leave
 and come back to the same step."""
 
@@ -15,7 +15,7 @@ from placement.forms import CertificateForm, ContractForm, EvidenceForm, IdLooku
 from placement.models import PlacedPerson
 from placement.selectors import grid_rows, person_counts, person_for
 from placement.verification import prefill_lookup
-from placement.years import current_business_year, selected_year
+from placement.years import selected_year
 from portal.access import roles_required
 from portal.exceptions import DomainError
 from portal.forms import add_domain_error
@@ -301,24 +301,3 @@ def person_resume(request, pk):
 
 def wizard_url(person) -> str:
     return reverse("placement:resume", args=[person.pk])
-
-
-__all__ = ["current_business_year"]
-
-
-@roles_required(EMPLOYER)
-def person_list(request):
-    """安置人员列表 (the full home and declaration actions come with the declaration issue)."""
-    from placement.selectors import declaration_persons, person_search, status_summary
-    from placement.years import selectable_years
-    from portal.views.base import paginate
-
-    declaration = _declaration(request)
-    q = request.GET.get("q", "").strip()
-    page, query = paginate(request, person_search(declaration_persons(declaration), q), per_page=50)
-    rows = [(person, person_counts(person)) for person in page]
-    return render(request, "placement/person_list.html", {
-        "declaration": declaration, "page": page, "rows": rows, "query": query, "q": q,
-        "summary": status_summary(declaration), "years": selectable_years(), "year": declaration.business_year,
-        "status_help": c.PERSON_STATUS_HELP, "tones": c.PERSON_TONES,
-    })

@@ -1,0 +1,20 @@
+"""`make run`'s demo data gives the demo reviewer flagged persons to review (issue 8)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from backoffice.selectors import certificates_to_review, dispatch_to_review, persons_to_review
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_reviewer_has_flagged_persons_a_manual_certificate_and_a_dispatch_agreement_to_review():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    reviewer = get_user_model().objects.get(username="reviewer-sh")
+    names = set(persons_to_review(reviewer).values_list("name", flat=True))
+    assert len(names) >= 3
+    assert certificates_to_review(reviewer).count() == 1
+    assert dispatch_to_review(reviewer).count() == 1
+    assert not persons_to_review(get_user_model().objects.get(username="reviewer-nm")).filter(
+        declaration__employer__fed_region__code__startswith="31").exists()

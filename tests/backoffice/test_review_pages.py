@@ -1,0 +1,142 @@
+"""The reviewer console's pages (issue 8): region scoping, the decision page and its conflicts,
+revealing an ID number, the queues' filters and their query counts."""
+
+import pytest
+from django.urls import reverse
+
+from placement import choices as c
+from placement.models import PlacedPerson
+from portal.models import AuditEntry, Notice
+from tests import factories as f
+from tests.placement.test_review import flagged_person
+
+S = c.PersonStatus
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(sh_unit, sh_agent, django_capture_on_commit_callbacks):
+    return flagged_person(sh_unit, sh_agent, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def reviewer_xuhui(db):
+    return f.UserFactory(reviewer=True, region=f.region("310104"), full_name="徐汇区审核员")
+
+
+def decide_data(person, invalid=()):
+    data = {"decide": "1"}
+    for m in person.months.filter(selected=True).values_list("month", flat=True):
+        data[f"decision_{m}"] = "invalid" if m in invalid else "valid"
+        if m in invalid:
+            data[f"reason_choice_{m}"] = "该月无本单位或合同约定单位的社会保险缴费记录"
+    return data
+
+
+def test_a_reviewer_of_another_region_gets_404_and_an_employer_403(person, client_for, reviewer_ln, sh_agent,
+                                                                   reviewer_xuhui):
+    url = reverse("backoffice:person_review", args=[person.pk])
+    assert client_for(reviewer_ln).get(url).status_code == 404
+    assert client_for(reviewer_ln).post(url, decide_data(person)).status_code == 404
+    assert client_for(sh_agent).get(url).status_code == 403
+    assert client_for(sh_agent).get(reverse("backoffice:person_queue")).status_code == 403
+    assert client_for(reviewer_xuhui).get(url).status_code == 200  # 徐汇区 lies in their region
+    queue = client_for(reviewer_ln).get(reverse("backoffice:person_queue"))
+    assert person.name not in queue.content.decode()
+
+
+def test_the_queue_shows_the_person_with_the_flagged_check_and_filters_by_it(person, client_for, reviewer_sh):
+    client = client_for(reviewer_sh)
+    url = reverse("backoffice:person_queue")
+    page = client.get(url).content.decode()
+    assert person.name in page and "社保参保状态" in page
+    assert person.name not in client.get(url, {"check": "wage"}).content.decode()
+    assert person.name in client.get(url, {"check": "si"}).content.decode()
+    assert person.name in client.get(url, {"q": person.id_number}).content.decode()
+    assert person.name in client.get(url, {"q": "浦江精密"}).content.decode()
+    assert person.name not in client.get(url, {"q": person.id_number[:10]}).content.decode()  # no partial numbers
+    assert person.name not in client.get(url, {"region": "210102"}).content.decode()
+    assert person.name not in client.get(url, {"status": "confirmed"}).content.decode()
+
+
+def test_the_dashboard_counts_the_waiting_person(person, client_for, reviewer_sh):
+    page = client_for(reviewer_sh).get(reverse("backoffice:dashboard")).content.decode()
+    assert "安置登记审核（待审核人员）" in page and "<strong>1</strong>" in page
+
+
+def test_deciding_on_the_page_rejects_one_month_notifies_the_unit_and_shows_who_decided(
+        person, client_for, reviewer_sh):
+    client = client_for(reviewer_sh)
+    url = reverse("backoffice:person_review", args=[person.pk])
+    page = client.get(url).content.decode()
+    assert "另由" not in page and "查看材料" in page and 'name="decision_3"' in page
+    response = client.post(url, decide_data(person, invalid={3}))
+    assert response.status_code == 302
+    assert PlacedPerson.objects.get(pk=person.pk).status == S.PARTIALLY_REJECTED
+    assert Notice.objects.filter(employer=person.declaration.employer, title__contains="资料审核完成通知").exists()
+    reopened = client.get(url).content.decode()
+    assert "上海审核员" in reopened and "无效" in reopened and 'name="decision_3"' not in reopened
+    assert "安置登记审核：有效11个月，无效1个月" in reopened  # the timeline
+
+
+def test_an_invalid_month_without_a_reason_is_an_error_beside_it(person, client_for, reviewer_sh):
+    data = decide_data(person)
+    data["decision_3"] = "invalid"
+    page = client_for(reviewer_sh).post(reverse("backoffice:person_review", args=[person.pk]), data)
+    assert page.status_code == 200
+    assert "请选择或填写202503无效的原因" in page.content.decode()
+    assert PlacedPerson.objects.get(pk=person.pk).status == S.PENDING_REVIEW
+
+
+def test_a_second_reviewer_posting_a_stale_page_sees_the_decision_that_stood(person, client_for, reviewer_sh,
+                                                                            supervisor_sh):
+    url = reverse("backoffice:person_review", args=[person.pk])
+    client_for(reviewer_sh).post(url, decide_data(person))
+    response = client_for(supervisor_sh).post(url, decide_data(person, invalid={3}))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "您的认定未保存" in page and "该人员已由上海审核员于" in page and "已审核确认" in page
+    assert PlacedPerson.objects.get(pk=person.pk).status == S.CONFIRMED
+
+
+def test_revealing_the_full_id_number_is_an_audited_action(person, client_for, reviewer_sh):
+    client = client_for(reviewer_sh)
+    url = reverse("backoffice:person_review", args=[person.pk])
+    assert person.id_number not in client.get(url).content.decode()
+    assert person.id_number in client.post(url, {"reveal": "1"}).content.decode()
+    entry = AuditEntry.objects.get(action="pii.reveal")
+    assert (entry.actor, entry.object_id) == (reviewer_sh, str(person.pk))
+
+
+def test_the_person_queue_query_count_does_not_grow_with_rows(sh_unit, client_for, reviewer_sh,
+                                                              django_assert_num_queries):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from placement.models import AnnualDeclaration, MonthCheck, PlacementMonth
+
+    declaration = AnnualDeclaration.objects.create(employer=sh_unit, business_year=2025)
+    client = client_for(reviewer_sh)
+    url = reverse("backoffice:person_queue")
+
+    def add(n, start):
+        for i in range(start, start + n):
+            p = PlacedPerson.objects.create(
+                declaration=declaration, id_number=f.resident_id(i), name=f"人员{i}", sex="M",
+                birth_date=datetime.date(1985, 1, 1), hukou_type="local", hukou_address="x", phone="1",
+                retirement_category="M", registered_at=timezone.now())
+            PlacedPerson.objects.filter(pk=p.pk).update(status=S.PENDING_REVIEW)
+            PlacementMonth.objects.create(person=p, month=3, selected=True)
+            MonthCheck.objects.create(person=p, month=3, item="si", outcome="fail")
+
+    add(2, 100)
+    client.get(url)  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).status_code == 200
+    add(18, 200)
+    with django_assert_num_queries(len(first.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count("社保参保状态") >= 20

@@ -1,0 +1,200 @@
+"""The employer's declaration pages (issue 7): 首页, 安置人员列表 (actions, summary, search, query
+count), 完成申报 with the 承诺书, the requests and the downloads."""
+
+import datetime
+import shutil
+import subprocess
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from placement import choices as c
+from placement.models import AnnualDeclaration, PlacedPerson
+from portal.pdf import render_pdf
+from portal.receipts import receipt_issue
+from tests import factories as f
+from tests.placement.decl_factories import DeclarationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+SH = ZoneInfo("Asia/Shanghai")
+IN_WINDOW = datetime.datetime(2026, 10, 21, 10, 0, tzinfo=SH)  # 10 days before Shanghai's 10-31
+
+
+@pytest.fixture
+def declaration(unit_a):
+    return DeclarationFactory(employer=unit_a, business_year=2025, headcount_confirmed=True)
+
+
+def _list_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/placement/?year=2025").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_person_lists_query_count_does_not_grow_with_rows(declaration, owner, client_for):
+    client = client_for(owner)
+    PersonFactory.create_batch(2, declaration=declaration, confirmed=True)
+    few = _list_queries(client)
+    PersonFactory.create_batch(18, declaration=declaration, confirmed=True)
+    PersonFactory.create_batch(3, declaration=declaration, partially_rejected=True)
+    assert _list_queries(client) == few
+
+
+def test_the_list_shows_the_summary_the_status_help_and_the_actions_each_status_allows(declaration, owner,
+                                                                                       client_for):
+    partial = PersonFactory(declaration=declaration, partially_rejected=True, name="部分人")
+    PersonFactory(declaration=declaration, rejected=True)
+    PersonFactory(declaration=declaration, confirmed=True)
+    html = client_for(owner).get("/placement/?year=2025").content.decode()
+    assert "已登记 <strong>3</strong> 人" in html and "部分审核不通过 <strong>1</strong> 人" in html
+    for text in c.PERSON_STATUS_HELP.values():
+        assert text in html
+    assert f"/placement/persons/{partial.pk}/accept/" in html
+    assert html.count("接受审核结果<span") == 1 and html.count("重新登记<span") == 3
+    assert "导入上一年申报名单" in html and "完成申报" in html
+
+
+def test_the_list_searches_by_full_id_or_name_only(declaration, owner, client_for):
+    person = PersonFactory(declaration=declaration, name="张三丰")
+    PersonFactory(declaration=declaration, name="李四")
+    client = client_for(owner)
+    assert "李四" not in client.get(f"/placement/?q={person.id_number}").content.decode()
+    assert "张三丰" in client.get(f"/placement/?q={person.id_number}").content.decode()
+    assert "张三丰" not in client.get(f"/placement/?q={person.id_number[:10]}").content.decode()
+    assert "张三丰" in client.get("/placement/?q=三丰").content.decode()
+
+
+def test_accept_re_register_and_delete_from_the_list(declaration, owner, client_for):
+    client = client_for(owner)
+    partial = PersonFactory(declaration=declaration, partially_rejected=True)
+    rejected = PersonFactory(declaration=declaration, rejected=True)
+    other = PersonFactory(declaration=declaration, rejected=True)
+    assert client.post(f"/placement/persons/{partial.pk}/accept/").status_code == 302
+    assert PlacedPerson.objects.get(pk=partial.pk).status == c.PersonStatus.CONFIRMED
+    client.post(f"/placement/persons/{rejected.pk}/re-register/")
+    assert PlacedPerson.objects.get(pk=rejected.pk).status == c.PersonStatus.INCOMPLETE
+    client.post(f"/placement/persons/{other.pk}/delete/")
+    assert not PlacedPerson.objects.filter(pk=other.pk).exists()
+
+
+def test_a_colleague_may_act_and_an_outsider_gets_404(declaration, colleague, outsider, client_for):
+    person = PersonFactory(declaration=declaration, partially_rejected=True)
+    assert client_for(outsider).post(f"/placement/persons/{person.pk}/accept/").status_code == 404
+    assert client_for(colleague).post(f"/placement/persons/{person.pk}/accept/").status_code == 302
+    assert PlacedPerson.objects.get(pk=person.pk).status == c.PersonStatus.CONFIRMED
+
+
+@time_machine.travel(IN_WINDOW)
+def test_the_home_page_shows_progress_counters_ratio_chart_window_and_return_reason(declaration, owner,
+                                                                                   client_for):
+    PersonFactory.create_batch(2, declaration=declaration, confirmed=True)
+    AnnualDeclaration.objects.filter(pk=declaration.pk).update(return_reason="请补充3月工资凭证")
+    html = client_for(owner).get("/").content.decode()
+    assert 'aria-current="step">按比例安置登记' in html
+    assert "还剩 10 天" in html and "2026-03-16至2026-10-31" in html
+    assert "安置情况分析" in html and "<svg" in html and 'class="bar-confirmed"' in html
+    assert "申报已被退回" in html and "请补充3月工资凭证" in html
+    assert "1.50%" in html  # Shanghai's required ratio
+    assert "实际安排比例" in html
+
+
+@time_machine.travel(IN_WINDOW)
+def test_submitting_on_the_page_shows_the_reference_and_what_happens_next(declaration, owner, client_for):
+    PersonFactory.create_batch(2, declaration=declaration, confirmed=True)
+    client = client_for(owner)
+    page = client.get("/placement/submit/").content.decode()
+    assert "申报资料真实性承诺书" in page and declaration.employer.name in page
+    missing = client.post("/placement/submit/", {})
+    assert "请阅读并勾选确认" in missing.content.decode()
+    done = client.post("/placement/submit/", {"commitment": "on"}, follow=True)
+    declaration = AnnualDeclaration.objects.get(pk=declaration.pk)
+    assert declaration.status == c.DeclarationStatus.SUBMITTED
+    html = done.content.decode()
+    assert declaration.submission_receipt.reference in html and "接下来" in html
+    second = client.post("/placement/submit/", {"commitment": "on"}, follow=True)  # a second tab
+    assert "申报回执" in second.content.decode()
+
+
+@time_machine.travel(IN_WINDOW)
+def test_the_submit_page_lists_what_blocks_submission(declaration, owner, client_for):
+    PersonFactory(declaration=declaration, pending_review=True)
+    client = client_for(owner)
+    assert "待残联审核" in client.get("/placement/submit/").content.decode()
+    refused = client.post("/placement/submit/", {"commitment": "on"}).content.decode()
+    assert "不能完成申报" in refused
+    assert AnnualDeclaration.objects.get(pk=declaration.pk).is_draft
+
+
+def test_the_headcount_page_confirms_or_corrects_with_a_reason(declaration, owner, client_for):
+    client = client_for(owner)
+    assert "请填写更正原因" not in client.get("/placement/headcount/").content.decode()
+    refused = client.post("/placement/headcount/", {"headcount": 90}).content.decode()
+    assert "原因" in refused and "错误" in refused
+    client.post("/placement/headcount/", {"headcount": 90, "reason": "年中合并子公司"})
+    assert AnnualDeclaration.objects.get(pk=declaration.pk).headcount == 90
+
+
+def test_the_commitment_pdf_names_the_unit_and_year_and_its_text_is_chinese(declaration, owner, client_for):
+    html, data = render_pdf("pdf/commitment.html", {"title": "申报资料真实性承诺书", "unit_name": "上海甲单位有限公司",
+                                                     "credit_code": "91310104MA1FL3X8Q", "business_year": 2025,
+                                                     "today": datetime.date(2026, 5, 1)})
+    assert "<h1>申报资料真实性承诺书</h1>" in html and "上海甲单位有限公司" in html and "2025年度" in html
+    response = client_for(owner).get("/placement/commitment.pdf")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils is not installed")
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
+    text = text.decode()
+    assert "申报资料真实性承诺书" in text and declaration.employer.name in text
+
+
+def test_the_deregistration_form_is_prefilled_and_the_request_is_submitted(declaration, owner, client_for):
+    client = client_for(owner)
+    pdf = client.get("/placement/requests/deregistration/form.pdf")
+    assert pdf.content.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
+        assert declaration.employer.credit_code in text.decode()
+    empty = client.post("/placement/requests/deregistration/", {"reason": "单位注销"}).content.decode()
+    assert "请上传盖章后的注销业务申请书" in empty
+    done = client.post("/placement/requests/deregistration/", {
+        "reason": "单位注销", "signed_form": SimpleUploadedFile("申请书.pdf", f.PDF_BYTES, content_type="application/pdf"),
+    }, follow=True).content.decode()
+    assert "单位注销安置登记已提交" in done and "回执编号" in done
+
+
+def test_withdrawal_and_feedback_pages(unit_a, owner, client_for):
+    DeclarationFactory(employer=unit_a, business_year=2025, certified=True)
+    client = client_for(owner)
+    assert "请填写撤回理由" in client.post("/placement/requests/withdrawal/", {"reason": ""}).content.decode()
+    done = client.post("/placement/requests/withdrawal/", {"reason": "漏报"}, follow=True).content.decode()
+    assert "年审申报撤回申请已提交" in done and "漏报" in done and "（认证后）" in done
+    fb = client.post("/placement/requests/feedback/", {
+        "text": "3月应为有效", "files": [SimpleUploadedFile("a.pdf", f.PDF_BYTES, content_type="application/pdf")],
+    }, follow=True).content.decode()
+    assert "年审认证反馈已提交" in fb and "a.pdf" in fb
+
+
+def test_the_certificate_downloads_once_certified(unit_a, owner, client_for):
+    declaration = DeclarationFactory(employer=unit_a, business_year=2025, submitted=True)
+    client = client_for(owner)
+    assert client.get("/placement/certificate/").status_code == 302
+    receipt = receipt_issue(kind="placement_certificate", title="残疾人按比例就业情况审核认定书", employer=unit_a,
+                            public_facts={"单位": unit_a.name})
+    AnnualDeclaration.objects.filter(pk=declaration.pk).update(status="certified", certificate=receipt)
+    response = client.get("/placement/certificate/")
+    assert response.status_code == 302 and response["Location"] == f"/documents/{receipt.document_id}/"
+
+
+def test_importing_last_years_list_on_the_page(unit_a, owner, client_for):
+    old = PersonFactory(declaration=DeclarationFactory(employer=unit_a, business_year=2024), confirmed=True)
+    DeclarationFactory(employer=unit_a, business_year=2025)
+    client = client_for(owner)
+    assert old.name in client.get("/placement/import/?year=2025").content.decode()
+    client.post("/placement/import/", {"persons": [old.pk]})
+    imported = PlacedPerson.objects.get(declaration__business_year=2025)
+    assert imported.name == old.name and imported.status == c.PersonStatus.INCOMPLETE
