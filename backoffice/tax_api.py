@@ -6,7 +6,6 @@ Authenticated with a system token (`Authorization: Bearer tx_…`, issued per ta
 signed in to the portal may call it too. Paginated, filterable by year, region and update time."""
 
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -19,16 +18,6 @@ from portal.access import HasRole
 from portal.exceptions import ValidationFailed
 from portal.roles import ADMIN, TAX
 from portal.tokens import SystemTokenAuthentication
-
-
-class SystemTokenScheme(OpenApiAuthenticationExtension):
-    """The system token in the schema: `Authorization: Bearer tx_…`, one per tax region."""
-
-    target_class = "portal.tokens.SystemTokenAuthentication"
-    name = "systemToken"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "description": "税务系统接口令牌（按税务区域签发，见 /console/tokens/）"}
 
 
 class CertifiedResultSerializer(serializers.ModelSerializer):
