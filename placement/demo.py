@@ -115,4 +115,35 @@ def _add(declaration, agent, info, plan):
     services.registration_complete(actor=agent, person=person)
 
 
-DEMO_STEPS = [load_declarations]
+def load_filing_windows() -> None:
+    """演示补报期: a filing window covering the whole current collection year for the demo units'
+    districts, so an employer can run 完成申报 on `make run` whatever the date. Marked unverified
+    sample rows in the policy table (the real windows stay as seeded for every other region)."""
+    from levy.models import FilingWindow
+    from placement.years import current_business_year
+
+    collection_year = current_business_year() + 1
+    for unit in UNITS:
+        FilingWindow.objects.get_or_create(
+            region_code=unit.region, kind="certification", first_year=collection_year,
+            defaults={"last_year": collection_year, "opens": "01-01", "closes": "12-31", "verified": False,
+                      "source": "演示数据：补报期（全年开放），仅供演示完成申报，不是真实的申报时间"},
+        )
+
+
+def load_ready_declaration() -> None:
+    """The Inner Mongolia unit ready to file: its reviewer has found the months of its persons
+    waiting for review valid (through the reviewer's own service), so every person is 已审核确认
+    and the agent can confirm the headcount and 完成申报. Idempotent."""
+    from placement.review import MonthDecision, person_review_decide
+
+    unit = next(u for u in UNITS if u.key == "nm")
+    reviewer = get_user_model().objects.get(username="reviewer-nm")
+    waiting = PlacedPerson.objects.filter(declaration__employer__credit_code=unit.credit_code,
+                                          declaration__business_year=YEAR, status=c.PersonStatus.PENDING_REVIEW)
+    for person in waiting:  # idempotent: none left once decided
+        months = person.months.filter(selected=True).values_list("month", flat=True)
+        person_review_decide(actor=reviewer, person=person, decisions={m: MonthDecision(valid=True) for m in months})
+
+
+DEMO_STEPS = [load_declarations, load_filing_windows, load_ready_declaration]

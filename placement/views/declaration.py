@@ -264,13 +264,13 @@ def requests_page(request):
 
     declaration = _declaration(request)
     employer = declaration.employer
+    withdrawal_open = declaration.withdrawals.filter(status=c.RequestStatus.SUBMITTED).exists()
     return render(request, "placement/requests.html", {
-        **_common(declaration),
+        **_common(declaration), "withdrawal_open": withdrawal_open,
         "withdrawals": declaration.withdrawals.select_related("receipt"),
         "feedback": declaration.feedback.select_related("receipt").prefetch_related("attachments"),
         "deregistrations": DeregistrationRequest.objects.filter(employer=employer).select_related("receipt"),
-        "can_withdraw": not declaration.is_draft and not declaration.withdrawals.filter(
-            status=c.RequestStatus.SUBMITTED).exists(),
+        "can_withdraw": not declaration.is_draft and not withdrawal_open,
         "can_feedback": declaration.status in (D.CERTIFIED, D.SENT_TO_TAX),
     })
 

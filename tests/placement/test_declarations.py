@@ -275,3 +275,28 @@ def test_the_reminder_task_runs_the_service(unit_a):
     with time_machine.travel(datetime.datetime(2026, 10, 24, 8, 0, tzinfo=SH)):
         declaration_reminders_task()
     assert Notice.objects.filter(employer=unit_a, kind=Notice.Kind.REMINDER).count() == 1
+
+
+@time_machine.travel(IN_WINDOW)
+def test_an_approved_withdrawal_lets_the_unit_change_its_list_and_submit_again(ready, owner, reviewer_sh):
+    """The employer's request and the federation's decision (placement.certification) fit together."""
+    from placement.certification import withdrawal_decide
+
+    declarations.declaration_submit(actor=owner, declaration=ready, commitment_accepted=True)
+    request = declarations.withdrawal_request_submit(actor=owner, declaration=ready, reason="漏报一人")
+    withdrawal_decide(actor=reviewer_sh, request=request, approve=True, reason="")
+    assert reread(ready).status == D.DRAFT
+    PersonFactory(declaration=ready, confirmed=True)
+    declarations.declaration_submit(actor=owner, declaration=reread(ready), commitment_accepted=True)
+    assert reread(ready).status == D.SUBMITTED
+
+
+def test_the_reminders_are_in_the_one_beat_schedule_daily():
+    from celery.schedules import crontab
+
+    from placement import tasks  # noqa: F401 (registers the task)
+    from portal.celery import app
+
+    entry = app.conf.beat_schedule["placement-reminders"]
+    assert entry["task"] == "placement.tasks.declaration_reminders_task" and entry["task"] in app.tasks
+    assert entry["schedule"] == crontab(hour=8, minute=0)

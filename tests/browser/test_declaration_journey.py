@@ -1,0 +1,87 @@
+"""A unit with confirmed persons confirms its headcount, submits its declaration (完成申报) after
+reading the 承诺书, downloads the commitment and asks for a withdrawal (issue 7)."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from placement.demo import load_filing_windows
+from placement.models import AnnualDeclaration, WithdrawalRequest
+from portal.demo import UNITS
+from tests import factories as f
+from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.placement.decl_factories import DeclarationFactory, PersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_unit_submits_its_declaration_downloads_the_commitment_and_asks_for_a_withdrawal(page, journey):
+    load_filing_windows()  # the demo 补报期: open today for the demo units' districts
+    sh = next(u for u in UNITS if u.key == "sh")
+    unit = f.EmployerFactory(name="上海浦东示范机械有限公司", admin_region=f.region(sh.region))
+    agent = f.AgentFactory(employer=unit, user__username="decl@example.cn")
+    from placement.years import current_business_year
+
+    declaration = DeclarationFactory(employer=unit, business_year=current_business_year())
+    PersonFactory.create_batch(3, declaration=declaration, confirmed=True)
+    PersonFactory(declaration=declaration, partially_rejected=True, name="部分通过")
+
+    log_in(page, agent.user.username, f.PASSWORD)
+    page.wait_for_url("**/")
+    assert "按比例安置登记" in page.content() and "安置情况分析" in page.content()
+    journey.check("home")
+
+    page.goto("/placement/")
+    journey.check("list")
+    page.get_by_role("button", name="接受审核结果 部分通过").click()
+    assert "已接受“部分通过”的审核结果" in page.content()
+
+    page.get_by_role("link", name="完成申报").first.click()
+    page.wait_for_url("**/submit/")
+    assert "请先确认本年度在职职工人数" in page.content()
+    journey.check("submit-blocked")
+    page.get_by_role("link", name="确认在职职工人数").click()
+    page.get_by_label("在职职工人数（人）").fill("120")
+    page.get_by_role("button", name="确认在职职工人数").click()
+    assert "请填写更正原因" in page.content() or "原因" in page.content()
+    journey.check("headcount-error")
+    page.get_by_label("更正原因").fill("社保系统暂无本单位数据，按年度工资表平均人数填报")
+    page.get_by_role("button", name="确认在职职工人数").click()
+    page.wait_for_url("**/submit/")
+    assert "120 人（已确认）" in page.content()
+    journey.check("submit-ready")
+
+    page.get_by_label("我已阅读《申报资料真实性承诺书》").check()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="已阅读、确认，完成申报").click()
+    page.wait_for_url("**/submitted/")
+    declaration = AnnualDeclaration.objects.get(pk=declaration.pk)
+    assert declaration.status == "submitted"
+    assert declaration.submission_receipt.reference in page.content()
+    journey.check("submitted")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载承诺书").first.click()
+    path = Path(download.value.path())
+    assert path.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+        assert "申报资料真实性承诺书" in text and unit.name in text
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path),
+                        str(SCREENSHOTS / "declaration-commitment")], check=True)
+
+    page.goto("/placement/requests/")
+    journey.check("requests")
+    page.get_by_role("link", name="申请撤回").click()
+    page.get_by_role("button", name="提交").click()
+    assert "请填写撤回理由" in page.content()
+    page.get_by_label("撤回理由").fill("漏报一名12月入职的残疾职工，需补充登记")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_url("**/requests/")
+    assert "年审申报撤回申请已提交" in page.content()
+    journey.check("withdrawal-sent")
+    assert WithdrawalRequest.objects.get(declaration=declaration).receipt.reference in page.content()
+    journey.assert_accessible()
