@@ -93,7 +93,7 @@ def person_review_decide(*, actor, person: PlacedPerson, decisions: dict[int, Mo
     (安置人员“X”资料审核完成通知 … 有效月份为 202101,202102,…)."""
     _require_reviewer(actor)
     with transaction.atomic():
-        locked = PlacedPerson.objects.select_for_update().select_related("declaration__employer").get(pk=person.pk)
+        locked = PlacedPerson.objects.select_for_update(of=("self",)).select_related("declaration__employer").get(pk=person.pk)
         if locked.status != S.PENDING_REVIEW:
             raise _person_conflict(locked)
         if locked.certificates.filter(review_state=R.PENDING).exists() \
@@ -185,7 +185,7 @@ def certificate_review(*, actor, certificate: Certificate, approve: bool, reason
     if not approve and not reason:
         raise ValidationFailed("请填写审核不通过的原因", field="reason")
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().select_related("person__declaration", "reviewed_by") \
+        locked = Certificate.objects.select_for_update(of=("self",)).select_related("person__declaration", "reviewed_by") \
             .get(pk=certificate.pk)
         if locked.source != c.CertificateSource.MANUAL:
             raise NotAllowed("系统获取的残疾证无需审核")
@@ -228,7 +228,7 @@ def dispatch_review(*, actor, contract: Contract, approve: bool, reason: str = "
     elif not reason:
         raise ValidationFailed("请填写审核不通过的原因", field="reason")
     with transaction.atomic():
-        locked = Contract.objects.select_for_update().select_related("person__declaration", "reviewed_by") \
+        locked = Contract.objects.select_for_update(of=("self",)).select_related("person__declaration", "reviewed_by") \
             .get(pk=contract.pk)
         if not locked.is_dispatch:
             raise NotAllowed("该合同不是劳务派遣协议，无需审核")

@@ -29,7 +29,8 @@ def flagged_person(unit, agent):
         services.evidence_add(actor=agent, person=person, check=item, months=months, file=pdf("缴费凭证.pdf"))
     services.registration_complete(actor=agent, person=person)
     person = PlacedPerson.objects.get(pk=person.pk)
-    assert person.status == "pending_review"
+    pending = [(row.month, row.item, row.reason) for row in person.checks.filter(outcome="pending")]
+    assert person.status == "pending_review", (person.verification_state, pending[:5])
     return person
 
 
