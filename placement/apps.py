@@ -6,4 +6,6 @@ class PlacementConfig(AppConfig):
     verbose_name = "按比例就业年审"
 
     def ready(self):
-        from placement import home  # noqa: F401 (registers the 首页 section)
+        from placement import home, labels  # noqa: F401 (home registers the 首页 section)
+
+        labels.register()

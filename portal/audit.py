@@ -48,3 +48,29 @@ def audit_timeline(obj: models.Model, *, limit: int = 200):
         .select_related("actor")
         .order_by("at", "id")[:limit]
     )
+
+
+# --- labels for people ---------------------------------------------------------------------------
+# Entries keep codes (stable, greppable); pages show the manuals' words. Each app registers the
+# labels of its actions and, per model, of its status choices (the same code can mean different
+# things: a submitted declaration is 完成申报, a submitted request is 待审核).
+_ACTION_LABELS: dict[str, str] = {}
+_STATE_LABELS: dict[str, dict[str, str]] = {}
+
+
+def labels_register(*, actions: dict[str, str] | None = None, states: dict[type, type] | None = None) -> None:
+    """`actions`: action code → label; `states`: model class → its status TextChoices."""
+    _ACTION_LABELS.update(actions or {})
+    for model, choices in (states or {}).items():
+        _STATE_LABELS[model._meta.label_lower] = {str(value): str(label) for value, label in choices.choices}
+
+
+def action_label(entry: AuditEntry) -> str:
+    return (entry.data or {}).get("label") or _ACTION_LABELS.get(entry.action, entry.action)
+
+
+def state_label(entry: AuditEntry, code: str) -> str:
+    if not code or entry.content_type_id is None:
+        return code
+    ct = ContentType.objects.get_for_id(entry.content_type_id)  # cached by Django
+    return _STATE_LABELS.get(f"{ct.app_label}.{ct.model}", {}).get(code, code)

@@ -74,6 +74,24 @@ def audit_timeline(obj):
     return {"entries": list(entries_for(obj)) if obj is not None else []}
 
 
+@register.filter
+def entry_action(entry):
+    """An audit entry's action in words (its own label, else the app's registered label)."""
+    from portal.audit import action_label
+
+    return action_label(entry)
+
+
+@register.filter
+def entry_states(entry):
+    """"已完成申报 → 年审认证通过": an audit entry's status change in the manuals' words."""
+    from portal.audit import state_label
+
+    if not (entry.from_state or entry.to_state):
+        return ""
+    return f"{state_label(entry, entry.from_state) or '—'} → {state_label(entry, entry.to_state)}"
+
+
 @register.inclusion_tag("includes/pagination.html", takes_context=True)
 def pager(context, page, query=""):
     return {"page": page, "query": query}

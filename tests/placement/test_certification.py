@@ -251,3 +251,13 @@ def test_a_deregistration_is_approved_or_refused_with_a_reason(sh_unit, sh_agent
     request = deregistration_decide(actor=reviewer, request=request, approve=False, reason="申请书未盖章")
     assert request.status == c.RequestStatus.REFUSED
     assert Notice.objects.filter(employer=sh_unit, body__contains="申请书未盖章").exists()
+
+
+def test_the_timeline_shows_actions_and_statuses_in_the_manuals_words(ready, reviewer,
+                                                                        django_capture_on_commit_callbacks):
+    from django.template import Context, Template
+
+    declaration = certify(ready, reviewer, django_capture_on_commit_callbacks)
+    html = Template("{% load portal %}{% audit_timeline obj %}").render(Context({"obj": declaration}))
+    assert "年审认证审核通过" in html and "完成申报 → 年审认证通过" in html
+    assert "declaration.certify" not in html and "submitted" not in html
