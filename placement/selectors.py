@@ -154,6 +154,8 @@ def month_states_many(persons: list[PlacedPerson], year: int) -> dict[int, list[
     pending). Certificates must be prefetched. Building thousands of model rows per page would
     dominate the list's time (page_latency)."""
     ids = [p.pk for p in persons]
+    if not ids:
+        return {}
     total = len(c.Check)
     rows = (PlacementMonth.objects.filter(person_id__in=ids)
             .annotate(month_check=FilteredRelation("person__checks", condition=Q(person__checks__month=F("month"))))
