@@ -42,4 +42,5 @@ BENCHMARKS: list[str] = [
     "bench.certificate_pdf",
     "bench.certified_export",
     "bench.page_latency_employer",
+    "bench.page_latency_staff",
 ]

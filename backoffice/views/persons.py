@@ -9,11 +9,11 @@ from backoffice.forms import MonthDecisionForm
 from backoffice.selectors import (
     QueueFields,
     failed_check_q,
-    flagged_labels,
     month_decisions,
     one,
     person_queue_rows,
     person_timeline,
+    persons_in_scope,
 )
 from backoffice.views.common import queue_page
 from placement import choices as c
@@ -42,15 +42,15 @@ REVIEWED = [S.PENDING_REVIEW, S.CONFIRMED, S.PARTIALLY_REJECTED, S.REJECTED]
 @roles_required(FEDERATION)
 def person_queue(request):
     """安置登记审核 queue: persons 待审核, oldest first (they block their unit's 完成申报)."""
-    qs = persons_visible(request.user).filter(registered_at__isnull=False)
+    qs = persons_in_scope(request.user).filter(registered_at__isnull=False)
     check = request.GET.get("check", "")
     if check in c.Check.values:
         qs = qs.filter(failed_check_q(check))
     return queue_page(
-        request, qs=person_queue_rows(qs), fields=PERSON_FIELDS, template="backoffice/person_queue.html",
+        request, qs=qs, fields=PERSON_FIELDS, template="backoffice/person_queue.html",
         title="安置登记审核", statuses=[(s.value, s.label) for s in REVIEWED], default_status=S.PENDING_REVIEW,
         sorts=PERSON_SORTS, default_sort="oldest",
-        rows=lambda page: [(p, flagged_labels(p)) for p in page],
+        load=person_queue_rows,
         context={"checks": list(c.Check), "check": check},
     )
 

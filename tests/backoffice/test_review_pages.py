@@ -140,3 +140,46 @@ def test_the_person_queue_query_count_does_not_grow_with_rows(sh_unit, client_fo
     with django_assert_num_queries(len(first.captured_queries)):
         page = client.get(url).content.decode()
     assert page.count("社保参保状态") >= 20
+
+
+def submitted_declaration(unit, agent):
+    from placement import services
+    from placement.models import AnnualDeclaration
+
+    declaration = services.declaration_open(employer=unit, business_year=2025)
+    AnnualDeclaration.objects.filter(pk=declaration.pk).update(status="submitted")  # the state this test needs
+    return AnnualDeclaration.objects.get(pk=declaration.pk)
+
+
+def test_a_withdrawal_before_certification_approved_returns_the_declaration_to_draft(
+        sh_unit, sh_agent, client_for, reviewer_sh, reviewer_ln):
+    from placement.declarations import withdrawal_request_submit
+    from placement.models import AnnualDeclaration
+
+    declaration = submitted_declaration(sh_unit, sh_agent)
+    withdrawal = withdrawal_request_submit(actor=sh_agent, declaration=declaration, reason="漏报一名残疾职工")
+    url = reverse("backoffice:withdrawal_decide", args=[withdrawal.pk])
+    assert client_for(reviewer_ln).get(url).status_code == 404
+    client = client_for(reviewer_sh)
+    assert "漏报一名残疾职工" in client.get(reverse("backoffice:withdrawal_queue")).content.decode()
+    refused = client.post(url, {"outcome": "refuse", "reason": ""})
+    assert "请填写不同意的理由" in refused.content.decode()
+    assert client.post(url, {"outcome": "approve", "reason": "同意撤回"}).status_code == 302
+    assert AnnualDeclaration.objects.get(pk=declaration.pk).status == "draft"
+    page = client.get(url).content.decode()
+    assert "已同意" in page and "申请年审申报撤回" in page  # the decision and the declaration's history
+    assert Notice.objects.filter(employer=sh_unit, kind=Notice.Kind.REVIEW).exists()
+
+
+def test_a_deregistration_is_refused_with_a_reason_the_unit_reads(sh_unit, sh_agent, client_for, reviewer_sh):
+    from placement.declarations import deregistration_submit
+    from tests.placement.conftest import pdf
+
+    request = deregistration_submit(actor=sh_agent, employer=sh_unit, reason="单位注销", signed_form=pdf("申请书.pdf"))
+    client = client_for(reviewer_sh)
+    url = reverse("backoffice:deregistration_decide", args=[request.pk])
+    assert "申请书.pdf" in client.get(url).content.decode()
+    client.post(url, {"outcome": "refuse", "reason": "申请书未盖章"})
+    request.refresh_from_db()
+    assert (request.status, request.decision_reason) == ("refused", "申请书未盖章")
+    assert "申请书未盖章" in Notice.objects.filter(employer=sh_unit).latest("pk").body

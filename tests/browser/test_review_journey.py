@@ -1,0 +1,94 @@
+"""The federation side of the placement journey (issue: Back office 1 of 2): a reviewer logs in
+with TOTP, finds a flagged person in the queue, rejects one month with a reason and approves the
+rest; the employer reads the review-complete notice and sees the new counts."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django_otp.oath import totp
+
+from placement import services
+from placement.models import PlacedPerson
+from portal.feeds.demo import demo_person, load_registry
+from tests import factories as f
+from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.placement.conftest import add_person, demo_employer, pdf
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path("/tmp/shots-review")
+
+
+def flagged_person(unit, agent):
+    """李秀英 (sh-gap): social insurance missing in March and April, material uploaded: 待审核."""
+    person = add_person(unit, agent, "sh-gap")
+    services.step1_complete(actor=agent, person=person)  # autocommit: the eager verification runs now
+    person = PlacedPerson.objects.get(pk=person.pk)
+    services.months_select(actor=agent, person=person, months=set(range(1, 13)))
+    for item, months in services.evidence_needed(person).items():
+        services.evidence_add(actor=agent, person=person, check=item, months=months, file=pdf("缴费凭证.pdf"))
+    services.registration_complete(actor=agent, person=person)
+    person = PlacedPerson.objects.get(pk=person.pk)
+    assert person.status == "pending_review"
+    return person
+
+
+def staff_log_in(page, user) -> None:
+    device = f.confirmed_totp(user)
+    log_in(page, user.username, f.PASSWORD)
+    page.wait_for_url("**/accounts/otp/**")
+    page.get_by_label("动态验证码").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="验证").click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)
+
+
+def test_a_reviewer_rejects_one_month_and_the_employer_sees_the_notice_and_counts(page, journey):
+    load_registry()
+    unit = demo_employer("sh")
+    agent = f.AgentFactory(employer=unit, user__username="agent-review@example.cn").user
+    person = flagged_person(unit, agent)
+    name = demo_person("sh-gap").roster_name
+    reviewer = f.UserFactory(reviewer=True, username="rev-journey", region=f.region("310000"), full_name="上海审核员")
+
+    staff_log_in(page, reviewer)
+    assert "安置登记审核（待审核人员）" in page.content()
+    journey.check("home")
+    page.get_by_role("link", name="安置登记审核", exact=True).click()
+    page.wait_for_url("**/backoffice/persons/")
+    assert name in page.content() and "社保参保状态" in page.content()
+    journey.check("queue")
+    page.get_by_role("link", name=f"审核 {name}").click()
+    page.wait_for_url(f"**/backoffice/persons/{person.pk}/")
+    assert "查看材料" in page.content()
+    journey.check("decision")
+
+    page.locator("#id_decision_3_1").check()  # 202503 无效
+    page.locator("#id_reason_choice_3").select_option("该月无本单位或合同约定单位的社会保险缴费记录")
+    page.locator("#id_decision_4_0").check()  # 202504 有效 (the material proves it)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="确认").click()
+    page.wait_for_url(f"**/backoffice/persons/{person.pk}/")
+    assert "部分审核不通过" in page.content() and "已通知用人单位" in page.content()
+    journey.check("decided")
+    assert PlacedPerson.objects.get(pk=person.pk).status == "partially_rejected"
+
+    page.context.clear_cookies()
+    log_in(page, agent.username, f.PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/notices/")
+    page.get_by_role("link", name=f"安置人员“{name}”资料审核完成通知").click()
+    body = page.content()
+    assert f"贵单位安置人员“{name}”资料审核已完成，有效月份为202501,202502,202504" in body
+    assert "202503：该月无本单位或合同约定单位的社会保险缴费记录" in body
+    journey.check("notice")
+    page.goto("/placement/?year=2025")
+    text = page.locator("main").inner_text()
+    assert "部分审核不通过 1 人" in text
+    row = page.get_by_role("row").filter(has_text=name).inner_text()
+    assert "\t12\t11\t" in row and "\t1\t" in row  # 安置登记 12, 安置确认 11, 安置不通过 1
+    journey.check("employer-list")
+    journey.assert_accessible()
+
+    SHOTS.mkdir(exist_ok=True)
+    for shot in SCREENSHOTS.glob(f"{journey.name}-*.png"):
+        shutil.copy(shot, SHOTS / shot.name)
