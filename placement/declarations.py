@@ -72,7 +72,8 @@ def headcount_prefill(*, declaration: AnnualDeclaration) -> AnnualDeclaration:
     from portal.feeds import get_feeds
 
     credit_code, year = declaration.employer.credit_code, declaration.business_year
-    answer = call_with_retries(lambda: get_feeds().social_insurance.unit_year(credit_code, year), attempts=2)
+    # one attempt, no backoff sleep: this runs while a page loads; the next visit asks again
+    answer = call_with_retries(lambda: get_feeds().social_insurance.unit_year(credit_code, year), attempts=1)
     if answer is None or answer is NOT_FOUND:
         return declaration
     monthly = {str(m): answer.month(year * 100 + m).headcount for m in MONTHS}

@@ -12,9 +12,10 @@ def declaration_section(request):
     employer = employer_of(request.user)
     if employer is None:
         return None
-    from placement import declarations, services
+    from placement import services
 
+    # the headcount is fetched from the feed on the 完成申报 / 在职职工人数 pages, not here: the home
+    # page must not wait for a registry
     declaration = services.declaration_open(employer=employer, business_year=selected_year(request))
-    declaration = declarations.headcount_prefill(declaration=declaration)
     return {"template": "placement/home_section.html", "years": selectable_years(),
             "year": declaration.business_year, **declaration_overview(declaration)}

@@ -1,6 +1,7 @@
 """Reads of the placement app, scoped to the user asking."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from employers.selectors import employer_of
@@ -148,23 +149,30 @@ def list_persons(declaration: AnnualDeclaration) -> QuerySet[PlacedPerson]:
 
 
 def month_states_many(persons: list[PlacedPerson], year: int) -> dict[int, list[rules.MonthState]]:
-    """Each person's twelve month states from two queries: the months as plain rows and the checks
-    counted per person and month in SQL (a month fails on any ✗, passes when every check passed, else is
+    """Each person's twelve month states from one query: the months as plain rows, each with its
+    checks counted in SQL (a month fails on any ✗, passes when every check passed, else is
     pending). Certificates must be prefetched. Building thousands of model rows per page would
     dominate the list's time (page_latency)."""
     ids = [p.pk for p in persons]
+    if not ids:
+        return {}
     total = len(c.Check)
-    outcomes = {}
-    grouped = (MonthCheck.objects.filter(person_id__in=ids).order_by().values_list("person_id", "month")
-               .annotate(fails=Count("pk", filter=Q(outcome=c.Outcome.FAIL)),
-                         oks=Count("pk", filter=Q(outcome=c.Outcome.OK))))
-    for person_id, month, failed, passed in grouped:
-        outcomes[person_id, month] = (
-            c.Outcome.FAIL if failed else c.Outcome.OK if passed == total else c.Outcome.PENDING)
+    rows = (PlacementMonth.objects.filter(person_id__in=ids)
+            .annotate(month_check=FilteredRelation("person__checks", condition=Q(person__checks__month=F("month"))))
+            .values_list("person_id", "month", "selected", "decision")
+            .annotate(fails=Count("month_check", filter=Q(month_check__outcome=c.Outcome.FAIL)),
+                      oks=Count("month_check", filter=Q(month_check__outcome=c.Outcome.OK)))
+            .order_by("person_id", "month"))
     months: dict[int, list[tuple]] = {pk: [] for pk in ids}
-    for person_id, month, selected, decision in PlacementMonth.objects.filter(person_id__in=ids).order_by(
-            "month").values_list("person_id", "month", "selected", "decision"):
-        months[person_id].append((month, selected, decision, outcomes.get((person_id, month), c.Outcome.PENDING)))
+    # plain cursor rows: Django's per-value converters were a sixth of this function's time
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for person_id, month, selected, decision, failed, passed in rows:
+        selected = bool(selected)
+        outcome = c.Outcome.FAIL if failed else c.Outcome.OK if passed == total else c.Outcome.PENDING
+        months[person_id].append((month, selected, decision, outcome))
     states = {}
     for person in persons:
         weights = rules.year_weights(person_cert_periods(person), year)

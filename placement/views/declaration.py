@@ -2,13 +2,12 @@
 在职职工人数, 完成申报 with the 承诺书, the requests after submission and the downloads. Thin views:
 parse, select, call one service (placement.declarations), render or redirect."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from employers.selectors import employer_for_agent
@@ -50,48 +49,36 @@ def _url_for(name: str):
     return lambda pk: pattern.replace(str(PLACEHOLDER), str(pk))
 
 
-@dataclass(frozen=True)
-class ListRow:
-    """One row of 安置人员列表, formatted here so the template only prints (50 rows a page)."""
-
-    index: int
-    name: str
-    status_label: str
-    status_tone: str
-    registered: int
-    confirmed: int
-    approved: int
-    rejected: int
-    id_masked: str
-    certificate_masked: str
-    registered_at: str
-    reviewed_at: str
-    view_url: str
-    view_label: str
-    accept_url: str = ""
-    re_register_url: str = ""
-    delete_url: str = ""
-
-
-def _list_rows(page, year: int, editable: bool) -> list[ListRow]:
+def _list_rows(page, year: int, editable: bool) -> list[dict]:
+    """The rows of 安置人员列表, formatted here so the template only prints (50 rows a page): plain
+    dicts, the template engine's first and cheapest lookup."""
     urls = {name: _url_for(f"placement:{name}") for name in ("resume", "person_accept", "person_re_register",
                                                              "person_delete")}
     rows, start, labels = [], page.start_index(), dict(S.choices)
     for i, (person, counts) in enumerate(list_rows(page, year)):
         certificates = person.certificates.all()
         status = person.status
-        rows.append(ListRow(
-            index=start + i, name=person.name, status_label=labels[status], status_tone=c.PERSON_TONES[status],
-            registered=counts.registered, confirmed=counts.confirmed, approved=counts.approved,
-            rejected=counts.rejected, id_masked=mask_id(person.id_number),
-            certificate_masked=mask_certificate(certificates[0].number) if certificates else "",
-            registered_at=_when(person.registered_at), reviewed_at=_when(person.reviewed_at),
-            view_url=urls["resume"](person.pk),
-            view_label="继续登记" if status == S.INCOMPLETE and editable else "查看",
-            accept_url=urls["person_accept"](person.pk) if editable and status == S.PARTIALLY_REJECTED else "",
-            re_register_url=urls["person_re_register"](person.pk) if editable and status != S.INCOMPLETE else "",
-            delete_url=urls["person_delete"](person.pk) if editable else "",
-        ))
+        rows.append({
+            # person-entered text is escaped by the template; what we format ourselves from digits,
+            # dates and reversed URLs is marked safe (escaping and number-localizing ~20 values a
+            # row was a third of the page's rendering time)
+            "name": person.name,
+            "index": SafeString(start + i), "status_label": SafeString(labels[status]),
+            "status_tone": SafeString(c.PERSON_TONES[status]),
+            "registered": SafeString(counts.registered), "confirmed": SafeString(counts.confirmed),
+            "approved": SafeString(counts.approved), "rejected": SafeString(counts.rejected),
+            "id_masked": SafeString(mask_id(person.id_number)),
+            "certificate_masked": SafeString(mask_certificate(certificates[0].number) if certificates else ""),
+            "registered_at": SafeString(_when(person.registered_at)),
+            "reviewed_at": SafeString(_when(person.reviewed_at)),
+            "view_url": SafeString(urls["resume"](person.pk)),
+            "view_label": SafeString("继续登记" if status == S.INCOMPLETE and editable else "查看"),
+            "accept_url": SafeString(urls["person_accept"](person.pk)
+                                     if editable and status == S.PARTIALLY_REJECTED else ""),
+            "re_register_url": SafeString(urls["person_re_register"](person.pk)
+                                          if editable and status != S.INCOMPLETE else ""),
+            "delete_url": SafeString(urls["person_delete"](person.pk) if editable else ""),
+        })
     return rows
 
 
@@ -107,7 +94,8 @@ def person_list(request):
     q = request.GET.get("q", "").strip()
     page, query = paginate(request, person_search(list_persons(declaration), q), per_page=PER_PAGE)
     return render(request, "placement/person_list.html", {
-        **_common(declaration), "page": page, "rows": _list_rows(page, declaration.business_year, declaration.is_draft), "query": query, "q": q,
+        **_common(declaration), "page": page, "query": query, "q": q,
+        "rows": _list_rows(page, declaration.business_year, declaration.is_draft),
         "summary": status_summary(declaration), "status_help": c.PERSON_STATUS_HELP, "tones": c.PERSON_TONES,
         "editable": declaration.is_draft,
     })

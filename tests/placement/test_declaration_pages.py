@@ -198,3 +198,10 @@ def test_importing_last_years_list_on_the_page(unit_a, owner, client_for):
     client.post("/placement/import/", {"persons": [old.pk]})
     imported = PlacedPerson.objects.get(declaration__business_year=2025)
     assert imported.name == old.name and imported.status == c.PersonStatus.INCOMPLETE
+
+
+def test_the_list_of_an_empty_year_and_a_search_without_hits_say_what_to_do(declaration, owner, client_for):
+    client = client_for(owner)
+    assert "请点击“添加残疾人”开始登记" in client.get("/placement/").content.decode()
+    PersonFactory(declaration=declaration, name="王五")
+    assert "没有找到“赵六”" in client.get("/placement/?q=赵六").content.decode()
