@@ -120,7 +120,7 @@ def declaration_certify(*, actor, declaration: AnnualDeclaration) -> AnnualDecla
     context = certificate_context(
         unit_name=employer.name, credit_code=employer.credit_code, business_year=declaration.business_year,
         headcount=declaration.headcount, persons=persons, disabled_count=disabled, required_ratio=policy.ratio,
-        issuer=f"{employer.fed_region.name}残疾人联合会", certified_on=f"{certified_on:%Y年%m月%d日}",
+        issuer=f"{employer.fed_region.full_name.replace(' ', '')}残疾人联合会", certified_on=f"{certified_on:%Y年%m月%d日}",
     )
     certificate = receipt_issue(
         kind=CERTIFICATE_KIND, title=TITLE, employer=employer, actor=actor, template="pdf/certificate.html",
