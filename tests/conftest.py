@@ -51,6 +51,16 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _celery_stays_eager():
+    """Celery caches its configuration when first read: a test that switched eager execution off
+    (override_settings) would leave later tests of the process queueing tasks nobody runs."""
+    yield
+    from portal.celery import app
+
+    assert app.conf.task_always_eager, "a test left Celery non-eager for the rest of this process"
+
+
 def login(client: Client, user) -> Client:
     """Log a user in; staff also pass the second factor."""
     client.force_login(user)
