@@ -77,6 +77,8 @@ urlpatterns = [
     path("placement/", include("placement.urls")),
     path("backoffice/", include("backoffice.urls")),
     path("files/<uuid:pk>/", files.file_download, name="file_download"),
+    path("files/<uuid:pk>/view/", files.file_view, name="file_view"),
+    path("files/<uuid:pk>/pages/<int:page>.png", files.file_preview, name="file_preview"),
     path("documents/<uuid:pk>/", files.document_download, name="document_download"),
     path("verify/", files.receipt_verify_view, name="receipt_verify"),
     path("console/", include(console_patterns)),

@@ -99,3 +99,23 @@ def test_there_is_no_media_url():
     from django.test import Client
 
     assert Client().get("/media/anything").status_code == 404
+
+
+def test_a_pdf_is_viewed_as_page_images_and_the_read_is_audited(unit_a, owner, client_for, reviewer_sh,
+                                                                reviewer_ln):
+    from portal.previews import previews_available
+
+    if not previews_available():
+        pytest.skip("poppler-utils is not installed")
+    upload = upload_accept(file=SimpleUploadedFile("缴费凭证.pdf", f.PDF_BYTES), kind=RELATED_UNIT_PROOF.code,
+                           employer=unit_a, actor=owner)
+    page = client_for(reviewer_sh).get(reverse("file_view", args=[upload.pk])).content.decode()
+    image_url = reverse("file_preview", args=[upload.pk, 1])
+    assert "在线查看：缴费凭证.pdf" in page and image_url in page and "第 1 页" in page
+    assert AuditEntry.objects.filter(action="file.download", actor=reviewer_sh).count() == 1
+    response = client_for(reviewer_sh).get(image_url)
+    assert response["Content-Type"] == "image/png" and response.content.startswith(b"\x89PNG")
+    assert response["Content-Security-Policy"].startswith("sandbox")
+    assert Image.open(io.BytesIO(response.content)).width > 0
+    assert client_for(reviewer_sh).get(reverse("file_preview", args=[upload.pk, 2])).status_code == 404  # one page
+    assert client_for(reviewer_ln).get(image_url).status_code == 404

@@ -2,13 +2,15 @@
 that owns them), and the public receipt verification page."""
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from portal.access import public, roles_required
 from portal.audit import audit_record
 from portal.documents import documents_visible
+from portal.exceptions import DomainError
 from portal.models import IssuedDocument
+from portal.previews import preview_page, preview_page_count
 from portal.receipts import receipt_verify
 from portal.roles import ADMIN, EMPLOYER, FEDERATION, TAX, UNION
 from portal.throttling import throttle
@@ -35,6 +37,28 @@ def file_download(request, pk):
         filename=upload.original_name, content_type=upload.content_type,
     )
     return _harden(response, inline=inline)
+
+
+@roles_required(EMPLOYER | FEDERATION | UNION | ADMIN)
+def file_view(request, pk):
+    """在线查看: an image as is, a PDF as its pages rendered to images, with the download beside it.
+    Reading a file is audited for staff (it reveals personal evidence)."""
+    upload = get_object_or_404(uploads_visible(request.user), pk=pk)
+    upload_open(upload=upload, actor=request.user).close()  # the audited read
+    pages = range(1, preview_page_count(upload) + 1)
+    return render(request, "portal/file_view.html", {"upload": upload, "pages": pages,
+                                                     "is_image": upload.content_type in IMAGES})
+
+
+@roles_required(EMPLOYER | FEDERATION | UNION | ADMIN)
+def file_preview(request, pk, page):
+    """One page of a PDF as PNG (for the 在线查看 page)."""
+    upload = get_object_or_404(uploads_visible(request.user), pk=pk)
+    try:
+        png = preview_page(upload, page)
+    except DomainError as error:
+        return HttpResponse(error.message, status=404, content_type="text/plain; charset=utf-8")
+    return _harden(HttpResponse(png, content_type="image/png"), inline=True)
 
 
 @roles_required(EMPLOYER | FEDERATION | TAX | ADMIN)
