@@ -110,12 +110,12 @@ class Workers:
                     "PLACEMENT_FEED_THREADS": os.environ["BENCH_FEED_THREADS"]})
         if settings.REDIS_URL:
             env["REDIS_URL"] = settings.REDIS_URL
-            self.producer = Celery(broker=settings.REDIS_URL)
+            self.producer = Celery(broker=settings.REDIS_URL, set_as_current=False)
         else:
             env["BROKER_DIR"] = self.tmp.name
             for sub in ("queue", "processed", "control"):
                 Path(self.tmp.name, sub).mkdir()
-            self.producer = Celery(broker="filesystem://")
+            self.producer = Celery(broker="filesystem://", set_as_current=False)
             self.producer.conf.broker_transport_options = {
                 "data_folder_in": f"{self.tmp.name}/queue", "data_folder_out": f"{self.tmp.name}/queue",
                 "processed_folder": f"{self.tmp.name}/processed", "control_folder": f"{self.tmp.name}/control"}

@@ -53,11 +53,16 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _celery_stays_eager():
-    """Celery caches its configuration when first read: a test that switched eager execution off
-    (override_settings) would leave later tests of the process queueing tasks nobody runs."""
+    """Tasks run inline in tests. Two ways to lose that for the rest of the process, each once a
+    real bug here: switching eager execution off with override_settings (Celery caches its
+    configuration when first read), and a producer `Celery(...)` made without
+    `set_as_current=False` (shared tasks then send through it to a queue nobody reads)."""
     yield
+    from celery import current_app
+
     from portal.celery import app
 
+    assert current_app.main == app.main, "a test made another Celery app current (use set_as_current=False)"
     assert app.conf.task_always_eager, "a test left Celery non-eager for the rest of this process"
 
 

@@ -68,7 +68,7 @@ def test_a_task_goes_through_the_filesystem_broker_to_a_worker(tmp_path):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = start_worker({**database_env(), "BROKER_DIR": str(broker)}, queue)
     try:
-        producer = Celery(broker="filesystem://")
+        producer = Celery(broker="filesystem://", set_as_current=False)
         producer.conf.broker_transport_options = {
             "data_folder_in": str(broker / "queue"), "data_folder_out": str(broker / "queue"),
             "processed_folder": str(broker / "processed"), "control_folder": str(broker / "control"),
@@ -88,7 +88,7 @@ def test_a_task_goes_through_redis_to_a_worker_and_a_redelivery_adds_nothing():
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = start_worker({**database_env(), "REDIS_URL": redis_url}, queue)
     try:
-        producer = Celery(broker=redis_url)
+        producer = Celery(broker=redis_url, set_as_current=False)
         token = str(uuid.uuid4())
         producer.send_task("portal.tasks.worker_heartbeat_task", args=[token], queue=queue)
         wait_for(token, worker)

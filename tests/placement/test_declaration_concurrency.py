@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import close_old_connections, connection
+from django.db import connection, connections
 
 from placement import declarations
 from placement.models import AnnualDeclaration
@@ -40,7 +40,7 @@ def test_two_tabs_at_the_same_moment_make_one_submission(reference_data):
         except Conflict as error:
             outcomes[i] = error
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
     for t in threads:

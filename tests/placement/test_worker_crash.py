@@ -45,7 +45,7 @@ def test_a_worker_killed_mid_verification_leaves_nothing_a_rerun_cannot_finish(t
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "-Q", queue, "-l", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        producer = Celery(broker="filesystem://")
+        producer = Celery(broker="filesystem://", set_as_current=False)
         producer.conf.broker_transport_options = {
             "data_folder_in": str(broker / "queue"), "data_folder_out": str(broker / "queue"),
             "processed_folder": str(broker / "processed"), "control_folder": str(broker / "control")}

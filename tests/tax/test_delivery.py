@@ -4,7 +4,7 @@ visibly, re-driven by staff or the sweep, acknowledged by the intake or by a tax
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import connections
 from django.test import override_settings
 
 from placement import choices as c
@@ -92,7 +92,7 @@ def test_two_reviewers_sending_at_the_same_moment_make_one_delivery(reference_da
         except Exception as error:  # noqa: BLE001 (collected and asserted below)
             errors.append(error)
         finally:
-            close_old_connections()
+            connections.close_all()
 
     # The push runs inline after each commit (eager tasks), as idempotent as a worker's would be.
     # (Not override_settings(CELERY_TASK_ALWAYS_EAGER=False): Celery caches its configuration the
