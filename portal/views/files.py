@@ -50,7 +50,7 @@ def file_view(request, pk):
                                                      "is_image": upload.content_type in IMAGES})
 
 
-@roles_required(EMPLOYER | FEDERATION | UNION | ADMIN)
+@roles_required(EMPLOYER | FEDERATION | ADMIN)  # union staff handle spreadsheets, which have no preview
 def file_preview(request, pk, page):
     """One page of a PDF as PNG (for the 在线查看 page)."""
     upload = get_object_or_404(uploads_visible(request.user), pk=pk)
