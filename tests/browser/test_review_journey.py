@@ -6,13 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django_otp.oath import totp
 
 from placement import services
 from placement.models import PlacedPerson
 from portal.feeds.demo import demo_person, load_registry
 from tests import factories as f
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import SCREENSHOTS, log_in, staff_log_in
 from tests.placement.conftest import add_person, demo_employer, pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,15 +31,6 @@ def flagged_person(unit, agent):
     pending = [(row.month, row.item, row.reason) for row in person.checks.filter(outcome="pending")]
     assert person.status == "pending_review", (person.verification_state, pending[:5])
     return person
-
-
-def staff_log_in(page, user) -> None:
-    device = f.confirmed_totp(user)
-    log_in(page, user.username, f.PASSWORD)
-    page.wait_for_url("**/accounts/otp/**")
-    page.get_by_label("动态验证码").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button", name="验证").click()
-    page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
 def test_a_reviewer_rejects_one_month_and_the_employer_sees_the_notice_and_counts(page, journey):

@@ -11,8 +11,7 @@ from django.core.management import call_command
 
 from placement.models import Certificate, Contract
 from tests import factories as f
-from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_review_journey import staff_log_in
+from tests.browser.conftest import SCREENSHOTS, staff_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

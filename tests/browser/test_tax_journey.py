@@ -5,24 +5,14 @@ reviewer sends it to tax, and a tax officer sees it acknowledged and exports it.
 import subprocess
 
 import pytest
-from django_otp.oath import totp
 
 from placement.models import AnnualDeclaration, PlacedPerson
 from portal import feeds
 from tests import factories as f
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import SCREENSHOTS, log_in, staff_log_in
 from tests.tax.factories import DeclarationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def staff_log_in(page, user) -> None:
-    device = f.confirmed_totp(user)
-    log_in(page, user.username, f.PASSWORD)
-    page.wait_for_url("**/accounts/otp/**")
-    page.get_by_label("动态验证码").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button", name="验证").click()
-    page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
 def log_out(page) -> None:
