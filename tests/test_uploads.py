@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from portal.exceptions import ValidationFailed
@@ -112,6 +113,7 @@ def test_a_pdf_is_viewed_as_page_images_and_the_read_is_audited(unit_a, owner, c
     page = client_for(reviewer_sh).get(reverse("file_view", args=[upload.pk])).content.decode()
     image_url = reverse("file_preview", args=[upload.pk, 1])
     assert "在线查看：缴费凭证.pdf" in page and image_url in page and "第 1 页" in page
+    assert f"上传时间 {timezone.localtime(upload.uploaded_at):%Y-%m-%d %H:%M}" in page
     assert AuditEntry.objects.filter(action="file.download", actor=reviewer_sh).count() == 1
     response = client_for(reviewer_sh).get(image_url)
     assert response["Content-Type"] == "image/png" and response.content.startswith(b"\x89PNG")

@@ -53,6 +53,18 @@ def test_a_reviewer_rejects_one_month_and_the_employer_sees_the_notice_and_count
     assert "查看材料" in page.content()
     journey.check("decision")
 
+    # the material beside the flagged month opens as page images (在线查看), the PDF stays sandboxed
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="查看材料").first.click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    assert "在线查看：缴费凭证.pdf" in viewer.content()
+    image = viewer.get_by_role("img", name="缴费凭证.pdf 第1页")
+    image.wait_for()
+    assert viewer.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle())
+    viewer.screenshot(path=str(SCREENSHOTS / f"{journey.name}-evidence-view.png"), full_page=True)
+    viewer.close()
+
     page.locator("#id_decision_3_1").check()  # 202503 无效
     page.locator("#id_reason_choice_3").select_option("该月无本单位或合同约定单位的社会保险缴费记录")
     page.locator("#id_decision_4_0").check()  # 202504 有效 (the material proves it)
