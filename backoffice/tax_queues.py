@@ -39,7 +39,9 @@ def register() -> None:
     register_queue(Queue("withdrawal_after_certification", "认证后撤回", "tax:requests",
                          after_certification_items, "submitted_at", order=40,
                          help="须由未参与认证的业务主管审核（双人复核）"))
-    register_queue(Queue("feedback", "年审认证反馈", "tax:requests", feedback_items, "submitted_at", order=41))
-    register_queue(Queue("send_to_tax", "发送税务", "tax:send", send_items, "certified_at", order=50))
+    register_queue(Queue("feedback", "年审认证反馈", "tax:requests", feedback_items, "submitted_at", order=41,
+                         help="答复单位的反馈，或同意重新申报（须未参与认证的人员办理）"))
+    register_queue(Queue("send_to_tax", "发送税务", "tax:send", send_items, "certified_at", order=50,
+                         help="已认证、尚未发送税务部门（或发送失败）的申报"))
     register_queue(Queue("failed_deliveries", "发送税务失败", "tax:deliveries", failed_delivery_items, "queued_at",
                          order=51, help="税务部门尚未收到，请查看原因后重新发送"))
