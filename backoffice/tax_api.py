@@ -12,6 +12,7 @@ from rest_framework import generics, serializers
 from rest_framework.authentication import SessionAuthentication
 
 from levy.models import CertifiedFigures
+from levy.rules import round_half_up
 from levy.selectors import certified_results_visible
 from placement.certification_selectors import unit_filter
 from portal.access import HasRole
@@ -37,8 +38,7 @@ class CertifiedResultSerializer(serializers.ModelSerializer):
                   "certificate_reference", "updated_at"]
 
     def get_disabled_count(self, obj) -> str:
-        value = obj.disabled_count
-        return f"{round(value.numerator / value.denominator + 1e-12, 2):.2f}"
+        return str(round_half_up(obj.disabled_count, 2))
 
     def get_disabled_exact(self, obj) -> str:
         return f"{obj.disabled_numerator}/{obj.disabled_denominator}"

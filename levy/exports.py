@@ -5,6 +5,7 @@ the export (an export of personal data is an audit entry of its own)."""
 from collections.abc import Iterator
 from fractions import Fraction
 
+from levy.rules import percent_text, round_half_up
 from portal.identity import mask_id
 from portal.spreadsheets import xlsx_response
 
@@ -25,8 +26,8 @@ def certified_result_rows(queryset) -> Iterator[tuple]:
         count = Fraction(numerator, denominator)
         ratio = count / headcount if headcount else Fraction(0)
         yield (
-            code, name, tax_region, year, headcount, round(float(count), 2), f"{numerator}/{denominator}",
-            f"{float(ratio) * 100:.2f}%", reference, recorded_at.strftime("%Y-%m-%d %H:%M") if recorded_at else "",
+            code, name, tax_region, year, headcount, round_half_up(count, 2), f"{numerator}/{denominator}",
+            percent_text(ratio), reference, recorded_at.strftime("%Y-%m-%d %H:%M") if recorded_at else "",
             rep_name, mask_id(rep_id),
         )
 

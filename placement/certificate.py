@@ -3,8 +3,9 @@ a pure function from plain values to the PDF template's context (templates/pdf/c
 The certification service fills it from the declaration; the benchmark fills it directly."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from levy.rules import percent_text, round_half_up
 
 LABELS = {
     "unit": "用人单位名称", "credit_code": "统一社会信用代码", "year": "业务年度", "headcount": "在职职工人数",
@@ -37,11 +38,6 @@ def month_ranges(months) -> str:
     return "、".join(parts)
 
 
-def _decimal(value: Fraction, places: int) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
 def certificate_context(
     *,
     unit_name: str,
@@ -65,12 +61,12 @@ def certificate_context(
         "credit_code": credit_code,
         "business_year": business_year,
         "headcount": headcount,
-        "disabled_count": _decimal(disabled_count, 2),
+        "disabled_count": str(round_half_up(disabled_count, 2)),
         # the exact fraction only where rounding hides something (2.33 is really 28/12 = 7/3)
         "disabled_exact": (f"{disabled_count.numerator}/{disabled_count.denominator}"
                            if disabled_count.denominator != 1 else ""),
-        "actual_ratio": _decimal(actual * 100, 2) + "%",
-        "required_ratio": _decimal(required_ratio * 100, 2) + "%",
+        "actual_ratio": percent_text(actual),
+        "required_ratio": percent_text(required_ratio),
         "persons": [
             {"name": p.name, "id_masked": p.id_masked, "certificate": p.certificate, "confirmed": p.confirmed,
              "approved": p.approved, "months": month_ranges(p.months)}

@@ -330,8 +330,8 @@ def withdrawal_request_submit(*, actor, declaration: AnnualDeclaration, reason: 
                                    details={"撤回理由": reason})
         request.full_clean(exclude=["status"])
         request.save()
-        audit_record(action="withdrawal.submit", actor=actor, obj=declaration, to_state=request.status, reason=reason,
-                     data={"label": "申请年审申报撤回" + ("（认证后）" if after else ""), "request": request.pk})
+        audit_record(action="withdrawal.submit", actor=actor, obj=request, to_state=request.status, reason=reason,
+                     data={"label": "申请年审申报撤回" + ("（认证后）" if after else ""), "declaration": declaration.pk})
     return request
 
 
@@ -353,8 +353,8 @@ def feedback_submit(*, actor, declaration: AnnualDeclaration, text: str, files=(
         request.full_clean(exclude=["status"])
         request.save()
         request.attachments.set(uploads)
-        audit_record(action="feedback.submit", actor=actor, obj=declaration, to_state=request.status,
-                     data={"label": "提交年审认证反馈", "request": request.pk})
+        audit_record(action="feedback.submit", actor=actor, obj=request, to_state=request.status,
+                     data={"label": "提交年审认证反馈", "declaration": declaration.pk})
     return request
 
 
@@ -376,8 +376,8 @@ def deregistration_submit(*, actor, employer, reason: str, signed_form) -> Dereg
                                    actor=actor, facts={"事项": "单位注销安置登记"}, details={"注销原因": reason})
         request.full_clean(exclude=["status"])
         request.save()
-        audit_record(action="deregistration.submit", actor=actor, obj=employer, to_state=request.status, reason=reason,
-                     data={"label": "申请单位注销安置登记", "request": request.pk})
+        audit_record(action="deregistration.submit", actor=actor, obj=request, to_state=request.status, reason=reason,
+                     data={"label": "申请单位注销安置登记"})
     return request
 
 

@@ -18,9 +18,6 @@ ACTIONS = {
     "deregistration.submit": "申请注销安置登记", "deregistration.decide": "办理注销申请",
     "tax_delivery.queue": "排队发送税务", "tax_delivery.send": "已送达税务接口", "tax_delivery.fail": "发送税务失败",
     "tax_delivery.retry": "重新发送税务", "tax_delivery.acknowledge": "税务确认接收",
-    "receipt.issue": "出具回执", "receipt.cancel": "回执作废", "notice.post": "发送通知", "pii.reveal": "查看完整号码",
-    "levy.certified_figures_record": "记录认证数据", "levy.certified_figures_cancel": "撤销认证数据",
-    "levy.certified_results_export": "导出认定结果",
 }
 
 

@@ -5,6 +5,7 @@ from fractions import Fraction
 
 from django.utils import timezone
 
+from levy.rules import percent_text, round_half_up
 from placement import choices as c
 from placement.declarations import filing_window_of
 from placement.selectors import declaration_totals
@@ -30,12 +31,6 @@ def required_ratio(declaration) -> Fraction | None:
         return policy_for(declaration.employer.admin_region_id, declaration.business_year + 1).ratio
     except PolicyMissing:
         return None
-
-
-def percent(value: Fraction | None) -> str:
-    if value is None:
-        return "—"
-    return f"{float(value * 100):.2f}%"
 
 
 def chart(by_month: dict, year: int) -> dict:
@@ -70,10 +65,10 @@ def declaration_overview(declaration) -> dict:
         "steps": progress_steps(declaration),
         "totals": totals,
         "headcount": headcount,
-        "actual_ratio": percent(actual),
-        "required_ratio": percent(required),
+        "actual_ratio": percent_text(actual),
+        "required_ratio": percent_text(required),
         "meets_ratio": actual is not None and required is not None and actual >= required,
-        "disabled_count": f"{float(totals['disabled_count']):.2f}",
+        "disabled_count": str(round_half_up(totals["disabled_count"], 2)),
         "chart": chart(totals["by_month"], declaration.business_year),
         "window": window,
         "window_open": window.is_open(today) if window else False,

@@ -77,8 +77,19 @@ def person_cert_periods(person: PlacedPerson):
     return cert_periods(person)
 
 
+def weight_rule_of(declaration: AnnualDeclaration):
+    """The region's severe-disability weight rule for the declaration's collection year, the one
+    the certificate and the levy use; the national rule until an administrator fills the table."""
+    from levy.selectors import PolicyMissing, weight_rule_for
+
+    try:
+        return weight_rule_for(declaration.employer.admin_region_id, declaration.business_year + 1)
+    except PolicyMissing:
+        return None
+
+
 def person_counts(person: PlacedPerson) -> rules.Counts:
-    return rules.count(month_states(person))
+    return rules.count(month_states(person, weight_rule=weight_rule_of(person.declaration)))
 
 
 def grid_rows(person: PlacedPerson) -> list[dict]:
@@ -148,7 +159,7 @@ def list_persons(declaration: AnnualDeclaration) -> QuerySet[PlacedPerson]:
         "id", "person_id", "number", "kind", "grade", "valid_from", "valid_to", "source", "review_state")))
 
 
-def month_states_many(persons: list[PlacedPerson], year: int) -> dict[int, list[rules.MonthState]]:
+def month_states_many(persons: list[PlacedPerson], year: int, weight_rule=None) -> dict[int, list[rules.MonthState]]:
     """Each person's twelve month states from one query: the months as plain rows, each with its
     checks counted in SQL (a month fails on any ✗, passes when every check passed, else is
     pending). Certificates must be prefetched. Building thousands of model rows per page would
@@ -175,7 +186,7 @@ def month_states_many(persons: list[PlacedPerson], year: int) -> dict[int, list[
         months[person_id].append((month, selected, decision, outcome))
     states = {}
     for person in persons:
-        weights = rules.year_weights(person_cert_periods(person), year)
+        weights = rules.year_weights(person_cert_periods(person), year, weight_rule)
         states[person.pk] = [
             rules.MonthState(month=m, selected=selected, decision=decision, outcome=outcome, weight=weights[m - 1])
             for m, selected, decision, outcome in months[person.pk]
@@ -183,10 +194,10 @@ def month_states_many(persons: list[PlacedPerson], year: int) -> dict[int, list[
     return states
 
 
-def list_rows(persons, year: int) -> list[tuple[PlacedPerson, rules.Counts]]:
+def list_rows(persons, year: int, weight_rule=None) -> list[tuple[PlacedPerson, rules.Counts]]:
     """(person, counts) for a page of list_persons: a fixed number of queries a page."""
     persons = list(persons)
-    states = month_states_many(persons, year)
+    states = month_states_many(persons, year, weight_rule)
     return [(person, rules.count(states[person.pk])) for person in persons]
 
 
@@ -207,7 +218,7 @@ def declaration_totals(declaration: AnnualDeclaration) -> dict:
     disabled = Fraction(0)
     persons = 0
     everyone = list(list_persons(declaration))
-    all_states = month_states_many(everyone, declaration.business_year)
+    all_states = month_states_many(everyone, declaration.business_year, weight_rule_of(declaration))
     for person in everyone:
         persons += 1
         states = all_states[person.pk]

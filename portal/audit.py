@@ -74,3 +74,17 @@ def state_label(entry: AuditEntry, code: str) -> str:
         return code
     ct = ContentType.objects.get_for_id(entry.content_type_id)  # cached by Django
     return _STATE_LABELS.get(f"{ct.app_label}.{ct.model}", {}).get(code, code)
+
+
+# portal's own actions (the other apps register theirs in their AppConfig.ready)
+labels_register(actions={
+    "auth.login": "登录", "auth.logout": "退出", "auth.login_failed": "登录失败", "auth.locked_out": "账号锁定",
+    "auth.otp_enrolled": "绑定身份验证器", "auth.otp_failed": "动态验证码错误",
+    "staff.create": "新建工作人员", "staff.activate": "启用/停用工作人员", "staff.reset_totp": "重置身份验证器",
+    "token.issue": "签发接口令牌", "token.revoke": "吊销接口令牌",
+    "file.download": "查看或下载附件", "file.view": "在线查看附件", "document.download": "下载文书",
+    "receipt.issue": "出具回执", "receipt.cancel": "回执作废", "notice.post": "发送通知", "pii.reveal": "查看完整号码",
+    "feeds.unit_updated": "模拟数据源：修改单位", "feeds.person_updated": "模拟数据源：修改人员",
+    "feeds.month_updated": "模拟数据源：修改月度记录", "feeds.certificate_updated": "模拟数据源：修改残疾证",
+    "feeds.headcounts_updated": "模拟数据源：修改参保人数", "feeds.intake_updated": "模拟数据源：修改税务接收",
+})

@@ -10,7 +10,7 @@ from django.utils import timezone
 from backoffice.tax_forms import FeedbackDecisionForm, ReturnForm, WithdrawalDecisionForm
 from placement import certification as cert
 from placement import certification_selectors as sel
-from placement.selectors import declaration_persons, person_counts, status_summary
+from placement.selectors import declaration_persons, list_rows, status_summary, weight_rule_of
 from placement.years import selectable_years
 from portal.access import roles_required
 from portal.exceptions import DomainError
@@ -63,7 +63,7 @@ def certification_detail(request, pk: int):
     is_submitted = declaration.status == cert.D.SUBMITTED
     return render(request, "backoffice/certification/detail.html", {
         "declaration": declaration, "summary": status_summary(declaration),
-        "rows": [(p, person_counts(p)) for p in persons],
+        "rows": list_rows(persons, declaration.business_year, weight_rule_of(declaration)),
         "blockers": cert.certification_blockers(declaration) if is_submitted else [],
         "can_decide": is_submitted, "return_form": return_form,
     })

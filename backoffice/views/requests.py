@@ -85,7 +85,6 @@ def deregistration_decide(request, pk):
             return redirect("backoffice:deregistration_decide", pk=deregistration.pk)
     return render(request, "backoffice/request_decide.html", {
         "title": "单位注销安置登记审核", "item": deregistration, "employer": deregistration.employer,
-        "form": form, "timeline": _merged(audit_timeline(deregistration), [
-            e for e in audit_timeline(deregistration.employer) if e.action.startswith("deregistration.")]),
+        "form": form, "timeline": audit_timeline(deregistration),
         "queue_url": "backoffice:deregistration_queue",
     })

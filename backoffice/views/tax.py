@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from backoffice.tax_forms import AcknowledgeForm
 from levy.exports import certified_results_xlsx
+from levy.rules import percent_text
 from placement import certification_selectors as sel
 from placement.delivery import delivery_acknowledge_manually
 from placement.years import selectable_years
@@ -55,7 +56,7 @@ def result_detail(request, pk: int):
     return render(request, "backoffice/tax/result_detail.html", {
         "figures": figures, "declaration": declaration, "delivery": delivery, "form": form,
         "can_acknowledge": delivery is not None and delivery.status != "acknowledged",
-        "ratio": float(figures.disabled_count / figures.headcount) if figures.headcount else None,
+        "ratio": percent_text(figures.disabled_count / figures.headcount if figures.headcount else None),
     })
 
 

@@ -32,6 +32,11 @@ def shown(value: Fraction, places: int = 4) -> Decimal:
     return round_half_up(value, places)
 
 
+def percent_text(value: Fraction | None, places: int = 2) -> str:
+    """A ratio as printed on pages, certificates and exports: 0.0469… → "4.69%"; None → "—"."""
+    return "—" if value is None else f"{round_half_up(value * 100, places)}%"
+
+
 def plain(value: Fraction) -> str:
     """An exact value as its finite decimal ("0.015", "2") when it has one, else 4 decimals."""
     rest, twos, fives = value.denominator, 0, 0

@@ -15,7 +15,7 @@ from placement import choices as c
 from placement import declarations, services
 from placement.forms import DeregistrationForm, FeedbackForm, HeadcountForm, SubmitForm, WithdrawalForm
 from placement.overview import declaration_overview
-from placement.selectors import list_persons, list_rows, person_search, status_summary
+from placement.selectors import list_persons, list_rows, person_search, status_summary, weight_rule_of
 from placement.views.wizard import _declaration, _person
 from placement.years import selectable_years
 from portal.access import roles_required
@@ -49,13 +49,14 @@ def _url_for(name: str):
     return lambda pk: pattern.replace(str(PLACEHOLDER), str(pk))
 
 
-def _list_rows(page, year: int, editable: bool) -> list[dict]:
+def _list_rows(page, declaration) -> list[dict]:
     """The rows of 安置人员列表, formatted here so the template only prints (50 rows a page): plain
     dicts, the template engine's first and cheapest lookup."""
     urls = {name: _url_for(f"placement:{name}") for name in ("resume", "person_accept", "person_re_register",
                                                              "person_delete")}
     rows, start, labels = [], page.start_index(), dict(S.choices)
-    for i, (person, counts) in enumerate(list_rows(page, year)):
+    editable = declaration.is_draft
+    for i, (person, counts) in enumerate(list_rows(page, declaration.business_year, weight_rule_of(declaration))):
         certificates = person.certificates.all()
         status = person.status
         rows.append({
@@ -95,7 +96,7 @@ def person_list(request):
     page, query = paginate(request, person_search(list_persons(declaration), q), per_page=PER_PAGE)
     return render(request, "placement/person_list.html", {
         **_common(declaration), "page": page, "query": query, "q": q,
-        "rows": _list_rows(page, declaration.business_year, declaration.is_draft),
+        "rows": _list_rows(page, declaration),
         "summary": status_summary(declaration), "status_help": c.PERSON_STATUS_HELP, "tones": c.PERSON_TONES,
         "editable": declaration.is_draft,
     })

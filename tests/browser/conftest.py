@@ -100,6 +100,8 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_label("账号").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+    # leave only once the log-in went through ("**/" alone also matches the log-in page itself)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def staff_log_in(page, user, *, password: str | None = None, key: bytes | None = None) -> None:

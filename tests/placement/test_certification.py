@@ -261,3 +261,24 @@ def test_the_timeline_shows_actions_and_statuses_in_the_manuals_words(ready, rev
     html = Template("{% load portal %}{% audit_timeline obj %}").render(Context({"obj": declaration}))
     assert "年审认证审核通过" in html and "完成申报 → 年审认证通过" in html
     assert "declaration.certify" not in html and "submitted" not in html
+
+
+def test_the_list_home_page_certificate_and_levy_count_with_the_regions_weight_rule(
+        ready, reviewer, client_for, sh_agent, django_capture_on_commit_callbacks):
+    """Regression (review of issues 7–9): the list and the home page used the national weight rule
+    while the certificate used the region's; a region's own rule must reach all of them."""
+    from levy.models import PolicyRule
+    from levy.seed import WEIGHT_RULE
+    from placement.selectors import declaration_totals, person_counts
+
+    PolicyRule.objects.create(region_code="310000", name="weight_rule", first_year=2026, last_year=2026,
+                              value={**WEIGHT_RULE, "severe_weight": 3}, source="测试：本市重度残疾按3人计算")
+    person = ready.persons.get()
+    assert person_counts(person).approved == 36  # 12 months × 3, not × 2
+    assert declaration_totals(ready)["disabled_count"] == 3
+    page = client_for(sh_agent).get("/placement/", {"year": 2025}).content.decode()
+    assert "<td class=\"num\">36</td>" in page
+    declaration = certify(ready, reviewer, django_capture_on_commit_callbacks)
+    figures = CertifiedFigures.objects.get(employer=ready.employer, business_year=2025)
+    assert figures.person_months_by_weight == {"3": 12} and figures.disabled_numerator == 3
+    assert declaration.certificate.public_facts["安排残疾人就业人数"] == "3.00"

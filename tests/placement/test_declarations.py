@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from placement import choices as c
 from placement import declarations
 from placement.models import AnnualDeclaration, PlacedPerson
-from portal.audit import AuditEntry
+from portal.audit import AuditEntry, audit_timeline
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.models import Notice
 from tests import factories as f
@@ -212,7 +212,7 @@ def test_a_withdrawal_gets_a_receipt_and_only_one_can_be_open(unit_a, owner):
     request = declarations.withdrawal_request_submit(actor=owner, declaration=declaration, reason="漏报一名人员")
     assert request.status == c.RequestStatus.SUBMITTED and not request.after_certification
     assert request.receipt.reference and request.receipt.public_facts["事项"] == "年审申报撤回"
-    assert AuditEntry.objects.filter(action="withdrawal.submit", reason="漏报一名人员").exists()
+    assert [(e.action, e.reason) for e in audit_timeline(request)] == [("withdrawal.submit", "漏报一名人员")]
     with pytest.raises(Conflict):
         declarations.withdrawal_request_submit(actor=owner, declaration=declaration, reason="再次申请")
 
@@ -233,6 +233,7 @@ def test_feedback_is_for_a_certified_declaration_with_text_and_attachments(unit_
     files = [SimpleUploadedFile("说明.pdf", f.PDF_BYTES, content_type="application/pdf")]
     request = declarations.feedback_submit(actor=owner, declaration=declaration, text="3月应为有效", files=files)
     assert request.attachments.count() == 1 and request.receipt.reference
+    assert [e.action for e in audit_timeline(request)] == ["feedback.submit"]
 
 
 def test_deregistration_needs_the_signed_form_and_gets_a_receipt(unit_a, owner):
@@ -241,6 +242,7 @@ def test_deregistration_needs_the_signed_form_and_gets_a_receipt(unit_a, owner):
     form = SimpleUploadedFile("申请书.pdf", f.PDF_BYTES, content_type="application/pdf")
     request = declarations.deregistration_submit(actor=owner, employer=unit_a, reason="单位注销", signed_form=form)
     assert request.signed_form.employer == unit_a and request.receipt.reference
+    assert [e.action for e in audit_timeline(request)] == ["deregistration.submit"]
     with pytest.raises(Conflict):
         declarations.deregistration_submit(actor=owner, employer=unit_a, reason="again",
                                            signed_form=SimpleUploadedFile("b.pdf", f.PDF_BYTES))
