@@ -14,11 +14,11 @@ from levy.services import certified_figures_cancel, certified_figures_record
 from placement import choices as c
 from placement import rules, selectors
 from placement.certificate import TITLE, CertifiedPerson, certificate_context
+from placement.delivery import delivery_cancel
 from placement.models import (
     AnnualDeclaration,
     DeregistrationRequest,
     FeedbackRequest,
-    TaxDelivery,
     WithdrawalRequest,
 )
 from portal.audit import audit_record
@@ -186,8 +186,7 @@ def declaration_reopen(*, actor, declaration: AnnualDeclaration, reason: str) ->
     declaration.save()
     if certificate is not None:
         receipt_cancel(receipt=certificate, actor=actor, reason=reason)
-        TaxDelivery.objects.filter(certificate=certificate, cancelled_at__isnull=True).update(
-            cancelled_at=timezone.now())
+        delivery_cancel(actor=actor, certificate=certificate, reason=reason)
     certified_figures_cancel(employer=declaration.employer, business_year=declaration.business_year, actor=actor,
                              reason=reason)
     audit_record(action="declaration.reopen", actor=actor, obj=declaration, from_state=before,

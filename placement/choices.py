@@ -168,6 +168,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", "发送中"
     ACKNOWLEDGED = "acknowledged", "税务已接收"
     FAILED = "failed", "发送失败"
+    CANCELLED = "cancelled", "已作废"  # the certificate was cancelled by a reopening
 
 
 DELIVERY_TONES = {
@@ -175,4 +176,5 @@ DELIVERY_TONES = {
     DeliveryStatus.SENT: "progress",
     DeliveryStatus.ACKNOWLEDGED: "done",
     DeliveryStatus.FAILED: "failed",
+    DeliveryStatus.CANCELLED: "neutral",
 }

@@ -15,7 +15,6 @@ import logging
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from levy.rules import round_half_up
 from placement import choices as c
 from placement import rules
 from placement.models import AnnualDeclaration, TaxDelivery
@@ -71,7 +71,7 @@ def certified_result(declaration: AnnualDeclaration) -> CertifiedResult:
             months=tuple(declaration.business_year * 100 + s.month for s in states),
             weight=max((s.weight for s in states), default=0),
         ))
-    equivalent = (Decimal(total.numerator) / Decimal(total.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    equivalent = round_half_up(total, 2)
     return CertifiedResult(
         reference=declaration.certificate.reference, credit_code=declaration.employer.credit_code,
         unit_name=declaration.employer.name, business_year=declaration.business_year,
@@ -107,8 +107,8 @@ def _transition(delivery: TaxDelivery, method: str, *, actor, action: str, reaso
     before = delivery.status
     getattr(delivery, method)(**kwargs)
     delivery.save()
-    audit_record(action=action, actor=actor, obj=delivery, from_state=DS(before).label,
-                 to_state=DS(delivery.status).label, reason=reason)
+    audit_record(action=action, actor=actor, obj=delivery, from_state=before, to_state=delivery.status,
+                 reason=reason)
 
 
 def delivery_send(*, actor, declaration: AnnualDeclaration) -> TaxDelivery:
@@ -127,9 +127,8 @@ def delivery_send(*, actor, declaration: AnnualDeclaration) -> TaxDelivery:
             defaults={"declaration": declaration, "queued_by": actor if getattr(actor, "pk", None) else None},
         )
         if created:
-            audit_record(action="tax_delivery.queue", actor=actor, obj=delivery, to_state=DS.QUEUED.label)
+            audit_record(action="tax_delivery.queue", actor=actor, obj=delivery, to_state=delivery.status)
             audit_record(action="declaration.send_to_tax", actor=actor, obj=declaration,
-                         from_state=declaration.get_status_display(), to_state=declaration.get_status_display(),
                          data={"delivery": delivery.pk})
         delivery = TaxDelivery.objects.select_for_update().get(pk=delivery.pk)
         if delivery.cancelled_at:
@@ -165,6 +164,15 @@ def delivery_send_batch(*, actor, declarations) -> BatchOutcome:
         except NotAllowed as error:
             outcome.refused[str(declaration)] = error.message
     return outcome
+
+
+def delivery_cancel(*, actor, certificate, reason: str) -> None:
+    """The certificate was cancelled (its declaration reopened): its hand-off, wherever it stands,
+    is cancelled too, so the sweep never sends it and tax staff see why. Idempotent."""
+    delivery = TaxDelivery.objects.select_for_update().filter(certificate=certificate).first()
+    if delivery is None or delivery.status == DS.CANCELLED:
+        return  # idempotent: never sent, or already cancelled
+    _transition(delivery, "cancel", actor=actor, action="tax_delivery.cancel", reason=reason)
 
 
 def delivery_retry(*, actor, delivery: TaxDelivery) -> TaxDelivery:
@@ -203,11 +211,11 @@ def _acknowledged(delivery: TaxDelivery, receipt: IntakeReceipt | None, *, actor
                 action="tax_delivery.acknowledge", reason=reason)
     declaration = AnnualDeclaration.objects.select_for_update().get(pk=delivery.declaration_id)
     if can_proceed(declaration.mark_sent_to_tax):
-        before = declaration.get_status_display()
+        before = declaration.status
         declaration.mark_sent_to_tax()
         declaration.save()
         audit_record(action="declaration.sent_to_tax", actor=actor, obj=declaration, from_state=before,
-                     to_state=declaration.get_status_display(), reason=reason,
+                     to_state=declaration.status, reason=reason,
                      data={"intake_number": number})
         notice_post(employer=declaration.employer, title=f"{declaration.business_year}年度认定结果已送达税务部门",
                     body=f"您单位{declaration.business_year}年度按比例就业审核认定结果已由税务部门确认接收"
@@ -216,10 +224,7 @@ def _acknowledged(delivery: TaxDelivery, receipt: IntakeReceipt | None, *, actor
 
 
 def _fail(delivery: TaxDelivery, error: str) -> None:
-    delivery.fail(error=error)
-    delivery.save()
-    audit_record(action="tax_delivery.fail", obj=delivery, from_state=DS.QUEUED.label if delivery.sent_at is None
-                 else DS.SENT.label, to_state=DS.FAILED.label, reason=error[:500])
+    _transition(delivery, "fail", actor=None, action="tax_delivery.fail", reason=error[:500], error=error)
     log.warning("tax delivery %s failed: %s", delivery.pk, error)
 
 

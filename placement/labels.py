@@ -18,6 +18,7 @@ ACTIONS = {
     "deregistration.submit": "申请注销安置登记", "deregistration.decide": "办理注销申请",
     "tax_delivery.queue": "排队发送税务", "tax_delivery.send": "已送达税务接口", "tax_delivery.fail": "发送税务失败",
     "tax_delivery.retry": "重新发送税务", "tax_delivery.acknowledge": "税务确认接收",
+    "tax_delivery.cancel": "发送记录作废",
 }
 
 

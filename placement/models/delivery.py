@@ -60,3 +60,8 @@ class TaxDelivery(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=DS.FAILED, target=DS.QUEUED)
     def retry(self):
         self.last_error = ""
+
+    @transition(field=status, source=[DS.QUEUED, DS.SENT, DS.FAILED, DS.ACKNOWLEDGED], target=DS.CANCELLED)
+    def cancel(self):
+        """The certificate was cancelled by a reopening."""
+        self.cancelled_at, self.next_attempt_at = timezone.now(), None

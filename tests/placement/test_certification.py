@@ -27,6 +27,7 @@ from placement.models import (
     TaxDelivery,
     WithdrawalRequest,
 )
+from portal.audit import audit_timeline
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.models import IssuedDocument, Notice, Receipt
 from tests import factories as f
@@ -198,14 +199,14 @@ def test_a_withdrawal_after_certification_needs_a_supervisor_who_did_not_certify
     page = client.get("/verify/", {"code": code}).content.decode()
     assert "已作废" in page and "年审申报撤回" in page
     assert not CertifiedFigures.objects.get(employer=ready.employer, business_year=2025).is_active
-    assert TaxDelivery.objects.get(certificate=receipt).cancelled_at is not None
+    delivery = TaxDelivery.objects.get(certificate=receipt)
+    assert delivery.status == "cancelled" and delivery.cancelled_at is not None
+    assert [e.action for e in audit_timeline(delivery)] == ["tax_delivery.cancel"]
     actions = list(declaration_history(declaration))
     assert actions[-2:] == ["declaration.certify", "declaration.reopen"]
 
 
 def declaration_history(declaration):
-    from portal.audit import audit_timeline
-
     return [e.action for e in audit_timeline(declaration) if e.action.startswith("declaration.")]
 
 
