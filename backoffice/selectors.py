@@ -106,7 +106,6 @@ class QueueFields:
     """Where a queue's rows keep the things its filters ask about."""
 
     employer: str  # the path to the Employer, with a trailing "__"
-    waiting_since: str
     person: str | None = None  # the path to the PlacedPerson ("" for persons themselves)
     year: str | None = None
 
@@ -145,9 +144,9 @@ def queue_search(qs: QuerySet, term: str, fields: QueueFields) -> QuerySet:
     return qs.filter(unit | Q(**{f"{fields.person}name__icontains": term}))
 
 
-def failed_check_q(check: str, person_path: str = "") -> Q:
+def failed_check_q(check: str) -> Q:
     """Persons with a selected month whose `check` failed or is unanswered."""
-    flagged = MonthCheck.objects.filter(person=OuterRef(f"{person_path}pk"), item=check) \
+    flagged = MonthCheck.objects.filter(person=OuterRef("pk"), item=check) \
         .exclude(outcome=c.Outcome.OK) \
         .filter(Exists(PlacementMonth.objects.filter(person=OuterRef("person"), month=OuterRef("month"),
                                                      selected=True)))

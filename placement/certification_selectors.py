@@ -79,7 +79,11 @@ def _request_for(model, user, pk: int):
 
 
 def withdrawal_for(user, pk: int) -> WithdrawalRequest:
-    return _request_for(WithdrawalRequest, user, pk)
+    """A withdrawal after certification (those before it are decided in the reviewer console)."""
+    request = _request_for(WithdrawalRequest, user, pk)
+    if not request.after_certification:
+        raise Http404("未找到该申请")
+    return request
 
 
 def feedback_for(user, pk: int) -> FeedbackRequest:

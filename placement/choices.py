@@ -102,6 +102,14 @@ class ReviewState(models.TextChoices):
     REJECTED = "rejected", "审核不通过"
 
 
+REVIEW_TONES = {
+    ReviewState.NOT_NEEDED: "neutral",
+    ReviewState.PENDING: "progress",
+    ReviewState.APPROVED: "done",
+    ReviewState.REJECTED: "failed",
+}
+
+
 class Education(models.TextChoices):
     NONE = "none", "文盲或半文盲"
     PRIMARY = "primary", "小学"

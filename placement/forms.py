@@ -69,11 +69,6 @@ class PersonForm(Form):
         return data
 
 
-def _related_choices(employer, relations, self_label="本单位"):
-    units = RelatedUnit.objects.filter(employer=employer, relation__in=relations)
-    return [("", self_label)] + [(str(u.pk), u.name) for u in units]
-
-
 class ContractForm(Form):
     is_dispatch = _yes_no("是否为劳务派遣")
     relation = forms.ChoiceField(label="关联单位关系", choices=c.Relation.choices)

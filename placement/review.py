@@ -106,7 +106,7 @@ def person_review_decide(*, actor, person: PlacedPerson, decisions: dict[int, Mo
         for pm in months:
             decision = decisions.get(pm.month)
             if decision is None:
-                raise ValidationFailed(f"请认定{_label(year, pm.month)}为有效或无效", field=f"month_{pm.month}")
+                raise ValidationFailed(f"请认定{_label(year, pm.month)}为有效或无效", field=f"decision_{pm.month}")
             reason = decision.reason.strip()
             if not decision.valid and not reason:
                 raise ValidationFailed(f"请选择或填写{_label(year, pm.month)}无效的原因", field=f"reason_{pm.month}")

@@ -18,15 +18,6 @@ def persons_verify_task(person_ids: list[int]) -> None:
 
 
 @shared_task
-def declaration_verify_task(declaration_id: int) -> None:
-    """Fan out a declaration's unconfirmed persons in batches."""
-    from placement.verification import batches, persons_to_verify
-
-    for batch in batches(persons_to_verify(declaration_id)):
-        persons_verify_task.delay(batch)
-
-
-@shared_task
 def placement_sweep_task() -> None:
     """Nightly: ask again wherever a feed did not answer (never a confirmed person or a decided month)."""
     from placement.verification import batches, persons_to_sweep

@@ -441,11 +441,6 @@ def batches(ids, size: int = BATCH) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def persons_to_verify(declaration_id: int):
-    return (PlacedPerson.objects.filter(declaration_id=declaration_id).exclude(status=S.CONFIRMED)
-            .values_list("pk", flat=True))
-
-
 def persons_to_sweep():
     """Persons with unanswered checks, in draft declarations, not confirmed (the nightly sweep)."""
     return (

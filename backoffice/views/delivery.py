@@ -4,6 +4,7 @@ placement.certification_selectors and call one service of placement.delivery."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from placement import certification_selectors as sel
@@ -60,7 +61,11 @@ def send_one(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(request, f"已发送{declaration}（{delivery.get_status_display()}）。")
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else "tax:send")
+    back = request.POST.get("next", "")
+    # only a path of this site: "//elsewhere.example" also starts with "/"
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("tax:send")
 
 
 @roles_required(STAFF)

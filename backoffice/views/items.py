@@ -22,7 +22,7 @@ from portal.views.base import call_service
 
 R = c.ReviewState
 ITEM_FIELDS = QueueFields(employer="person__declaration__employer__", person="person__",
-                          year="person__declaration__business_year", waiting_since="person__registered_at")
+                          year="person__declaration__business_year")
 ITEM_SORTS = {
     "oldest": ("等待最久", ("person__registered_at", "pk")),
     "newest": ("最新提交", ("-person__registered_at", "-pk")),

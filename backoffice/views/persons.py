@@ -28,8 +28,7 @@ from portal.pii import pii_reveal
 from portal.roles import FEDERATION
 
 S = c.PersonStatus
-PERSON_FIELDS = QueueFields(employer="declaration__employer__", person="", year="declaration__business_year",
-                            waiting_since="registered_at")
+PERSON_FIELDS = QueueFields(employer="declaration__employer__", person="", year="declaration__business_year")
 PERSON_SORTS = {
     "oldest": ("等待最久", ("registered_at", "pk")),
     "newest": ("最新提交", ("-registered_at", "-pk")),

@@ -21,9 +21,8 @@ REQUEST_SORTS = {
     "oldest": ("等待最久", ("submitted_at", "pk")),
     "newest": ("最新申请", ("-submitted_at", "-pk")),
 }
-WITHDRAWAL_FIELDS = QueueFields(employer="declaration__employer__", year="declaration__business_year",
-                                waiting_since="submitted_at")
-DEREGISTRATION_FIELDS = QueueFields(employer="employer__", waiting_since="submitted_at")
+WITHDRAWAL_FIELDS = QueueFields(employer="declaration__employer__", year="declaration__business_year")
+DEREGISTRATION_FIELDS = QueueFields(employer="employer__")
 
 
 def _merged(*timelines):

@@ -145,6 +145,10 @@ class Contract(models.Model):
     def __str__(self):
         return f"{self.get_contract_type_display()} {self.start_date}–{self.end_date or '无固定期限'}"
 
+    @property
+    def review_tone(self) -> str:
+        return c.REVIEW_TONES[self.review_state]
+
 
 class Certificate(models.Model):
     """残疾证管理: a certificate from the registry, or one added by hand (which needs its image and a
@@ -173,6 +177,10 @@ class Certificate(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.grade}级"
+
+    @property
+    def review_tone(self) -> str:
+        return c.REVIEW_TONES[self.review_state]
 
 
 class PlacementMonth(models.Model):

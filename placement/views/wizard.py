@@ -5,7 +5,6 @@ and come back to the same step."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from employers.selectors import employer_for_agent
@@ -298,6 +297,3 @@ def person_resume(request, pk):
         return redirect("placement:step4", pk=person.pk)
     return redirect(STEP_URLS[min(person.wizard_step, 4)], pk=person.pk)
 
-
-def wizard_url(person) -> str:
-    return reverse("placement:resume", args=[person.pk])

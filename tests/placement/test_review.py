@@ -82,11 +82,13 @@ def test_an_invalid_month_needs_a_reason_and_every_selected_month_a_decision(sh_
     person = flagged_person(sh_unit, sh_agent, django_capture_on_commit_callbacks)
     decisions = all_valid(person)
     decisions[3] = MonthDecision(valid=False, reason=" ")
-    with pytest.raises(ValidationFailed, match="请选择或填写202503无效的原因"):
+    with pytest.raises(ValidationFailed, match="请选择或填写202503无效的原因") as error:
         person_review_decide(actor=reviewer, person=person, decisions=decisions)
+    assert error.value.field == "reason_3"  # the page's field beside that month
     del decisions[3]
-    with pytest.raises(ValidationFailed, match="请认定202503为有效或无效"):
+    with pytest.raises(ValidationFailed, match="请认定202503为有效或无效") as error:
         person_review_decide(actor=reviewer, person=person, decisions=decisions)
+    assert error.value.field == "decision_3"
     assert PlacedPerson.objects.get(pk=person.pk).status == S.PENDING_REVIEW
     assert not Notice.objects.filter(kind=Notice.Kind.REVIEW).exists()
 

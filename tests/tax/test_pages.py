@@ -171,6 +171,24 @@ def test_a_batch_send_makes_one_delivery_each_and_sending_again_none(client_for,
     assert first.employer.name not in html(client.get(reverse("tax:send")))
 
 
+def test_sending_one_goes_back_only_to_a_page_of_this_site(client_for, reviewer_sh, certified):
+    client = client_for(reviewer_sh)
+    url = reverse("tax:send_one", args=[certified.pk])
+    response = client.post(url, {"next": "//evil.example/phish"})
+    assert response.status_code == 302 and response["Location"] == reverse("tax:send")
+    response = client.post(url, {"next": reverse("tax:deliveries")})
+    assert response["Location"] == reverse("tax:deliveries")
+
+
+def test_a_withdrawal_before_certification_is_not_on_the_after_certification_page(client_for, reviewer_sh, owner,
+                                                                                 unit_a):
+    declaration = DeclarationFactory(employer=unit_a, submitted=True)
+    before = WithdrawalRequest.objects.create(declaration=declaration, reason="人数有误", submitted_by=owner)
+    client = client_for(reviewer_sh)
+    assert client.get(reverse("tax:withdrawal_decide", args=[before.pk])).status_code == 404
+    assert client.get(reverse("backoffice:withdrawal_decide", args=[before.pk])).status_code == 200
+
+
 def test_sending_nothing_selected_says_so(client_for, reviewer_sh, certified):
     response = client_for(reviewer_sh).post(reverse("tax:send"), {}, follow=True)
     assert "请先勾选" in html(response)
