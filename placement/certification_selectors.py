@@ -11,7 +11,7 @@ from placement.delivery import deliveries_visible
 from placement.models import AnnualDeclaration, FeedbackRequest, TaxDelivery, WithdrawalRequest
 from placement.selectors import declarations_visible
 from portal.models import Region
-from portal.roles import ADMIN
+from portal.roles import ADMIN, FEDERATION
 from portal.scoping import employer_scope_q
 
 D, DS = c.DeclarationStatus, c.DeliveryStatus
@@ -62,7 +62,7 @@ def declaration_for_review(user, pk: int) -> AnnualDeclaration:
 
 def requests_after_certification(user) -> tuple[QuerySet[WithdrawalRequest], QuerySet[FeedbackRequest]]:
     """Open 认证后撤回 requests and open 年审认证反馈, oldest first."""
-    scope = employer_scope_q(user, prefix="declaration__employer__")
+    scope = _federation_scope(user)
     related = ("declaration__employer", "declaration__certified_by", "submitted_by")
     withdrawals = WithdrawalRequest.objects.filter(scope, status=c.RequestStatus.SUBMITTED,
                                                    after_certification=True).select_related(*related)
@@ -70,9 +70,16 @@ def requests_after_certification(user) -> tuple[QuerySet[WithdrawalRequest], Que
     return withdrawals.order_by("submitted_at", "pk"), feedback.order_by("submitted_at", "pk")
 
 
+def _federation_scope(user) -> Q:
+    """Requests about declarations are the federation's: its staff in their region, administrators."""
+    if user.role not in FEDERATION | ADMIN:
+        return Q(pk__in=[])
+    return employer_scope_q(user, prefix="declaration__employer__")
+
+
 def _request_for(model, user, pk: int):
     try:
-        return model.objects.filter(employer_scope_q(user, prefix="declaration__employer__")).select_related(
+        return model.objects.filter(_federation_scope(user)).select_related(
             "declaration__employer", "declaration__certified_by", "submitted_by", "decided_by").get(pk=pk)
     except model.DoesNotExist:
         raise Http404("未找到该申请") from None

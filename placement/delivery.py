@@ -352,12 +352,15 @@ def delivery_acknowledge_manually(*, actor, delivery: TaxDelivery, reason: str) 
 
 
 def deliveries_visible(user) -> QuerySet[TaxDelivery]:
-    """Deliveries of the units a user may see (federation by 残联主管部门, tax by 税务主管部门)."""
+    """Deliveries of the units a user may see (federation by 残联主管部门, tax by 税务主管部门,
+    administrators all; nobody else)."""
     from portal.scoping import employer_scope_q
 
-    return TaxDelivery.objects.select_related(
-        "declaration__employer__tax_region", "certificate", "queued_by", "acknowledged_by",
-    ).filter(employer_scope_q(user, prefix="declaration__employer__"))
+    qs = TaxDelivery.objects.select_related(
+        "declaration__employer__tax_region", "certificate", "queued_by", "acknowledged_by")
+    if user.role not in FEDERATION | TAX | ADMIN:
+        return qs.none()
+    return qs.filter(employer_scope_q(user, prefix="declaration__employer__"))
 
 
 def delivery_alerts(user) -> int:

@@ -13,11 +13,17 @@ from portal.scoping import employer_scope_q
 
 
 def declarations_visible(user) -> QuerySet[AnnualDeclaration]:
+    """Agents: their unit's. Federation staff by 残联主管部门, tax staff by 税务主管部门, administrators
+    all. Union staff none (the placement year is not theirs)."""
+    from portal.roles import ADMIN, FEDERATION, TAX
+
     qs = AnnualDeclaration.objects.select_related("employer")
     if user.is_employer_agent:
         employer = employer_of(user)
         return qs.filter(employer=employer) if employer else qs.none()
-    return qs.filter(employer_scope_q(user, prefix="employer__"))
+    if user.role in FEDERATION | TAX | ADMIN:
+        return qs.filter(employer_scope_q(user, prefix="employer__"))
+    return qs.none()
 
 
 def persons_visible(user) -> QuerySet[PlacedPerson]:

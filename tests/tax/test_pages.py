@@ -301,3 +301,20 @@ def test_the_reviewer_dashboard_counts_certification_and_failed_hand_off_queues(
         row = re.search(rf'<tr[^>]*>(?:(?!</tr>).)*{label}(?:(?!</tr>).)*</tr>', page, re.S)
         assert row, label
         assert url in row.group(0) and re.search(r">\s*1\s*<", row.group(0)), row.group(0)
+
+
+def test_union_staff_see_no_declaration_request_or_hand_off(certified, owner, unit_a):
+    """Regression (review of issues 7–9): the scope rule gives union administrators every unit (the
+    retiree plan is Shanghai-wide); the placement year's selectors must not."""
+    from placement.certification_selectors import requests_after_certification
+    from placement.delivery import deliveries_visible
+    from placement.selectors import declarations_visible
+
+    union = f.UserFactory(union=True, region=f.region("310000"))
+    reviewer = f.UserFactory(reviewer=True, region=f.region("310000"))
+    delivery_for(certified)
+    WithdrawalRequest.objects.create(declaration=certified, reason="人数有误", submitted_by=owner,
+                                     after_certification=True)
+    for selector in (declarations_visible, deliveries_visible, lambda u: requests_after_certification(u)[0]):
+        assert selector(reviewer).exists()  # the same rows are there for the federation
+        assert not selector(union).exists()
