@@ -179,6 +179,11 @@ def uploads_visible(user) -> QuerySet[Upload]:
 
 def upload_open(*, upload: Upload, actor):
     """Open a stored file for reading; staff reads are audited (they reveal personal evidence)."""
-    if actor.is_staff_member:
-        audit_record(action="file.download", actor=actor, obj=upload, data={"kind": upload.kind})
+    upload_read_record(upload=upload, actor=actor, action="file.download")
     return default_storage.open(upload.storage_name, "rb")
+
+
+def upload_read_record(*, upload: Upload, actor, action: str = "file.view") -> None:
+    """A staff member saw a file's content (在线查看 or a download): audited."""
+    if actor.is_staff_member:
+        audit_record(action=action, actor=actor, obj=upload, data={"kind": upload.kind})

@@ -114,7 +114,7 @@ def test_a_pdf_is_viewed_as_page_images_and_the_read_is_audited(unit_a, owner, c
     image_url = reverse("file_preview", args=[upload.pk, 1])
     assert "在线查看：缴费凭证.pdf" in page and image_url in page and "第 1 页" in page
     assert f"上传时间 {timezone.localtime(upload.uploaded_at):%Y-%m-%d %H:%M}" in page
-    assert AuditEntry.objects.filter(action="file.download", actor=reviewer_sh).count() == 1
+    assert AuditEntry.objects.filter(action="file.view", actor=reviewer_sh, object_id=str(upload.pk)).count() == 1
     response = client_for(reviewer_sh).get(image_url)
     assert response["Content-Type"] == "image/png" and response.content.startswith(b"\x89PNG")
     assert response["Content-Security-Policy"].startswith("sandbox")

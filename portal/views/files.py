@@ -14,7 +14,7 @@ from portal.previews import preview_page, preview_page_count
 from portal.receipts import receipt_verify
 from portal.roles import ADMIN, EMPLOYER, FEDERATION, TAX, UNION
 from portal.throttling import throttle
-from portal.uploads import IMAGES, PDF, upload_open, uploads_visible
+from portal.uploads import IMAGES, PDF, upload_open, upload_read_record, uploads_visible
 
 
 def _harden(response, *, inline: bool):
@@ -44,7 +44,7 @@ def file_view(request, pk):
     """在线查看: an image as is, a PDF as its pages rendered to images, with the download beside it.
     Reading a file is audited for staff (it reveals personal evidence)."""
     upload = get_object_or_404(uploads_visible(request.user), pk=pk)
-    upload_open(upload=upload, actor=request.user).close()  # the audited read
+    upload_read_record(upload=upload, actor=request.user)
     pages = range(1, preview_page_count(upload) + 1)
     return render(request, "portal/file_view.html", {"upload": upload, "pages": pages,
                                                      "is_image": upload.content_type in IMAGES})
