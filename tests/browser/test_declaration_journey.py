@@ -45,7 +45,7 @@ def test_a_unit_submits_its_declaration_downloads_the_commitment_and_asks_for_a_
     page.get_by_role("link", name="确认在职职工人数").click()
     page.get_by_label("在职职工人数（人）").fill("120")
     page.get_by_role("button", name="确认在职职工人数").click()
-    assert "请填写更正原因" in page.content() or "原因" in page.content()
+    assert page.locator("#id_reason_error").inner_text().endswith("请填写更正原因")
     journey.check("headcount-error")
     page.get_by_label("更正原因").fill("社保系统暂无本单位数据，按年度工资表平均人数填报")
     page.get_by_role("button", name="确认在职职工人数").click()

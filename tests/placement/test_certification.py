@@ -252,6 +252,13 @@ def test_a_deregistration_is_approved_or_refused_with_a_reason(sh_unit, sh_agent
     request = deregistration_decide(actor=reviewer, request=request, approve=False, reason="申请书未盖章")
     assert request.status == c.RequestStatus.REFUSED
     assert Notice.objects.filter(employer=sh_unit, body__contains="申请书未盖章").exists()
+    with pytest.raises(Conflict, match="已由"):
+        deregistration_decide(actor=reviewer, request=request, approve=True, reason="")
+    again = DeregistrationRequest.objects.create(employer=sh_unit, reason="单位已停业", signed_form=form,
+                                                 submitted_by=sh_agent)
+    again = deregistration_decide(actor=reviewer, request=again, approve=True, reason="")
+    assert again.status == c.RequestStatus.APPROVED and again.decided_by == reviewer
+    assert Notice.objects.filter(employer=sh_unit, body__contains="注销安置登记申请已审核通过").exists()
 
 
 def test_the_timeline_shows_actions_and_statuses_in_the_manuals_words(ready, reviewer,

@@ -148,8 +148,11 @@ def test_a_dispatch_agreement_is_approved_only_with_all_three_documents_confirme
     contract = person.contracts.get()
     with pytest.raises(ValidationFailed, match="请逐项确认三方协议、劳动合同"):
         dispatch_review(actor=reviewer, contract=contract, approve=True, confirmed={"qualification"})
+    assert type(contract).objects.get(pk=contract.pk).review_state == "pending"
     dispatch_review(actor=reviewer, contract=contract, approve=True,
                     confirmed={"qualification", "tripartite", "labour_contract"})
+    stored = type(contract).objects.get(pk=contract.pk)
+    assert (stored.review_state, stored.reviewed_by) == ("approved", reviewer)
     entry = AuditEntry.objects.get(action="contract.review")
     assert (entry.to_state, entry.data["person"]) == ("approved", person.pk)
 

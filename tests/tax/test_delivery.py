@@ -246,6 +246,11 @@ def test_staff_outside_the_units_region_cannot_send_retry_or_acknowledge(certifi
     delivery = TaxDelivery.objects.create(declaration=certified, certificate=certified.certificate)
     with pytest.raises(NotAllowed, match="管辖范围"):
         delivery_acknowledge_manually(actor=tax_ln, delivery=delivery, reason="收到")
+    delivery.fail(error="税务接口超时")
+    delivery.save()
+    with pytest.raises(NotAllowed, match="管辖范围"):
+        delivery_retry(actor=reviewer_ln, delivery=delivery)
+    assert fresh(delivery).status == DS.FAILED
 
 
 def test_a_reopened_declarations_delivery_is_cancelled_and_sending_the_new_certificate_makes_a_new_one(
@@ -260,6 +265,14 @@ def test_a_reopened_declarations_delivery_is_cancelled_and_sending_the_new_certi
     request = WithdrawalRequest.objects.create(declaration=declaration, reason="人数有误", after_certification=True,
                                                submitted_by=owner)
     withdrawal_decide(actor=supervisor_sh, request=request, approve=True, reason="同意")
-    assert fresh(first).cancelled_at is not None
+    assert fresh(first).cancelled_at is not None and fresh(first).status == DS.CANCELLED
     with pytest.raises(NotAllowed):
         delivery_send(actor=reviewer_sh, declaration=declaration)  # a draft again
+    declaration = fresh(declaration)
+    declaration.submit(by=owner)  # the unit files again (submission has its own tests)
+    declaration.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        declaration = declaration_certify(actor=reviewer_sh, declaration=declaration)
+        second = delivery_send(actor=reviewer_sh, declaration=declaration)
+    assert second.pk != first.pk and second.certificate == declaration.certificate
+    assert TaxDelivery.objects.filter(declaration=declaration).count() == 2

@@ -145,6 +145,7 @@ def test_feedback_the_certifier_can_answer_but_not_reopen(client_for, supervisor
     req = FeedbackRequest.objects.create(declaration=certified_by_supervisor, text="核定月份少了三月",
                                          submitted_by=owner)
     url = reverse("tax:feedback_decide", args=[req.pk])
+    assert "核定月份少了三月" in html(client_for(supervisor_sh).get(reverse("tax:requests")))
     page = html(client_for(supervisor_sh).get(url))
     assert "不能选择“同意重新申报”" in page
     response = client_for(supervisor_sh).post(url, {"outcome": "reopen", "reason": "同意"})
