@@ -18,6 +18,14 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
+def require_poppler() -> None:
+    """pdftotext / pdftoppm (poppler-utils, installed by `make test`) read our PDFs back."""
+    import shutil
+
+    if not (shutil.which("pdftotext") and shutil.which("pdftoppm")):
+        skip_or_fail("poppler-utils is not installed (make test installs it as root)")
+
+
 def ensure_reference_data() -> None:
     """Transactional tests flush every table, the data migrations' rows included (the region tree,
     the levy policy table). Put them back when they are missing; both loaders are idempotent."""

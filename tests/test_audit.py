@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from portal.audit import audit_record
 from portal.models import AuditEntry
+from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_entries_cannot_be_changed_or_deleted_through_the_orm(unit_a, owner):
 
 def test_postgresql_itself_refuses_changes(unit_a):
     if connection.vendor != "postgresql":
-        pytest.skip("the trigger exists on PostgreSQL only")
+        skip_or_fail("the trigger exists on PostgreSQL only (set DATABASE_URL)")
     entry = audit_record(action="test.action", obj=unit_a)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE portal_auditentry SET reason = 'x' WHERE id = %s", [entry.pk])

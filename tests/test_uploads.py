@@ -15,6 +15,7 @@ from portal.exceptions import ValidationFailed
 from portal.models import AuditEntry, Upload
 from portal.uploads import LEVY_IMAGE, RELATED_UNIT_PROOF, upload_accept
 from tests import factories as f
+from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +108,7 @@ def test_a_pdf_is_viewed_as_page_images_and_the_read_is_audited(unit_a, owner, c
     from portal.previews import previews_available
 
     if not previews_available():
-        pytest.skip("poppler-utils is not installed")
+        skip_or_fail("poppler-utils is not installed")
     upload = upload_accept(file=SimpleUploadedFile("缴费凭证.pdf", f.PDF_BYTES), kind=RELATED_UNIT_PROOF.code,
                            employer=unit_a, actor=owner)
     page = client_for(reviewer_sh).get(reverse("file_view", args=[upload.pk])).content.decode()

@@ -3,7 +3,6 @@
 审核认定书, anyone checks its code, a supervisor sends it to tax, and the tax officer sees it
 acknowledged and exports it."""
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from placement.models import AnnualDeclaration, TaxDelivery
 from portal import feeds
 from portal.demo import DEMO_PASSWORD, UNITS, totp_key_for
 from tests.browser.conftest import SCREENSHOTS, log_in, staff_log_in
+from tests.conftest import require_poppler
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +25,7 @@ def demo_staff_log_in(page, username: str) -> None:
 
 
 def test_the_demo_year_runs_from_the_employer_to_the_tax_officer(page, journey):
+    require_poppler()
     call_command("load_demo")
     page.on("dialog", lambda dialog: dialog.accept())
     unit = next(u for u in UNITS if u.key == "nm")
@@ -63,11 +64,10 @@ def test_the_demo_year_runs_from_the_employer_to_the_tax_officer(page, journey):
     with page.expect_download() as download:
         page.get_by_role("link", name="下载审核认定书").first.click()
     pdf = Path(download.value.path())
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
-        assert "残疾人按比例就业情况审核认定书" in text and unit.name in text and code in text
-        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(pdf),
-                        str(SCREENSHOTS / "demo-year-certificate")], check=True)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    assert "残疾人按比例就业情况审核认定书" in text and unit.name in text and code in text
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(pdf),
+                    str(SCREENSHOTS / "demo-year-certificate")], check=True)
     page.context.clear_cookies()
 
     # anyone checks the code

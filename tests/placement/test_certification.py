@@ -31,6 +31,7 @@ from portal.audit import audit_timeline
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.models import IssuedDocument, Notice, Receipt
 from tests import factories as f
+from tests.conftest import skip_or_fail
 from tests.placement.conftest import add_person, pdf
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +127,7 @@ def test_the_certificate_pdf_shows_the_facts_and_a_rare_character(ready, reviewe
     assert facts["persons"][0]["id_masked"].count("*") == 8
     assert facts["disabled_count"] == "2.00" and facts["actual_ratio"] == "2.00%"
     if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils is not installed")
+        skip_or_fail("poppler-utils is not installed")
     with default_storage.open(document.storage_name, "rb") as fh:
         text = subprocess.run(["pdftotext", "-", "-"], input=fh.read(), capture_output=True, check=True).stdout
     text = text.decode()

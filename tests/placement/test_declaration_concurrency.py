@@ -16,6 +16,7 @@ from placement.models import AnnualDeclaration
 from portal.exceptions import Conflict
 from portal.models import AuditEntry, Receipt
 from tests import factories as f
+from tests.conftest import skip_or_fail
 from tests.placement.decl_factories import DeclarationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +26,7 @@ IN_WINDOW = datetime.datetime(2026, 5, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai
 @time_machine.travel(IN_WINDOW)
 def test_two_tabs_at_the_same_moment_make_one_submission(reference_data):
     if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (set DATABASE_URL)")
+        skip_or_fail("row locks need PostgreSQL (set DATABASE_URL)")
     unit = f.EmployerFactory(admin_region=f.region("310104"))
     owner = f.AgentFactory(employer=unit).user
     declaration = DeclarationFactory(employer=unit, headcount_confirmed=True)

@@ -17,6 +17,7 @@ from placement.models import AnnualDeclaration, PlacedPerson
 from portal.pdf import render_pdf
 from portal.receipts import receipt_issue
 from tests import factories as f
+from tests.conftest import require_poppler, skip_or_fail
 from tests.placement.decl_factories import DeclarationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,8 +133,10 @@ def test_the_submit_page_lists_what_blocks_submission(declaration, owner, client
 def test_the_headcount_page_confirms_or_corrects_with_a_reason(declaration, owner, client_for):
     client = client_for(owner)
     assert "请填写更正原因" not in client.get("/placement/headcount/").content.decode()
+    before = AnnualDeclaration.objects.get(pk=declaration.pk).headcount
     refused = client.post("/placement/headcount/", {"headcount": 90}).content.decode()
-    assert "原因" in refused and "错误" in refused
+    assert "请填写更正原因" in refused and "错误" in refused
+    assert AnnualDeclaration.objects.get(pk=declaration.pk).headcount == before
     client.post("/placement/headcount/", {"headcount": 90, "reason": "年中合并子公司"})
     assert AnnualDeclaration.objects.get(pk=declaration.pk).headcount == 90
 
@@ -146,19 +149,19 @@ def test_the_commitment_pdf_names_the_unit_and_year_and_its_text_is_chinese(decl
     response = client_for(owner).get("/placement/commitment.pdf")
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils is not installed")
+        skip_or_fail("poppler-utils is not installed")
     text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
     text = text.decode()
     assert "申报资料真实性承诺书" in text and declaration.employer.name in text
 
 
 def test_the_deregistration_form_is_prefilled_and_the_request_is_submitted(declaration, owner, client_for):
+    require_poppler()
     client = client_for(owner)
     pdf = client.get("/placement/requests/deregistration/form.pdf")
     assert pdf.content.startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
-        assert declaration.employer.credit_code in text.decode()
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
+    assert declaration.employer.credit_code in text.decode()
     empty = client.post("/placement/requests/deregistration/", {"reason": "单位注销"}).content.decode()
     assert "请上传盖章后的注销业务申请书" in empty
     done = client.post("/placement/requests/deregistration/", {

@@ -13,6 +13,7 @@ from placement.review import MonthDecision, person_review_decide
 from portal.exceptions import Conflict
 from portal.models import AuditEntry, Notice
 from tests import factories as f
+from tests.conftest import skip_or_fail
 from tests.placement.conftest import add_person, pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_two_reviewers_at_once_one_decision_stands_and_the_other_sees_it(reference_data, registry, sh_unit,
                                                                         sh_agent):
     if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (set DATABASE_URL); the stale-write test covers SQLite")
+        skip_or_fail("row locks need PostgreSQL (set DATABASE_URL); the stale-write test covers SQLite")
     from placement import services
 
     person = add_person(sh_unit, sh_agent, "sh-gap")

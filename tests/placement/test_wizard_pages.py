@@ -87,7 +87,7 @@ def test_the_agent_resumes_at_the_step_where_they_left(sh_unit, sh_agent, client
     client.post(reverse("placement:step2", args=[person.pk]), {"months": ["3"]})
     assert client.get(reverse("placement:resume", args=[person.pk]))["Location"].endswith("/evidence/")
     listing = client.get(reverse("placement:list")).content.decode()
-    assert "继续登记" in listing and "资料待完善" in listing
+    assert "继续登记" in listing and ">资料待完善</span>" in listing  # the row's badge, not the summary
 
 
 def test_the_grid_page_shows_reasons_and_a_legend(sh_unit, sh_agent, client_for, django_capture_on_commit_callbacks):
