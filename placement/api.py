@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from employers.selectors import employer_for_agent
 from placement import declarations, services
 from placement.models import AnnualDeclaration, DeregistrationRequest, PlacedPerson
-from placement.selectors import persons_visible
+from placement.selectors import list_rows, persons_visible, weight_rule_of
 from placement.serializers import (
     CertificateSerializer,
     ContractSerializer,
@@ -58,6 +58,16 @@ class PersonViewSet(EmployerScoped, mixins.ListModelMixin, mixins.RetrieveModelM
         if getattr(self, "swagger_fake_view", False):
             return PlacedPerson.objects.none()
         return persons_visible(self.request.user).filter(declaration__business_year=selected_year(self.request))
+
+    def list(self, request, *args, **kwargs):
+        """The page's persons with their counts from two grouped queries (not three per person)."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).prefetch_related("certificates"))
+        persons = list(page)
+        declaration = persons[0].declaration if persons else None
+        rows = list_rows(persons, declaration.business_year, weight_rule_of(declaration)) if persons else []
+        serializer = self.get_serializer(persons, many=True, context={
+            **self.get_serializer_context(), "counts": {person.pk: counts for person, counts in rows}})
+        return self.get_paginated_response(serializer.data)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -44,9 +44,12 @@ class PersonSerializer(serializers.ModelSerializer):
                             "reviewed_at", "verification_state", "verification_done", "verification_total"]
 
     def get_counts(self, person) -> dict:
+        """From the page's counts when the list computed them (a fixed number of queries a page),
+        else for this one person."""
         from placement.selectors import person_counts
 
-        return CountsSerializer(person_counts(person)).data
+        counts = self.context.get("counts", {}).get(person.pk)
+        return CountsSerializer(counts or person_counts(person)).data
 
 
 class ContractSerializer(serializers.ModelSerializer):

@@ -105,3 +105,26 @@ def test_another_units_agent_gets_404(sh_unit, sh_agent, client_for, outsider):
     assert client_for(outsider).get(f"{BASE}{pk}/").status_code == 404
     assert client_for(outsider).post(f"{BASE}{pk}/contracts/", contract_body()).status_code == 404
     assert client_for(outsider).get(f"{BASE}{pk}/months/").status_code == 404
+
+
+def test_the_person_list_api_query_count_does_not_grow_with_rows(unit_a, owner, client_for):
+    """Regression (review of issues 7–9): each row's counts cost three queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.placement.decl_factories import DeclarationFactory, PersonFactory
+
+    declaration = DeclarationFactory(employer=unit_a, business_year=2025)
+    client = client_for(owner)
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            body = client.get(BASE, {"year": 2025}).json()
+        return len(context), body
+
+    PersonFactory.create_batch(2, declaration=declaration, confirmed=True)
+    two, _ = queries()
+    PersonFactory.create_batch(18, declaration=declaration, confirmed=True)
+    twenty, body = queries()
+    assert twenty == two and body["count"] == 20
+    assert {row["counts"]["registered"] for row in body["results"]} == {12}
