@@ -110,13 +110,6 @@ class QueueFields:
     year: str | None = None
 
 
-def regions_below(user) -> list[Region]:
-    """The regions a reviewer can filter by: their own and the ones directly below it."""
-    if user.region_id is None:
-        return list(Region.objects.filter(parent__isnull=True).order_by("code"))
-    return [user.region, *Region.objects.filter(parent=user.region).order_by("code")]
-
-
 def queue_filter(qs: QuerySet, params, fields: QueueFields) -> QuerySet:
     """地区, 业务年度, 单位 and the search box (unit name, credit code, a full ID number or a name)."""
     region_code = params.get("region", "").strip()

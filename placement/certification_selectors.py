@@ -17,13 +17,6 @@ from portal.scoping import employer_scope_q
 D, DS = c.DeclarationStatus, c.DeliveryStatus
 
 
-def regions_below(user) -> list[Region]:
-    """The regions a staff member can filter by: their own region's direct subdivisions."""
-    if user.role in ADMIN or user.region_id is None:
-        return list(Region.objects.filter(level=Region.Level.PROVINCE))
-    return list(Region.objects.filter(parent=user.region_id))
-
-
 def unit_filter(qs: QuerySet, *, q: str = "", year: str = "", region: str = "", prefix: str = "",
                 region_field: str = "fed_region") -> QuerySet:
     """Search by unit name or credit code, filter by 业务年度 and by a region below the user's.

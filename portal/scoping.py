@@ -27,3 +27,13 @@ def employer_scope_q(user, prefix: str = "") -> Q:
     if user.role in UNION | ADMIN:
         return Q()
     return Q(pk__in=[])
+
+
+def filter_regions(user) -> list:
+    """The regions a staff member's lists can be filtered by: their own and the ones directly
+    below it; administrators (and staff without a region) the provinces."""
+    from portal.models import Region
+
+    if user.role in ADMIN or user.region_id is None:
+        return list(Region.objects.filter(parent__isnull=True).order_by("code"))
+    return [user.region, *Region.objects.filter(parent=user.region_id).order_by("code")]

@@ -15,6 +15,7 @@ from placement.years import selectable_years
 from portal.access import roles_required
 from portal.exceptions import DomainError
 from portal.roles import ADMIN, FEDERATION, SUPERVISOR
+from portal.scoping import filter_regions
 from portal.views.base import call_service, paginate
 
 STAFF = FEDERATION | ADMIN
@@ -26,7 +27,7 @@ def _filters(request) -> dict:
 
 def _list_context(request, page, query, **extra):
     return {"page": page, "query": query, **_filters(request), "years": selectable_years(),
-            "regions": sel.regions_below(request.user), "now": timezone.now(), **extra}
+            "regions": filter_regions(request.user), "now": timezone.now(), **extra}
 
 
 @roles_required(STAFF)

@@ -3,8 +3,9 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from backoffice.selectors import QueueFields, queue_filter, regions_below, sort_queue
+from backoffice.selectors import QueueFields, queue_filter, sort_queue
 from placement.years import selectable_years
+from portal.scoping import filter_regions
 from portal.views.base import paginate
 
 PER_PAGE = 50
@@ -40,7 +41,7 @@ def queue_page(request, *, qs, fields: QueueFields, template: str, title: str, s
         "page_links": list(page.paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=1)),
         "rows": page.object_list,
         "q": params.get("q", ""), "status": status, "statuses": statuses, "sort": sort,
-        "sorts": [(k, v[0]) for k, v in sorts.items()], "regions": regions_below(request.user),
+        "sorts": [(k, v[0]) for k, v in sorts.items()], "regions": filter_regions(request.user),
         "region": params.get("region", ""), "year": params.get("year", ""),
         "years": selectable_years() if fields.year else [], "unit": params.get("unit", ""),
         "now": timezone.now(), **(context or {}),

@@ -14,6 +14,7 @@ from placement.years import selectable_years
 from portal.access import roles_required
 from portal.exceptions import DomainError
 from portal.roles import ADMIN, FEDERATION
+from portal.scoping import filter_regions
 from portal.views.base import paginate
 
 STAFF = FEDERATION | ADMIN
@@ -46,7 +47,7 @@ def send_list(request):
     page, query = paginate(request, qs)
     return render(request, "backoffice/delivery/send.html", {
         "page": page, "query": query, **_filters(request), "years": selectable_years(),
-        "regions": sel.regions_below(request.user),
+        "regions": filter_regions(request.user),
     })
 
 
@@ -76,7 +77,7 @@ def delivery_list(request):
     page, query = paginate(request, qs)
     return render(request, "backoffice/delivery/list.html", {
         "page": page, "query": query, **_filters(request), "status": status,
-        "statuses": c.DeliveryStatus.choices, "years": selectable_years(), "regions": sel.regions_below(request.user),
+        "statuses": c.DeliveryStatus.choices, "years": selectable_years(), "regions": filter_regions(request.user),
         "failed": delivery_alerts(request.user),
     })
 

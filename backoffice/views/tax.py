@@ -18,6 +18,7 @@ from portal.audit import audit_record
 from portal.exceptions import DomainError
 from portal.forms import add_domain_error
 from portal.roles import ADMIN, TAX
+from portal.scoping import filter_regions
 from portal.views.base import paginate
 
 OFFICERS = TAX | ADMIN
@@ -33,7 +34,7 @@ def results(request):
     page, query = paginate(request, qs)
     return render(request, "backoffice/tax/results.html", {
         "page": page, "query": query, **_filters(request), "years": selectable_years(),
-        "regions": sel.regions_below(request.user),
+        "regions": filter_regions(request.user),
     })
 
 

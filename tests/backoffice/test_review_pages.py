@@ -186,3 +186,17 @@ def test_a_deregistration_is_refused_with_a_reason_the_unit_reads(sh_unit, sh_ag
     request.refresh_from_db()
     assert (request.status, request.decision_reason) == ("refused", "申请书未盖章")
     assert "申请书未盖章" in Notice.objects.filter(employer=sh_unit).latest("pk").body
+
+
+def test_every_console_offers_the_same_regions_to_filter_by(client_for):
+    """Regression (review of issues 7–9): two consoles listed different regions."""
+    from portal.scoping import filter_regions
+
+    reviewer = f.UserFactory(reviewer=True, region=f.region("310000"))
+    codes = [r.code for r in filter_regions(reviewer)]
+    assert codes[0] == "310000" and "310100" in codes and all(c.startswith("31") for c in codes)
+    assert {r.parent_id for r in filter_regions(f.UserFactory(admin=True))} == {None}  # the provinces
+    client = client_for(reviewer)
+    for url in ("backoffice:person_queue", "tax:certification_queue", "tax:deliveries"):
+        page = client.get(reverse(url)).content.decode()
+        assert '<option value="310000"' in page and '<option value="310100"' in page, url
