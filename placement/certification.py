@@ -198,14 +198,24 @@ def declaration_reopen(*, actor, declaration: AnnualDeclaration, reason: str) ->
 # --- requests ------------------------------------------------------------------------------------
 
 
-def withdrawal_can_decide(user, request: WithdrawalRequest) -> bool:
-    """Before certification any federation reviewer in scope; after it a supervisor who did not
-    certify the declaration (the four-eyes rule)."""
+def withdrawal_refusal(user, request: WithdrawalRequest) -> str:
+    """Why this user may not decide this withdrawal ('' when they may). Before certification any
+    federation reviewer in scope; after it a supervisor who did not certify the declaration (the
+    four-eyes rule: one person never both certifies and undoes)."""
     if user.role not in FEDERATION | ADMIN:
-        return False
-    if request.after_certification:
-        return user.role in SUPERVISOR | ADMIN and user.pk != request.declaration.certified_by_id
-    return True
+        return "只有残联审核人员可以办理"
+    if not request.after_certification:
+        return ""
+    if user.role not in SUPERVISOR | ADMIN:
+        return "认证后的年审申报撤回会撤销已出具的审核认定书，须由残联业务主管审核。请联系业务主管办理。"
+    if user.pk == request.declaration.certified_by_id:
+        return ("您是该申报的认证审核人。为避免一人既认证又撤销（双人复核），认证后的撤回须由"
+                "未参与该申报认证的另一位业务主管审核。")
+    return ""
+
+
+def withdrawal_can_decide(user, request: WithdrawalRequest) -> bool:
+    return not withdrawal_refusal(user, request)
 
 
 @transaction.atomic
@@ -217,10 +227,9 @@ def withdrawal_decide(*, actor, request: WithdrawalRequest, approve: bool, reaso
     if not request.is_open:
         raise Conflict(f"该撤回申请已由{request.decided_by.display_name if request.decided_by else '他人'}"
                        f"办理（{request.get_status_display()}）")
-    if request.after_certification and not withdrawal_can_decide(actor, request):
-        if actor.pk == declaration.certified_by_id:
-            raise NotAllowed("认证后的撤回须由未参与该申报认证的业务主管审核（双人复核）")
-        raise NotAllowed("认证后的撤回须由残联业务主管审核")
+    refusal = withdrawal_refusal(actor, request)
+    if refusal:
+        raise NotAllowed(refusal)
     if not approve:
         reason = _reason(reason, "不同意的理由")
     before = request.status

@@ -80,16 +80,6 @@ def requests_after_certification(request):
     })
 
 
-def _four_eyes_note(user, declaration) -> str:
-    """Why this user cannot decide (shown instead of the form), or ''."""
-    if user.role not in SUPERVISOR | ADMIN:
-        return "认证后的年审申报撤回会撤销已出具的审核认定书，须由残联业务主管审核。请联系业务主管办理。"
-    if user.pk == declaration.certified_by_id:
-        return ("您是该申报的认证审核人。为避免一人既认证又撤销（双人复核），认证后的撤回须由"
-                "未参与该申报认证的另一位业务主管审核。")
-    return ""
-
-
 @roles_required(STAFF)
 def withdrawal_decide(request, pk: int):
     """认证后撤回: approve (reopens the declaration, cancels the certificate) or refuse."""
@@ -102,7 +92,7 @@ def withdrawal_decide(request, pk: int):
         if done:
             messages.success(request, f"已办理：{done.get_status_display()}。")
             return redirect("tax:requests")
-    note = _four_eyes_note(request.user, req.declaration) if req.after_certification and req.is_open else ""
+    note = cert.withdrawal_refusal(request.user, req) if req.is_open else ""
     return render(request, "backoffice/certification/withdrawal.html",
                   {"req": req, "form": form, "can_decide": can_decide, "four_eyes": note})
 
