@@ -87,6 +87,13 @@ def _person_conflict(person: PlacedPerson) -> Conflict:
 # --- 安置登记审核: per-month decisions ---------------------------------------------------------------
 
 
+def items_awaiting_review(person: PlacedPerson) -> bool:
+    """A hand-added certificate or a dispatch agreement still waits for its own review: the months
+    are decided after them (their outcome changes the grid)."""
+    return (person.certificates.filter(review_state=R.PENDING).exists()
+            or person.contracts.filter(review_state=R.PENDING).exists())
+
+
 def person_review_decide(*, actor, person: PlacedPerson, decisions: dict[int, MonthDecision]) -> PlacedPerson:
     """确认: decide every selected month 有效 or 无效 (无效 with a reason). All valid → 已审核确认
     (人工); none valid → 审核不通过; otherwise 部分审核不通过. Posts the unit the manual's notice
@@ -96,8 +103,7 @@ def person_review_decide(*, actor, person: PlacedPerson, decisions: dict[int, Mo
         locked = PlacedPerson.objects.select_for_update(of=("self",)).select_related("declaration__employer").get(pk=person.pk)
         if locked.status != S.PENDING_REVIEW:
             raise _person_conflict(locked)
-        if locked.certificates.filter(review_state=R.PENDING).exists() \
-                or locked.contracts.filter(review_state=R.PENDING).exists():
+        if items_awaiting_review(locked):
             raise NotAllowed("请先审核该人员手动添加的残疾证和劳务派遣协议，再认定各月份", field="months")
         year = locked.declaration.business_year
         months = list(locked.months.filter(selected=True).order_by("month"))

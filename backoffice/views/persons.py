@@ -89,8 +89,7 @@ def _review_context(person, rows, form):
     decided = month_decisions(person)
     claims = other_claims(person)
     evidence = list(Evidence.objects.filter(person=person).select_related("upload"))
-    pending_items = (person.certificates.filter(review_state=c.ReviewState.PENDING).exists()
-                     or person.contracts.filter(review_state=c.ReviewState.PENDING).exists())
+    pending_items = review.items_awaiting_review(person)
     can_decide = person.status == S.PENDING_REVIEW and not pending_items
     grid = []
     for row in rows:
