@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
+from django_fsm import can_proceed
 
 from employers.selectors import employer_for_agent
 from placement import choices as c
@@ -74,10 +75,11 @@ def _list_rows(page, declaration) -> list[dict]:
             "reviewed_at": SafeString(_when(person.reviewed_at)),
             "view_url": SafeString(urls["resume"](person.pk)),
             "view_label": SafeString("继续登记" if status == S.INCOMPLETE and editable else "查看"),
+            # the actions the person's state machine allows from here, in a draft declaration
             "accept_url": SafeString(urls["person_accept"](person.pk)
-                                     if editable and status == S.PARTIALLY_REJECTED else ""),
+                                     if editable and can_proceed(person.accept_result) else ""),
             "re_register_url": SafeString(urls["person_re_register"](person.pk)
-                                          if editable and status != S.INCOMPLETE else ""),
+                                          if editable and can_proceed(person.re_register) else ""),
             "delete_url": SafeString(urls["person_delete"](person.pk) if editable else ""),
         })
     return rows
