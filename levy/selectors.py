@@ -28,7 +28,7 @@ from levy.rules import (
     over_ratio_reward,
     savings_from_hiring,
 )
-from levy.rules.policy import REQUIRED_RULES
+from levy.rules.policy import REQUIRED_RULES, parse_value
 from portal.exceptions import ValidationFailed
 from portal.models import Region
 
@@ -80,8 +80,14 @@ def policy_for(region_code: str, collection_year: int) -> Policy:
 
 
 def weight_rule_for(region_code: str, collection_year: int) -> WeightRule:
-    """The severe-disability weight rule in force (for placement's person list)."""
-    return policy_for(region_code, collection_year).weight_rule
+    """The severe-disability weight rule in force (for placement's person list, home page and
+    certificate). Only its own row is read: the lists ask on every page."""
+    chain = region_chain(region_code)
+    rows = PolicyRule.objects.filter(_in_force(collection_year), region_code__in=chain, name=RuleName.WEIGHT_RULE)
+    row = _most_specific(list(rows), chain)
+    if row is None:
+        raise PolicyMissing(f"政策参数表缺少{collection_year}年征收适用的：{RuleName.WEIGHT_RULE.label}，请联系管理员补充")
+    return parse_value(RuleName.WEIGHT_RULE, row.value)
 
 
 # --- minimum wages ------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ def exact(value: Number) -> Fraction:
 
 def round_half_up(value: Fraction, places: int = 2) -> Decimal:
     """Round an exact value to `places` decimals, halves away from zero (ROUND_HALF_UP)."""
-    scale = 10**places
-    scaled = abs(value) * scale
-    units = int(scaled + Fraction(1, 2))  # floor(|x| + 1/2): exact, no binary fractions involved
+    numerator, denominator = abs(value.numerator) * 10**places, value.denominator
+    # floor(|x| + 1/2) in integers: exact, no binary fractions, and no Fraction objects (an export
+    # rounds two figures for each of 50,000 rows)
+    units = (2 * numerator + denominator) // (2 * denominator)
     result = Decimal(units).scaleb(-places)
     return -result if value < 0 else result
 

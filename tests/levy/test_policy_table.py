@@ -206,3 +206,18 @@ def test_the_health_page_shows_the_check(client_for, admin_user):
     f.EmployerFactory(admin_region=f.region("150121"))
     page = client_for(admin_user).get("/console/health/").content.decode()
     assert "残保金政策参数" in page and "150121" in page
+
+
+@pytest.mark.parametrize("region", ["310104", "150102", "210102", "110101", "440305"])
+def test_the_weight_rule_read_alone_is_the_policys(region):
+    """weight_rule_for reads only its own row (the lists ask on every page); it must agree with
+    the whole policy, a region's own row included."""
+    from levy.models import PolicyRule
+    from levy.seed import WEIGHT_RULE
+    from levy.selectors import policy_for, weight_rule_for
+
+    assert weight_rule_for(region, 2026) == policy_for(region, 2026).weight_rule
+    PolicyRule.objects.create(region_code=region[:2] + "0000", name="weight_rule", first_year=2026,
+                              value={**WEIGHT_RULE, "severe_weight": 3}, source="测试")
+    assert weight_rule_for(region, 2026) == policy_for(region, 2026).weight_rule
+    assert weight_rule_for(region, 2026).severe_weight == 3
