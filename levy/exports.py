@@ -3,9 +3,8 @@ for 50,000 rows), formula-like text stored as text, personal numbers masked. The
 the export (an export of personal data is an audit entry of its own)."""
 
 from collections.abc import Iterator
-from fractions import Fraction
 
-from levy.rules import percent_text, round_half_up
+from levy.rules.exact import quotient_half_up
 from portal.identity import mask_id
 from portal.spreadsheets import xlsx_response
 
@@ -23,11 +22,11 @@ def certified_result_rows(queryset) -> Iterator[tuple]:
               "employer__legal_rep_name", "employer__legal_rep_id_number")
     for (code, name, tax_region, year, headcount, numerator, denominator, reference, recorded_at, rep_name,
          rep_id) in queryset.values_list(*fields).iterator(chunk_size=2000):
-        count = Fraction(numerator, denominator)
-        ratio = count / headcount if headcount else Fraction(0)
+        # exact counts (stored as a fraction) rounded half up in integers, once per cell
+        ratio = quotient_half_up(numerator * 100, denominator * headcount, 2) if headcount else "0.00"
         yield (
-            code, name, tax_region, year, headcount, round_half_up(count, 2), f"{numerator}/{denominator}",
-            percent_text(ratio), reference, recorded_at.strftime("%Y-%m-%d %H:%M") if recorded_at else "",
+            code, name, tax_region, year, headcount, quotient_half_up(numerator, denominator, 2),
+            f"{numerator}/{denominator}", f"{ratio}%", reference, recorded_at.strftime("%Y-%m-%d %H:%M") if recorded_at else "",
             rep_name, mask_id(rep_id),
         )
 
