@@ -6,6 +6,4 @@ class BackofficeConfig(AppConfig):
     verbose_name = "后台工作台"
 
     def ready(self):
-        from backoffice import home, queues, tax_queues  # noqa: F401 (register the queues and the home section)
-
-        tax_queues.register()
+        from backoffice import home, queues  # noqa: F401 (register the queues and the home section)

@@ -11,6 +11,7 @@ from django.db.models import Count, Min, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from placement.selectors import queues as q
 from portal.roles import FEDERATION
 
 
@@ -58,28 +59,28 @@ def queue_summary(user) -> list[dict]:
     return rows
 
 
-# --- the federation review queues (安置登记审核 console). Append further queues below or from your
-# own module with register_queue(); `items` takes the user and returns their scoped open items.
+# --- the queues of the placement journey (a new console registers its own from its module) ---------------
 
-
-def _selectors():
-    from backoffice import selectors
-
-    return selectors
-
-
-register_queue(Queue("persons", "安置登记审核（待审核人员）", "backoffice:person_queue",
-                     lambda user: _selectors().persons_to_review(user), "registered_at", order=10,
-                     help="逐月认定有效 / 无效；单位在全部人员审核确认后才能完成申报。"))
-register_queue(Queue("certificates", "手动添加残疾证审核", "backoffice:certificate_queue",
-                     lambda user: _selectors().certificates_to_review(user), "person__registered_at", order=20,
-                     help="核对证件影像；与残疾人证登记系统一致的可批量审核通过。"))
-register_queue(Queue("dispatch", "劳务派遣审核", "backoffice:dispatch_queue",
-                     lambda user: _selectors().dispatch_to_review(user), "person__registered_at", order=30,
-                     help="劳务派遣资质、三方协议、劳动合同齐全且一致。"))
+register_queue(Queue("persons", "安置登记审核（待审核人员）", "backoffice:person_queue", q.persons_to_review,
+                     "registered_at", order=10, help="逐月认定有效 / 无效；单位在全部人员审核确认后才能完成申报。"))
+register_queue(Queue("certificates", "手动添加残疾证审核", "backoffice:certificate_queue", q.certificates_to_review,
+                     "person__registered_at", order=20, help="核对证件影像；与残疾人证登记系统一致的可批量审核通过。"))
+register_queue(Queue("dispatch", "劳务派遣审核", "backoffice:dispatch_queue", q.dispatch_to_review,
+                     "person__registered_at", order=30, help="劳务派遣资质、三方协议、劳动合同齐全且一致。"))
+register_queue(Queue("certification", "年审认证审核", "tax:certification_queue", q.certification_queue,
+                     "submitted_at", order=35, help="完成申报的年审申报，等待认证或退回"))
 register_queue(Queue("withdrawals", "年审申报撤回（认证前）", "backoffice:withdrawal_queue",
-                     lambda user: _selectors().withdrawals_to_decide(user), "submitted_at", order=40,
+                     lambda user: q.open_requests(q.withdrawals_visible(user)), "submitted_at", order=40,
                      help="同意后该单位年审申报退回“进行中”。"))
+register_queue(Queue("withdrawal_after_certification", "认证后撤回", "tax:requests",
+                     lambda user: q.open_requests(q.withdrawals_visible(user, after_certification=True)),
+                     "submitted_at", order=41, help="须由未参与认证的业务主管审核（双人复核）"))
+register_queue(Queue("feedback", "年审认证反馈", "tax:requests", lambda user: q.open_requests(q.feedback_visible(user)),
+                     "submitted_at", order=42, help="答复单位的反馈，或同意重新申报（须未参与认证的人员办理）"))
 register_queue(Queue("deregistrations", "单位注销安置登记", "backoffice:deregistration_queue",
-                     lambda user: _selectors().deregistrations_to_decide(user), "submitted_at", order=50,
+                     lambda user: q.open_requests(q.deregistrations_visible(user)), "submitted_at", order=45,
                      help="核对盖章的注销业务申请书。"))
+register_queue(Queue("send_to_tax", "发送税务", "tax:send", q.declarations_to_send, "certified_at", order=50,
+                     help="已认证、尚未发送税务部门（或发送失败）的申报"))
+register_queue(Queue("failed_deliveries", "发送税务失败", "tax:deliveries", q.failed_deliveries, "queued_at",
+                     order=51, help="税务部门尚未收到，请查看原因后重新发送"))

@@ -5,7 +5,7 @@ Authenticated with a system token (`Authorization: Bearer tx_…`, issued per ta
 税务主管部门 lies in its region (the same selector as the tax officers' console); tax officers
 signed in to the portal may call it too. Paginated, filterable by year, region and update time."""
 
-from django.utils.dateparse import parse_datetime
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -14,9 +14,8 @@ from rest_framework.authentication import SessionAuthentication
 from levy.models import CertifiedFigures
 from levy.rules import round_half_up
 from levy.selectors import certified_results_visible
-from placement.certification_selectors import unit_filter
+from placement.filters import TaxResultFilter
 from portal.access import HasRole
-from portal.exceptions import ValidationFailed
 from portal.roles import ADMIN, TAX
 from portal.tokens import SystemTokenAuthentication
 
@@ -64,19 +63,10 @@ class CertifiedResultsView(generics.ListAPIView):
     allowed_roles = TAX | ADMIN
     serializer_class = CertifiedResultSerializer
 
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = TaxResultFilter
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CertifiedFigures.objects.none()
-        params = self.request.query_params
-        year = params.get("year", "")
-        if year and not year.isdigit():
-            raise ValidationFailed("year 应为四位年份", field="year")
-        qs = unit_filter(certified_results_visible(self.request.user), year=year, region=params.get("region", ""),
-                         region_field="tax_region")
-        since = params.get("updated_since", "")
-        if since:
-            moment = parse_datetime(since)
-            if moment is None:
-                raise ValidationFailed("updated_since 应为 ISO 8601 时间", field="updated_since")
-            qs = qs.filter(recorded_at__gte=moment)
-        return qs.order_by("recorded_at", "pk")
+        return certified_results_visible(self.request.user).order_by("recorded_at", "pk")

@@ -3,7 +3,7 @@ and /tax/ by portal/urls.py."""
 
 from django.urls import path
 
-from backoffice.views import certification, delivery, tax
+from backoffice.views import certification, delivery, requests, tax
 
 app_name = "tax"
 
@@ -11,7 +11,8 @@ urlpatterns = [
     path("backoffice/certification/", certification.certification_queue, name="certification_queue"),
     path("backoffice/certification/<int:pk>/", certification.certification_detail, name="certification_detail"),
     path("backoffice/after-certification/", certification.requests_after_certification, name="requests"),
-    path("backoffice/after-certification/withdrawals/<int:pk>/", certification.withdrawal_decide, name="withdrawal_decide"),
+    path("backoffice/after-certification/withdrawals/<int:pk>/", requests.request_decide,
+         {"kind": "withdrawal_certified"}, name="withdrawal_decide"),
     path("backoffice/after-certification/feedback/<int:pk>/", certification.feedback_decide, name="feedback_decide"),
     path("backoffice/send-to-tax/", delivery.send_list, name="send"),
     path("backoffice/send-to-tax/<int:pk>/", delivery.send_one, name="send_one"),

@@ -6,7 +6,8 @@ import time
 from fractions import Fraction
 
 from bench import Result
-from placement.certificate import LABELS, CertifiedPerson, certificate_context
+from levy.rules.certified import CountedPerson
+from placement.certificate import LABELS, certificate_context
 from portal.pdf import harfbuzz_subset_available, render_pdf
 
 TARGET = 2.0
@@ -17,8 +18,8 @@ NAMES = ["王堃", "李䶮", "张伟明", "陈思远", "欧阳晓燕", "巴特�
 def chinese_context(persons: int) -> dict:
     return certificate_context(
         unit_name="上海浦江精密仪器有限公司", credit_code="91310104MA1FL3X8Q5", business_year=2025, headcount=236,
-        persons=[CertifiedPerson(NAMES[i % len(NAMES)], f"310104********{i:04d}", "残疾人证 二级", 12, 24,
-                                 tuple(202501 + m for m in range(12))) for i in range(persons)],
+        persons=[CountedPerson(NAMES[i % len(NAMES)], f"3101041990010{i:05d}", "disability", 2, True, False,
+                               tuple(202501 + m for m in range(12)), (2,) * 12) for i in range(persons)],
         disabled_count=Fraction(persons * 24, 12), required_ratio=Fraction(15, 1000), issuer="上海市残疾人联合会",
         certified_on="2026年11月27日",
     )

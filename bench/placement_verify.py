@@ -107,7 +107,7 @@ class Workers:
         env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "FEEDS_LATENCY_MS": str(LATENCY_MS),
                     "FEEDS_CONCURRENCY": str(per_process), "FEEDS_ERROR_RATE": "0", "FEEDS_TIMEOUT_RATE": "0",
                     "FEEDS_TIMEOUT_S": "60",
-                    "PLACEMENT_FEED_THREADS": os.environ["BENCH_FEED_THREADS"]})
+                    "FEEDS_THREADS": os.environ["BENCH_FEED_THREADS"]})
         if settings.REDIS_URL:
             env["REDIS_URL"] = settings.REDIS_URL
             self.producer = Celery(broker=settings.REDIS_URL, set_as_current=False)
@@ -172,7 +172,7 @@ def verify_all(person_ids: list[int], *, processes: int, threads: int, timeout: 
     workers = Workers(processes=processes, threads=threads)
     try:
         workers.wait_ready()
-        from placement.verification import batches
+        from placement.services.verification import batches
 
         started = time.perf_counter()
         for batch in batches(person_ids):

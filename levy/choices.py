@@ -27,11 +27,6 @@ class UnitKind(models.TextChoices):
     SOCIAL_ORG = "social_org", "社会组织"
 
 
-class Certificate(models.TextChoices):
-    DISABILITY = "disability", "残疾人证"
-    MILITARY = "military", "残疾军人证"
-
-
 # What each policy row an explanation cites is about (rules, and the tables beside them).
 PARAMETER_LABELS = {
     **dict(RuleName.choices),

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from levy.choices import FIRST_DATA_YEAR, Certificate, UnitKind
-from levy.rules import NATIONAL, DisabledPerson, LevyInputs, person_problems
+from levy.choices import FIRST_DATA_YEAR, UnitKind
+from levy.rules import NATIONAL, CertificateKind, DisabledPerson, LevyInputs, person_problems
 from portal.forms import Form, RegionField
 
 
@@ -135,7 +135,7 @@ class FullCalculatorForm(CalculatorForm):
 
 
 class DisabledPersonForm(Form):
-    certificate = forms.ChoiceField(label="证件类型", choices=[("", "请选择"), *Certificate.choices])
+    certificate = forms.ChoiceField(label="证件类型", choices=[("", "请选择"), *CertificateKind.choices])
     grade = forms.IntegerField(label="等级", error_messages={"invalid": "等级请填写整数"},
                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     months = forms.IntegerField(label="安置月数", error_messages={"invalid": "安置月数请填写整数"},

@@ -14,9 +14,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from levy.choices import RuleName, WindowKind
+from levy.rules.certificates import CertificateKind
 from levy.rules.policy import NATIONAL, PolicyRow, PolicyValueError, parse_value
+from portal.crypto import BlindIndexField, EncryptedCharField
 from portal.models import Region
 
 POSITIVE = MinValueValidator(Decimal("0.01"), "金额应大于0")
@@ -265,9 +269,16 @@ class FilingWindow(YearRangePolicy):
         self._check_years(FilingWindow.objects.filter(region_code=self.region_code, kind=self.kind))
 
 
-class CertifiedFigures(models.Model):
-    """The figures of a certified declaration (联网认证) that the levy is assessed from. Written
-    only by levy.services.certified_figures_record / _cancel, which the certification calls."""
+class CertifiedFigures(ConcurrentTransitionMixin, models.Model):
+    """The figures of a certified declaration (联网认证), fixed once when it is certified, with a
+    snapshot of each person counted (CertifiedPerson): the 审核认定书, the hand-off to tax, the tax
+    console and API and the levy all read this record, never a recomputation (a later policy edit
+    cannot change what was certified). Written only by levy.services.certified_figures_record /
+    _cancel, which the certification calls."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "有效"
+        CANCELLED = "cancelled", "已撤销"
 
     employer = models.ForeignKey(
         "employers.Employer", verbose_name="用人单位", on_delete=models.PROTECT, related_name="certified_figures"
@@ -281,6 +292,7 @@ class CertifiedFigures(models.Model):
     local_denominator = models.PositiveBigIntegerField("本地户籍残疾人数（分母）")
     person_months_by_weight = models.JSONField("按折算人数的安置人月数", help_text="如 {\"2\": 24, \"1\": 8}")
     certificate_reference = models.CharField("审核认定书编号", max_length=64)
+    status = FSMField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE, protected=True)
     recorded_at = models.DateTimeField("记录时间")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT,
@@ -303,9 +315,23 @@ class CertifiedFigures(models.Model):
     def __str__(self):
         return f"{self.employer} {self.business_year}年度"
 
+    audit_name = "levy"
+
     @property
     def is_active(self) -> bool:
-        return self.cancelled_at is None
+        return self.status == self.Status.ACTIVE
+
+    # recorded and cancelled by the certification's services (placement), never by a user directly
+    @transition(field=status, source=Status.ACTIVE, target=Status.CANCELLED,
+                custom={"action": "certified_figures_cancel", "label": "撤销认证数据"})
+    def cancel(self, *, by, reason: str):
+        self.cancelled_at, self.cancelled_by, self.cancel_reason = timezone.now(), by, reason
+
+    @transition(field=status, source=Status.CANCELLED, target=Status.ACTIVE,
+                custom={"action": "certified_figures_record", "label": "重新记录认证数据"})
+    def record_again(self, *, by):
+        self.recorded_at, self.recorded_by = timezone.now(), by
+        self.cancelled_at, self.cancelled_by, self.cancel_reason = None, None, ""
 
     @property
     def disabled_count(self) -> Fraction:
@@ -314,3 +340,46 @@ class CertifiedFigures(models.Model):
     @property
     def local_disabled_count(self) -> Fraction:
         return Fraction(self.local_numerator, self.local_denominator)
+
+
+class CertifiedPerson(models.Model):
+    """One person as certified (the 核定 roster): who, with which certificate, counted for which
+    months at which weight. Fixed with its CertifiedFigures; the months' weights are those of the
+    weight rule in force when the declaration was certified."""
+
+    figures = models.ForeignKey(CertifiedFigures, on_delete=models.CASCADE, related_name="persons")
+    name = models.CharField("姓名", max_length=64)
+    id_number = EncryptedCharField("身份证号")
+    id_index = BlindIndexField(source="id_number")
+    certificate_kind = models.CharField("证件类型", max_length=12, choices=CertificateKind.choices)
+    certificate_grade = models.PositiveSmallIntegerField("残疾等级")
+    local_hukou = models.BooleanField("本地户籍")
+    graduate = models.BooleanField("高校毕业生", default=False)
+    months = models.JSONField("认定月份", help_text="YYYYMM，按月份顺序")
+    weights = models.JSONField("各月折算人数", help_text="与认定月份一一对应")
+
+    class Meta:
+        ordering = ["figures", "id"]
+        verbose_name = verbose_name_plural = "认证人员"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def confirmed(self) -> int:
+        """安置确认(月)"""
+        return len(self.months)
+
+    @property
+    def approved(self) -> int:
+        """安置核定(月): the confirmed months times their weight."""
+        return sum(self.weights)
+
+    @property
+    def disabled_count(self) -> Fraction:
+        return Fraction(self.approved, 12)
+
+    @property
+    def weight(self) -> int:
+        return max(self.weights, default=0)
+

@@ -8,8 +8,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from levy.choices import FIRST_DATA_YEAR, Certificate, UnitKind
-from levy.rules import NATIONAL, person_problems
+from levy.choices import FIRST_DATA_YEAR, UnitKind
+from levy.rules import NATIONAL, CertificateKind, person_problems
 from portal.models import Region
 
 
@@ -51,7 +51,7 @@ def _data_year() -> serializers.IntegerField:
 
 class DisabledSerializer(serializers.Serializer):
     certificate = serializers.ChoiceField(
-        choices=Certificate.choices, error_messages={"invalid_choice": "证件类型应为 disability 或 military"}
+        choices=CertificateKind.choices, error_messages={"invalid_choice": "证件类型应为 disability 或 military"}
     )
     grade = _integer("等级", help_text="disability 1–4，military 1–10")
     months = _integer("安置月数", help_text="0–12")

@@ -2,15 +2,17 @@
 the certified declaration figures the certification step hands over."""
 
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from levy.models import CertifiedFigures, PolicyBase
+from levy.models import CertifiedFigures, CertifiedPerson, PolicyBase
+from levy.rules import certified
+from levy.rules.certified import CountedPerson
 from portal.audit import audit_record
 from portal.exceptions import Conflict, ValidationFailed
+from portal.workflow import audit_created, transition_apply
 
 POLICY_CHANGE = "levy.policy_change"
 
@@ -67,61 +69,62 @@ def policy_row_delete(*, row: PolicyBase, actor, reason: str = "") -> None:
 # --- certified figures --------------------------------------------------------------------------
 
 
-def _fraction(value, field: str) -> Fraction:
-    number = Fraction(value)
-    if number < 0:
-        raise ValidationFailed("人数不能为负数", field=field)
-    return number
+def _snapshot(person) -> dict:
+    return {"name": person.name, "id_number": person.id_number, "certificate_kind": str(person.certificate_kind),
+            "certificate_grade": person.certificate_grade, "local_hukou": person.local_hukou,
+            "graduate": person.graduate, "months": list(person.months), "weights": list(person.weights)}
 
 
-def _months_by_weight(value: dict) -> dict[str, int]:
-    months = {}
-    for weight, count in value.items():
-        if int(weight) < 0 or int(count) < 0:
-            raise ValidationFailed("折算人数和安置人月数不能为负数", field="person_months_by_weight")
-        months[str(int(weight))] = int(count)
-    return dict(sorted(months.items(), reverse=True))
+def _check_persons(persons) -> None:
+    for person in persons:
+        if len(person.months) != len(person.weights) or any(w < 0 for w in person.weights):
+            raise ValidationFailed(f"{person.name}的认定月份与折算人数不一致", field="persons")
+
+
+def _same_record(row: CertifiedFigures, headcount: int, reference: str, persons) -> bool:
+    stored = [_snapshot(p) for p in row.persons.all()]
+    return (row.headcount, row.certificate_reference) == (headcount, reference) and stored == [
+        _snapshot(p) for p in persons]
 
 
 @transaction.atomic
-def certified_figures_record(
-    *, employer, business_year: int, headcount: int, disabled_count: Fraction, local_disabled_count: Fraction,
-    person_months_by_weight: dict, certificate_reference: str, actor,
-) -> CertifiedFigures:
-    """Record a certified declaration's figures for the levy. Idempotent: the same figures again
-    change nothing. Different figures for a year that already has active ones are a Conflict
-    (cancel them first); after a cancellation the year can be recorded again."""
-    disabled = _fraction(disabled_count, "disabled_count")
-    local = _fraction(local_disabled_count, "local_disabled_count")
-    if local > disabled:
-        raise ValidationFailed("本地户籍残疾人数不能多于安排残疾人总数", field="local_disabled_count")
+def certified_figures_record(*, employer, business_year: int, headcount: int, persons: list[CountedPerson],
+                             certificate_reference: str, actor) -> CertifiedFigures:
+    """Record what a certification certified: the headcount and each person counted; the disabled
+    counts and person-months by weight are derived from the persons (levy.rules.certified), so they
+    can never disagree. Idempotent: the same record again changes nothing. A year with active
+    figures that differ is a Conflict (cancel them first); a cancelled year is recorded anew."""
     if headcount < 0:
         raise ValidationFailed("在职职工人数不能为负数", field="headcount")
+    _check_persons(persons)
+    disabled, local = certified.disabled_count(persons), certified.local_disabled_count(persons)
     figures = {
         "headcount": headcount,
         "disabled_numerator": disabled.numerator, "disabled_denominator": disabled.denominator,
         "local_numerator": local.numerator, "local_denominator": local.denominator,
-        "person_months_by_weight": _months_by_weight(person_months_by_weight),
+        "person_months_by_weight": certified.months_by_weight(persons),
         "certificate_reference": certificate_reference,
     }
     existing = CertifiedFigures.objects.select_for_update().filter(employer=employer, business_year=business_year).first()
     if existing is not None and existing.is_active:
-        if all(getattr(existing, key) == value for key, value in figures.items()):
+        if _same_record(existing, headcount, certificate_reference, persons):
             return existing  # idempotent: already recorded
         raise Conflict(f"{business_year}年度已有认证数据（{existing.certificate_reference}），请先撤销后再记录")
-    row = existing or CertifiedFigures(employer=employer, business_year=business_year)
+    recorder = actor if getattr(actor, "pk", None) else None
+    row = existing or CertifiedFigures(employer=employer, business_year=business_year, recorded_by=recorder,
+                                       recorded_at=timezone.now())
     for key, value in figures.items():
         setattr(row, key, value)
-    row.recorded_at, row.recorded_by = timezone.now(), actor if getattr(actor, "pk", None) else None
-    row.cancelled_at, row.cancelled_by, row.cancel_reason = None, None, ""
-    row.full_clean()
-    row.save()
-    audit_record(
-        action="levy.certified_figures_record", actor=actor, obj=row,
-        from_state="已撤销" if existing else "", to_state="有效",
-        data={**{k: v for k, v in figures.items() if "numerator" not in k and "denominator" not in k},
-              "disabled_count": str(disabled), "local_disabled_count": str(local)},
-    )
+    row.full_clean(exclude=["status"])
+    data = {"headcount": headcount, "disabled_count": str(disabled), "local_disabled_count": str(local),
+            "persons": len(persons), "certificate_reference": certificate_reference}
+    if existing is None:
+        row.save()
+        audit_created(row, actor=actor, action="levy.certified_figures_record", data=data)
+    else:  # a cancelled year certified again: the new snapshot replaces the cancelled one
+        row.persons.all().delete()
+        row = transition_apply(row, "record_again", actor=actor, lock=False, by=recorder, data=data)
+    CertifiedPerson.objects.bulk_create([CertifiedPerson(figures=row, **_snapshot(p)) for p in persons])
     return row
 
 
@@ -130,14 +133,10 @@ def certified_figures_cancel(*, employer, business_year: int, actor, reason: str
     """Cancel a year's certified figures (the declaration was reopened). Idempotent."""
     if not reason.strip():
         raise ValidationFailed("请填写撤销原因", field="reason")
-    row = CertifiedFigures.objects.select_for_update().filter(employer=employer, business_year=business_year).first()
+    row = CertifiedFigures.objects.filter(employer=employer, business_year=business_year).first()
     if row is None:
         raise ValidationFailed(f"{business_year}年度没有认证数据，无需撤销")
     if not row.is_active:
         return row  # idempotent: already cancelled
-    row.cancelled_at, row.cancel_reason = timezone.now(), reason
-    row.cancelled_by = actor if getattr(actor, "pk", None) else None
-    row.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
-    audit_record(action="levy.certified_figures_cancel", actor=actor, obj=row, from_state="有效",
-                 to_state="已撤销", reason=reason)
-    return row
+    return transition_apply(row, "cancel", actor=actor, reason=reason,
+                            by=actor if getattr(actor, "pk", None) else None)

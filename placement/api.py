@@ -9,9 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from employers.selectors import employer_for_agent
-from placement import declarations, services
-from placement.models import AnnualDeclaration, DeregistrationRequest, PlacedPerson
-from placement.selectors import list_rows, persons_visible, weight_rule_of
+from placement.models import AnnualDeclaration, PlacedPerson
+from placement.registry import prefill_lookup
+from placement.selectors.declaration import requests_of
+from placement.selectors.scope import persons_visible
+from placement.selectors.year import person_years, weight_rule_of
 from placement.serializers import (
     CertificateSerializer,
     ContractSerializer,
@@ -28,7 +30,8 @@ from placement.serializers import (
     WithdrawalInputSerializer,
     WithdrawalSerializer,
 )
-from placement.verification import prefill_lookup
+from placement.services import declaration as declarations
+from placement.services import wizard as services
 from placement.years import selected_year
 from portal.access import HasRole
 from portal.roles import EMPLOYER
@@ -64,9 +67,9 @@ class PersonViewSet(EmployerScoped, mixins.ListModelMixin, mixins.RetrieveModelM
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).prefetch_related("certificates"))
         persons = list(page)
         declaration = persons[0].declaration if persons else None
-        rows = list_rows(persons, declaration.business_year, weight_rule_of(declaration)) if persons else []
+        years = person_years(persons, declaration.business_year, weight_rule_of(declaration)) if persons else []
         serializer = self.get_serializer(persons, many=True, context={
-            **self.get_serializer_context(), "counts": {person.pk: counts for person, counts in rows}})
+            **self.get_serializer_context(), "counts": {model.person.pk: model.counts for model in years}})
         return self.get_paginated_response(serializer.data)
 
     def create(self, request, *args, **kwargs):
@@ -74,8 +77,8 @@ class PersonViewSet(EmployerScoped, mixins.ListModelMixin, mixins.RetrieveModelM
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         id_number = data.pop("id_number")
-        declaration = services.declaration_open(employer=employer_for_agent(request.user),
-                                                business_year=selected_year(request))
+        declaration = declarations.declaration_open(employer=employer_for_agent(request.user),
+                                                    business_year=selected_year(request))
         prefill = prefill_lookup(id_number=id_number, year=declaration.business_year)
         person = services.person_create(actor=request.user, declaration=declaration, id_number=id_number, data=data,
                                         prefilled=prefill.found, registry_certificates=prefill.certificates)
@@ -113,7 +116,8 @@ class PersonViewSet(EmployerScoped, mixins.ListModelMixin, mixins.RetrieveModelM
     @extend_schema(request=MonthSelectionSerializer, responses=PersonSerializer)
     @action(detail=True, methods=["post"], url_path="select-months")
     def select_months(self, request, pk=None):
-        """勾选安置登记月份 (months that passed every check stay selected for non-dispatched persons)."""
+        """勾选安置登记月份 (months that passed every check stay selected for non-dispatched persons).
+        With no material to upload and nothing to review the registration completes, as on the page."""
         person = self.get_object()  # scope first: someone else's person is a 404, whatever the body
         serializer = MonthSelectionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -212,8 +216,8 @@ class DeclarationBase(EmployerScoped, APIView):
     """The agent's declaration of the business year (?year=, default the current one)."""
 
     def declaration(self):
-        return services.declaration_open(employer=employer_for_agent(self.request.user),
-                                         business_year=selected_year(self.request))
+        return declarations.declaration_open(employer=employer_for_agent(self.request.user),
+                                             business_year=selected_year(self.request))
 
     def show(self, declaration, status_code=status.HTTP_200_OK):
         declaration = AnnualDeclaration.objects.select_related("submission_receipt").get(pk=declaration.pk)
@@ -223,8 +227,11 @@ class DeclarationBase(EmployerScoped, APIView):
 class DeclarationView(DeclarationBase):
     @extend_schema(responses=DeclarationSerializer)
     def get(self, request):
-        """年审申报: state, headcount, filing window, the persons' summary and what blocks 完成申报."""
-        return self.show(declarations.headcount_prefill(declaration=self.declaration()))
+        """年审申报: state, headcount (null, 待确认, while the registry's figure is being fetched), filing
+        window, the persons' summary and what blocks 完成申报."""
+        declaration = self.declaration()
+        declarations.headcount_prefill_request(declaration=declaration)
+        return self.show(declaration)
 
 
 class DeclarationSubmitView(DeclarationBase):
@@ -249,13 +256,7 @@ class DeclarationRequestsView(DeclarationBase):
     @extend_schema(responses=RequestsSerializer)
     def get(self, request):
         """年审申报撤回, 年审认证反馈 and 单位注销安置登记 of the unit (this year's, and the unit's)."""
-        declaration = self.declaration()
-        return Response(RequestsSerializer({
-            "withdrawals": declaration.withdrawals.select_related("receipt"),
-            "feedback": declaration.feedback.select_related("receipt").prefetch_related("attachments"),
-            "deregistrations": DeregistrationRequest.objects.filter(
-                employer=declaration.employer).select_related("receipt"),
-        }).data)
+        return Response(RequestsSerializer(requests_of(self.declaration())).data)
 
 
 class WithdrawalCreateView(DeclarationBase):

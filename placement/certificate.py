@@ -1,11 +1,14 @@
 """The facts of a 审核认定书 (certificate of a certified declaration), fixed when it is issued:
-a pure function from plain values to the PDF template's context (templates/pdf/certificate.html).
-The certification service fills it from the declaration; the benchmark fills it directly."""
+a pure function from the certified persons (levy.rules.certified.CountedPerson, the snapshot the
+certification records) to the PDF template's context (templates/pdf/certificate.html)."""
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from levy.rules import percent_text, round_half_up
+from levy.rules.certificates import CertificateKind
+from levy.rules.certified import CountedPerson
+from portal.identity import mask_id
+from portal.text import month_ranges
 
 LABELS = {
     "unit": "用人单位名称", "credit_code": "统一社会信用代码", "year": "业务年度", "headcount": "在职职工人数",
@@ -16,26 +19,11 @@ LABELS = {
 TITLE = "残疾人按比例就业情况审核认定书"
 
 
-@dataclass(frozen=True)
-class CertifiedPerson:
-    name: str
-    id_masked: str
-    certificate: str  # 残疾人证 二级, 残疾军人证 3级
-    confirmed: int
-    approved: int
-    months: tuple[int, ...]  # YYYYMM
-
-
-def month_ranges(months) -> str:
-    """(202501, 202502, 202503, 202507) → "202501–202503、202507" (the certified months, compact)."""
-    months = sorted(months)
-    parts, start = [], None
-    for i, month in enumerate(months):
-        start = start or month
-        if i + 1 == len(months) or months[i + 1] != month + 1:
-            parts.append(str(start) if start == month else f"{start}–{month}")
-            start = None
-    return "、".join(parts)
+def certificate_label(person: CountedPerson) -> str:
+    """残疾人证 2级 / 残疾军人证 3级 (empty when no certificate stood for the person)."""
+    if not person.certificate_grade:
+        return ""
+    return f"{CertificateKind(person.certificate_kind).label} {person.certificate_grade}级"
 
 
 def certificate_context(
@@ -44,7 +32,7 @@ def certificate_context(
     credit_code: str,
     business_year: int,
     headcount: int,
-    persons: list[CertifiedPerson],
+    persons: list[CountedPerson],
     disabled_count: Fraction,
     required_ratio: Fraction,
     issuer: str,
@@ -68,8 +56,8 @@ def certificate_context(
         "actual_ratio": percent_text(actual),
         "required_ratio": percent_text(required_ratio),
         "persons": [
-            {"name": p.name, "id_masked": p.id_masked, "certificate": p.certificate, "confirmed": p.confirmed,
-             "approved": p.approved, "months": month_ranges(p.months)}
+            {"name": p.name, "id_masked": mask_id(p.id_number), "certificate": certificate_label(p),
+             "confirmed": len(p.months), "approved": p.approved, "months": month_ranges(p.months)}
             for p in persons
         ],
         "certified_on": certified_on,

@@ -1,6 +1,14 @@
-"""Statuses and kinds of the placement declaration, with the manuals' labels and badge tones."""
+"""Statuses and kinds of the placement declaration, with the manuals' labels (badge tones: portal.tones)."""
 
 from django.db import models
+
+from levy.rules.certificates import CertificateKind
+from placement.rules import Check, Outcome
+from portal.reviewable import ReviewState
+
+# Defined once elsewhere and used here under the manuals' names: the certificate kinds and the
+# grid's checks and outcomes live with the pure rules, the review states with the one review machine.
+__all__ = ["CertificateKind", "Check", "Outcome", "ReviewState"]
 
 
 class DeclarationStatus(models.TextChoices):
@@ -18,14 +26,6 @@ class PersonStatus(models.TextChoices):
     REJECTED = "rejected", "审核不通过"
 
 
-PERSON_TONES = {
-    PersonStatus.INCOMPLETE: "neutral",
-    PersonStatus.PENDING_REVIEW: "progress",
-    PersonStatus.CONFIRMED: "done",
-    PersonStatus.PARTIALLY_REJECTED: "action",
-    PersonStatus.REJECTED: "failed",
-}
-
 # The manual's explanation of each status, shown on the list page.
 PERSON_STATUS_HELP = {
     PersonStatus.INCOMPLETE: "残疾人安置过程中还未申报填写所有信息，或正在等待系统校验，还不属于有效安置登记人员。",
@@ -40,24 +40,6 @@ PERSON_STATUS_HELP = {
 class ConfirmedBy(models.TextChoices):
     SYSTEM = "system", "系统"
     REVIEWER = "reviewer", "人工"
-
-
-class Check(models.TextChoices):
-    """The grid's columns (DOMAIN.md §1), in the manual's order."""
-
-    WAGE = "wage", "工资信息"
-    SOCIAL_INSURANCE = "si", "社保参保状态"
-    MEDICAL_INSURANCE = "mi", "医保参保状态"
-    CERTIFICATE = "cert", "残疾证状态"
-    WORKING_AGE = "age", "是否就业年龄段"
-    CONTRACT = "contract", "合同状态"
-    NO_OTHER_UNIT = "other_unit", "无其他单位安置"
-
-
-class Outcome(models.TextChoices):
-    OK = "ok", "✓"
-    FAIL = "fail", "✗"
-    PENDING = "pending", "待校验"
 
 
 # The material that proves a failed check (上传附件), and what to say about it.
@@ -85,9 +67,6 @@ class ContractType(models.TextChoices):
     ESTABLISHMENT = "establishment", "在编（编制本）"
 
 
-class CertificateKind(models.TextChoices):
-    DISABILITY = "disability", "残疾人证"
-    MILITARY = "military", "残疾军人证"
 
 
 class CertificateSource(models.TextChoices):
@@ -95,19 +74,12 @@ class CertificateSource(models.TextChoices):
     MANUAL = "manual", "手动添加"
 
 
-class ReviewState(models.TextChoices):
-    NOT_NEEDED = "", "无需审核"
-    PENDING = "pending", "待审核"
-    APPROVED = "approved", "审核通过"
-    REJECTED = "rejected", "审核不通过"
-
-
-REVIEW_TONES = {
-    ReviewState.NOT_NEEDED: "neutral",
-    ReviewState.PENDING: "progress",
-    ReviewState.APPROVED: "done",
-    ReviewState.REJECTED: "failed",
+# A reviewer's 认证结果 on a declared month, in the manual's words (the states of the review machine).
+MONTH_DECISION_LABELS = {
+    ReviewState.NOT_NEEDED: "", ReviewState.PENDING: "待认定", ReviewState.APPROVED: "有效",
+    ReviewState.REJECTED: "无效",
 }
+
 
 
 class Education(models.TextChoices):
@@ -139,17 +111,7 @@ class VerificationState(models.TextChoices):
     WAITING = "waiting", "部分数据待获取"
 
 
-class Decision(models.TextChoices):
-    VALID = "valid", "有效"
-    INVALID = "invalid", "无效"
 
-
-DECLARATION_TONES = {
-    DeclarationStatus.DRAFT: "neutral",
-    DeclarationStatus.SUBMITTED: "progress",
-    DeclarationStatus.CERTIFIED: "done",
-    DeclarationStatus.SENT_TO_TAX: "done",
-}
 
 
 class RequestStatus(models.TextChoices):
@@ -161,13 +123,6 @@ class RequestStatus(models.TextChoices):
     ANSWERED = "answered", "已答复"  # feedback only: answered without reopening
 
 
-REQUEST_TONES = {
-    RequestStatus.SUBMITTED: "progress",
-    RequestStatus.APPROVED: "done",
-    RequestStatus.REFUSED: "failed",
-    RequestStatus.ANSWERED: "done",
-}
-
 
 class DeliveryStatus(models.TextChoices):
     """发送税务: one hand-off of a certified declaration to the tax bureau's intake."""
@@ -178,11 +133,3 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "发送失败"
     CANCELLED = "cancelled", "已作废"  # the certificate was cancelled by a reopening
 
-
-DELIVERY_TONES = {
-    DeliveryStatus.QUEUED: "neutral",
-    DeliveryStatus.SENT: "progress",
-    DeliveryStatus.ACKNOWLEDGED: "done",
-    DeliveryStatus.FAILED: "failed",
-    DeliveryStatus.CANCELLED: "neutral",
-}

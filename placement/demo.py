@@ -2,16 +2,24 @@
 through the same services an agent's clicks call (verification run in place of the worker)."""
 
 import datetime
+import io
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image, ImageDraw, ImageFont
 
 from employers.models import Employer, RelatedUnit
+from levy.models import FilingWindow
 from placement import choices as c
-from placement import services
 from placement.models import PlacedPerson
-from placement.verification import persons_verify, prefill_lookup
+from placement.registry import prefill_lookup
+from placement.services import evaluation
+from placement.services import wizard as services
+from placement.services.declaration import declaration_open
+from placement.services.review import MonthDecision, person_review_decide
+from placement.services.verification import persons_verify
+from placement.years import current_business_year
 from portal.demo import UNITS
 from portal.feeds.demo import demo_person
 from portal.pdf import render_pdf
@@ -48,10 +56,6 @@ def _pdf(title: str) -> SimpleUploadedFile:
 
 def _certificate_image(name: str) -> SimpleUploadedFile:
     """A drawn stand-in for a photographed 残疾人证 (the demo reviewer opens it inline)."""
-    import io
-
-    from PIL import Image, ImageDraw, ImageFont
-
     image = Image.new("RGB", (480, 300), (196, 32, 38))
     draw = ImageDraw.Draw(image)
     try:
@@ -73,7 +77,7 @@ def load_declarations() -> None:
         unit = next(u for u in UNITS if u.key == unit_key)
         employer = Employer.objects.get(credit_code=unit.credit_code)
         agent = User.objects.get(username=unit.agent)
-        declaration = services.declaration_open(employer=employer, business_year=YEAR)
+        declaration = declaration_open(employer=employer, business_year=YEAR)
         info = demo_person(person_key)
         if services.person_find(declaration, info.id_number):
             continue  # idempotent
@@ -106,22 +110,20 @@ def _add(declaration, agent, info, plan):
     if plan == "grid":
         return
     if plan in ("evidence", "dispatch", "manual_certificate"):
-        services.months_select(actor=agent, person=person, months=set(range(1, 13)))
-        for item, months in services.evidence_needed(person).items():
+        person = services.months_select(actor=agent, person=person, months=set(range(1, 13)))
+        for item, months in evaluation.evidence_needed(person).items():
             services.evidence_add(actor=agent, person=person, check=item, months=months,
                                   file=_pdf(c.EVIDENCE_FOR[item][0]))
     else:
-        services.months_select(actor=agent, person=person, months=set())
-    services.registration_complete(actor=agent, person=person)
+        person = services.months_select(actor=agent, person=person, months=set())
+    if person.registered_at is None:  # a registration with nothing to upload completes by itself
+        services.registration_complete(actor=agent, person=person)
 
 
 def load_filing_windows() -> None:
     """演示补报期: a filing window covering the whole current collection year for the demo units'
     districts, so an employer can run 完成申报 on `make run` whatever the date. Marked unverified
     sample rows in the policy table (the real windows stay as seeded for every other region)."""
-    from levy.models import FilingWindow
-    from placement.years import current_business_year
-
     collection_year = current_business_year() + 1
     for unit in UNITS:
         FilingWindow.objects.get_or_create(
@@ -135,8 +137,6 @@ def load_ready_declaration() -> None:
     """The Inner Mongolia unit ready to file: its reviewer has found the months of its persons
     waiting for review valid (through the reviewer's own service), so every person is 已审核确认
     and the agent can confirm the headcount and 完成申报. Idempotent."""
-    from placement.review import MonthDecision, person_review_decide
-
     unit = next(u for u in UNITS if u.key == "nm")
     reviewer = get_user_model().objects.get(username="reviewer-nm")
     waiting = PlacedPerson.objects.filter(declaration__employer__credit_code=unit.credit_code,

@@ -5,11 +5,18 @@ from django import forms
 from employers.choices import Relation as UnitRelation
 from employers.models import RelatedUnit
 from placement import choices as c
-from placement.declarations import DEREGISTRATION_FORM, FEEDBACK_FILE
+from placement.uploads import (
+    CERTIFICATE_IMAGE,
+    CONTRACT_FILE,
+    DEGREE_FILE,
+    DEREGISTRATION_FORM,
+    EVIDENCE_FILE,
+    FEEDBACK_FILE,
+)
+from placement.validation import certificate_problems, contract_problems, person_problems
 from portal.exceptions import DomainError
 from portal.forms import Form, RegionField
 from portal.identity import CERT_CATEGORIES, parse_resident_id
-from portal.uploads import KINDS
 
 YES_NO = [("", "请选择"), ("1", "是"), ("0", "否")]
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -44,7 +51,7 @@ class PersonForm(Form):
     degree = forms.CharField(label="学历学位", max_length=40, required=False)
     school = forms.CharField(label="毕业院校", max_length=100, required=False)
     graduation_year = forms.IntegerField(label="毕业年份", min_value=1950, max_value=2100, required=False)
-    degree_file = forms.FileField(label="学历学位证明", required=False, help_text=KINDS["placement_degree"].hint)
+    degree_file = forms.FileField(label="学历学位证明", required=False, help_text=DEGREE_FILE.hint)
     retirement_category = forms.ChoiceField(
         label="退休年龄类别", required=False,
         choices=[("", "请选择"), (c.RetirementCategory.FEMALE_55, c.RetirementCategory.FEMALE_55.label),
@@ -54,6 +61,7 @@ class PersonForm(Form):
 
     def __init__(self, *args, sex: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.sex = sex
         if sex == "M":
             del self.fields["retirement_category"]
         elif sex == "F":
@@ -61,11 +69,12 @@ class PersonForm(Form):
             self.fields["retirement_category"].error_messages["required"] = "请选择女职工的退休年龄类别"
 
     def clean(self):
+        """The service's rules, beside their fields (the proof file is the service's: an edit may
+        keep the one already uploaded)."""
         data = super().clean()
-        if data.get("is_graduate"):
-            for key, label in (("degree", "学历学位"), ("school", "毕业院校")):
-                if not data.get(key):
-                    self.add_error(key, f"高校毕业生请填写{label}")
+        for field, message in person_problems(data, sex=self.sex, has_degree_file=True):
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
         return data
 
 
@@ -91,7 +100,7 @@ class ContractForm(Form):
     wage_payer = forms.ModelChoiceField(label="工资发放单位", queryset=RelatedUnit.objects.none(), required=False,
                                         empty_label="本单位")
     attachment = forms.FileField(label="合同附件", help_text="请上传劳动合同或者劳务派遣协议（劳务派遣协议中应明确该人员计入用人单位）。"
-                                 + KINDS["placement_contract"].hint)
+                                 + CONTRACT_FILE.hint)
 
     def __init__(self, *args, employer, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,7 +111,17 @@ class ContractForm(Form):
             self.fields[key].queryset = related
         if editing:
             self.fields["attachment"].required = False
-            self.fields["attachment"].help_text = "不替换附件请留空。" + KINDS["placement_contract"].hint
+            self.fields["attachment"].help_text = "不替换附件请留空。" + CONTRACT_FILE.hint
+
+    def clean(self):
+        """Every contract rule at once, each beside its field (the service checks the same)."""
+        data = super().clean()
+        if "contract_type" not in data:
+            return data  # its own error says what to fix first
+        for field, message in contract_problems(data):
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
 
 
 class CertificateForm(Form):
@@ -115,15 +134,16 @@ class CertificateForm(Form):
                                    choices=[("", "请选择")] + [(g, f"{g}级") for g in range(1, 11)])
     valid_from = forms.DateField(label="有效期起", widget=DATE)
     valid_to = forms.DateField(label="有效期止", widget=DATE, required=False)
-    image = forms.FileField(label="证件影像", help_text="手动添加的残疾证须上传证件影像，经残联审核。" + KINDS["placement_certificate"].hint)
+    image = forms.FileField(label="证件影像", help_text="手动添加的残疾证须上传证件影像，经残联审核。" + CERTIFICATE_IMAGE.hint)
 
     def clean(self):
+        """The certificate rules beside their fields; the number against the person's ID is checked
+        by the service, which knows the person."""
         data = super().clean()
-        if data.get("kind") == c.CertificateKind.DISABILITY:
-            if not data.get("category"):
-                self.add_error("category", "请选择残疾类别")
-            if data.get("grade") and data["grade"] > 4:
-                self.add_error("grade", "残疾人证等级为1至4级")
+        problems, _number = certificate_problems(data, id_number=None)
+        for field, message in problems:
+            if field not in self.errors:
+                self.add_error(field, message)
         return data
 
 
@@ -131,7 +151,7 @@ class EvidenceForm(Form):
     """One upload for one failed check; the agent ticks the months it proves."""
 
     months = forms.TypedMultipleChoiceField(label="证明的月份", coerce=int, widget=forms.CheckboxSelectMultiple)
-    file = forms.FileField(label="材料文件", help_text=KINDS["placement_evidence"].hint)
+    file = forms.FileField(label="材料文件", help_text=EVIDENCE_FILE.hint)
 
     def __init__(self, *args, check: str, months: list[int], year: int, **kwargs):
         super().__init__(*args, prefix=check, **kwargs)

@@ -2,7 +2,10 @@ from rest_framework import serializers
 
 from employers.models import RelatedUnit
 from placement import choices as c
+from placement import predicates
 from placement.models import Certificate, Contract, Evidence, MonthCheck, PlacedPerson
+from placement.selectors.year import person_year
+from placement.window import filing_window_of
 from portal.models import Region
 from portal.serializers import MaskedCertificateField, MaskedIdField
 
@@ -46,10 +49,8 @@ class PersonSerializer(serializers.ModelSerializer):
     def get_counts(self, person) -> dict:
         """From the page's counts when the list computed them (a fixed number of queries a page),
         else for this one person."""
-        from placement.selectors import person_counts
-
         counts = self.context.get("counts", {}).get(person.pk)
-        return CountsSerializer(counts or person_counts(person)).data
+        return CountsSerializer(counts or person_year(person, with_claims=False).counts).data
 
 
 class ContractSerializer(serializers.ModelSerializer):
@@ -135,21 +136,15 @@ class DeclarationSerializer(serializers.Serializer):
     blockers = serializers.SerializerMethodField()
 
     def get_filing_window(self, declaration) -> dict | None:
-        from placement.declarations import filing_window_of
-
         window = filing_window_of(declaration)
         return {"opens": window.opens, "closes": window.closes} if window else None
 
     def get_summary(self, declaration) -> dict:
         """已登记 / 审核通过(系统) / 审核通过(人工) / 部分审核不通过 / 审核不通过 / 待审核 / 资料待完善."""
-        from placement.selectors import status_summary
-
-        return status_summary(declaration)
+        return predicates.status_summary(declaration)
 
     def get_blockers(self, declaration) -> list[str]:
-        from placement.declarations import submission_blockers
-
-        return submission_blockers(declaration) if declaration.is_draft else []
+        return predicates.submission_blockers(declaration) if declaration.is_draft else []
 
 
 class SubmitSerializer(serializers.Serializer):

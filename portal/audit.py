@@ -7,7 +7,7 @@ from contextvars import ContextVar
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from portal.models import AuditEntry
+from portal.models import AuditEntry, IssuedDocument, Receipt
 
 # Set by portal.middleware.RequestContextMiddleware so services need not carry the request.
 request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
@@ -58,11 +58,15 @@ _ACTION_LABELS: dict[str, str] = {}
 _STATE_LABELS: dict[str, dict[str, str]] = {}
 
 
-def labels_register(*, actions: dict[str, str] | None = None, states: dict[type, type] | None = None) -> None:
-    """`actions`: action code → label; `states`: model class → its status TextChoices."""
+def labels_register(*, actions: dict[str, str] | None = None, states: dict[type, type] | None = None,
+                    state_labels: dict[type, dict] | None = None) -> None:
+    """`actions`: action code → label; `states`: model class → its status choices; `state_labels`:
+    model class → {code: label} where a model words shared states its own way (a month is 有效)."""
     _ACTION_LABELS.update(actions or {})
     for model, choices in (states or {}).items():
         _STATE_LABELS[model._meta.label_lower] = {str(value): str(label) for value, label in choices.choices}
+    for model, labels in (state_labels or {}).items():
+        _STATE_LABELS[model._meta.label_lower] = {str(value): str(label) for value, label in labels.items()}
 
 
 def action_label(entry: AuditEntry) -> str:
@@ -88,3 +92,4 @@ labels_register(actions={
     "feeds.month_updated": "模拟数据源：修改月度记录", "feeds.certificate_updated": "模拟数据源：修改残疾证",
     "feeds.headcounts_updated": "模拟数据源：修改参保人数", "feeds.intake_updated": "模拟数据源：修改税务接收",
 })
+labels_register(states={Receipt: Receipt.Status, IssuedDocument: IssuedDocument.Status})

@@ -11,6 +11,7 @@ from portal.models import IssuedDocument
 from portal.pdf import render_pdf
 from portal.roles import ADMIN, FEDERATION, TAX
 from portal.scoping import employer_scope_q
+from portal.workflow import transition_apply
 
 
 def document_issue(*, kind: str, title: str, template: str, context: dict, employer=None) -> IssuedDocument:
@@ -31,19 +32,15 @@ def document_render(document_id) -> IssuedDocument:
             return document  # idempotent: already rendered
         _html, pdf = render_pdf(document.template, {**document.context, "document_id": str(document.pk)})
         name = default_storage.save(f"documents/{timezone.now():%Y/%m}/{document.pk.hex}.pdf", ContentFile(pdf))
-        document.storage_name = name
-        document.status = IssuedDocument.Status.READY
-        document.rendered_at = timezone.now()
-        document.render_count += 1
-        document.error = ""
-        document.save(update_fields=["storage_name", "status", "rendered_at", "render_count", "error"])
-    return document
+        return transition_apply(document, "mark_ready", lock=False, storage_name=name)
 
 
 def document_mark_failed(document_id, error: str) -> None:
-    IssuedDocument.objects.filter(pk=document_id).exclude(status=IssuedDocument.Status.READY).update(
-        status=IssuedDocument.Status.FAILED, error=error[:2000]
-    )
+    """Rendering gave up: staff see the error and can re-drive it. Idempotent."""
+    document = IssuedDocument.objects.get(pk=document_id)
+    if document.status == IssuedDocument.Status.READY:
+        return  # idempotent: rendered after all
+    transition_apply(document, "mark_failed", reason=error[:300], error=error)
 
 
 def documents_visible(user) -> QuerySet[IssuedDocument]:

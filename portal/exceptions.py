@@ -28,8 +28,9 @@ class NotAllowed(DomainError):
     http_status = 409
 
 
-class Conflict(DomainError):
-    """Someone else changed the object first (two tabs, two reviewers)."""
+class Conflict(NotAllowed):
+    """Not allowed because someone else changed the object first (two tabs, two reviewers), or
+    its state is not the one this action starts from."""
 
     code = "conflict"
     http_status = 409

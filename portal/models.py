@@ -8,7 +8,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.guards import allowed
+from portal.predicates import is_system
 from portal.roles import STAFF, Role
 
 
@@ -218,7 +221,7 @@ class Upload(models.Model):
         return self.original_name
 
 
-class IssuedDocument(models.Model):
+class IssuedDocument(ConcurrentTransitionMixin, models.Model):
     """A PDF the portal issues (receipt, 承诺书, 审核认定书 …): its facts are fixed when it is
     issued; a Celery task renders it once; afterwards the stored file is served."""
 
@@ -235,12 +238,14 @@ class IssuedDocument(models.Model):
     employer = models.ForeignKey(
         "employers.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = FSMField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, protected=True)
     storage_name = models.CharField(max_length=200, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     render_count = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    audit_name = "document"
 
     class Meta:
         ordering = ["-created_at"]
@@ -249,10 +254,26 @@ class IssuedDocument(models.Model):
     def __str__(self):
         return self.title
 
+    # rendering is the worker's: a failed render can be tried again and then succeed
+    @transition(field=status, source=[Status.PENDING, Status.FAILED], target=Status.READY,
+                permission=allowed(is_system), custom={"label": "文书已生成"})
+    def mark_ready(self, *, storage_name: str):
+        self.storage_name, self.rendered_at, self.error = storage_name, timezone.now(), ""
+        self.render_count += 1
 
-class Receipt(models.Model):
+    @transition(field=status, source=[Status.PENDING, Status.FAILED], target=Status.FAILED,
+                permission=allowed(is_system), custom={"label": "文书生成失败"})
+    def mark_failed(self, *, error: str):
+        self.error = error[:2000]
+
+
+class Receipt(ConcurrentTransitionMixin, models.Model):
     """回执 at a milestone: a reference number for the user and a verification code anyone can
     check on the public page. `public_facts` is what that page shows: never personal data."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", "有效"
+        CANCELLED = "cancelled", "已作废"
 
     reference = models.CharField("编号", max_length=40, unique=True)
     verification_code = models.CharField("验证码", max_length=20, unique=True)
@@ -267,8 +288,11 @@ class Receipt(models.Model):
     issued_at = models.DateTimeField("出具时间", default=timezone.now)
     public_facts = models.JSONField(default=dict)
     document = models.OneToOneField(IssuedDocument, null=True, blank=True, on_delete=models.PROTECT)
+    status = FSMField("状态", max_length=10, choices=Status.choices, default=Status.ISSUED, protected=True)
     cancelled_at = models.DateTimeField("作废时间", null=True, blank=True)
     cancel_reason = models.CharField("作废原因", max_length=300, blank=True)
+
+    audit_name = "receipt"
 
     class Meta:
         ordering = ["-issued_at"]
@@ -276,6 +300,11 @@ class Receipt(models.Model):
 
     def __str__(self):
         return f"{self.title}（{self.reference}）"
+
+    # cancelled by the service that undoes its milestone (a reopened declaration's certificate)
+    @transition(field=status, source=Status.ISSUED, target=Status.CANCELLED, custom={"label": "回执作废"})
+    def cancel(self, *, reason: str):
+        self.cancelled_at, self.cancel_reason = timezone.now(), reason[:300]
 
 
 class SystemToken(models.Model):

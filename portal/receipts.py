@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.audit import audit_record
 from portal.documents import document_issue
 from portal.models import Receipt
+from portal.workflow import transition_apply
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 
@@ -83,10 +84,6 @@ def receipt_verify(code: str) -> Receipt | None:
 
 def receipt_cancel(*, receipt: Receipt, actor, reason: str) -> Receipt:
     """Cancel a receipt (e.g. a certificate after a reopening): its verification page says so."""
-    if receipt.cancelled_at:
+    if receipt.status == Receipt.Status.CANCELLED:
         return receipt  # idempotent: already cancelled
-    receipt.cancelled_at = timezone.now()
-    receipt.cancel_reason = reason
-    receipt.save(update_fields=["cancelled_at", "cancel_reason"])
-    audit_record(action="receipt.cancel", actor=actor, obj=receipt, reason=reason)
-    return receipt
+    return transition_apply(receipt, "cancel", actor=actor, reason=reason)

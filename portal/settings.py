@@ -113,11 +113,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "rules",
+    "django_filters",
     "portal",
     "portal.feeds",
     "employers",
-    "placement",
     "levy",
+    "placement",
     "insurance",
     "backoffice",
 ]
@@ -374,8 +376,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # one name per choice set that several serializers share
     "ENUM_NAME_OVERRIDES": {
-        "CertificateKindEnum": "placement.choices.CertificateKind",
-        "MonthCheckItemEnum": "placement.choices.Check",
+        "CertificateKindEnum": "levy.rules.certificates.CertificateKind.choices",
+        "MonthCheckItemEnum": "placement.rules.grid.Check.choices",
     },
 }
 # The schema and docs are open in the embedded default and need a login in production.
@@ -389,11 +391,11 @@ FEEDS_TIMEOUT_RATE = _float("FEEDS_TIMEOUT_RATE", 0.0)
 FEEDS_CONCURRENCY = _int("FEEDS_CONCURRENCY", 16, minimum=1)
 FEEDS_TIMEOUT_S = _float("FEEDS_TIMEOUT_S", 5.0, low=0.001, high=600)
 FEEDS_HTTP_URL = env.str("FEEDS_HTTP_URL", default="")
-# How placement verification asks the feeds: attempts per source and call, the first backoff (it
-# doubles, with jitter), and how many of a person's six sources are asked at once.
-PLACEMENT_FEED_ATTEMPTS = _int("PLACEMENT_FEED_ATTEMPTS", 4, minimum=1)
-PLACEMENT_FEED_BACKOFF_S = _float("PLACEMENT_FEED_BACKOFF_S", 0.5, low=0.0, high=60)
-PLACEMENT_FEED_THREADS = _int("PLACEMENT_FEED_THREADS", 10, minimum=1)
+# How every app asks the feeds (portal.feeds.calls): attempts per call, the first backoff (it
+# doubles, with jitter), and how many calls a worker process makes at once.
+FEEDS_ATTEMPTS = _int("FEEDS_ATTEMPTS", 4, minimum=1)
+FEEDS_BACKOFF_S = _float("FEEDS_BACKOFF_S", 0.5, low=0.0, high=60)
+FEEDS_THREADS = _int("FEEDS_THREADS", 10, minimum=1)
 # 发送税务: attempts at the tax intake before a delivery is marked failed (an alert staff can
 # retry), and the first backoff in seconds (it doubles per attempt, with jitter).
 TAX_DELIVERY_ATTEMPTS = _int("TAX_DELIVERY_ATTEMPTS", 6, minimum=1)

@@ -14,8 +14,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 
 # Feeds are asked in this thread (tests see their own uncommitted data) with millisecond backoff.
-PLACEMENT_FEED_THREADS = 1
-PLACEMENT_FEED_BACKOFF_S = 0.001
+FEEDS_THREADS = 1
+FEEDS_BACKOFF_S = 0.001
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

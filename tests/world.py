@@ -129,11 +129,11 @@ def tax_objects(unit, agent_user) -> dict:
     """A certified 2024 declaration with its delivery, levy figures and two open requests."""
     from levy.models import CertifiedFigures
     from placement.models import FeedbackRequest, WithdrawalRequest
-    from tests.tax.factories import DeclarationFactory, delivery_for
+    from tests.placement.factories import DeclarationFactory, TaxDeliveryFactory
 
     declaration = DeclarationFactory(employer=unit, business_year=2024, certified=True)
     return {
-        "certified": declaration, "delivery": delivery_for(declaration),
+        "certified": declaration, "delivery": TaxDeliveryFactory(declaration=declaration),
         "figures": CertifiedFigures.objects.get(employer=unit, business_year=2024),
         "withdrawal_after": WithdrawalRequest.objects.create(declaration=declaration, reason="人数有误",
                                                        after_certification=True, submitted_by=agent_user),

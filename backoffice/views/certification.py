@@ -1,47 +1,48 @@
 """年审认证审核 (the queue and the declaration page: certify, or return with a reason) and the
-decisions after certification: 认证后撤回 (four-eyes) and 年审认证反馈. Views parse, select through
-placement.certification_selectors (which own the scoping) and call one service of
-placement.certification."""
+requests after certification (认证后撤回, four-eyes, and 年审认证反馈). Views parse, select through
+placement.selectors.queues and call one service of placement.services.certification; what a
+user may do comes from the same checks the services make."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from backoffice.tax_forms import FeedbackDecisionForm, ReturnForm, WithdrawalDecisionForm
-from placement import certification as cert
-from placement import certification_selectors as sel
-from placement.selectors import declaration_persons, list_rows, status_summary, weight_rule_of
-from placement.years import selectable_years
+from backoffice.forms import FeedbackDecisionForm, ReturnForm
+from backoffice.views.common import console_list
+from placement.filters import DeclarationFilter
+from placement.predicates import certification_blockers, status_summary
+from placement.selectors.queues import (
+    certification_queue as queue,
+)
+from placement.selectors.queues import (
+    declaration_for_review,
+    feedback_visible,
+    open_requests,
+    withdrawals_visible,
+)
+from placement.selectors.scope import one
+from placement.selectors.year import list_persons, person_years, weight_rule_of
+from placement.services import certification as cert
 from portal.access import roles_required
 from portal.exceptions import DomainError
 from portal.roles import ADMIN, FEDERATION, SUPERVISOR
-from portal.scoping import filter_regions
-from portal.views.base import call_service, paginate
+from portal.views.base import call_service
+from portal.workflow import can
 
 STAFF = FEDERATION | ADMIN
-
-
-def _filters(request) -> dict:
-    return {k: request.GET.get(k, "") for k in ("q", "year", "region")}
-
-
-def _list_context(request, page, query, **extra):
-    return {"page": page, "query": query, **_filters(request), "years": selectable_years(),
-            "regions": filter_regions(request.user), "now": timezone.now(), **extra}
 
 
 @roles_required(STAFF)
 def certification_queue(request):
     """年审认证审核: submitted declarations, the longest waiting first."""
-    qs = sel.unit_filter(sel.certification_queue(request.user), **_filters(request))
-    page, query = paginate(request, qs)
-    return render(request, "backoffice/certification/queue.html", _list_context(request, page, query))
+    return console_list(request, qs=queue(request.user), filterset=DeclarationFilter,
+                        template="backoffice/certification/queue.html")
 
 
 @roles_required(STAFF)
 def certification_detail(request, pk: int):
     """The declaration with its persons, the reasons it cannot be certified yet, and the actions."""
-    declaration = sel.declaration_for_review(request.user, pk)
+    declaration = declaration_for_review(request.user, pk)
     return_form = ReturnForm()
     if request.method == "POST":
         action = request.POST.get("action")
@@ -60,47 +61,30 @@ def certification_detail(request, pk: int):
                                                         reason=return_form.cleaned_data["reason"]):
                 messages.success(request, f"已退回{declaration}，单位修改后可重新完成申报。")
                 return redirect("tax:certification_queue")
-    persons = list(declaration_persons(declaration)[:200])
-    is_submitted = declaration.status == cert.D.SUBMITTED
+    years = person_years(list_persons(declaration)[:200], declaration.business_year, weight_rule_of(declaration))
+    can_decide = can(request.user, declaration, "return_to_employer")
     return render(request, "backoffice/certification/detail.html", {
         "declaration": declaration, "summary": status_summary(declaration),
-        "rows": list_rows(persons, declaration.business_year, weight_rule_of(declaration)),
-        "blockers": cert.certification_blockers(declaration) if is_submitted else [],
-        "can_decide": is_submitted, "return_form": return_form,
+        "rows": [(model.person, model.counts) for model in years],
+        "blockers": certification_blockers(declaration) if can_decide else [],
+        "can_decide": can_decide, "return_form": return_form,
     })
 
 
 @roles_required(STAFF)
 def requests_after_certification(request):
     """认证反馈审核: open withdrawals of certified declarations and open feedback, oldest first."""
-    withdrawals, feedback = sel.requests_after_certification(request.user)
     return render(request, "backoffice/certification/requests.html", {
-        "withdrawals": withdrawals[:100], "feedback": feedback[:100], "now": timezone.now(),
+        "withdrawals": open_requests(withdrawals_visible(request.user, after_certification=True))[:100],
+        "feedback": open_requests(feedback_visible(request.user))[:100], "now": timezone.now(),
         "is_supervisor": request.user.role in SUPERVISOR | ADMIN,
     })
 
 
 @roles_required(STAFF)
-def withdrawal_decide(request, pk: int):
-    """认证后撤回: approve (reopens the declaration, cancels the certificate) or refuse."""
-    req = sel.withdrawal_for(request.user, pk)
-    form = WithdrawalDecisionForm(request.POST or None)
-    can_decide = req.is_open and cert.withdrawal_can_decide(request.user, req)
-    if request.method == "POST" and req.is_open and form.is_valid():
-        done = call_service(form, cert.withdrawal_decide, actor=request.user, request=req,
-                            approve=form.cleaned_data["decision"] == "approve", reason=form.cleaned_data["reason"])
-        if done:
-            messages.success(request, f"已办理：{done.get_status_display()}。")
-            return redirect("tax:requests")
-    note = cert.withdrawal_refusal(request.user, req) if req.is_open else ""
-    return render(request, "backoffice/certification/withdrawal.html",
-                  {"req": req, "form": form, "can_decide": can_decide, "four_eyes": note})
-
-
-@roles_required(STAFF)
 def feedback_decide(request, pk: int):
     """年审认证反馈: answer, approve as a reopening, or refuse."""
-    req = sel.feedback_for(request.user, pk)
+    req = one(feedback_visible(request.user), pk, "未找到该申请")
     form = FeedbackDecisionForm(request.POST or None)
     if request.method == "POST" and req.is_open and form.is_valid():
         done = call_service(form, cert.feedback_decide, actor=request.user, request=req,
@@ -108,8 +92,8 @@ def feedback_decide(request, pk: int):
         if done:
             messages.success(request, f"已办理：{done.get_status_display()}。")
             return redirect("tax:requests")
-    certifier = request.user.pk == req.declaration.certified_by_id
-    return render(request, "backoffice/certification/feedback.html",
-                  {"req": req, "form": form, "can_decide": req.is_open, "certifier": certifier,
-                   "attachments": list(req.attachments.all())})
-
+    return render(request, "backoffice/certification/feedback.html", {
+        "req": req, "form": form, "can_decide": can(request.user, req, "answer"),
+        "certifier": bool(req.is_open and cert.request_refusal(request.user, req, "approve")),
+        "attachments": list(req.attachments.all()),
+    })

@@ -1,9 +1,10 @@
-"""What every queue page shares: the filters, the search box, sorting and 50 rows a page."""
+"""What every console list shares: the filters (placement.filters, django-filter), sorting, and
+50 rows a page, paginated on primary keys."""
 
 from django.shortcuts import render
 from django.utils import timezone
 
-from backoffice.selectors import QueueFields, queue_filter, sort_queue
+from placement.filters import apply
 from placement.years import selectable_years
 from portal.scoping import filter_regions
 from portal.views.base import paginate
@@ -11,11 +12,11 @@ from portal.views.base import paginate
 PER_PAGE = 50
 
 
-def paginate_pks(request, qs, load=None):
-    """Paginate on primary keys, then load the page's 50 rows with their joins: sorting thousands
+def paginate_pks(request, qs, load=None, per_page: int = PER_PAGE):
+    """Paginate on primary keys, then load the page's rows with their joins: sorting thousands
     of narrow rows is several times cheaper than sorting them with every joined column. `load(ids)`
     may build the rows itself (in the ids' order)."""
-    page, query = paginate(request, qs.values_list("pk", flat=True), per_page=PER_PAGE)
+    page, query = paginate(request, qs.values_list("pk", flat=True), per_page=per_page)
     ids = list(page.object_list)
     if load is not None:
         page.object_list = load(ids) if ids else []
@@ -25,24 +26,21 @@ def paginate_pks(request, qs, load=None):
     return page, query
 
 
-def queue_page(request, *, qs, fields: QueueFields, template: str, title: str, statuses=(), default_status="",
-               status_field="status", sorts: dict, default_sort: str, load=None, context=None):
-    """Filter (地区, 业务年度, 状态, 单位 and whatever the caller applied), search, sort and paginate.
-    `load(ids)` builds a page's rows from their primary keys (default: the queryset's objects)."""
-    params = request.GET
-    status = params.get("status", default_status)
-    if status and status != "all" and status in dict(statuses):
-        qs = qs.filter(**{status_field: status})
-    qs = queue_filter(qs, params, fields)
-    qs, sort = sort_queue(qs, params.get("sort", ""), {k: v[1] for k, v in sorts.items()}, default_sort)
+def console_list(request, *, qs, filterset, template: str, defaults: dict | None = None, sorts: dict | None = None,
+                 default_sort: str = "", load=None, context: dict | None = None):
+    """Filter (地区, 业务年度, 状态, 单位, the search box and whatever the list's FilterSet adds), sort
+    by one of `sorts` ({key: (label, order_by)}) and paginate. The filter form shows what applied."""
+    qs, values = apply(filterset, request.GET, qs, defaults=defaults)
+    sort = ""
+    if sorts:
+        sort = request.GET.get("sort", "") if request.GET.get("sort", "") in sorts else default_sort
+        qs = qs.order_by(*sorts[sort][1])
     page, query = paginate_pks(request, qs, load)
+    status = filterset.base_filters.get("status")
     return render(request, template, {
-        "title": title, "page": page, "query": query, "ellipsis": page.paginator.ELLIPSIS,
-        "page_links": list(page.paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=1)),
-        "rows": page.object_list,
-        "q": params.get("q", ""), "status": status, "statuses": statuses, "sort": sort,
-        "sorts": [(k, v[0]) for k, v in sorts.items()], "regions": filter_regions(request.user),
-        "region": params.get("region", ""), "year": params.get("year", ""),
-        "years": selectable_years() if fields.year else [], "unit": params.get("unit", ""),
+        "page": page, "query": query, "rows": page.object_list, **values,
+        "sort": sort, "sorts": [(key, label) for key, (label, _order) in (sorts or {}).items()],
+        "statuses": [(v, label) for v, label in status.extra["choices"] if v != "all"] if status else [],
+        "regions": filter_regions(request.user), "years": selectable_years() if filterset.year_path else [],
         "now": timezone.now(), **(context or {}),
     })

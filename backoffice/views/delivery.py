@@ -1,39 +1,39 @@
 """发送税务 (one by one or a selection at once) and 发送税务查询 (every hand-off with its state,
-failed ones flagged and retried here). Views parse, select through
-placement.certification_selectors and call one service of placement.delivery."""
+failed ones flagged and retried here). Views parse, select through placement.selectors.queues and
+call one service of placement.services.delivery."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from placement import certification_selectors as sel
-from placement import choices as c
-from placement.delivery import delivery_alerts, delivery_retry, delivery_send, delivery_send_batch
-from placement.years import selectable_years
+from backoffice.views.common import console_list
+from placement.filters import DeliveryFilter, SendFilter
+from placement.selectors.queues import (
+    declaration_for_review,
+    declarations_to_send,
+    delivery_for,
+    failed_deliveries,
+    live_deliveries,
+)
+from placement.services.delivery import delivery_retry, delivery_send, delivery_send_batch
 from portal.access import roles_required
 from portal.exceptions import DomainError
 from portal.roles import ADMIN, FEDERATION
-from portal.scoping import filter_regions
-from portal.views.base import paginate
+from portal.workflow import can
 
 STAFF = FEDERATION | ADMIN
-
-
-def _filters(request) -> dict:
-    return {k: request.GET.get(k, "") for k in ("q", "year", "region")}
 
 
 @roles_required(STAFF)
 def send_list(request):
     """发送税务: certified declarations not yet handed over (or whose hand-off failed)."""
-    qs = sel.unit_filter(sel.declarations_to_send(request.user), region_field="tax_region", **_filters(request))
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("declaration") if i.isdigit()]
         if not ids:
             messages.error(request, "请先勾选要发送的年审申报")
             return redirect(request.get_full_path())
-        chosen = list(sel.declarations_to_send(request.user).filter(pk__in=ids))
+        chosen = list(declarations_to_send(request.user).filter(pk__in=ids))
         try:
             outcome = delivery_send_batch(actor=request.user, declarations=chosen)
         except DomainError as error:
@@ -44,18 +44,15 @@ def send_list(request):
             for unit, reason in outcome.refused.items():
                 messages.error(request, f"{unit}：{reason}")
         return redirect("tax:send")
-    page, query = paginate(request, qs)
-    return render(request, "backoffice/delivery/send.html", {
-        "page": page, "query": query, **_filters(request), "years": selectable_years(),
-        "regions": filter_regions(request.user),
-    })
+    return console_list(request, qs=declarations_to_send(request.user), filterset=SendFilter,
+                        template="backoffice/delivery/send.html")
 
 
 @require_POST
 @roles_required(STAFF)
 def send_one(request, pk: int):
     """发送税务 for one declaration (idempotent: a second click changes nothing)."""
-    declaration = sel.declaration_for_review(request.user, pk)
+    declaration = declaration_for_review(request.user, pk)
     try:
         delivery = delivery_send(actor=request.user, declaration=declaration)
     except DomainError as error:
@@ -72,20 +69,24 @@ def send_one(request, pk: int):
 @roles_required(STAFF)
 def delivery_list(request):
     """发送税务查询: every hand-off, failed ones with an alert and a retry."""
-    status = request.GET.get("status", "")
-    qs = sel.deliveries_filtered(request.user, status=status, **_filters(request))
-    page, query = paginate(request, qs)
-    return render(request, "backoffice/delivery/list.html", {
-        "page": page, "query": query, **_filters(request), "status": status,
-        "statuses": c.DeliveryStatus.choices, "years": selectable_years(), "regions": filter_regions(request.user),
-        "failed": delivery_alerts(request.user),
-    })
+    deliveries = live_deliveries(request.user)
+
+    def load(ids):
+        rows = {d.pk: d for d in deliveries.filter(pk__in=ids)}
+        page = [rows[pk] for pk in ids if pk in rows]
+        for delivery in page:  # the 重新发送 button is the retry transition's own check
+            delivery.can_retry = can(request.user, delivery, "retry")
+        return page
+
+    return console_list(request, qs=deliveries, filterset=DeliveryFilter, template="backoffice/delivery/list.html",
+                        defaults={"status": "all"}, load=load,
+                        context={"failed": failed_deliveries(request.user).count()})
 
 
 @require_POST
 @roles_required(STAFF)
 def delivery_retry_view(request, pk: int):
-    delivery = sel.delivery_for(request.user, pk)
+    delivery = delivery_for(request.user, pk)
     try:
         delivery_retry(actor=request.user, delivery=delivery)
     except DomainError as error:

@@ -1,48 +1,92 @@
-"""手动添加残疾证审核 and 劳务派遣审核: queues, the review page of one item and bulk approval of
-certificates that match the registry (each still logged on its own)."""
+"""手动添加残疾证审核 and 劳务派遣审核: one queue page and one review page for both kinds of item (each
+a Reviewable: the same machine, the same checks), and bulk approval of certificates that match the
+registry (each still logged on its own)."""
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from backoffice.forms import DispatchReviewForm, ItemReviewForm
-from backoffice.selectors import (
-    QueueFields,
-    certificates_visible,
-    dispatch_visible,
-    one,
-)
-from backoffice.views.common import queue_page
+from backoffice.views.common import console_list
 from placement import choices as c
-from placement import review
+from placement.filters import ItemQueueFilter
+from placement.registry import certificate_in_registry
+from placement.selectors.queues import certificates_visible, dispatch_visible, reviewed_items
+from placement.selectors.scope import one
+from placement.services import review
 from portal.access import roles_required
 from portal.audit import audit_timeline
 from portal.roles import FEDERATION
 from portal.views.base import call_service
+from portal.workflow import can
 
 R = c.ReviewState
-ITEM_FIELDS = QueueFields(employer="person__declaration__employer__", person="person__",
-                          year="person__declaration__business_year")
 ITEM_SORTS = {
     "oldest": ("等待最久", ("person__registered_at", "pk")),
     "newest": ("最新提交", ("-person__registered_at", "-pk")),
     "unit": ("单位名称", ("person__declaration__employer__name", "pk")),
 }
-REVIEW_STATES = [(s.value, s.label) for s in (R.PENDING, R.APPROVED, R.REJECTED)]
 
 
-def _pending_first(qs):
-    return qs.exclude(review_state=R.NOT_NEEDED).filter(person__registered_at__isnull=False)
+@dataclass(frozen=True)
+class ItemKind:
+    title: str
+    selector: object  # user → the items the user may see
+    queue_template: str
+    facts_template: str
+    queue_url: str
+    form: type
+    saved: str
+
+
+KINDS = {
+    "certificate": ItemKind("残疾证审核", certificates_visible, "backoffice/certificate_queue.html",
+                            "backoffice/_certificate_facts.html", "backoffice:certificate_queue", ItemReviewForm,
+                            "残疾证审核结果已保存。"),
+    "dispatch": ItemKind("劳务派遣审核", dispatch_visible, "backoffice/dispatch_queue.html",
+                         "backoffice/_dispatch_facts.html", "backoffice:dispatch_queue", DispatchReviewForm,
+                         "劳务派遣协议审核结果已保存。"),
+}
 
 
 @roles_required(FEDERATION)
-def certificate_queue(request):
-    """手动添加的残疾证: each with its image, waiting for a reviewer."""
-    return queue_page(
-        request, qs=_pending_first(certificates_visible(request.user)), fields=ITEM_FIELDS,
-        template="backoffice/certificate_queue.html", title="残疾证审核", statuses=REVIEW_STATES,
-        default_status=R.PENDING, status_field="review_state", sorts=ITEM_SORTS, default_sort="oldest",
+def item_queue(request, kind: str):
+    """手动添加的残疾证 or 劳务派遣协议 of registered persons, the longest waiting first."""
+    spec = KINDS[kind]
+    return console_list(
+        request, qs=reviewed_items(spec.selector(request.user)), filterset=ItemQueueFilter,
+        template=spec.queue_template, defaults={"status": R.PENDING}, sorts=ITEM_SORTS, default_sort="oldest",
+        context={"title": spec.title},
     )
+
+
+def _decide(kind: str, request, item, form):
+    if kind == "certificate":
+        return call_service(form, review.certificate_review, actor=request.user, certificate=item,
+                            approve=form.approve, reason=form.cleaned_data["reason"])
+    return call_service(form, review.dispatch_review, actor=request.user, contract=item, approve=form.approve,
+                        reason=form.cleaned_data["reason"], confirmed=set(form.cleaned_data["confirmed"]))
+
+
+@roles_required(FEDERATION)
+def item_review(request, kind: str, pk: int):
+    """One item: its facts and files, 审核通过 or 审核不通过 with a reason, and its history."""
+    spec = KINDS[kind]
+    item = one(spec.selector(request.user), pk)
+    form = spec.form(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _decide(kind, request, item, form):
+        messages.success(request, spec.saved)
+        return redirect("backoffice:person_review", pk=item.person_id)
+    matches = None
+    if kind == "certificate" and item.review_state == R.PENDING and request.method == "GET":
+        matches = certificate_in_registry(item)
+    return render(request, "backoffice/item_review.html", {
+        "kind": spec, "item": item, "person": item.person, "form": form, "matches": matches,
+        "timeline": audit_timeline(item), "can_review": can(request.user, item, "approve"),
+        "agency_proof": item.dispatch_agency.evidence if kind == "dispatch" and item.dispatch_agency_id else None,
+    })
 
 
 @require_POST
@@ -60,50 +104,3 @@ def certificate_bulk(request):
     for cert, why in result.skipped:
         messages.warning(request, f"{cert.person.name}的残疾证未通过批量审核：{why}。请逐张审核。")
     return redirect("backoffice:certificate_queue")
-
-
-@roles_required(FEDERATION)
-def certificate_review(request, pk):
-    certificate = one(certificates_visible(request.user), pk)
-    form = ItemReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, review.certificate_review, actor=request.user, certificate=certificate,
-                        approve=form.approve, reason=form.cleaned_data["reason"]):
-            messages.success(request, "残疾证审核结果已保存。")
-            return redirect("backoffice:person_review", pk=certificate.person_id)
-    matches = None
-    if certificate.review_state == R.PENDING and request.method == "GET":
-        matches = review.certificate_matches_registry(certificate)
-    return render(request, "backoffice/certificate_review.html", {
-        "certificate": certificate, "person": certificate.person, "form": form, "matches": matches,
-        "timeline": audit_timeline(certificate), "can_review": certificate.review_state == R.PENDING,
-    })
-
-
-DISPATCH_FIELDS = ITEM_FIELDS
-
-
-@roles_required(FEDERATION)
-def dispatch_queue(request):
-    """劳务派遣审核: dispatch agreements with the agency and the person."""
-    return queue_page(
-        request, qs=_pending_first(dispatch_visible(request.user)), fields=DISPATCH_FIELDS,
-        template="backoffice/dispatch_queue.html", title="劳务派遣审核", statuses=REVIEW_STATES,
-        default_status=R.PENDING, status_field="review_state", sorts=ITEM_SORTS, default_sort="oldest",
-    )
-
-
-@roles_required(FEDERATION)
-def dispatch_review(request, pk):
-    contract = one(dispatch_visible(request.user), pk)
-    form = DispatchReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, review.dispatch_review, actor=request.user, contract=contract, approve=form.approve,
-                        reason=form.cleaned_data["reason"], confirmed=set(form.cleaned_data["confirmed"])):
-            messages.success(request, "劳务派遣协议审核结果已保存。")
-            return redirect("backoffice:person_review", pk=contract.person_id)
-    return render(request, "backoffice/dispatch_review.html", {
-        "contract": contract, "person": contract.person, "form": form, "timeline": audit_timeline(contract),
-        "can_review": contract.review_state == R.PENDING,
-        "agency_proof": contract.dispatch_agency.evidence if contract.dispatch_agency_id else None,
-    })

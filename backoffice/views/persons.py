@@ -1,71 +1,55 @@
-"""安置登记审核: the queue of persons 待审核 and the decision page (the person, contracts,
-certificates, every attachment, the month grid with the evidence beside each flagged cell and the
-other unit's claim, and per month 有效 / 无效)."""
+"""安置登记审核: the queue of persons and the decision page (the person, contracts, certificates,
+every attachment, the month grid with the evidence beside each flagged cell and the other unit's
+claim, and per month 有效 / 无效)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from backoffice.forms import MonthDecisionForm
-from backoffice.selectors import (
-    QueueFields,
-    failed_check_q,
-    month_decisions,
-    one,
-    person_queue_rows,
-    person_timeline,
-    persons_in_scope,
-)
-from backoffice.views.common import queue_page
+from backoffice.views.common import console_list
 from placement import choices as c
-from placement import review
-from placement.models import Evidence
-from placement.selectors import grid_rows, person_counts, persons_visible
-from placement.verification import other_claims
+from placement.filters import PersonQueueFilter
+from placement.predicates import items_awaiting_review, last_review
+from placement.selectors.queues import month_decisions, person_queue_rows, person_timeline, persons_in_scope
+from placement.selectors.scope import one, persons_visible
+from placement.selectors.year import evidence_by_upload, grid_rows, person_year
+from placement.services import review
 from portal.access import roles_required
 from portal.exceptions import Conflict, DomainError
 from portal.forms import add_domain_error
 from portal.pii import pii_reveal
 from portal.roles import FEDERATION
+from portal.workflow import can
 
 S = c.PersonStatus
-PERSON_FIELDS = QueueFields(employer="declaration__employer__", person="", year="declaration__business_year")
 PERSON_SORTS = {
     "oldest": ("等待最久", ("registered_at", "pk")),
     "newest": ("最新提交", ("-registered_at", "-pk")),
     "unit": ("单位名称", ("declaration__employer__name", "registered_at", "pk")),
     "name": ("姓名", ("name", "pk")),
 }
-REVIEWED = [S.PENDING_REVIEW, S.CONFIRMED, S.PARTIALLY_REJECTED, S.REJECTED]
 
 
 @roles_required(FEDERATION)
 def person_queue(request):
     """安置登记审核 queue: persons 待审核, oldest first (they block their unit's 完成申报)."""
-    qs = persons_in_scope(request.user).filter(registered_at__isnull=False)
-    check = request.GET.get("check", "")
-    if check in c.Check.values:
-        qs = qs.filter(failed_check_q(check))
-    return queue_page(
-        request, qs=qs, fields=PERSON_FIELDS, template="backoffice/person_queue.html",
-        title="安置登记审核", statuses=[(s.value, s.label) for s in REVIEWED], default_status=S.PENDING_REVIEW,
-        sorts=PERSON_SORTS, default_sort="oldest",
-        load=person_queue_rows,
-        context={"checks": list(c.Check), "check": check},
+    return console_list(
+        request, qs=persons_in_scope(request.user).filter(registered_at__isnull=False), filterset=PersonQueueFilter,
+        template="backoffice/person_queue.html", defaults={"status": S.PENDING_REVIEW}, sorts=PERSON_SORTS,
+        default_sort="oldest", load=person_queue_rows, context={"title": "安置登记审核", "checks": list(c.Check)},
     )
 
 
 @roles_required(FEDERATION)
 def person_review(request, pk):
-    """The decision page. POST 确认 decides every selected month; POST reveal shows the full ID
+    """The decision page. POST 确认 decides every declared month; POST reveal shows the full ID
     number once (an audited read)."""
-    person = one(persons_visible(request.user), pk)
-    months = list(person.months.filter(selected=True).values_list("month", flat=True))
-    rows = grid_rows(person)
-    clean = {r["month"] for r in rows if r["outcome"] == c.Outcome.OK}
-    form = MonthDecisionForm(request.POST if "decide" in request.POST else None, months=months,
-                             year=person.declaration.business_year, initial_valid=clean)
-    revealed = ""
-    conflict = None
+    person = one(persons_visible(request.user), pk, "未找到该安置人员")
+    model = person_year(person)
+    clean = {s.month for s in model.months if s.outcome == c.Outcome.OK}
+    form = MonthDecisionForm(request.POST if "decide" in request.POST else None, months=model.selected_months,
+                             year=model.year, initial_valid=clean)
+    revealed, conflict = "", None
     if request.method == "POST" and "reveal" in request.POST:
         revealed = pii_reveal(actor=request.user, obj=person, field="id_number", label="身份证号")
     elif request.method == "POST" and "decide" in request.POST and form.is_valid():
@@ -74,6 +58,7 @@ def person_review(request, pk):
         except Conflict as error:
             conflict = error.message
             person = one(persons_visible(request.user), pk)
+            model = person_year(person)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -81,36 +66,35 @@ def person_review(request, pk):
                                        "已通知用人单位。")
             return redirect("backoffice:person_review", pk=person.pk)
     return render(request, "backoffice/person_review.html", {
-        **_review_context(person, rows, form), "revealed": revealed, "conflict": conflict,
+        **_review_context(request, model, form), "revealed": revealed, "conflict": conflict,
     }, status=409 if conflict else 200)
 
 
-def _review_context(person, rows, form):
+def _reviewable(request, items) -> list:
+    """The items with the flag the template shows a 审核 link by (the review machine's own check)."""
+    items = list(items)
+    for item in items:
+        item.can_review = can(request.user, item, "approve")
+    return items
+
+
+def _review_context(request, model, form):
+    person = model.person
+    can_decide = can(request.user, person, "confirm_by_reviewer")
     decided = month_decisions(person)
-    claims = other_claims(person)
-    evidence = list(Evidence.objects.filter(person=person).select_related("upload"))
-    pending_items = review.items_awaiting_review(person)
-    can_decide = person.status == S.PENDING_REVIEW and not pending_items
     grid = []
-    for row in rows:
+    for row in grid_rows(model):
         m = row["month"]
         field = {k: form[f"{k}_{m}"] for k in ("decision", "reason_choice", "reason")} \
             if can_decide and row["selected"] else None
-        grid.append({**row, "claims": claims.get(m, ()), "decided": decided.get(m), "field": field})
-    year = person.declaration.business_year
-    uploads = {}
-    for ev in evidence:
-        uploads.setdefault(ev.upload_id, {"upload": ev.upload, "items": set(), "months": set()})
-        uploads[ev.upload_id]["items"].add(c.Check(ev.item).label)
-        uploads[ev.upload_id]["months"].add(ev.month)
+        grid.append({**row, "decided": decided.get(m), "field": field})
     return {
         "person": person, "declaration": person.declaration, "employer": person.declaration.employer,
-        "grid": grid, "checks": list(c.Check), "form": form, "can_decide": can_decide, "pending_items": pending_items,
-        "counts": person_counts(person),
-        "contracts": person.contracts.select_related("attachment", "dispatch_agency", "related_unit", "reviewed_by"),
-        "certificates": person.certificates.select_related("image", "reviewed_by"),
-        "evidence": [{**u, "months": [f"{year}{m:02d}" for m in sorted(u["months"])]}
-                     for u in sorted(uploads.values(), key=lambda u: min(u["months"]))],
-        "timeline": person_timeline(person), "last_review": review.last_review(person),
+        "grid": grid, "checks": list(c.Check), "form": form, "can_decide": can_decide,
+        "pending_items": items_awaiting_review(person), "counts": model.counts,
+        "contracts": _reviewable(request, person.contracts.select_related("attachment", "dispatch_agency",
+                                                                          "related_unit", "reviewed_by")),
+        "certificates": _reviewable(request, person.certificates.select_related("image", "reviewed_by")),
+        "evidence": evidence_by_upload(person), "timeline": person_timeline(person), "last_review": last_review(person),
         "reasons": review.INVALID_REASONS,
     }

@@ -1,62 +1,59 @@
 """The tax officers' console (认定结果): certified results of the units whose 税务主管部门 lies in
-the officer's region, by year and region with search; a detail page with the hand-off's state and
-人工确认接收 where the intake did not acknowledge; the xlsx export (streamed, masked, formula-safe,
-audited)."""
+the officer's region, by year and region with search; a detail page with the certified persons,
+the hand-off's state and 人工确认接收 where the intake did not acknowledge; the xlsx export
+(streamed, masked, formula-safe, audited)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from backoffice.tax_forms import AcknowledgeForm
+from backoffice.forms import AcknowledgeForm
+from backoffice.views.common import console_list
 from levy.exports import certified_results_xlsx
 from levy.rules import percent_text
-from placement import certification_selectors as sel
-from placement.delivery import delivery_acknowledge_manually
-from placement.years import selectable_years
+from placement.filters import TaxResultFilter, apply
+from placement.selectors.queues import tax_result_for, tax_results
+from placement.services.delivery import delivery_acknowledge_manually
 from portal.access import roles_required
 from portal.audit import audit_record
-from portal.exceptions import DomainError
-from portal.forms import add_domain_error
 from portal.roles import ADMIN, TAX
-from portal.scoping import filter_regions
-from portal.views.base import paginate
+from portal.tones import tone
+from portal.views.base import call_service
+from portal.workflow import can
 
 OFFICERS = TAX | ADMIN
-
-
-def _filters(request) -> dict:
-    return {k: request.GET.get(k, "") for k in ("q", "year", "region")}
+# what a tax officer reads about a hand-off: received, failed on the way, or still to be confirmed
+HAND_OFF = {"acknowledged": "已接收", "failed": "发送失败", "queued": "待确认", "sent": "待确认", None: "未发送"}
 
 
 @roles_required(OFFICERS)
 def results(request):
-    qs = sel.tax_results(request.user, **_filters(request))
-    page, query = paginate(request, qs)
-    return render(request, "backoffice/tax/results.html", {
-        "page": page, "query": query, **_filters(request), "years": selectable_years(),
-        "regions": filter_regions(request.user),
-    })
+    qs = tax_results(request.user)
+
+    def load(ids):
+        rows = {r.pk: r for r in qs.filter(pk__in=ids)}
+        page = [rows[pk] for pk in ids if pk in rows]
+        for row in page:
+            row.hand_off, row.hand_off_tone = HAND_OFF[row.delivery_status], tone(row.delivery_status or "")
+        return page
+
+    return console_list(request, qs=qs, filterset=TaxResultFilter, template="backoffice/tax/results.html", load=load)
 
 
 @roles_required(OFFICERS)
 def result_detail(request, pk: int):
-    figures, declaration, delivery = sel.tax_result_for(request.user, pk)
+    figures, declaration, delivery = tax_result_for(request.user, pk)
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if delivery is None:
             form.add_error(None, "该认定结果尚未由残联发送税务，无法确认接收")
-        else:
-            try:
-                delivery_acknowledge_manually(actor=request.user, delivery=delivery,
-                                              reason=form.cleaned_data["reason"])
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, f"已确认接收{figures}的认定结果。")
-                return redirect("tax:result_detail", pk=figures.pk)
+        elif call_service(form, delivery_acknowledge_manually, actor=request.user, delivery=delivery,
+                          reason=form.cleaned_data["reason"]):
+            messages.success(request, f"已确认接收{figures}的认定结果。")
+            return redirect("tax:result_detail", pk=figures.pk)
     return render(request, "backoffice/tax/result_detail.html", {
-        "figures": figures, "declaration": declaration, "delivery": delivery, "form": form,
-        "can_acknowledge": delivery is not None and delivery.status != "acknowledged",
+        "figures": figures, "persons": figures.persons.all(), "declaration": declaration, "delivery": delivery,
+        "form": form, "can_acknowledge": delivery is not None and can(request.user, delivery, "acknowledge"),
         "ratio": percent_text(figures.disabled_count / figures.headcount if figures.headcount else None),
     })
 
@@ -64,8 +61,7 @@ def result_detail(request, pk: int):
 @roles_required(OFFICERS)
 def results_export(request):
     """导出: the filtered results as xlsx. An export of personal data is its own audit entry."""
-    filters = _filters(request)
-    qs = sel.tax_results(request.user, **filters)
+    qs, values = apply(TaxResultFilter, request.GET, tax_results(request.user))
     audit_record(action="levy.certified_results_export", actor=request.user,
-                 data={"filters": {k: v for k, v in filters.items() if v}, "rows": qs.count()})
+                 data={"filters": {k: v for k, v in values.items() if v}, "rows": qs.count()})
     return certified_results_xlsx(qs, f"认定结果-{timezone.localdate():%Y%m%d}.xlsx")

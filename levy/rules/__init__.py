@@ -5,6 +5,7 @@ Other apps call: retirement_month, is_working_age, working_age_months (DOMAIN.md
 person_weight (§1); levy's own selectors and views call the rest.
 """
 
+from levy.rules.certificates import CertificateKind
 from levy.rules.exact import money, percent_text, plain, round_half_up, shown
 from levy.rules.explain import Step
 from levy.rules.late_fee import LateFeeResult, late_fee
@@ -36,7 +37,7 @@ from levy.rules.working_age import is_working_age, retirement_month, working_age
 ENGINE_VERSION = "1"  # bump when a change to the engine could change an issued figure
 
 __all__ = [
-    "ENGINE_VERSION", "NATIONAL", "NATIONAL_WEIGHT_RULE", "DisabledPerson", "LateFeeResult", "LateFeeRule",
+    "ENGINE_VERSION", "CertificateKind", "NATIONAL", "NATIONAL_WEIGHT_RULE", "DisabledPerson", "LateFeeResult", "LateFeeRule",
     "LevyInputs", "LevyResult", "Policy", "PolicyRow", "PolicyValueError", "ReliefRule", "RewardResult",
     "RewardRule", "Step", "WeightRule", "calculate_levy", "disabled_count", "is_working_age", "late_fee", "percent_text",
     "money", "over_ratio_reward", "parse_value", "person_problems", "person_weight", "plain",

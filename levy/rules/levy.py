@@ -11,11 +11,10 @@ from decimal import Decimal
 from fractions import Fraction
 from math import ceil, floor
 
+from levy.rules.certificates import CertificateKind
 from levy.rules.exact import exact, money, pct, plain
 from levy.rules.explain import Explanation, Step
 from levy.rules.policy import (
-    CERTIFICATE_GRADES,
-    CERTIFICATE_LABELS,
     NATIONAL_WEIGHT_RULE,
     ROUNDING_MODES,
     UNIT_KINDS,
@@ -54,11 +53,11 @@ def person_problems(certificate: str, grade, months) -> dict[str, str]:
     """What is wrong with one disabled person's figures, by field, in Chinese (empty when fine).
     The calculator form and the API both ask this, so they refuse the same things."""
     problems = {}
-    if certificate not in CERTIFICATE_GRADES:
+    if certificate not in CertificateKind:
         problems["certificate"] = "请选择证件类型：残疾人证或残疾军人证"
-    elif grade is None or grade not in CERTIFICATE_GRADES[certificate]:
-        grades = CERTIFICATE_GRADES[certificate]
-        problems["grade"] = f"{CERTIFICATE_LABELS[certificate]}的等级应为{grades[0]}至{grades[-1]}级"
+    elif grade is None or grade not in CertificateKind(certificate).grades:
+        kind = CertificateKind(certificate)
+        problems["grade"] = f"{kind.label}的等级应为{kind.grades[0]}至{kind.grades[-1]}级"
     if months is None or not 0 <= months <= MONTHS:
         problems["months"] = f"安置月数应为0至{MONTHS}"
     return problems
@@ -69,9 +68,9 @@ def person_weight(certificate_kind: str, grade: int, rule: WeightRule | None = N
     残疾军人证 1–3级, the ordinary weight for other counted grades, 0 for 残疾军人证 grades the
     rule does not count (9–10级 nationally). `rule` defaults to the national rule (2 / 1 / 0)."""
     rule = rule or NATIONAL_WEIGHT_RULE
-    if certificate_kind not in CERTIFICATE_GRADES or grade not in CERTIFICATE_GRADES[certificate_kind]:
+    if certificate_kind not in CertificateKind or grade not in CertificateKind(certificate_kind).grades:
         raise ValueError(f"no {certificate_kind!r} certificate has grade {grade!r}")
-    if certificate_kind == "disability":
+    if certificate_kind == CertificateKind.DISABILITY:
         return rule.severe_weight if grade in rule.severe_disability_grades else rule.weight
     if grade not in rule.counted_military_grades:
         return 0

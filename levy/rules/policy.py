@@ -14,10 +14,6 @@ from levy.rules.exact import exact, pct, plain
 
 NATIONAL = "000000"  # the national default's region code in the policy table
 
-# Grades printed on the certificates themselves (not policy): 残疾人证 1–4级, 残疾军人证 1–10级.
-CERTIFICATE_GRADES = {"disability": range(1, 5), "military": range(1, 11)}
-CERTIFICATE_LABELS = {"disability": "残疾人证", "military": "残疾军人证"}
-
 ROUNDING_MODES = {"half_up": "四舍五入", "floor": "向下取整", "ceil": "向上取整"}
 PERSONS_ROUNDING = {**ROUNDING_MODES, "exact": "不取整（按实际人数）"}
 UNIT_KINDS = {"enterprise": "企业", "government": "机关", "institution": "事业单位", "social_org": "社会组织"}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from placement import choices as c
+from placement import predicates as p
 
 D = c.DeclarationStatus
 
@@ -30,6 +31,8 @@ class AnnualDeclaration(ConcurrentTransitionMixin, models.Model):
     headcount_confirmed_at = models.DateTimeField("职工人数确认时间", null=True, blank=True)
 
     # 完成申报
+    commitment = models.ForeignKey("portal.IssuedDocument", verbose_name="申报资料真实性承诺书", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     commitment_accepted_at = models.DateTimeField("承诺书确认时间", null=True, blank=True)
     submitted_at = models.DateTimeField("完成申报时间", null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申报人", null=True, blank=True,
@@ -61,6 +64,8 @@ class AnnualDeclaration(ConcurrentTransitionMixin, models.Model):
         indexes = [models.Index(fields=["status", "submitted_at"]), models.Index(fields=["updated_at"])]
         verbose_name = verbose_name_plural = "年审申报"
 
+    audit_name = "declaration"
+
     def __str__(self):
         return f"{self.employer.name} {self.business_year}年度"
 
@@ -69,35 +74,47 @@ class AnnualDeclaration(ConcurrentTransitionMixin, models.Model):
         return self.status == D.DRAFT
 
     @property
-    def status_tone(self) -> str:
-        return c.DECLARATION_TONES[self.status]
+    def is_certified(self) -> bool:
+        return self.status in (D.CERTIFIED, D.SENT_TO_TAX)
 
-    # --- transitions (in-memory only) -----------------------------------------------------------
-    @transition(field=status, source=D.DRAFT, target=D.SUBMITTED)
-    def submit(self, *, by):
+    # --- transitions (in-memory only; portal.workflow.transition_apply saves and audits) ----------
+    @transition(field=status, source=D.DRAFT, target=D.SUBMITTED,
+                conditions=[p.filing_window_open, p.nothing_blocks_submission], permission=p.agent_of_unit,
+                custom={"label": "完成申报", "refused": p.ALREADY_SUBMITTED, "code": "already_submitted"})
+    def submit(self, *, by, submission_receipt):
         self.submitted_at, self.submitted_by = timezone.now(), by
         self.commitment_accepted_at = self.submitted_at
+        self.submission_receipt = submission_receipt
 
-    @transition(field=status, source=D.SUBMITTED, target=D.DRAFT)
+    @transition(field=status, source=D.SUBMITTED, target=D.DRAFT, permission=p.federation_in_scope,
+                custom={"label": "年审申报撤回", "refused": lambda d: (
+                    f"申报状态已是“{d.get_status_display()}”，不能撤回")})
     def withdraw(self):
         """An approved 年审申报撤回 before certification."""
         self.submitted_at = None
 
-    @transition(field=status, source=D.SUBMITTED, target=D.DRAFT)
+    @transition(field=status, source=D.SUBMITTED, target=D.DRAFT, permission=p.federation_in_scope,
+                custom={"action": "return", "label": "退回申报", "refused": lambda d: (
+                    f"申报状态已是“{d.get_status_display()}”，不能退回")})
     def return_to_employer(self, *, by, reason: str):
         self.returned_at, self.returned_by, self.return_reason = timezone.now(), by, reason
         self.submitted_at = None
 
-    @transition(field=status, source=D.SUBMITTED, target=D.CERTIFIED)
+    @transition(field=status, source=D.SUBMITTED, target=D.CERTIFIED, conditions=[p.nothing_blocks_certification],
+                permission=p.federation_in_scope,
+                custom={"label": "年审认证审核通过", "refused": p.declaration_refused_certify})
     def certify(self, *, by, certificate):
         self.certified_at, self.certified_by, self.certificate = timezone.now(), by, certificate
         self.return_reason = ""
 
-    @transition(field=status, source=D.CERTIFIED, target=D.SENT_TO_TAX)
+    @transition(field=status, source=D.CERTIFIED, target=D.SENT_TO_TAX, permission=p.system_or_tax_in_scope,
+                custom={"action": "sent_to_tax", "label": "税务部门已接收"})
     def mark_sent_to_tax(self):
         self.sent_to_tax_at = timezone.now()
 
-    @transition(field=status, source=[D.CERTIFIED, D.SENT_TO_TAX], target=D.DRAFT)
+    @transition(field=status, source=[D.CERTIFIED, D.SENT_TO_TAX], target=D.DRAFT, permission=p.federation_in_scope,
+                custom={"label": "重新打开申报", "refused": lambda d: (
+                    f"申报状态为“{d.get_status_display()}”，无需重新打开")})
     def reopen(self):
         """An approved withdrawal after certification or a feedback approved as a reopening. The
         certificate receipt is cancelled by the service; the link is dropped here, history stays

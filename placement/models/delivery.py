@@ -8,6 +8,9 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from placement import choices as c
+from placement import predicates as p
+from portal.guards import allowed
+from portal.predicates import is_system
 
 DS = c.DeliveryStatus
 
@@ -36,32 +39,40 @@ class TaxDelivery(ConcurrentTransitionMixin, models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
         verbose_name = verbose_name_plural = "发送税务记录"
 
+    audit_name = "tax_delivery"
+
     def __str__(self):
         return f"{self.declaration} {self.get_status_display()}"
 
-    @property
-    def status_tone(self) -> str:
-        return c.DELIVERY_TONES[self.status]
-
-    @transition(field=status, source=[DS.QUEUED, DS.FAILED, DS.SENT], target=DS.SENT)
+    # the intake's answers arrive through the system; staff queue, re-drive and confirm by hand
+    @transition(field=status, source=[DS.QUEUED, DS.FAILED, DS.SENT], target=DS.SENT, permission=allowed(is_system),
+                custom={"action": "send", "label": "已送达税务接口"})
     def mark_sent(self, *, reference: str):
         self.sent_at, self.intake_reference, self.last_error = timezone.now(), reference, ""
         self.next_attempt_at = None
 
-    @transition(field=status, source=[DS.QUEUED, DS.SENT, DS.FAILED], target=DS.ACKNOWLEDGED)
+    @transition(field=status, source=[DS.QUEUED, DS.SENT, DS.FAILED], target=DS.ACKNOWLEDGED,
+                permission=p.system_or_tax_in_scope,
+                custom={"label": "税务确认接收", "refused": lambda d: (
+                    "该审核认定书已作废，不能确认接收" if d.status == DS.CANCELLED else "该认定结果已确认接收")})
     def acknowledge(self, *, by=None):
         self.acknowledged_at, self.acknowledged_by = timezone.now(), by
         self.next_attempt_at, self.last_error = None, ""
 
-    @transition(field=status, source=[DS.QUEUED, DS.SENT], target=DS.FAILED)
+    @transition(field=status, source=[DS.QUEUED, DS.SENT], target=DS.FAILED, permission=allowed(is_system),
+                custom={"label": "发送税务失败"})
     def fail(self, *, error: str):
         self.last_error, self.next_attempt_at = error[:500], None
 
-    @transition(field=status, source=DS.FAILED, target=DS.QUEUED)
+    @transition(field=status, source=DS.FAILED, target=DS.QUEUED, permission=p.federation_in_scope,
+                custom={"label": "重新发送税务", "refused": lambda d: (
+                    "该审核认定书已作废，不能重新发送" if d.status == DS.CANCELLED else
+                    f"该记录状态为“{d.get_status_display()}”，只有发送失败的记录可以重新发送")})
     def retry(self):
-        self.last_error = ""
+        self.last_error, self.attempts = "", 0
 
-    @transition(field=status, source=[DS.QUEUED, DS.SENT, DS.FAILED, DS.ACKNOWLEDGED], target=DS.CANCELLED)
+    @transition(field=status, source=[DS.QUEUED, DS.SENT, DS.FAILED, DS.ACKNOWLEDGED], target=DS.CANCELLED,
+                permission=p.system_or_federation_in_scope, custom={"label": "发送记录作废"})
     def cancel(self):
         """The certificate was cancelled by a reopening."""
         self.cancelled_at, self.next_attempt_at = timezone.now(), None

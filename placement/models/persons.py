@@ -2,17 +2,22 @@
 certificates, and the month × check grid with the agent's selection, evidence and the reviewer's
 decisions. Workflow lives in services; here are only the data and the FSM transition declarations."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from placement import choices as c
+from placement import predicates as p
 from placement.models.declaration import AnnualDeclaration
 from portal.crypto import BlindIndexField, EncryptedCharField
+from portal.guards import allowed
 from portal.models import Region, Upload
+from portal.reviewable import Reviewable, not_the_requester
 
 S = c.PersonStatus
+
+# contracts, hand-added certificates and months are reviewed by the federation staff of the unit's region
+REVIEWERS = allowed(*p.federation_in_scope.predicates, not_the_requester)
 
 
 class PlacedPerson(ConcurrentTransitionMixin, models.Model):
@@ -65,42 +70,52 @@ class PlacedPerson(ConcurrentTransitionMixin, models.Model):
         ]
         verbose_name = verbose_name_plural = "安置人员"
 
+    audit_name = "person"
+
     def __str__(self):
         return self.name
 
-    @property
-    def status_tone(self) -> str:
-        return c.PERSON_TONES[self.status]
-
-    # --- transitions (in-memory only; services save, audit and notify) ---------------------------
-    @transition(field=status, source=S.INCOMPLETE, target=S.CONFIRMED)
+    # --- transitions (in-memory only; portal.workflow.transition_apply saves and audits) ----------
+    # confirmed by the system or sent to a reviewer once the registration is complete (no user:
+    # verification finishing in the background moves a person on as well as the agent's click)
+    @transition(field=status, source=S.INCOMPLETE, target=S.CONFIRMED, custom={"label": "系统自动审核确认"})
     def confirm_by_system(self):
         self.confirmed_by = c.ConfirmedBy.SYSTEM
         self.reviewed_at = timezone.now()
 
-    @transition(field=status, source=S.INCOMPLETE, target=S.PENDING_REVIEW)
+    @transition(field=status, source=S.INCOMPLETE, target=S.PENDING_REVIEW, custom={"label": "提交残联审核"})
     def send_to_review(self):
         pass
 
-    @transition(field=status, source=S.PENDING_REVIEW, target=S.CONFIRMED)
+    _review = {"action": "review", "refused": p.person_refused_review, "code": "already_decided"}
+
+    @transition(field=status, source=S.PENDING_REVIEW, target=S.CONFIRMED, conditions=[p.no_items_awaiting_review],
+                permission=p.federation_in_scope, custom={**_review, "label": "安置登记审核：全部有效"})
     def confirm_by_reviewer(self):
         self.confirmed_by = c.ConfirmedBy.REVIEWER
         self.reviewed_at = timezone.now()
 
-    @transition(field=status, source=S.PENDING_REVIEW, target=S.PARTIALLY_REJECTED)
+    @transition(field=status, source=S.PENDING_REVIEW, target=S.PARTIALLY_REJECTED,
+                conditions=[p.no_items_awaiting_review], permission=p.federation_in_scope,
+                custom={**_review, "label": "安置登记审核：部分无效"})
     def reject_partially(self):
         self.reviewed_at = timezone.now()
 
-    @transition(field=status, source=S.PENDING_REVIEW, target=S.REJECTED)
+    @transition(field=status, source=S.PENDING_REVIEW, target=S.REJECTED, conditions=[p.no_items_awaiting_review],
+                permission=p.federation_in_scope, custom={**_review, "label": "安置登记审核：全部无效"})
     def reject(self):
         self.reviewed_at = timezone.now()
 
-    @transition(field=status, source=S.PARTIALLY_REJECTED, target=S.CONFIRMED)
+    @transition(field=status, source=S.PARTIALLY_REJECTED, target=S.CONFIRMED,
+                conditions=[p.person_declaration_is_draft], permission=p.agent_of_unit,
+                custom={"label": "接受审核结果", "refused": lambda person: (
+                    f"该人员状态为“{person.get_status_display()}”，只有部分审核不通过的人员可以接受审核结果")})
     def accept_result(self):
         self.confirmed_by = c.ConfirmedBy.REVIEWER
 
     @transition(field=status, source=[S.CONFIRMED, S.PARTIALLY_REJECTED, S.REJECTED, S.PENDING_REVIEW],
-                target=S.INCOMPLETE)
+                target=S.INCOMPLETE, conditions=[p.person_declaration_is_draft], permission=p.agent_of_unit,
+                custom={"label": "重新登记", "refused": "该人员资料尚未完成登记，请直接继续填写"})
     def re_register(self):
         self.confirmed_by = ""
         self.reviewed_at = None
@@ -108,8 +123,12 @@ class PlacedPerson(ConcurrentTransitionMixin, models.Model):
         self.wizard_step = 1
 
 
-class Contract(models.Model):
-    """合同管理: one contract (or dispatch agreement, or 编制本) and who pays the person."""
+class Contract(Reviewable):
+    """合同管理: one contract (or dispatch agreement, or 编制本) and who pays the person. A dispatch
+    agreement is reviewed (劳务派遣审核) before the person can be confirmed."""
+
+    audit_name = "contract"
+    review_permission = REVIEWERS
 
     person = models.ForeignKey(PlacedPerson, on_delete=models.CASCADE, related_name="contracts")
     is_dispatch = models.BooleanField("是否为劳务派遣", default=False)
@@ -132,11 +151,6 @@ class Contract(models.Model):
     wage_payer = models.ForeignKey("employers.RelatedUnit", verbose_name="工资发放单位", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     attachment = models.ForeignKey(Upload, verbose_name="合同附件", on_delete=models.PROTECT, related_name="+")
-    review_state = models.CharField("审核状态", max_length=10, choices=c.ReviewState.choices, blank=True)
-    review_reason = models.CharField("审核意见", max_length=300, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["start_date", "id"]
@@ -145,14 +159,13 @@ class Contract(models.Model):
     def __str__(self):
         return f"{self.get_contract_type_display()} {self.start_date}–{self.end_date or '无固定期限'}"
 
-    @property
-    def review_tone(self) -> str:
-        return c.REVIEW_TONES[self.review_state]
 
-
-class Certificate(models.Model):
+class Certificate(Reviewable):
     """残疾证管理: a certificate from the registry, or one added by hand (which needs its image and a
     reviewer's approval)."""
+
+    audit_name = "certificate"
+    review_permission = REVIEWERS
 
     person = models.ForeignKey(PlacedPerson, on_delete=models.CASCADE, related_name="certificates")
     number = EncryptedCharField("残疾证号")
@@ -165,11 +178,6 @@ class Certificate(models.Model):
     source = models.CharField("来源", max_length=10, choices=c.CertificateSource.choices)
     image = models.ForeignKey(Upload, verbose_name="证件影像", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
-    review_state = models.CharField("审核状态", max_length=10, choices=c.ReviewState.choices, blank=True)
-    review_reason = models.CharField("审核意见", max_length=300, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["valid_from", "id"]
@@ -178,23 +186,18 @@ class Certificate(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.grade}级"
 
-    @property
-    def review_tone(self) -> str:
-        return c.REVIEW_TONES[self.review_state]
 
-
-class PlacementMonth(models.Model):
+class PlacementMonth(Reviewable):
     """One month of a person's business year: selected by the agent (安置登记), and decided by a
-    reviewer where it needed one (有效 / 无效)."""
+    reviewer when the person goes to review (the review machine's approved is 有效, rejected 无效;
+    c.MONTH_DECISION_LABELS)."""
+
+    audit_name = "month"
+    review_permission = REVIEWERS
 
     person = models.ForeignKey(PlacedPerson, on_delete=models.CASCADE, related_name="months")
     month = models.PositiveSmallIntegerField("月份")
     selected = models.BooleanField("申报该月", default=False)
-    decision = models.CharField("认证结果", max_length=8, choices=c.Decision.choices, blank=True)
-    decision_reason = models.CharField("认定理由", max_length=300, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["month"]
@@ -203,6 +206,10 @@ class PlacementMonth(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.month}月"
+
+    @property
+    def decision_label(self) -> str:
+        return c.MONTH_DECISION_LABELS[self.review_state]
 
 
 class MonthCheck(models.Model):

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from placement import choices as c
+from placement import predicates as p
+from portal.guards import permission_of
 from portal.models import Upload
 
 R = c.RequestStatus
@@ -25,13 +27,14 @@ class RequestBase(ConcurrentTransitionMixin, models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decision_reason = models.CharField("办理意见", max_length=500, blank=True)
 
+    # who may decide: each request says (the four-eyes rules differ); refusing is the same as approving
+    # unless a request says otherwise
+    approve_permission = p.federation_in_scope
+    refuse_permission = p.federation_in_scope
+
     class Meta:
         abstract = True
         ordering = ["submitted_at", "id"]
-
-    @property
-    def status_tone(self) -> str:
-        return c.REQUEST_TONES[self.status]
 
     @property
     def is_open(self) -> bool:
@@ -40,11 +43,13 @@ class RequestBase(ConcurrentTransitionMixin, models.Model):
     def _decide(self, by, reason: str):
         self.decided_at, self.decided_by, self.decision_reason = timezone.now(), by, reason
 
-    @transition(field=status, source=R.SUBMITTED, target=R.APPROVED)
+    @transition(field=status, source=R.SUBMITTED, target=R.APPROVED, permission=permission_of("approve_permission"),
+                custom={"action": "decide", "label": "同意", "refused": p.request_refused, "code": "already_decided"})
     def approve(self, *, by, reason: str = ""):
         self._decide(by, reason)
 
-    @transition(field=status, source=R.SUBMITTED, target=R.REFUSED)
+    @transition(field=status, source=R.SUBMITTED, target=R.REFUSED, permission=permission_of("refuse_permission"),
+                custom={"action": "decide", "label": "不同意", "refused": p.request_refused, "code": "already_decided"})
     def refuse(self, *, by, reason: str):
         self._decide(by, reason)
 
@@ -57,6 +62,9 @@ class WithdrawalRequest(RequestBase):
                                     related_name="withdrawals")
     reason = models.CharField("撤回原因", max_length=500)
     after_certification = models.BooleanField("认证后撤回", default=False)
+
+    audit_name = "withdrawal"
+    approve_permission = refuse_permission = p.withdrawal_decider
 
     class Meta(RequestBase.Meta):
         verbose_name = verbose_name_plural = "年审申报撤回"
@@ -78,6 +86,9 @@ class FeedbackRequest(RequestBase):
     text = models.TextField("反馈内容")
     attachments = models.ManyToManyField(Upload, verbose_name="附件", blank=True, related_name="+")
 
+    audit_name = "feedback"
+    approve_permission = p.reopening_decider  # approving reopens the certified declaration
+
     class Meta(RequestBase.Meta):
         verbose_name = verbose_name_plural = "年审认证反馈"
 
@@ -85,7 +96,8 @@ class FeedbackRequest(RequestBase):
         return f"{self.declaration} 认证反馈"
 
 
-    @transition(field="status", source=R.SUBMITTED, target=R.ANSWERED)
+    @transition(field="status", source=R.SUBMITTED, target=R.ANSWERED, permission=p.federation_in_scope,
+                custom={"action": "decide", "label": "已答复", "refused": p.request_refused, "code": "already_decided"})
     def answer(self, *, by, reason: str):
         self._decide(by, reason)
 
@@ -97,6 +109,8 @@ class DeregistrationRequest(RequestBase):
     reason = models.CharField("注销原因", max_length=500)
     signed_form = models.ForeignKey(Upload, verbose_name="注销业务申请书（盖章）", on_delete=models.PROTECT,
                                     related_name="+")
+
+    audit_name = "deregistration"
 
     class Meta(RequestBase.Meta):
         verbose_name = verbose_name_plural = "单位注销安置登记"

@@ -3,28 +3,36 @@
 parse, select, call one service (placement.declarations), render or redirect."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
-from django_fsm import can_proceed
 
 from employers.selectors import employer_for_agent
 from placement import choices as c
-from placement import declarations, services
+from placement import predicates
 from placement.forms import DeregistrationForm, FeedbackForm, HeadcountForm, SubmitForm, WithdrawalForm
-from placement.overview import declaration_overview
-from placement.selectors import list_persons, list_rows, person_search, status_summary, weight_rule_of
+from placement.selectors.declaration import (
+    declaration_overview,
+    importable_persons,
+    previous_declaration,
+    requests_of,
+    withdrawal_open,
+)
+from placement.selectors.scope import person_search
+from placement.selectors.year import list_persons, person_years, weight_rule_of
+from placement.services import declaration as declarations
+from placement.services import wizard
 from placement.views.wizard import _declaration, _person
 from placement.years import selectable_years
 from portal.access import roles_required
 from portal.exceptions import DomainError
 from portal.identity import mask_certificate, mask_id
-from portal.pdf import render_pdf
 from portal.roles import EMPLOYER
+from portal.tones import tone
 from portal.views.base import call_service, paginate
+from portal.workflow import can
 
 D = c.DeclarationStatus
 S = c.PersonStatus
@@ -50,14 +58,17 @@ def _url_for(name: str):
     return lambda pk: pattern.replace(str(PLACEHOLDER), str(pk))
 
 
-def _list_rows(page, declaration) -> list[dict]:
+def _list_rows(request, page, declaration) -> list[dict]:
     """The rows of 安置人员列表, formatted here so the template only prints (50 rows a page): plain
     dicts, the template engine's first and cheapest lookup."""
     urls = {name: _url_for(f"placement:{name}") for name in ("resume", "person_accept", "person_re_register",
                                                              "person_delete")}
     rows, start, labels = [], page.start_index(), dict(S.choices)
     editable = declaration.is_draft
-    for i, (person, counts) in enumerate(list_rows(page, declaration.business_year, weight_rule_of(declaration))):
+    user = request.user
+    for i, model in enumerate(person_years(page, declaration.business_year, weight_rule_of(declaration))):
+        person, counts = model.person, model.counts
+        person.declaration = declaration  # the predicates read it; every row shares the one declaration
         certificates = person.certificates.all()
         status = person.status
         rows.append({
@@ -66,7 +77,7 @@ def _list_rows(page, declaration) -> list[dict]:
             # row was a third of the page's rendering time)
             "name": person.name,
             "index": SafeString(start + i), "status_label": SafeString(labels[status]),
-            "status_tone": SafeString(c.PERSON_TONES[status]),
+            "status_tone": SafeString(tone(status)),
             "registered": SafeString(counts.registered), "confirmed": SafeString(counts.confirmed),
             "approved": SafeString(counts.approved), "rejected": SafeString(counts.rejected),
             "id_masked": SafeString(mask_id(person.id_number)),
@@ -75,11 +86,11 @@ def _list_rows(page, declaration) -> list[dict]:
             "reviewed_at": SafeString(_when(person.reviewed_at)),
             "view_url": SafeString(urls["resume"](person.pk)),
             "view_label": SafeString("继续登记" if status == S.INCOMPLETE and editable else "查看"),
-            # the actions the person's state machine allows from here, in a draft declaration
+            # the actions the person's state machine allows this user from here (the services' checks)
             "accept_url": SafeString(urls["person_accept"](person.pk)
-                                     if editable and can_proceed(person.accept_result) else ""),
+                                     if editable and can(user, person, "accept_result") else ""),
             "re_register_url": SafeString(urls["person_re_register"](person.pk)
-                                          if editable and can_proceed(person.re_register) else ""),
+                                          if editable and can(user, person, "re_register") else ""),
             "delete_url": SafeString(urls["person_delete"](person.pk) if editable else ""),
         })
     return rows
@@ -98,8 +109,8 @@ def person_list(request):
     page, query = paginate(request, person_search(list_persons(declaration), q), per_page=PER_PAGE)
     return render(request, "placement/person_list.html", {
         **_common(declaration), "page": page, "query": query, "q": q,
-        "rows": _list_rows(page, declaration),
-        "summary": status_summary(declaration), "status_help": c.PERSON_STATUS_HELP, "tones": c.PERSON_TONES,
+        "rows": _list_rows(request, page, declaration),
+        "summary": predicates.status_summary(declaration), "status_help": c.PERSON_STATUS_HELP,
         "editable": declaration.is_draft,
     })
 
@@ -125,14 +136,14 @@ def person_accept(request, pk):
 @roles_required(EMPLOYER)
 def person_re_register(request, pk):
     """重新登记: back to 资料待完善."""
-    return _person_action(request, pk, services.person_re_register, "“{name}”已退回资料待完善，请重新登记。")
+    return _person_action(request, pk, wizard.person_re_register, "“{name}”已退回资料待完善，请重新登记。")
 
 
 @require_POST
 @roles_required(EMPLOYER)
 def person_delete(request, pk):
     """删除 (while the declaration is not submitted)."""
-    return _person_action(request, pk, services.person_delete, "已删除“{name}”。")
+    return _person_action(request, pk, wizard.person_delete, "已删除“{name}”。")
 
 
 @roles_required(EMPLOYER)
@@ -150,16 +161,18 @@ def import_previous(request):
             messages.success(request, f"已导入 {len(imported)} 人，状态为“资料待完善”，系统正在重新校验。"
                                       "请逐一核对信息并完成登记。")
             return redirect("placement:list")
-    previous = declarations.previous_declaration(declaration)
-    candidates = list(declarations.importable_persons(declaration)) if declaration.is_draft else []
+    previous = previous_declaration(declaration)
+    candidates = list(importable_persons(declaration)) if declaration.is_draft else []
     return render(request, "placement/import.html", {**_common(declaration), "previous": previous,
                                                      "candidates": candidates})
 
 
 @roles_required(EMPLOYER)
 def headcount(request):
-    """在职职工人数: the social-insurance figure, confirmed or corrected with a reason."""
-    declaration = declarations.headcount_prefill(declaration=_declaration(request))
+    """在职职工人数: the social-insurance figure (fetched in the background; asked again while it is
+    missing), confirmed or corrected with a reason."""
+    declaration = _declaration(request)
+    declarations.headcount_prefill_request(declaration=declaration)
     initial = {"headcount": declaration.headcount, "reason": declaration.headcount_reason}
     form = HeadcountForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid() and call_service(
@@ -174,15 +187,14 @@ def headcount(request):
 
 
 def _commitment_context(declaration) -> dict:
-    return {"title": "申报资料真实性承诺书", "unit_name": declaration.employer.name,
-            "credit_code": declaration.employer.credit_code, "business_year": declaration.business_year,
-            "today": timezone.localdate()}
+    return {"title": declarations.COMMITMENT_TITLE, "unit_name": declaration.employer.name,
+            "credit_code": declaration.employer.credit_code, "business_year": declaration.business_year}
 
 
 @roles_required(EMPLOYER)
 def submit(request):
     """完成申报: check answers (persons, headcount, window), read the 承诺书, confirm."""
-    declaration = declarations.headcount_prefill(declaration=_declaration(request))
+    declaration = _declaration(request)
     if not declaration.is_draft:
         return redirect("placement:submitted")
     form = SubmitForm(_posted(request))
@@ -200,7 +212,7 @@ def submit(request):
             return redirect("placement:submitted")
     return render(request, "placement/submit.html", {
         **_common(declaration), **declaration_overview(declaration), "form": form,
-        "blockers": declarations.submission_blockers(declaration), "commitment": _commitment_context(declaration),
+        "blockers": predicates.submission_blockers(declaration), "commitment": _commitment_context(declaration),
     })
 
 
@@ -214,32 +226,18 @@ def submitted(request):
                                                          "receipt": declaration.submission_receipt})
 
 
-def _pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
-    _html, data = render_pdf(template, context)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
-
-
 @roles_required(EMPLOYER)
 def commitment_pdf(request):
-    """下载承诺书: the 申报资料真实性承诺书 with the unit's name and the year."""
-    declaration = _declaration(request)
-    return _pdf_response("pdf/commitment.html", _commitment_context(declaration),
-                         f"申报资料真实性承诺书-{declaration.business_year}.pdf")
+    """下载承诺书: the declaration's 申报资料真实性承诺书, issued once and stored."""
+    document = declarations.commitment_document(declaration=_declaration(request))
+    return redirect("document_download", pk=document.pk)
 
 
 @roles_required(EMPLOYER)
 def certificate_download(request):
     """下载审核认定书: the stored certificate once certified (rendered once by the back office's task)."""
     declaration = _declaration(request)
-    if declaration.status not in (D.CERTIFIED, D.SENT_TO_TAX) or not declaration.certificate_id:
+    if not declaration.is_certified or not declaration.certificate_id:
         messages.info(request, "审核认定书在年审认证通过后出具，目前尚不能下载。")
         return redirect("home")
     return redirect("document_download", pk=declaration.certificate.document_id)
@@ -251,18 +249,12 @@ def certificate_download(request):
 @roles_required(EMPLOYER)
 def requests_page(request):
     """年审申报撤回 / 年审认证反馈 / 单位注销安置登记: what can be asked now, and what was asked."""
-    from placement.models import DeregistrationRequest
-
     declaration = _declaration(request)
-    employer = declaration.employer
-    withdrawal_open = declaration.withdrawals.filter(status=c.RequestStatus.SUBMITTED).exists()
+    open_withdrawal = withdrawal_open(declaration)
     return render(request, "placement/requests.html", {
-        **_common(declaration), "withdrawal_open": withdrawal_open,
-        "withdrawals": declaration.withdrawals.select_related("receipt"),
-        "feedback": declaration.feedback.select_related("receipt").prefetch_related("attachments"),
-        "deregistrations": DeregistrationRequest.objects.filter(employer=employer).select_related("receipt"),
-        "can_withdraw": not declaration.is_draft and not withdrawal_open,
-        "can_feedback": declaration.status in (D.CERTIFIED, D.SENT_TO_TAX),
+        **_common(declaration), "withdrawal_open": open_withdrawal, **requests_of(declaration),
+        "can_withdraw": not declaration.is_draft and not open_withdrawal,
+        "can_feedback": declaration.is_certified,
     })
 
 
@@ -306,9 +298,6 @@ def deregistration_new(request):
 
 @roles_required(EMPLOYER)
 def deregistration_pdf(request):
-    """下载注销业务申请书, prefilled with the unit's data."""
-    employer = employer_for_agent(request.user)
-    return _pdf_response("pdf/deregistration.html", {
-        "title": "单位注销安置登记业务申请书", "employer": employer, "today": timezone.localdate(),
-        "agent": request.user.display_name,
-    }, "注销业务申请书.pdf")
+    """下载注销业务申请书, prefilled with the unit's data (issued once and stored)."""
+    document = declarations.deregistration_form(employer=employer_for_agent(request.user))
+    return redirect("document_download", pk=document.pk)

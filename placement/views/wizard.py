@@ -9,11 +9,14 @@ from django.views.decorators.http import require_POST
 
 from employers.selectors import employer_for_agent
 from placement import choices as c
-from placement import services
+from placement import predicates
 from placement.forms import CertificateForm, ContractForm, EvidenceForm, IdLookupForm, PersonForm
 from placement.models import PlacedPerson
-from placement.selectors import grid_rows, person_counts, person_for
-from placement.verification import prefill_lookup
+from placement.registry import prefill_lookup
+from placement.selectors.scope import person_for
+from placement.selectors.year import grid_rows, person_year
+from placement.services import evaluation, wizard
+from placement.services.declaration import declaration_open
 from placement.years import selected_year
 from portal.access import roles_required
 from portal.exceptions import DomainError
@@ -27,7 +30,7 @@ STEP_URLS = {1: "placement:step1", 2: "placement:step2", 3: "placement:step3", 4
 
 def _declaration(request):
     employer = employer_for_agent(request.user)
-    return services.declaration_open(employer=employer, business_year=selected_year(request))
+    return declaration_open(employer=employer, business_year=selected_year(request))
 
 
 def _person(request, pk) -> PlacedPerson:
@@ -41,7 +44,7 @@ def _person(request, pk) -> PlacedPerson:
 def _wizard(request, person, step, template, context):
     context.update({
         "person": person, "steps": STEPS, "step": step, "year": person.declaration.business_year,
-        "editable": person.status == c.PersonStatus.INCOMPLETE and person.declaration.is_draft,
+        "editable": predicates.person_editable(person),
     })
     return render(request, template, context)
 
@@ -58,7 +61,7 @@ def person_new(request):
     if request.method == "POST" and lookup.is_valid():
         id_number = lookup.cleaned_data["id_number"]
         try:
-            parsed = services.person_check_new(declaration=declaration, id_number=id_number)
+            parsed = wizard.person_check_new(declaration=declaration, id_number=id_number)
         except DomainError as error:
             add_domain_error(lookup, error)
         else:
@@ -67,7 +70,7 @@ def person_new(request):
                 form = PersonForm(request.POST, request.FILES, sex=parsed.sex)
                 if form.is_valid():
                     person = call_service(
-                        form, services.person_create, actor=request.user, declaration=declaration,
+                        form, wizard.person_create, actor=request.user, declaration=declaration,
                         id_number=id_number, data=form.cleaned_data, prefilled=prefill.found,
                         registry_certificates=prefill.certificates, degree_file=form.cleaned_data.get("degree_file"),
                     )
@@ -88,16 +91,16 @@ def person_new(request):
 def step1(request, pk):
     """① 安置登记: basic information, 合同管理 and 残疾证管理 on one page, as in the manual."""
     person = _person(request, pk)
-    initial = {k: getattr(person, k) for k in services.PERSON_FIELDS}
+    initial = {k: getattr(person, k) for k in wizard.PERSON_FIELDS}
     initial["hukou_region"] = person.hukou_region_id
     initial["is_graduate"] = "1" if person.is_graduate else "0"
     form = PersonForm(request.POST or None, request.FILES or None, initial=initial, sex=person.sex)
     if request.method == "POST":
-        if form.is_valid() and call_service(form, services.person_update, actor=request.user, person=person,
+        if form.is_valid() and call_service(form, wizard.person_update, actor=request.user, person=person,
                                             data=form.cleaned_data, degree_file=form.cleaned_data.get("degree_file")):
             if "next" in request.POST:
                 try:
-                    services.step1_complete(actor=request.user, person=person)
+                    wizard.step1_complete(actor=request.user, person=person)
                 except DomainError as error:
                     messages.error(request, error.message)
                     return redirect("placement:step1", pk=person.pk)
@@ -117,13 +120,13 @@ def contract_edit(request, pk, contract_id=None):
     employer = person.declaration.employer
     initial = {}
     if contract:
-        initial = {k: getattr(contract, k) for k in services.CONTRACT_FIELDS}
+        initial = {k: getattr(contract, k) for k in wizard.CONTRACT_FIELDS}
         initial["is_dispatch"] = "1" if contract.is_dispatch else "0"
     form = ContractForm(request.POST or None, request.FILES or None, employer=employer, editing=bool(contract),
                         initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "attachment"}
-        result = call_service(form, services.contract_save, actor=request.user, person=person, data=data,
+        result = call_service(form, wizard.contract_save, actor=request.user, person=person, data=data,
                               attachment_file=form.cleaned_data.get("attachment"), contract=contract)
         if result:
             _contract, warnings = result
@@ -140,7 +143,7 @@ def contract_delete(request, pk, contract_id):
     person = _person(request, pk)
     contract = get_object_or_404(person.contracts, pk=contract_id)
     try:
-        services.contract_delete(actor=request.user, contract=contract)
+        wizard.contract_delete(actor=request.user, contract=contract)
         messages.success(request, "合同已删除。")
     except DomainError as error:
         messages.error(request, error.message)
@@ -154,7 +157,7 @@ def certificate_new(request, pk):
     form = CertificateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "image"}
-        if call_service(form, services.certificate_add_manual, actor=request.user, person=person, data=data,
+        if call_service(form, wizard.certificate_add_manual, actor=request.user, person=person, data=data,
                         image_file=form.cleaned_data["image"]):
             messages.success(request, "残疾证已添加，将由残联审核证件影像。")
             return redirect("placement:step1", pk=person.pk)
@@ -167,7 +170,7 @@ def certificate_delete(request, pk, certificate_id):
     person = _person(request, pk)
     certificate = get_object_or_404(person.certificates, pk=certificate_id)
     try:
-        services.certificate_delete(actor=request.user, certificate=certificate)
+        wizard.certificate_delete(actor=request.user, certificate=certificate)
         messages.success(request, "残疾证已删除。")
     except DomainError as error:
         messages.error(request, error.message)
@@ -181,27 +184,21 @@ def step2(request, pk):
     if request.method == "POST":
         months = {int(m) for m in request.POST.getlist("months") if m.isdigit()}
         try:
-            services.months_select(actor=request.user, person=person, months=months)
+            person = wizard.months_select(actor=request.user, person=person, months=months)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("placement:step2", pk=person.pk)
-        if services.evidence_needed(person) or services.review_needed(person):
-            return redirect("placement:step3", pk=person.pk)
-        try:
-            services.registration_complete(actor=request.user, person=person)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("placement:step3", pk=person.pk)
-        return redirect("placement:step4", pk=person.pk)
+        # the service completes a registration that needs nothing more (the API does the same)
+        return redirect("placement:step4" if person.registered_at else "placement:step3", pk=person.pk)
     return _wizard(request, person, 2, "placement/step2.html", _grid_context(person))
 
 
 def _grid_context(person):
-    rows = grid_rows(person)
+    model = person_year(person)
+    rows = grid_rows(model)
     running = person.verification_state in (c.VerificationState.QUEUED, c.VerificationState.RUNNING)
     return {
-        "rows": rows, "checks": list(c.Check), "running": running,
-        "dispatched": services.is_dispatched(person),
+        "rows": rows, "checks": list(c.Check), "running": running, "dispatched": model.dispatched,
         "selected_count": sum(1 for r in rows if r["selected"]),
     }
 
@@ -211,7 +208,7 @@ def step2_progress(request, pk):
     """The polled fragment: progress while verifying, then the finished grid."""
     person = _person(request, pk)
     return render(request, "placement/grid_fragment.html", {"person": person, **_grid_context(person),
-                                                            "editable": person.status == c.PersonStatus.INCOMPLETE})
+                                                            "editable": predicates.person_editable(person)})
 
 
 @require_POST
@@ -220,7 +217,7 @@ def recheck(request, pk):
     """重新校验: ask the registries again (not for a confirmed person or decided months)."""
     person = _person(request, pk)
     try:
-        services.person_recheck(actor=request.user, person=person)
+        wizard.person_recheck(actor=request.user, person=person)
         messages.success(request, "已重新提交系统校验，结果将自动刷新。")
     except DomainError as error:
         messages.error(request, error.message)
@@ -232,7 +229,7 @@ def step3(request, pk):
     """③ 上传附件: for each failed check of a selected month, the material to upload and why."""
     person = _person(request, pk)
     year = person.declaration.business_year
-    needed = services.evidence_needed(person)
+    needed = evaluation.evidence_needed(person)
     forms_by_check = {
         check: EvidenceForm(request.POST or None if request.POST.get("check") == check else None,
                             request.FILES or None, check=check, months=months, year=year)
@@ -241,7 +238,7 @@ def step3(request, pk):
     if request.method == "POST":
         if "complete" in request.POST:
             try:
-                services.registration_complete(actor=request.user, person=person)
+                wizard.registration_complete(actor=request.user, person=person)
             except DomainError as error:
                 messages.error(request, error.message)
             else:
@@ -250,11 +247,11 @@ def step3(request, pk):
             check = request.POST.get("check")
             form = forms_by_check.get(check)
             if form and form.is_valid():
-                if call_service(form, services.evidence_add, actor=request.user, person=person, check=check,
+                if call_service(form, wizard.evidence_add, actor=request.user, person=person, check=check,
                                 months=form.cleaned_data["months"], file=form.cleaned_data["file"]):
                     messages.success(request, f"{c.EVIDENCE_FOR[check][0]}已上传。")
                     return redirect("placement:step3", pk=person.pk)
-    missing = services.evidence_missing(person)
+    missing = evaluation.evidence_missing(person)
     evidence = {}
     for row in person.evidence.select_related("upload"):
         evidence.setdefault(row.item, {}).setdefault(row.upload_id, (row.upload, []))[1].append(row.month)
@@ -276,7 +273,7 @@ def step3(request, pk):
 def evidence_delete(request, pk, upload_id):
     person = _person(request, pk)
     try:
-        services.evidence_remove(actor=request.user, person=person, upload_id=upload_id)
+        wizard.evidence_remove(actor=request.user, person=person, upload_id=upload_id)
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("placement:step3", pk=person.pk)
@@ -286,7 +283,7 @@ def evidence_delete(request, pk, upload_id):
 def step4(request, pk):
     """④ 完成登记: the summary and the way back to the list."""
     person = _person(request, pk)
-    return _wizard(request, person, 4, "placement/step4.html", {"counts": person_counts(person)})
+    return _wizard(request, person, 4, "placement/step4.html", {"counts": person_year(person).counts})
 
 
 @roles_required(EMPLOYER)

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.html import format_html
 
-from portal import identity
+from portal import identity, text
 
 register = template.Library()
 
@@ -61,10 +61,31 @@ def month_label(value):
     return f"{text[:4]}年{text[4:6]}月" if len(text) == 6 and text.isdigit() else text
 
 
+register.filter("month_ranges", text.month_ranges)
+
+
 @register.simple_tag
 def badge(label, tone="neutral"):
     """A status badge: always the word, colour only as a second cue."""
     return format_html('<span class="badge badge-{}">{}</span>', tone, label)
+
+
+@register.simple_tag
+def state_badge(obj, field="status"):
+    """The badge of an object's status field: its label from the choices, its tone from the one
+    table (portal.tones)."""
+    from portal.tones import tone
+
+    value = getattr(obj, field)
+    return badge(getattr(obj, f"get_{field}_display")(), tone(value))
+
+
+@register.filter
+def state_tone(value):
+    """The tone of a raw status value (rows built from plain values)."""
+    from portal.tones import tone
+
+    return tone(value)
 
 
 @register.inclusion_tag("includes/timeline.html")
@@ -92,9 +113,12 @@ def entry_states(entry):
     return f"{state_label(entry, entry.from_state) or '—'} → {state_label(entry, entry.to_state)}"
 
 
-@register.inclusion_tag("includes/pagination.html", takes_context=True)
-def pager(context, page, query=""):
-    return {"page": page, "query": query}
+@register.inclusion_tag("includes/pagination.html")
+def pager(page, query=""):
+    """The one pager: the total, previous / next and the page numbers around the current one."""
+    paginator = page.paginator
+    return {"page": page, "query": query, "ellipsis": paginator.ELLIPSIS,
+            "links": list(paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=1))}
 
 
 @register.simple_tag

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from backoffice.selectors import certificates_to_review, dispatch_to_review, persons_to_review
+from placement.selectors.queues import certificates_to_review, dispatch_to_review, persons_to_review
 
 pytestmark = pytest.mark.django_db
 

@@ -146,18 +146,18 @@ def test_the_person_queue_query_count_does_not_grow_with_rows(sh_unit, client_fo
 
 
 def submitted_declaration(unit, agent):
-    from placement import services
     from placement.models import AnnualDeclaration
+    from placement.services import declaration as declarations
 
-    declaration = services.declaration_open(employer=unit, business_year=2025)
+    declaration = declarations.declaration_open(employer=unit, business_year=2025)
     AnnualDeclaration.objects.filter(pk=declaration.pk).update(status="submitted")  # the state this test needs
     return AnnualDeclaration.objects.get(pk=declaration.pk)
 
 
 def test_a_withdrawal_before_certification_approved_returns_the_declaration_to_draft(
         sh_unit, sh_agent, client_for, reviewer_sh, reviewer_ln):
-    from placement.declarations import withdrawal_request_submit
     from placement.models import AnnualDeclaration
+    from placement.services.declaration import withdrawal_request_submit
 
     declaration = submitted_declaration(sh_unit, sh_agent)
     withdrawal = withdrawal_request_submit(actor=sh_agent, declaration=declaration, reason="漏报一名残疾职工")
@@ -175,8 +175,8 @@ def test_a_withdrawal_before_certification_approved_returns_the_declaration_to_d
 
 
 def test_a_deregistration_is_refused_with_a_reason_the_unit_reads(sh_unit, sh_agent, client_for, reviewer_sh):
-    from placement.declarations import deregistration_submit
-    from tests.placement.conftest import pdf
+    from placement.services.declaration import deregistration_submit
+    from tests.placement.factories import pdf
 
     request = deregistration_submit(actor=sh_agent, employer=sh_unit, reason="单位注销", signed_form=pdf("申请书.pdf"))
     client = client_for(reviewer_sh)

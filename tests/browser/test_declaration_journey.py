@@ -12,7 +12,7 @@ from portal.demo import UNITS
 from tests import factories as f
 from tests.browser.conftest import SCREENSHOTS, log_in
 from tests.conftest import require_poppler
-from tests.placement.decl_factories import DeclarationFactory, PersonFactory
+from tests.placement.factories import DeclarationFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from placement import certification, declarations
 from placement.models import AnnualDeclaration, DeregistrationRequest
+from placement.services import certification
+from placement.services import declaration as declarations
 from portal.demo import DEMO_PASSWORD, UNITS, totp_key_for
 from tests import factories as f
 from tests.browser.conftest import log_in, staff_log_in
@@ -37,7 +38,7 @@ def test_every_page_of_the_year_that_no_journey_visits(page, journey):
     nm = next(u for u in UNITS if u.key == "nm")
     agent, reviewer, supervisor = user(nm.agent), user("reviewer-nm"), user("supervisor-nm")
     declaration = AnnualDeclaration.objects.get(employer__credit_code=nm.credit_code, business_year=2025)
-    declaration = declarations.headcount_prefill(declaration=declaration)
+    declaration = declarations.headcount_prefill(declaration_id=declaration.pk)
     declarations.headcount_confirm(actor=agent, declaration=declaration, headcount=declaration.headcount_from_feed)
     declarations.declaration_submit(actor=agent, declaration=declaration, commitment_accepted=True)
     before = declarations.withdrawal_request_submit(actor=agent, declaration=declaration, reason="漏报一名安置人员")

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from placement import services
 from placement.models import PlacedPerson
+from placement.services import evaluation
+from placement.services import wizard as services
 from portal.feeds.demo import demo_person, load_registry
 from tests import factories as f
 from tests.browser.conftest import SCREENSHOTS, log_in, staff_log_in
-from tests.placement.conftest import add_person, demo_employer, pdf
+from tests.placement.conftest import demo_employer
+from tests.placement.factories import pdf, registered_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/shots-review")
@@ -20,11 +22,11 @@ SHOTS = Path("/tmp/shots-review")
 
 def flagged_person(unit, agent):
     """李秀英 (sh-gap): social insurance missing in March and April, material uploaded: 待审核."""
-    person = add_person(unit, agent, "sh-gap")
+    person = registered_person(unit, agent, "sh-gap")
     services.step1_complete(actor=agent, person=person)  # autocommit: the eager verification runs now
     person = PlacedPerson.objects.get(pk=person.pk)
     services.months_select(actor=agent, person=person, months=set(range(1, 13)))
-    for item, months in services.evidence_needed(person).items():
+    for item, months in evaluation.evidence_needed(person).items():
         services.evidence_add(actor=agent, person=person, check=item, months=months, file=pdf("缴费凭证.pdf"))
     services.registration_complete(actor=agent, person=person)
     person = PlacedPerson.objects.get(pk=person.pk)

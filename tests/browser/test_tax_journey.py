@@ -10,7 +10,7 @@ from placement.models import AnnualDeclaration, PlacedPerson
 from portal import feeds
 from tests import factories as f
 from tests.browser.conftest import SCREENSHOTS, log_in, staff_log_in
-from tests.tax.factories import DeclarationFactory
+from tests.placement.factories import DeclarationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

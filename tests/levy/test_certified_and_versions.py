@@ -2,6 +2,7 @@
 recomputed from its record gives the bill as issued, whatever the policy table says later."""
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -9,24 +10,35 @@ import pytest
 
 from levy.models import PolicyRule, SocialAverageWage
 from levy.rules import ENGINE_VERSION, LevyInputs, calculate_levy
+from levy.rules.certified import CountedPerson
 from levy.selectors import certified_figures_for, policy_for
 from levy.services import certified_figures_cancel, certified_figures_record, policy_row_save
 from levy.versions import levy_recompute, levy_record
 from portal.exceptions import Conflict, ValidationFailed
 from portal.models import AuditEntry
+from tests import factories as f
 from tests.levy.conftest import person
 
 pytestmark = pytest.mark.django_db
 
-FIGURES = dict(business_year=2025, headcount=300, disabled_count=Fraction(19, 6), local_disabled_count=Fraction(5, 2),
-               person_months_by_weight={2: 15, 1: 8}, certificate_reference="RD-2026-0001")
+def counted(name, n, grade, local, months, weight):
+    return CountedPerson(name, f.resident_id(n), "disability", grade, local, False, tuple(months),
+                         (weight,) * len(months))
 
 
-def test_certified_figures_keep_exact_fractions(unit_a, reviewer_sh):
+# 38 weighted months: 19/6 persons, of which 30 (5/2 persons) local
+PERSONS = [counted("甲", 1, 2, True, range(202501, 202513), 2), counted("乙", 2, 3, True, range(202501, 202507), 1),
+           counted("丙", 3, 4, False, range(202505, 202513), 1)]
+FIGURES = dict(business_year=2025, headcount=300, persons=PERSONS, certificate_reference="RD-2026-0001")
+
+
+def test_certified_figures_keep_exact_fractions_and_each_person(unit_a, reviewer_sh):
     row = certified_figures_record(employer=unit_a, actor=reviewer_sh, **FIGURES)
     row = type(row).objects.get(pk=row.pk)
     assert row.disabled_count == Fraction(19, 6) and row.local_disabled_count == Fraction(5, 2)
-    assert row.person_months_by_weight == {"2": 15, "1": 8}
+    assert row.person_months_by_weight == {"2": 12, "1": 14}
+    first = row.persons.get(name="甲")
+    assert (first.id_number, first.confirmed, first.approved, first.weight) == (f.resident_id(1), 12, 24, 2)
     assert certified_figures_for(employer=unit_a, business_year=2025) == row
     assert AuditEntry.objects.filter(action="levy.certified_figures_record").count() == 1
 
@@ -52,10 +64,9 @@ def test_other_figures_need_a_cancellation_first(unit_a, reviewer_sh, supervisor
 
 
 @pytest.mark.parametrize("changes,field", [
-    ({"disabled_count": Fraction(-1, 12)}, "disabled_count"),
-    ({"local_disabled_count": Fraction(7, 2)}, "local_disabled_count"),
+    ({"persons": [replace(PERSONS[0], weights=(2,) * 11)]}, "persons"),  # twelve months, eleven weights
+    ({"persons": [replace(PERSONS[0], weights=(-2,) * 12)]}, "persons"),
     ({"headcount": -1}, "headcount"),
-    ({"person_months_by_weight": {2: -3}}, "person_months_by_weight"),
 ])
 def test_impossible_figures_are_refused(unit_a, reviewer_sh, changes, field):
     with pytest.raises(ValidationFailed) as error:

@@ -1,25 +1,29 @@
 """The tax officers' export of certified results: masked, formula-safe, scoped (issue 9 uses it)."""
 
 import io
-from fractions import Fraction
 
 import openpyxl
 import pytest
 
 from levy.exports import HEADERS, certified_results_xlsx
+from levy.rules.certified import CountedPerson
 from levy.selectors import certified_results_visible
 from levy.services import certified_figures_record
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 LEGAL_ID = "11010519491231002X"
+PERSONS = [
+    CountedPerson("甲", f.resident_id(1), "disability", 1, True, False, tuple(range(202501, 202513)), (2,) * 12),
+    CountedPerson("乙", f.resident_id(2), "disability", 3, False, False, tuple(range(202501, 202509)), (1,) * 8),
+    CountedPerson("丙", f.resident_id(3), "military", 5, False, True, tuple(range(202507, 202513)), (1,) * 6),
+]
 
 
 def certify(employer, actor):
-    return certified_figures_record(employer=employer, business_year=2025, headcount=200,
-                                    disabled_count=Fraction(19, 6), local_disabled_count=Fraction(2),
-                                    person_months_by_weight={"2": 24}, certificate_reference=f"RD-{employer.pk}",
-                                    actor=actor)
+    """19/6 persons: 24 + 8 + 6 weighted months over 12."""
+    return certified_figures_record(employer=employer, business_year=2025, headcount=200, persons=PERSONS,
+                                    certificate_reference=f"RD-{employer.pk}", actor=actor)
 
 
 def test_the_export_masks_ids_keeps_formulas_as_text_and_is_scoped(admin_user, tax_sh):

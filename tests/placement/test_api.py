@@ -3,6 +3,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from placement.models import Contract, PlacedPerson
 from portal.feeds.demo import demo_person
@@ -36,9 +37,11 @@ def test_the_wizard_through_the_api(sh_unit, sh_agent, client_for, django_captur
         assert client.post(f"{BASE}{pk}/submit-step1/").status_code == 200
     months = client.get(f"{BASE}{pk}/months/").json()
     assert len(months) == 84 and {m["outcome"] for m in months} == {"ok"}
-    assert client.post(f"{BASE}{pk}/select-months/", {"months": []}, content_type="application/json").status_code == 200
-    done = client.post(f"{BASE}{pk}/complete/").json()
+    # nothing to upload and nothing to review: choosing the months completes the registration, as
+    # the page does (test_select_months_moves_a_person_the_same_way_on_the_page_and_the_api)
+    done = client.post(f"{BASE}{pk}/select-months/", {"months": []}, content_type="application/json").json()
     assert done["status"] == "confirmed" and done["counts"]["registered"] == 12
+    assert client.post(f"{BASE}{pk}/complete/").status_code == 409  # already complete
     assert done["counts"]["disabled_count"] == "2/1"  # 肢体二级 counts twice: 12 months × 2 / 12
 
 
@@ -112,7 +115,7 @@ def test_the_person_list_api_query_count_does_not_grow_with_rows(unit_a, owner, 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.placement.decl_factories import DeclarationFactory, PersonFactory
+    from tests.placement.factories import DeclarationFactory, PersonFactory
 
     declaration = DeclarationFactory(employer=unit_a, business_year=2025)
     client = client_for(owner)
@@ -128,3 +131,27 @@ def test_the_person_list_api_query_count_does_not_grow_with_rows(unit_a, owner, 
     twenty, body = queries()
     assert twenty == two and body["count"] == 20
     assert {row["counts"]["registered"] for row in body["results"]} == {12}
+
+
+@pytest.mark.parametrize("key,status", [("sh-clean", "confirmed"), ("sh-gap", "incomplete")])
+def test_select_months_moves_a_person_the_same_way_on_the_page_and_the_api(
+        key, status, sh_unit, client_for, django_capture_on_commit_callbacks):
+    """Regression (issue 13): the wizard's page completed a clean registration after 勾选月份 while
+    the API's select-months left it half done. Both now call the one service; a person who needs
+    material stays at step 3 either way."""
+    from tests.placement.factories import registered_person
+
+    outcomes = []
+    for channel in ("page", "api"):
+        agent = f.AgentFactory(employer=sh_unit).user
+        person = registered_person(sh_unit, agent, key, capture=django_capture_on_commit_callbacks)
+        client = client_for(agent)
+        if channel == "page":
+            client.post(reverse("placement:step2", args=[person.pk]), {"months": [str(m) for m in range(1, 13)]})
+        else:
+            client.post(f"{BASE}{person.pk}/select-months/", {"months": list(range(1, 13))},
+                        content_type="application/json")
+        person = type(person).objects.get(pk=person.pk)
+        outcomes.append((person.status, person.wizard_step, person.registered_at is not None))
+        person.delete()
+    assert outcomes[0] == outcomes[1] and outcomes[0][0] == status

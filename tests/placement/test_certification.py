@@ -7,18 +7,10 @@ from fractions import Fraction
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from levy.models import CertifiedFigures
 from placement import choices as c
-from placement import services
-from placement.certification import (
-    declaration_certify,
-    declaration_return,
-    deregistration_decide,
-    feedback_decide,
-    withdrawal_can_decide,
-    withdrawal_decide,
-)
 from placement.models import (
     AnnualDeclaration,
     DeregistrationRequest,
@@ -27,19 +19,28 @@ from placement.models import (
     TaxDelivery,
     WithdrawalRequest,
 )
+from placement.services import wizard as services
+from placement.services.certification import (
+    declaration_certify,
+    declaration_return,
+    deregistration_decide,
+    feedback_decide,
+    withdrawal_decide,
+)
 from portal.audit import audit_timeline
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.models import IssuedDocument, Notice, Receipt
+from portal.workflow import can
 from tests import factories as f
 from tests.conftest import skip_or_fail
-from tests.placement.conftest import add_person, pdf
+from tests.placement.factories import pdf, registered_person
 
 pytestmark = pytest.mark.django_db
 D = c.DeclarationStatus
 
 
 def confirmed_person(unit, agent, key, capture):
-    person = add_person(unit, agent, key, capture=capture)
+    person = registered_person(unit, agent, key, capture=capture)
     services.months_select(actor=agent, person=person, months=set())
     person = services.registration_complete(actor=agent, person=person)
     assert PlacedPerson.objects.get(pk=person.pk).status == c.PersonStatus.CONFIRMED
@@ -47,11 +48,10 @@ def confirmed_person(unit, agent, key, capture):
 
 
 def submitted(declaration, agent, headcount=100):
-    """A submitted declaration (the employer's submit service has its own tests)."""
-    declaration = AnnualDeclaration.objects.get(pk=declaration.pk)
-    declaration.headcount = headcount
-    declaration.submit(by=agent)
-    declaration.save()
+    """The declaration as the employer's submit service leaves it (that service has its own tests)."""
+    AnnualDeclaration.objects.filter(pk=declaration.pk).update(
+        status=D.SUBMITTED, submitted_at=timezone.now(), submitted_by=agent, headcount=headcount,
+        headcount_confirmed_at=timezone.now())
     return AnnualDeclaration.objects.get(pk=declaration.pk)
 
 
@@ -81,7 +81,7 @@ def certify(declaration, actor, capture):
 
 def test_a_draft_or_unconfirmed_declaration_cannot_be_certified(sh_unit, sh_agent, reviewer,
                                                                  django_capture_on_commit_callbacks):
-    person = add_person(sh_unit, sh_agent, "sh-gap", capture=django_capture_on_commit_callbacks)
+    person = registered_person(sh_unit, sh_agent, "sh-gap", capture=django_capture_on_commit_callbacks)
     with pytest.raises(NotAllowed, match="只有已完成申报的可以认证"):
         declaration_certify(actor=reviewer, declaration=person.declaration)
     declaration = submitted(person.declaration, sh_agent)
@@ -185,8 +185,8 @@ def test_a_withdrawal_after_certification_needs_a_supervisor_who_did_not_certify
     assert "已作废" not in client.get("/verify/", {"code": code}).content.decode()
     TaxDelivery.objects.create(declaration=declaration, certificate=declaration.certificate)
     request = withdrawal(declaration, sh_agent, after=True)
-    assert not withdrawal_can_decide(reviewer, request) and not withdrawal_can_decide(certifier, request)
-    assert withdrawal_can_decide(other, request)
+    assert not can(reviewer, request, "approve") and not can(certifier, request, "approve")
+    assert can(other, request, "approve")
     with pytest.raises(NotAllowed, match="残联业务主管"):
         withdrawal_decide(actor=reviewer, request=request, approve=True, reason="")
     with pytest.raises(NotAllowed, match="双人复核"):
@@ -278,12 +278,13 @@ def test_the_list_home_page_certificate_and_levy_count_with_the_regions_weight_r
     while the certificate used the region's; a region's own rule must reach all of them."""
     from levy.models import PolicyRule
     from levy.seed import WEIGHT_RULE
-    from placement.selectors import declaration_totals, person_counts
+    from placement.selectors.declaration import declaration_totals
+    from placement.selectors.year import person_year
 
     PolicyRule.objects.create(region_code="310000", name="weight_rule", first_year=2026, last_year=2026,
                               value={**WEIGHT_RULE, "severe_weight": 3}, source="测试：本市重度残疾按3人计算")
     person = ready.persons.get()
-    assert person_counts(person).approved == 36  # 12 months × 3, not × 2
+    assert person_year(person).counts.approved == 36  # 12 months × 3, not × 2
     assert declaration_totals(ready)["disabled_count"] == 3
     page = client_for(sh_agent).get("/placement/", {"year": 2025}).content.decode()
     assert "<td class=\"num\">36</td>" in page

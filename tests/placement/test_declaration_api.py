@@ -9,7 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories as f
-from tests.placement.decl_factories import DeclarationFactory, PersonFactory
+from tests.placement.factories import DeclarationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/placement/declaration/"

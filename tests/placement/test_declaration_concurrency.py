@@ -11,13 +11,13 @@ import pytest
 import time_machine
 from django.db import connection, connections
 
-from placement import declarations
 from placement.models import AnnualDeclaration
+from placement.services import declaration as declarations
 from portal.exceptions import Conflict
 from portal.models import AuditEntry, Receipt
 from tests import factories as f
 from tests.conftest import skip_or_fail
-from tests.placement.decl_factories import DeclarationFactory, PersonFactory
+from tests.placement.factories import DeclarationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 IN_WINDOW = datetime.datetime(2026, 5, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -18,7 +18,7 @@ from portal.pdf import render_pdf
 from portal.receipts import receipt_issue
 from tests import factories as f
 from tests.conftest import require_poppler, skip_or_fail
-from tests.placement.decl_factories import DeclarationFactory, PersonFactory
+from tests.placement.factories import DeclarationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -141,26 +141,35 @@ def test_the_headcount_page_confirms_or_corrects_with_a_reason(declaration, owne
     assert AnnualDeclaration.objects.get(pk=declaration.pk).headcount == 90
 
 
-def test_the_commitment_pdf_names_the_unit_and_year_and_its_text_is_chinese(declaration, owner, client_for):
+def test_the_commitment_pdf_names_the_unit_and_year_and_its_text_is_chinese(declaration, owner, client_for,
+                                                                             django_capture_on_commit_callbacks):
     html, data = render_pdf("pdf/commitment.html", {"title": "申报资料真实性承诺书", "unit_name": "上海甲单位有限公司",
                                                      "credit_code": "91310104MA1FL3X8Q", "business_year": 2025,
-                                                     "today": datetime.date(2026, 5, 1)})
+                                                     "today": "2026年05月01日"})
     assert "<h1>申报资料真实性承诺书</h1>" in html and "上海甲单位有限公司" in html and "2025年度" in html
-    response = client_for(owner).get("/placement/commitment.pdf")
-    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    client = client_for(owner)
+    with django_capture_on_commit_callbacks(execute=True):  # issued once, rendered by its task
+        first = client.get("/placement/commitment.pdf")
+    assert client.get("/placement/commitment.pdf")["Location"] == first["Location"]  # stored, not issued again
+    response = client.get(first["Location"])
+    data = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "application/pdf" and data.startswith(b"%PDF")
     if not shutil.which("pdftotext"):
         skip_or_fail("poppler-utils is not installed")
-    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
     text = text.decode()
     assert "申报资料真实性承诺书" in text and declaration.employer.name in text
 
 
-def test_the_deregistration_form_is_prefilled_and_the_request_is_submitted(declaration, owner, client_for):
+def test_the_deregistration_form_is_prefilled_and_the_request_is_submitted(declaration, owner, client_for,
+                                                                           django_capture_on_commit_callbacks):
     require_poppler()
     client = client_for(owner)
-    pdf = client.get("/placement/requests/deregistration/form.pdf")
-    assert pdf.content.startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
+    with django_capture_on_commit_callbacks(execute=True):  # issued once, rendered by its task
+        form = client.get("/placement/requests/deregistration/form.pdf")
+    pdf = b"".join(client.get(form["Location"]).streaming_content)
+    assert pdf.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
     assert declaration.employer.credit_code in text.decode()
     empty = client.post("/placement/requests/deregistration/", {"reason": "单位注销"}).content.decode()
     assert "请上传盖章后的注销业务申请书" in empty

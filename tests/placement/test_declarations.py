@@ -9,13 +9,14 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from placement import choices as c
-from placement import declarations
 from placement.models import AnnualDeclaration, PlacedPerson
+from placement.registry import annual_average
+from placement.services import declaration as declarations
 from portal.audit import AuditEntry, audit_timeline
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.models import Notice
 from tests import factories as f
-from tests.placement.decl_factories import DeclarationFactory, PersonFactory
+from tests.placement.factories import DeclarationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -108,7 +109,7 @@ def test_a_stale_save_after_another_submission_is_a_conflict_not_a_second_transi
 
     stale = reread(ready)
     declarations.declaration_submit(actor=owner, declaration=ready, commitment_accepted=True)
-    stale.submit(by=owner)
+    stale.submit(by=owner, submission_receipt=None)
     with pytest.raises(ConcurrentTransition):
         stale.save()
 
@@ -120,18 +121,18 @@ def test_the_headcount_is_prefilled_from_the_social_insurance_feed(registry):
     from tests.placement.conftest import demo_employer
 
     declaration = DeclarationFactory(employer=demo_employer("sh"))
-    declaration = declarations.headcount_prefill(declaration=declaration)
+    declaration = declarations.headcount_prefill(declaration_id=declaration.pk)
     assert declaration.headcount_from_feed and declaration.headcount == declaration.headcount_from_feed
     figures = [v for v in declaration.headcount_monthly.values() if v is not None]
-    assert declaration.headcount_from_feed == declarations.annual_average(declaration.headcount_monthly)
+    assert declaration.headcount_from_feed == annual_average(declaration.headcount_monthly)
     assert min(figures) <= declaration.headcount_from_feed <= max(figures)
     assert declaration.headcount_confirmed_at is None
 
 
 def test_the_annual_average_rounds_half_up():
-    assert declarations.annual_average({"1": 10, "2": 11}) == 11
-    assert declarations.annual_average({"1": 10, "2": None, "3": 10}) == 10
-    assert declarations.annual_average({"1": None}) is None
+    assert annual_average({"1": 10, "2": 11}) == 11
+    assert annual_average({"1": 10, "2": None, "3": 10}) == 10
+    assert annual_average({"1": None}) is None
 
 
 def test_a_corrected_headcount_needs_a_reason(unit_a, owner):
@@ -151,9 +152,9 @@ def test_a_corrected_headcount_needs_a_reason(unit_a, owner):
 
 def test_last_years_persons_are_imported_as_incomplete_with_their_data_and_verified_again(
         sh_unit, sh_agent, django_capture_on_commit_callbacks):
-    from tests.placement.conftest import add_person
+    from tests.placement.factories import registered_person
 
-    old = add_person(sh_unit, sh_agent, "sh-clean", year=2024)
+    old = registered_person(sh_unit, sh_agent, "sh-clean", year=2024)
     declaration = DeclarationFactory(employer=sh_unit, business_year=2025)
     assert [p.pk for p in declarations.importable_persons(declaration)] == [old.pk]
     with django_capture_on_commit_callbacks(execute=True):
@@ -180,13 +181,13 @@ def test_importing_someone_not_on_last_years_list_is_refused(unit_a, owner):
 
 
 def test_accepting_a_partial_result_confirms_the_person_with_the_valid_months(unit_a, owner):
-    from placement.selectors import person_counts
+    from placement.selectors.year import person_year
 
     person = PersonFactory(declaration=DeclarationFactory(employer=unit_a), partially_rejected=True)
     declarations.person_accept_result(actor=owner, person=person)
     person = PlacedPerson.objects.get(pk=person.pk)
     assert person.status == S.CONFIRMED
-    counts = person_counts(person)
+    counts = person_year(person).counts
     assert (counts.registered, counts.confirmed, counts.rejected) == (12, 6, 6)
 
 
@@ -282,7 +283,7 @@ def test_the_reminder_task_runs_the_service(unit_a):
 @time_machine.travel(IN_WINDOW)
 def test_an_approved_withdrawal_lets_the_unit_change_its_list_and_submit_again(ready, owner, reviewer_sh):
     """The employer's request and the federation's decision (placement.certification) fit together."""
-    from placement.certification import withdrawal_decide
+    from placement.services.certification import withdrawal_decide
 
     declarations.declaration_submit(actor=owner, declaration=ready, commitment_accepted=True)
     request = declarations.withdrawal_request_submit(actor=owner, declaration=ready, reason="漏报一人")

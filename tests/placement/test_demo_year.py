@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from placement import choices as c
-from placement import declarations
 from placement.models import AnnualDeclaration
+from placement.services import declaration as declarations
+from placement.window import filing_window_of
 from portal.demo import UNITS
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +21,9 @@ def test_the_demo_unit_can_confirm_its_headcount_and_file(django_user_model):
     unit = next(u for u in UNITS if u.key == "nm")
     declaration = AnnualDeclaration.objects.get(employer__credit_code=unit.credit_code, business_year=2025)
     assert declaration.persons.exclude(status=c.PersonStatus.CONFIRMED).count() == 0
-    assert declarations.filing_window_of(declaration).is_open(timezone.localdate())
+    assert filing_window_of(declaration).is_open(timezone.localdate())
     agent = django_user_model.objects.get(username=unit.agent)
-    declaration = declarations.headcount_prefill(declaration=declaration)
+    declaration = declarations.headcount_prefill(declaration_id=declaration.pk)
     assert declaration.headcount_from_feed
     declarations.headcount_confirm(actor=agent, declaration=declaration, headcount=declaration.headcount_from_feed)
     declarations.declaration_submit(actor=agent, declaration=declaration, commitment_accepted=True)

@@ -4,20 +4,22 @@ unit's notice; manual certificates, dispatch agreements, bulk approval; two revi
 import pytest
 
 from placement import choices as c
-from placement import services
 from placement.models import Certificate, PlacedPerson, PlacementMonth
-from placement.review import (
+from placement.predicates import status_summary
+from placement.selectors.year import person_year
+from placement.services import evaluation
+from placement.services import wizard as services
+from placement.services.review import (
     MonthDecision,
     certificate_review,
     certificates_bulk_approve,
     dispatch_review,
     person_review_decide,
 )
-from placement.selectors import person_counts, status_summary
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.models import AuditEntry, Notice
 from tests import factories as f
-from tests.placement.conftest import add_person, pdf
+from tests.placement.factories import pdf, registered_person
 
 S = c.PersonStatus
 pytestmark = pytest.mark.django_db
@@ -25,9 +27,9 @@ pytestmark = pytest.mark.django_db
 
 def flagged_person(unit, agent, capture, key="sh-gap", months=range(1, 13)):
     """A person with every month selected, material uploaded for each flagged one: 待审核."""
-    person = add_person(unit, agent, key, capture=capture)
+    person = registered_person(unit, agent, key, capture=capture)
     services.months_select(actor=agent, person=person, months=set(months))
-    for item, flagged in services.evidence_needed(person).items():
+    for item, flagged in evaluation.evidence_needed(person).items():
         services.evidence_add(actor=agent, person=person, check=item, months=flagged, file=pdf("材料.pdf"))
     services.registration_complete(actor=agent, person=person)
     person = PlacedPerson.objects.get(pk=person.pk)
@@ -51,10 +53,10 @@ def test_mixed_valid_and_invalid_months_make_a_partial_rejection_with_counts_and
     person = person_review_decide(actor=reviewer, person=person,
                                   decisions=all_valid(person, m3="该月无本单位或合同约定单位的社会保险缴费记录"))
     assert person.status == S.PARTIALLY_REJECTED and person.reviewed_at is not None
-    counts = person_counts(person)
+    counts = person_year(person).counts
     assert (counts.registered, counts.confirmed, counts.rejected) == (12, 11, 1)
     march = PlacementMonth.objects.get(person=person, month=3)
-    assert (march.decision, march.decided_by) == ("invalid", reviewer)
+    assert (march.decision_label, march.reviewed_by) == ("无效", reviewer)
     assert status_summary(person.declaration)["partially_rejected"] == 1
     notice = Notice.objects.get(employer=sh_unit, kind=Notice.Kind.REVIEW)
     assert notice.title == f"安置人员“{person.name}”资料审核完成通知"
@@ -140,7 +142,7 @@ def test_a_pending_manual_certificate_blocks_the_month_decision_until_reviewed(s
 def test_a_dispatch_agreement_is_approved_only_with_all_three_documents_confirmed(
         sh_unit, sh_agent, reviewer, related_units, django_capture_on_commit_callbacks):
     agency = related_units["agency"]
-    person = add_person(sh_unit, sh_agent, "sh-dispatched", capture=django_capture_on_commit_callbacks,
+    person = registered_person(sh_unit, sh_agent, "sh-dispatched", capture=django_capture_on_commit_callbacks,
                         contract={"is_dispatch": True, "dispatch_agency": agency, "counts_here_stated": True,
                                   "si_payer": agency, "mi_payer": agency, "wage_payer": agency})
     services.months_select(actor=sh_agent, person=person, months={1, 2, 3})

@@ -9,12 +9,12 @@ import pytest
 from django.db import connection, connections
 
 from placement.models import PlacedPerson
-from placement.review import MonthDecision, person_review_decide
+from placement.services.review import MonthDecision, person_review_decide
 from portal.exceptions import Conflict
 from portal.models import AuditEntry, Notice
 from tests import factories as f
 from tests.conftest import skip_or_fail
-from tests.placement.conftest import add_person, pdf
+from tests.placement.factories import pdf, registered_person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,13 +23,14 @@ def test_two_reviewers_at_once_one_decision_stands_and_the_other_sees_it(referen
                                                                         sh_agent):
     if connection.vendor != "postgresql":
         skip_or_fail("row locks need PostgreSQL (set DATABASE_URL); the stale-write test covers SQLite")
-    from placement import services
+    from placement.services import evaluation
+    from placement.services import wizard as services
 
-    person = add_person(sh_unit, sh_agent, "sh-gap")
+    person = registered_person(sh_unit, sh_agent, "sh-gap")
     services.step1_complete(actor=sh_agent, person=person)  # autocommit: the eager verification runs now
     person = PlacedPerson.objects.get(pk=person.pk)
     services.months_select(actor=sh_agent, person=person, months=set(range(1, 13)))
-    for item, months in services.evidence_needed(person).items():
+    for item, months in evaluation.evidence_needed(person).items():
         services.evidence_add(actor=sh_agent, person=person, check=item, months=months, file=pdf())
     services.registration_complete(actor=sh_agent, person=person)
     reviewers = [f.UserFactory(reviewer=True, region=f.region("310000"), full_name=n) for n in ("甲审核员", "乙审核员")]

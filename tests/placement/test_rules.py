@@ -18,7 +18,7 @@ from placement.rules import (
     evaluate,
     forced_months,
     month_outcome,
-    month_weight,
+    year_weights,
 )
 
 UNIT, RELATED, AGENCY, OTHER = "91310104UNIT00000X", "91310104RELATED00X", "91310106AGENCY000X", "91110000OTHER0000X"
@@ -175,25 +175,24 @@ def test_a_gap_in_contributions_fails_only_those_months():
     ],
 )
 def test_month_weights(certificates, month, weight):
-    assert month_weight(certificates, 2025, month) == weight
+    assert year_weights(certificates, 2025)[month - 1] == weight
 
 
 def test_counting_selected_confirmed_weighted_and_rejected_months():
     states = [MonthState(m, selected=m <= 10, outcome=Outcome.OK if m <= 8 else Outcome.FAIL, weight=2) for m in range(1, 13)]
-    states[8] = replace(states[8], decision="valid")  # September: a reviewer accepted the evidence
-    states[9] = replace(states[9], decision="invalid")  # October: refused
+    states[8] = replace(states[8], decision="approved")  # September: a reviewer accepted the evidence
+    states[9] = replace(states[9], decision="rejected")  # October: refused
     counts = count(states)
     assert (counts.registered, counts.confirmed, counts.approved, counts.rejected) == (10, 9, 18, 1)
     assert counts.disabled_count == Fraction(18, 12)
 
 
 def test_a_reviewer_can_invalidate_a_month_the_system_passed():
-    states = [MonthState(m, True, Outcome.OK, decision="invalid" if m == 1 else "") for m in range(1, 13)]
+    states = [MonthState(m, True, Outcome.OK, decision="rejected" if m == 1 else "") for m in range(1, 13)]
     assert count(states).confirmed == 11
 
 
-def test_year_weights_equal_month_weight_for_every_month():
-    """The list's fast path (year_weights) agrees with month_weight, month by month."""
+def test_a_grade_change_within_a_month_counts_the_better_certificate_for_it():
     import datetime
 
     from placement import rules
@@ -204,6 +203,5 @@ def test_year_weights_equal_month_weight_for_every_month():
         rules.CertPeriod(kind="disability", grade=1, valid_from=datetime.date(2025, 4, 11), valid_to=None),
         rules.CertPeriod(kind="military", grade=10, valid_from=datetime.date(2025, 9, 1), valid_to=None),
     )
-    assert rules.year_weights(periods, 2025) == tuple(rules.month_weight(periods, 2025, m) for m in rules.MONTHS)
     assert rules.year_weights(periods, 2025)[:4] == (1, 1, 1, 2)
     assert rules.year_weights((), 2025) == (0,) * 12

@@ -8,7 +8,7 @@ from django.urls import reverse
 from placement.models import Contract, PlacedPerson
 from portal.feeds.demo import demo_person
 from tests import factories as f
-from tests.placement.conftest import add_person
+from tests.placement.factories import registered_person
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_the_registry_prefills_the_basic_information(sh_unit, sh_agent, client_f
 
 
 def test_a_person_already_in_the_declaration_is_refused(sh_unit, sh_agent, client_for):
-    add_person(sh_unit, sh_agent, "sh-clean")
+    registered_person(sh_unit, sh_agent, "sh-clean")
     body = client_for(sh_agent).post(reverse("placement:person_new"),
                                      {"id_number": demo_person("sh-clean").id_number}).content.decode()
     assert "该人员已在本年度安置名单中" in body
@@ -55,7 +55,7 @@ def test_a_person_already_in_the_declaration_is_refused(sh_unit, sh_agent, clien
     ],
 )
 def test_a_bad_contract_is_refused_at_the_field_and_nothing_saved(sh_unit, sh_agent, client_for, extra, message):
-    person = add_person(sh_unit, sh_agent, "sh-clean")
+    person = registered_person(sh_unit, sh_agent, "sh-clean")
     before = Contract.objects.count()
     response = client_for(sh_agent).post(reverse("placement:contract_new", args=[person.pk]), contract_form(**extra))
     assert response.status_code == 200 and message in response.content.decode()
@@ -63,14 +63,14 @@ def test_a_bad_contract_is_refused_at_the_field_and_nothing_saved(sh_unit, sh_ag
 
 
 def test_a_short_contract_is_saved_with_a_warning(sh_unit, sh_agent, client_for):
-    person = add_person(sh_unit, sh_agent, "sh-clean")
+    person = registered_person(sh_unit, sh_agent, "sh-clean")
     response = client_for(sh_agent).post(reverse("placement:contract_new", args=[person.pk]),
                                          contract_form(start_date="2025-03-01", end_date="2025-12-31"), follow=True)
     assert "合同期限不足一年" in response.content.decode()
 
 
 def test_a_certificate_not_matching_the_id_is_refused(sh_unit, sh_agent, client_for):
-    person = add_person(sh_unit, sh_agent, "sh-clean")
+    person = registered_person(sh_unit, sh_agent, "sh-clean")
     image = SimpleUploadedFile("证.png", f.png_bytes(), content_type="image/png")
     response = client_for(sh_agent).post(reverse("placement:certificate_new", args=[person.pk]), {
         "kind": "disability", "number": f.resident_id(9) + "42", "category": "4", "grade": "2",
@@ -81,7 +81,7 @@ def test_a_certificate_not_matching_the_id_is_refused(sh_unit, sh_agent, client_
 
 def test_the_agent_resumes_at_the_step_where_they_left(sh_unit, sh_agent, client_for,
                                                        django_capture_on_commit_callbacks):
-    person = add_person(sh_unit, sh_agent, "sh-gap", capture=django_capture_on_commit_callbacks)
+    person = registered_person(sh_unit, sh_agent, "sh-gap", capture=django_capture_on_commit_callbacks)
     client = client_for(sh_agent)
     assert client.get(reverse("placement:resume", args=[person.pk]))["Location"].endswith("/verify/")
     client.post(reverse("placement:step2", args=[person.pk]), {"months": ["3"]})
@@ -91,7 +91,7 @@ def test_the_agent_resumes_at_the_step_where_they_left(sh_unit, sh_agent, client
 
 
 def test_the_grid_page_shows_reasons_and_a_legend(sh_unit, sh_agent, client_for, django_capture_on_commit_callbacks):
-    person = add_person(sh_unit, sh_agent, "sh-gap", capture=django_capture_on_commit_callbacks)
+    person = registered_person(sh_unit, sh_agent, "sh-gap", capture=django_capture_on_commit_callbacks)
     body = client_for(sh_agent).get(reverse("placement:step2", args=[person.pk])).content.decode()
     assert "该月无社保缴费记录" in body and "系统核验不通过" in body
     assert 'data-confirm-months="该人员安置月数为{n}个月，是否确认并保存?"' in body

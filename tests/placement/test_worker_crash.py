@@ -15,11 +15,12 @@ from django.db.models import Count
 
 from placement import choices as c
 from placement.models import MonthCheck, PlacedPerson
-from placement.verification import persons_verify
+from placement.services.verification import persons_verify
 from portal.feeds.demo import load_registry
 from tests import factories as f
 from tests.conftest import ensure_reference_data
-from tests.placement.conftest import add_person, demo_employer
+from tests.placement.conftest import demo_employer
+from tests.placement.factories import registered_person
 from tests.test_celery_worker import database_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +32,7 @@ def test_a_worker_killed_mid_verification_leaves_nothing_a_rerun_cannot_finish(t
     load_registry()
     employer = demo_employer("sh")
     agent = f.AgentFactory(employer=employer).user
-    person = add_person(employer, agent, "sh-clean")  # step 1 saved, verification not yet run
+    person = registered_person(employer, agent, "sh-clean")  # step 1 saved, verification not yet run
 
     broker = tmp_path / "broker"
     for sub in ("queue", "processed", "control"):
@@ -40,7 +41,7 @@ def test_a_worker_killed_mid_verification_leaves_nothing_a_rerun_cannot_finish(t
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "SQLITE_PATH", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({**database_env(), "BROKER_DIR": str(broker), "DJANGO_SETTINGS_MODULE": "portal.settings",
-                "FEEDS_LATENCY_MS": "400", "PLACEMENT_FEED_THREADS": "1"})
+                "FEEDS_LATENCY_MS": "400", "FEEDS_THREADS": "1"})
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "-Q", queue, "-l", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -3,7 +3,7 @@
 import pytest
 
 from tests import factories as f
-from tests.tax.factories import DeclarationFactory
+from tests.placement.factories import DeclarationFactory
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from levy.models import CertifiedFigures
 from portal.tokens import token_issue, token_revoke
 from tests import factories as f
-from tests.tax.factories import DeclarationFactory
+from tests.placement.factories import DeclarationFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/tax/certified-results"

@@ -7,26 +7,27 @@ import pytest
 from django.db import connections
 from django.test import override_settings
 
+from levy.models import CertifiedFigures
 from placement import choices as c
-from placement.delivery import (
+from placement.models import AnnualDeclaration, TaxDelivery
+from placement.selectors.queues import failed_deliveries
+from placement.services.delivery import (
     certified_result,
     deliveries_to_sweep,
     delivery_acknowledge_manually,
-    delivery_alerts,
     delivery_poll,
     delivery_push,
     delivery_retry,
     delivery_send,
     delivery_send_batch,
 )
-from placement.models import AnnualDeclaration, TaxDelivery
 from placement.tasks import delivery_sweep_task
 from portal import feeds
 from portal.audit import audit_timeline
 from portal.exceptions import NotAllowed, ValidationFailed
 from portal.feeds.models import IntakeSubmission
 from portal.models import AuditEntry, Notice
-from tests.tax.factories import DeclarationFactory
+from tests.placement.factories import DeclarationFactory, TaxDeliveryFactory
 
 DS = c.DeliveryStatus
 
@@ -129,7 +130,7 @@ def test_the_delivery_fails_times_out_fails_visibly_then_recovers(certified, rev
         assert delivery_push(delivery.pk) is None
     delivery = fresh(delivery)
     assert delivery.status == DS.FAILED and "已尝试3次" in delivery.last_error
-    assert delivery_alerts(reviewer_sh) == 1
+    assert failed_deliveries(reviewer_sh).count() == 1
     assert delivery_push(delivery.pk) is None  # idempotent: a failed delivery waits for staff
     assert not IntakeSubmission.objects.exists()
 
@@ -142,7 +143,7 @@ def test_the_delivery_fails_times_out_fails_visibly_then_recovers(certified, rev
         delivery_poll(delivery.pk)
     delivery = fresh(delivery)
     assert delivery.status == DS.ACKNOWLEDGED and delivery.intake_reference.startswith("SW")
-    assert delivery_alerts(reviewer_sh) == 0
+    assert failed_deliveries(reviewer_sh).count() == 0
     declaration = fresh(certified)
     assert declaration.status == c.DeclarationStatus.SENT_TO_TAX and declaration.sent_to_tax_at
     assert Notice.objects.filter(employer=certified.employer, title__contains="送达税务部门").count() == 1
@@ -185,7 +186,7 @@ def test_a_submission_the_intake_lost_is_submitted_again_with_the_same_reference
 def test_the_same_reference_with_other_content_is_a_permanent_failure(certified):
     delivery = TaxDelivery.objects.create(declaration=certified, certificate=certified.certificate)
     feeds.get_feeds().tax_intake.submit(certified_result(certified))
-    AnnualDeclaration.objects.filter(pk=certified.pk).update(headcount=999)
+    CertifiedFigures.objects.filter(certificate_reference=certified.certificate.reference).update(headcount=999)
     delivery_push(delivery.pk)
     delivery = fresh(delivery)
     assert delivery.status == DS.FAILED and "内容不同" in delivery.last_error
@@ -194,10 +195,9 @@ def test_the_same_reference_with_other_content_is_a_permanent_failure(certified)
 def test_a_cancelled_delivery_is_never_pushed(certified):
     from django.utils import timezone
 
-    delivery = TaxDelivery.objects.create(declaration=certified, certificate=certified.certificate,
-                                          cancelled_at=timezone.now())
+    delivery = TaxDeliveryFactory(declaration=certified, status=DS.CANCELLED, cancelled_at=timezone.now())
     assert delivery_push(delivery.pk) is None
-    assert fresh(delivery).status == DS.QUEUED and not IntakeSubmission.objects.exists()
+    assert fresh(delivery).status == DS.CANCELLED and not IntakeSubmission.objects.exists()
 
 
 def test_the_sweep_redrives_lost_pushes_and_asks_about_sent_deliveries(certified):
@@ -255,8 +255,8 @@ def test_staff_outside_the_units_region_cannot_send_retry_or_acknowledge(certifi
 
 def test_a_reopened_declarations_delivery_is_cancelled_and_sending_the_new_certificate_makes_a_new_one(
         unit_a, owner, reviewer_sh, supervisor_sh, django_capture_on_commit_callbacks):
-    from placement.certification import declaration_certify, withdrawal_decide
     from placement.models import WithdrawalRequest
+    from placement.services.certification import declaration_certify, withdrawal_decide
 
     declaration = DeclarationFactory(employer=unit_a, submitted=True)
     with django_capture_on_commit_callbacks(execute=True):
@@ -268,9 +268,9 @@ def test_a_reopened_declarations_delivery_is_cancelled_and_sending_the_new_certi
     assert fresh(first).cancelled_at is not None and fresh(first).status == DS.CANCELLED
     with pytest.raises(NotAllowed):
         delivery_send(actor=reviewer_sh, declaration=declaration)  # a draft again
+    # the unit files again (submission has its own tests)
+    AnnualDeclaration.objects.filter(pk=declaration.pk).update(status=c.DeclarationStatus.SUBMITTED)
     declaration = fresh(declaration)
-    declaration.submit(by=owner)  # the unit files again (submission has its own tests)
-    declaration.save()
     with django_capture_on_commit_callbacks(execute=True):
         declaration = declaration_certify(actor=reviewer_sh, declaration=declaration)
         second = delivery_send(actor=reviewer_sh, declaration=declaration)

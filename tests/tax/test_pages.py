@@ -9,12 +9,12 @@ from django.urls import reverse
 
 from levy.exports import HEADERS
 from placement import choices as c
-from placement.certification import declaration_certify
 from placement.models import AnnualDeclaration, FeedbackRequest, TaxDelivery, WithdrawalRequest
+from placement.services.certification import declaration_certify
 from portal import feeds
 from portal.models import AuditEntry
 from tests import factories as f
-from tests.tax.factories import DeclarationFactory, delivery_for
+from tests.placement.factories import DeclarationFactory, TaxDeliveryFactory
 
 pytestmark = pytest.mark.django_db
 D, DS = c.DeclarationStatus, c.DeliveryStatus
@@ -197,8 +197,8 @@ def test_sending_nothing_selected_says_so(client_for, reviewer_sh, certified):
 
 def test_failed_deliveries_raise_an_alert_and_can_be_retried(client_for, reviewer_sh, certified,
                                                              django_capture_on_commit_callbacks):
-    delivery = delivery_for(certified)
-    from placement.delivery import delivery_push
+    delivery = TaxDeliveryFactory(declaration=certified)
+    from placement.services.delivery import delivery_push
 
     with feeds.configure(error_rate=1.0), pytest.MonkeyPatch.context() as mp:
         from django.conf import settings
@@ -220,11 +220,11 @@ def test_the_deliveries_list_query_count_does_not_grow(client_for, reviewer_sh, 
     client = client_for(reviewer_sh)
     url = reverse("tax:deliveries")
     for _ in range(2):
-        delivery_for(DeclarationFactory(employer=f.EmployerFactory(), certified=True))
+        TaxDeliveryFactory(declaration=DeclarationFactory(employer=f.EmployerFactory(), certified=True))
     client.get(url)
     two = count_queries(client, url)
     for _ in range(18):
-        delivery_for(DeclarationFactory(employer=f.EmployerFactory(), certified=True))
+        TaxDeliveryFactory(declaration=DeclarationFactory(employer=f.EmployerFactory(), certified=True))
     with django_assert_num_queries(two):
         page = html(client.get(url))
     assert page.count("<tr>") == 21  # the header and all twenty deliveries were rendered
@@ -249,7 +249,7 @@ def test_the_tax_region_not_the_federation_region_decides(client_for, tax_sh, un
 
 
 def test_a_tax_officer_acknowledges_a_result_the_intake_did_not(client_for, tax_sh, certified):
-    delivery = delivery_for(certified)
+    delivery = TaxDeliveryFactory(declaration=certified)
     figures = certified.employer.certified_figures.get()
     url = reverse("tax:result_detail", args=[figures.pk])
     page = html(client_for(tax_sh).get(url))
@@ -297,7 +297,7 @@ def test_the_results_query_count_does_not_grow(client_for, tax_sh, django_assert
 def test_the_reviewer_dashboard_counts_certification_and_failed_hand_off_queues(client_for, unit_a):
     reviewer = f.UserFactory(reviewer=True, region=unit_a.fed_region)
     DeclarationFactory(employer=unit_a, business_year=2025, submitted=True)
-    failed = delivery_for(DeclarationFactory(employer=unit_a, business_year=2024, certified=True))
+    failed = TaxDeliveryFactory(declaration=DeclarationFactory(employer=unit_a, business_year=2024, certified=True))
     TaxDelivery.objects.filter(pk=failed.pk).update(status=DS.FAILED, last_error="税务接口超时")
     page = html(client_for(reviewer).get(reverse("backoffice:dashboard")))
     for label, url in (("年审认证审核", reverse("tax:certification_queue")), ("发送税务失败", reverse("tax:deliveries"))):
@@ -309,15 +309,14 @@ def test_the_reviewer_dashboard_counts_certification_and_failed_hand_off_queues(
 def test_union_staff_see_no_declaration_request_or_hand_off(certified, owner, unit_a):
     """Regression (review of issues 7–9): the scope rule gives union administrators every unit (the
     retiree plan is Shanghai-wide); the placement year's selectors must not."""
-    from placement.certification_selectors import requests_after_certification
-    from placement.delivery import deliveries_visible
-    from placement.selectors import declarations_visible
+    from placement.selectors.queues import withdrawals_visible
+    from placement.selectors.scope import declarations_visible, deliveries_visible
 
     union = f.UserFactory(union=True, region=f.region("310000"))
     reviewer = f.UserFactory(reviewer=True, region=f.region("310000"))
-    delivery_for(certified)
+    TaxDeliveryFactory(declaration=certified)
     WithdrawalRequest.objects.create(declaration=certified, reason="人数有误", submitted_by=owner,
                                      after_certification=True)
-    for selector in (declarations_visible, deliveries_visible, lambda u: requests_after_certification(u)[0]):
+    for selector in (declarations_visible, deliveries_visible, lambda u: withdrawals_visible(u, after_certification=True)):
         assert selector(reviewer).exists()  # the same rows are there for the federation
         assert not selector(union).exists()

@@ -2,33 +2,33 @@
 until the bureau acknowledges it (ARCHITECTURE.md "where we go beyond" 7).
 
 One TaxDelivery per certificate: sending again re-drives the same row, so a declaration is
-delivered once however many times (or however many tabs at once) it is sent. The push and the
-status query are task services: idempotent, transient feed failures (FeedUnavailable) retried with
-exponential backoff and jitter, permanent ones (FeedRejected) and exhausted retries land in
-"failed" with the error, shown as an alert until staff retry. A beat sweep re-drives queued rows
-whose retry was lost and asks the intake about sent ones. When the intake acknowledges, the
-declaration moves to sent_to_tax; a tax officer can acknowledge by hand when the intake did not.
-"""
+delivered once however many times (or however many tabs at once) it is sent. What is sent is the
+record the certification made (levy.CertifiedFigures and its persons), never a recomputation: a
+policy edit after certification cannot change what tax receives. The push and the status query
+are task services: idempotent, transient feed failures retried with exponential backoff and
+jitter, permanent ones and exhausted retries land in "failed" with the error, shown as an alert
+until staff retry. A beat sweep re-drives queued rows whose retry was lost and asks about sent
+ones. When the intake acknowledges, the declaration moves to sent_to_tax; a tax officer can
+acknowledge by hand when the intake did not."""
 
 import datetime
 import logging
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
-from fractions import Fraction
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
-from django_fsm import can_proceed
 
+from levy.models import CertifiedFigures
 from levy.rules import round_half_up
 from placement import choices as c
-from placement import rules
+from placement import predicates as p
 from placement.models import AnnualDeclaration, TaxDelivery
+from placement.tasks import delivery_poll_task, delivery_push_task
 from portal.audit import audit_record
-from portal.exceptions import NotAllowed, ValidationFailed
+from portal.exceptions import DomainError, NotAllowed, ValidationFailed
 from portal.feeds import FeedRejected, FeedUnavailable, SubmissionNotFound, get_feeds
 from portal.feeds.types import (
     INTAKE_ACKNOWLEDGED,
@@ -37,14 +37,13 @@ from portal.feeds.types import (
     CertifiedResult,
     IntakeReceipt,
 )
+from portal.guards import insist
 from portal.notices import notice_post
-from portal.roles import ADMIN, FEDERATION, TAX
+from portal.predicates import is_federation_staff
+from portal.workflow import audit_created, can, locked, transition_apply
 
 log = logging.getLogger(__name__)
 D, DS = c.DeclarationStatus, c.DeliveryStatus
-SENDERS = FEDERATION | ADMIN  # 发送税务: federation reviewers and supervisors
-ACKNOWLEDGERS = TAX | ADMIN  # 人工确认接收: tax officers
-SENDABLE = (D.CERTIFIED, D.SENT_TO_TAX)
 # A queued row untouched this long (its task lost with a broker restart) is re-driven by the sweep.
 STUCK_AFTER = timedelta(minutes=10)
 POLL_AFTER_S = 30  # the first status query after a submission
@@ -54,28 +53,19 @@ POLL_AFTER_S = 30  # the first status query after a submission
 
 
 def certified_result(declaration: AnnualDeclaration) -> CertifiedResult:
-    """The certified declaration as the intake receives it: per person the certified months and
-    weight, and the unit's exact disabled count (Σ approved months / 12) to two decimals. Built
-    from frozen data (a certified declaration cannot change), so a resubmission has the same
-    content and the intake's idempotency by reference holds."""
-    from levy.selectors import weight_rule_for
-    from placement.selectors import month_states
-
-    weight_rule = weight_rule_for(declaration.employer.admin_region_id, declaration.business_year + 1)
-    persons, total = [], Fraction(0)
-    for person in declaration.persons.filter(status=c.PersonStatus.CONFIRMED).prefetch_related("months"):
-        states = [s for s in month_states(person, weight_rule=weight_rule) if rules.month_confirmed(s)]
-        total += rules.count(states).disabled_count
-        persons.append(CertifiedPerson(
-            id_number=person.id_number, name=person.name,
-            months=tuple(declaration.business_year * 100 + s.month for s in states),
-            weight=max((s.weight for s in states), default=0),
-        ))
-    equivalent = round_half_up(total, 2)
+    """The certified declaration as the intake receives it, from the record its certification
+    made: per person the certified months and weight, and the unit's exact disabled count (Σ
+    approved months / 12) to two decimals. The same content on every resubmission, so the intake's
+    idempotency by reference holds."""
+    figures = CertifiedFigures.objects.prefetch_related("persons").get(
+        employer_id=declaration.employer_id, business_year=declaration.business_year,
+        certificate_reference=declaration.certificate.reference)
     return CertifiedResult(
-        reference=declaration.certificate.reference, credit_code=declaration.employer.credit_code,
+        reference=figures.certificate_reference, credit_code=declaration.employer.credit_code,
         unit_name=declaration.employer.name, business_year=declaration.business_year,
-        headcount=declaration.headcount or 0, placed_equivalent=equivalent, persons=tuple(persons),
+        headcount=figures.headcount, placed_equivalent=round_half_up(figures.disabled_count, 2),
+        persons=tuple(CertifiedPerson(id_number=p.id_number, name=p.name, months=tuple(p.months), weight=p.weight)
+                      for p in figures.persons.all()),
         certified_at=declaration.certified_at,
     )
 
@@ -83,32 +73,9 @@ def certified_result(declaration: AnnualDeclaration) -> CertifiedResult:
 # --- 发送税务 (reviewers) -----------------------------------------------------------------------
 
 
-def _require_role(actor, roles, message: str) -> None:
-    if getattr(actor, "role", None) not in roles:
-        raise NotAllowed(message)
-
-
-def _require_scope(actor, employer) -> None:
-    from employers.models import Employer
-    from portal.scoping import employer_scope_q
-
-    if not Employer.objects.filter(employer_scope_q(actor), pk=employer.pk).exists():
-        raise NotAllowed("该单位不在您的管辖范围内")
-
-
 def _enqueue_push(delivery: TaxDelivery) -> None:
-    from placement.tasks import delivery_push_task
-
-    transaction.on_commit(lambda: delivery_push_task.delay(delivery.pk))
-
-
-def _transition(delivery: TaxDelivery, method: str, *, actor, action: str, reason: str = "", **kwargs) -> None:
-    """Apply one FSM transition, save, and audit it (same transaction)."""
-    before = delivery.status
-    getattr(delivery, method)(**kwargs)
-    delivery.save()
-    audit_record(action=action, actor=actor, obj=delivery, from_state=before, to_state=delivery.status,
-                 reason=reason)
+    pk = delivery.pk
+    transaction.on_commit(lambda: delivery_push_task.delay(pk))
 
 
 def delivery_send(*, actor, declaration: AnnualDeclaration) -> TaxDelivery:
@@ -116,35 +83,30 @@ def delivery_send(*, actor, declaration: AnnualDeclaration) -> TaxDelivery:
     background. Idempotent: a declaration already on its way or acknowledged keeps its one
     delivery (a failed one is re-driven, as 重新发送). The declaration row is locked, so two
     reviewers (or two tabs) sending at once still make one delivery."""
-    _require_role(actor, SENDERS, "只有残联业务人员可以发送税务")
     with transaction.atomic():
-        declaration = AnnualDeclaration.objects.select_for_update().select_related("employer").get(pk=declaration.pk)
-        _require_scope(actor, declaration.employer)
-        if declaration.status not in SENDABLE or declaration.certificate_id is None:
+        declaration = locked(declaration, "employer")
+        p.federation_in_scope.require(actor, declaration)
+        if not declaration.is_certified or declaration.certificate_id is None:
             raise NotAllowed(f"{declaration}当前状态为“{declaration.get_status_display()}”，只有年审认证通过的申报才能发送税务")
         delivery, created = TaxDelivery.objects.get_or_create(
             certificate_id=declaration.certificate_id,
             defaults={"declaration": declaration, "queued_by": actor if getattr(actor, "pk", None) else None},
         )
         if created:
-            audit_record(action="tax_delivery.queue", actor=actor, obj=delivery, to_state=delivery.status)
-            audit_record(action="declaration.send_to_tax", actor=actor, obj=declaration,
-                         data={"delivery": delivery.pk})
-        delivery = TaxDelivery.objects.select_for_update().get(pk=delivery.pk)
-        if delivery.cancelled_at:
+            audit_created(delivery, actor=actor, action="tax_delivery.queue")
+            audit_record(action="declaration.send_to_tax", actor=actor, obj=declaration, data={"delivery": delivery.pk})
+        delivery = locked(delivery)
+        if delivery.status == DS.CANCELLED:
             raise NotAllowed("该审核认定书已作废，不能发送税务")
         if delivery.status == DS.ACKNOWLEDGED:
             return delivery  # idempotent: already acknowledged by the bureau
         if delivery.status == DS.FAILED:
-            _transition(delivery, "retry", actor=actor, action="tax_delivery.retry", reason="重新发送")
-            delivery.attempts = 0
-            delivery.save(update_fields=["attempts"])
+            delivery = transition_apply(delivery, "retry", actor=actor, lock=False, reason="重新发送")
         if delivery.status == DS.QUEUED:
             _enqueue_push(delivery)
         else:  # sent: ask the intake where it stands rather than submitting again
-            from placement.tasks import delivery_poll_task
-
-            transaction.on_commit(lambda: delivery_poll_task.delay(delivery.pk))
+            pk = delivery.pk
+            transaction.on_commit(lambda: delivery_poll_task.delay(pk))
     return delivery
 
 
@@ -156,12 +118,12 @@ class BatchOutcome:
 
 def delivery_send_batch(*, actor, declarations) -> BatchOutcome:
     """批量发送税务: each declaration on its own (one refusal does not stop the others)."""
-    _require_role(actor, SENDERS, "只有残联业务人员可以发送税务")
+    insist(is_federation_staff, actor, None)
     outcome = BatchOutcome()
     for declaration in declarations:
         try:
             outcome.sent.append(delivery_send(actor=actor, declaration=declaration))
-        except NotAllowed as error:
+        except DomainError as error:
             outcome.refused[str(declaration)] = error.message
     return outcome
 
@@ -169,24 +131,17 @@ def delivery_send_batch(*, actor, declarations) -> BatchOutcome:
 def delivery_cancel(*, actor, certificate, reason: str) -> None:
     """The certificate was cancelled (its declaration reopened): its hand-off, wherever it stands,
     is cancelled too, so the sweep never sends it and tax staff see why. Idempotent."""
-    delivery = TaxDelivery.objects.select_for_update().filter(certificate=certificate).first()
+    delivery = TaxDelivery.objects.filter(certificate=certificate).first()
     if delivery is None or delivery.status == DS.CANCELLED:
         return  # idempotent: never sent, or already cancelled
-    _transition(delivery, "cancel", actor=actor, action="tax_delivery.cancel", reason=reason)
+    transition_apply(delivery, "cancel", actor=actor, reason=reason)
 
 
 def delivery_retry(*, actor, delivery: TaxDelivery) -> TaxDelivery:
     """重新发送 a failed delivery (staff, from 发送税务查询): back to queued, attempts reset."""
-    _require_role(actor, SENDERS, "只有残联业务人员可以重新发送")
     with transaction.atomic():
-        delivery = TaxDelivery.objects.select_for_update().select_related("declaration__employer").get(pk=delivery.pk)
-        _require_scope(actor, delivery.declaration.employer)
-        if delivery.cancelled_at:
-            raise NotAllowed("该审核认定书已作废，不能重新发送")
-        if delivery.status != DS.FAILED:
-            raise NotAllowed(f"该记录状态为“{delivery.get_status_display()}”，只有发送失败的记录可以重新发送")
-        delivery.attempts = 0
-        _transition(delivery, "retry", actor=actor, action="tax_delivery.retry", reason="人工重新发送")
+        delivery = transition_apply(delivery, "retry", actor=actor, reason="人工重新发送",
+                                    related=("declaration__employer",))
         _enqueue_push(delivery)
     return delivery
 
@@ -207,16 +162,12 @@ def _acknowledged(delivery: TaxDelivery, receipt: IntakeReceipt | None, *, actor
     number = receipt.intake_number if receipt else ""
     if number:
         delivery.intake_reference = number
-    _transition(delivery, "acknowledge", actor=actor, by=actor if getattr(actor, "pk", None) else None,
-                action="tax_delivery.acknowledge", reason=reason)
-    declaration = AnnualDeclaration.objects.select_for_update().get(pk=delivery.declaration_id)
-    if can_proceed(declaration.mark_sent_to_tax):
-        before = declaration.status
-        declaration.mark_sent_to_tax()
-        declaration.save()
-        audit_record(action="declaration.sent_to_tax", actor=actor, obj=declaration, from_state=before,
-                     to_state=declaration.status, reason=reason,
-                     data={"intake_number": number})
+    transition_apply(delivery, "acknowledge", actor=actor, lock=False, reason=reason,
+                     by=actor if getattr(actor, "pk", None) else None)
+    declaration = locked(delivery.declaration, "employer")
+    if can(actor, declaration, "mark_sent_to_tax"):
+        transition_apply(declaration, "mark_sent_to_tax", actor=actor, lock=False, reason=reason,
+                         data={"intake_number": number})
         notice_post(employer=declaration.employer, title=f"{declaration.business_year}年度认定结果已送达税务部门",
                     body=f"您单位{declaration.business_year}年度按比例就业审核认定结果已由税务部门确认接收"
                          f"{'（受理编号 ' + number + '）' if number else ''}。",
@@ -224,14 +175,14 @@ def _acknowledged(delivery: TaxDelivery, receipt: IntakeReceipt | None, *, actor
 
 
 def _fail(delivery: TaxDelivery, error: str) -> None:
-    _transition(delivery, "fail", actor=None, action="tax_delivery.fail", reason=error[:500], error=error)
+    transition_apply(delivery, "fail", lock=False, reason=error[:500], error=error)
     log.warning("tax delivery %s failed: %s", delivery.pk, error)
 
 
 def _live(delivery_id: int, *statuses) -> TaxDelivery | None:
-    """The delivery, locked, if it is still in one of `statuses` and not cancelled."""
+    """The delivery, locked, if it is still in one of `statuses` (a cancelled one never is)."""
     delivery = TaxDelivery.objects.select_for_update().select_related("certificate").filter(pk=delivery_id).first()
-    if delivery is None or delivery.cancelled_at or delivery.status not in statuses:
+    if delivery is None or delivery.status not in statuses:
         return None
     return delivery
 
@@ -247,7 +198,7 @@ def delivery_push(delivery_id: int) -> float | None:
             return None  # idempotent: already sent, acknowledged, failed or cancelled
         declaration = AnnualDeclaration.objects.select_related("employer", "certificate").get(
             pk=delivery.declaration_id)
-        if declaration.status not in SENDABLE or declaration.certificate_id != delivery.certificate_id:
+        if not declaration.is_certified or declaration.certificate_id != delivery.certificate_id:
             return None  # the declaration was reopened: the reopening cancels this row
         try:
             receipt = get_feeds().tax_intake.submit(certified_result(declaration))
@@ -280,12 +231,10 @@ def _record_receipt(delivery: TaxDelivery, receipt: IntakeReceipt) -> None:
     just_sent = delivery.status == DS.QUEUED
     if just_sent:
         delivery.attempts += 1
-        _transition(delivery, "mark_sent", actor=None, action="tax_delivery.send", reference=receipt.reference)
+        delivery = transition_apply(delivery, "mark_sent", lock=False, reference=receipt.reference)
     if receipt.status == INTAKE_ACKNOWLEDGED:
         _acknowledged(delivery, receipt)
     elif just_sent:
-        from placement.tasks import delivery_poll_task
-
         # The bureau acknowledges on its own time: ask soon; the sweep asks again after that.
         pk = delivery.pk
         transaction.on_commit(lambda: delivery_poll_task.apply_async((pk,), countdown=POLL_AFTER_S))
@@ -320,12 +269,11 @@ def delivery_poll(delivery_id: int) -> None:
 def deliveries_to_sweep(now: datetime.datetime | None = None) -> tuple[list[int], list[int]]:
     """(queued ids whose retry is due or whose task was lost, sent ids to ask about)."""
     now = now or timezone.now()
-    live = TaxDelivery.objects.filter(cancelled_at__isnull=True)
-    queued = live.filter(status=DS.QUEUED).exclude(next_attempt_at__gt=now).filter(
-        next_attempt_at__isnull=False) | live.filter(status=DS.QUEUED, next_attempt_at__isnull=True,
-                                                     queued_at__lte=now - STUCK_AFTER)
-    sent = live.filter(status=DS.SENT)
-    return list(queued.values_list("pk", flat=True)), list(sent.values_list("pk", flat=True))
+    queued = TaxDelivery.objects.filter(status=DS.QUEUED)
+    due = queued.filter(next_attempt_at__isnull=False, next_attempt_at__lte=now) | queued.filter(
+        next_attempt_at__isnull=True, queued_at__lte=now - STUCK_AFTER)
+    sent = TaxDelivery.objects.filter(status=DS.SENT)
+    return list(due.values_list("pk", flat=True)), list(sent.values_list("pk", flat=True))
 
 
 # --- 人工确认接收 (tax officers) ---------------------------------------------------------------------
@@ -334,35 +282,9 @@ def deliveries_to_sweep(now: datetime.datetime | None = None) -> tuple[list[int]
 def delivery_acknowledge_manually(*, actor, delivery: TaxDelivery, reason: str) -> TaxDelivery:
     """A tax officer confirms the bureau received a result the intake did not acknowledge (it
     arrived another way, or the intake is down). The reason is kept in the audit trail."""
-    _require_role(actor, ACKNOWLEDGERS, "只有税务人员可以确认接收")
     if not (reason or "").strip():
         raise ValidationFailed("请填写确认说明（如收到的方式）", field="reason")
     with transaction.atomic():
-        delivery = TaxDelivery.objects.select_for_update().select_related("declaration__employer").get(pk=delivery.pk)
-        _require_scope(actor, delivery.declaration.employer)
-        if delivery.cancelled_at:
-            raise NotAllowed("该审核认定书已作废，不能确认接收")
-        if delivery.status == DS.ACKNOWLEDGED:
-            raise NotAllowed("该认定结果已确认接收")
+        delivery = locked(delivery, "declaration__employer")
         _acknowledged(delivery, None, actor=actor, reason=reason.strip())
     return delivery
-
-
-# --- reads ----------------------------------------------------------------------------------------
-
-
-def deliveries_visible(user) -> QuerySet[TaxDelivery]:
-    """Deliveries of the units a user may see (federation by 残联主管部门, tax by 税务主管部门,
-    administrators all; nobody else)."""
-    from portal.scoping import employer_scope_q
-
-    qs = TaxDelivery.objects.select_related(
-        "declaration__employer__tax_region", "certificate", "queued_by", "acknowledged_by")
-    if user.role not in FEDERATION | TAX | ADMIN:
-        return qs.none()
-    return qs.filter(employer_scope_q(user, prefix="declaration__employer__"))
-
-
-def delivery_alerts(user) -> int:
-    """How many live deliveries in the user's scope failed (the dashboard's and the list's alert)."""
-    return deliveries_visible(user).filter(status=DS.FAILED, cancelled_at__isnull=True).count()

@@ -1,53 +1,49 @@
-"""Writes of the placement wizard (添加残疾人): the person, contracts, certificates, month
-selection, evidence and completing a registration. Every write checks the declaration is still a
-draft, validates, saves and audits in one transaction. Verification is in placement.verification."""
-
-import datetime
+"""Writes of the 添加残疾人 wizard: the person, contracts, certificates, the month selection,
+evidence and completing a registration (① 安置登记 ② 信息校验 ③ 上传附件 ④ 完成登记). Every write
+checks the person is still editable (placement.predicates), validates, saves and audits in one
+transaction. The page and the API call the same functions, so they move a person the same way."""
 
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import can_proceed
 
 from placement import choices as c
+from placement import predicates as p
+from placement import rules
+from placement.facts import contract_terms
 from placement.models import (
     AnnualDeclaration,
     Certificate,
     Contract,
     Evidence,
-    MonthCheck,
     PlacedPerson,
     PlacementMonth,
 )
-from placement.rules import MONTHS, ContractTerm, term_at_least_a_year
+from placement.selectors.year import person_year
+from placement.services.evaluation import evidence_missing, evidence_needed, person_evaluate, review_needed
+from placement.services.verification import claims_refresh, sync_registry_certificates, verification_request
+from placement.uploads import CERTIFICATE_IMAGE, CONTRACT_FILE, DEGREE_FILE, EVIDENCE_FILE
+from placement.validation import certificate_problems, contract_problems, person_problems
 from portal.audit import audit_record
 from portal.crypto import matches
 from portal.exceptions import NotAllowed, ValidationFailed
-from portal.identity import CERT_CATEGORIES, parse_certificate_number, parse_resident_id
-from portal.uploads import upload_accept, upload_kind
+from portal.guards import insist
+from portal.identity import parse_resident_id
+from portal.reviewable import review_request, review_waive
+from portal.uploads import upload_accept
+from portal.workflow import audit_created, transition_apply
 
 S = c.PersonStatus
 
-CONTRACT_FILE = upload_kind("placement_contract", "劳动合同、劳务派遣协议或编制本")
-CERTIFICATE_IMAGE = upload_kind("placement_certificate", "残疾证件影像")
-EVIDENCE_FILE = upload_kind("placement_evidence", "安置月份证明材料")
-DEGREE_FILE = upload_kind("placement_degree", "学历学位证明")
-
-
-def _require_draft(declaration: AnnualDeclaration) -> None:
-    if not declaration.is_draft:
-        raise NotAllowed("本年度已完成申报，不能再修改安置人员。如需修改，请先申请年审申报撤回。")
-
 
 def require_editable(person: PlacedPerson) -> None:
-    _require_draft(person.declaration)
-    if person.status != S.INCOMPLETE:
-        raise NotAllowed(f"该人员状态为“{person.get_status_display()}”，请先“重新登记”再修改")
+    insist(p.person_declaration_is_draft, person)
+    insist(p.person_is_incomplete, person)
 
 
-def declaration_open(*, employer, business_year: int) -> AnnualDeclaration:
-    """The unit's declaration for the year, created as a draft on first use."""
-    declaration, _ = AnnualDeclaration.objects.get_or_create(employer=employer, business_year=business_year)
-    return declaration
+def _raise_first(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        field, message = problems[0]
+        raise ValidationFailed(message, field=field)
 
 
 # --- step 1: 安置登记 ---------------------------------------------------------------------------
@@ -72,40 +68,29 @@ PERSON_FIELDS = [
 
 
 def _retirement_category(sex: str, chosen: str) -> str:
-    if sex == "M":
-        return c.RetirementCategory.MALE
-    if chosen not in (c.RetirementCategory.FEMALE_50, c.RetirementCategory.FEMALE_55):
-        raise ValidationFailed("请选择女职工的退休年龄类别（生产岗50周岁 / 管理、技术岗55周岁）",
-                               field="retirement_category")
-    return chosen
+    return c.RetirementCategory.MALE if sex == "M" else chosen
 
 
 def person_create(*, actor, declaration: AnnualDeclaration, id_number: str, data: dict, prefilled: bool = False,
                   registry_certificates=(), degree_file=None) -> PlacedPerson:
     """Add a person (step 1 saved): the person, their twelve months and the certificates the
     registry knows. Nothing is saved if anything is refused."""
-    _require_draft(declaration)
+    insist(p.declaration_is_draft, declaration)
     parsed = person_check_new(declaration=declaration, id_number=id_number)
     values = {k: data[k] for k in PERSON_FIELDS if k in data}
     values["retirement_category"] = _retirement_category(parsed.sex, data.get("retirement_category", ""))
-    if values.get("is_graduate") and not (values.get("degree") and values.get("school")):
-        raise ValidationFailed("高校毕业生请填写学历学位和毕业院校", field="degree")
+    _raise_first(person_problems(values, sex=parsed.sex, has_degree_file=degree_file is not None))
     with transaction.atomic():
         person = PlacedPerson(declaration=declaration, id_number=parsed.number, sex=parsed.sex,
                               birth_date=parsed.birth_date, prefilled=prefilled, **values)
         if values.get("is_graduate"):
-            if degree_file is None:
-                raise ValidationFailed("高校毕业生请上传学历学位证明", field="degree_file")
             person.degree_attachment = upload_accept(file=degree_file, kind=DEGREE_FILE.code,
                                                      employer=declaration.employer, actor=actor, field="degree_file")
         person.full_clean(exclude=["id_index", "hukou_region", "status"])  # protected FSM field
         person.save()
-        PlacementMonth.objects.bulk_create([PlacementMonth(person=person, month=m) for m in MONTHS])
-        from placement.verification import sync_registry_certificates
-
+        PlacementMonth.objects.bulk_create([PlacementMonth(person=person, month=m) for m in rules.MONTHS])
         sync_registry_certificates(person, registry_certificates)
-        audit_record(action="person.add", actor=actor, obj=person, to_state=person.status,
-                     data={"label": "添加安置人员"})
+        audit_created(person, actor=actor, action="person.add")
     return person
 
 
@@ -116,16 +101,17 @@ def person_update(*, actor, person: PlacedPerson, data: dict, degree_file=None) 
             setattr(person, key, data[key])
     person.retirement_category = _retirement_category(person.sex, data.get("retirement_category",
                                                                            person.retirement_category))
+    values = {k: getattr(person, k) for k in PERSON_FIELDS}
+    _raise_first(person_problems(values, sex=person.sex,
+                                 has_degree_file=degree_file is not None or bool(person.degree_attachment_id)))
     with transaction.atomic():
         if degree_file is not None:
             person.degree_attachment = upload_accept(file=degree_file, kind=DEGREE_FILE.code,
                                                      employer=person.declaration.employer, actor=actor,
                                                      field="degree_file")
-        if person.is_graduate and not person.degree_attachment_id:
-            raise ValidationFailed("高校毕业生请上传学历学位证明", field="degree_file")
         person.full_clean(exclude=["id_index", "hukou_region", "status"])  # protected FSM field
         person.save()
-        audit_record(action="person.update", actor=actor, obj=person, data={"label": "修改基本信息"})
+        audit_record(action="person.update", actor=actor, obj=person)
     return person
 
 
@@ -133,30 +119,19 @@ def certificate_add_manual(*, actor, person: PlacedPerson, data: dict, image_fil
     """A certificate the registry does not show (new this year, or an earlier one): it needs its
     image and a reviewer's approval. Its number must carry the person's ID, category and grade."""
     require_editable(person)
-    kind = data["kind"]
-    number = data["number"]
-    if kind == c.CertificateKind.DISABILITY:
-        parsed = parse_certificate_number(number, id_number=person.id_number, field_name="number")
-        if parsed.category != data.get("category") or parsed.grade != data["grade"]:
-            raise ValidationFailed(
-                f"残疾证号显示为{CERT_CATEGORIES[parsed.category]}{parsed.grade}级，与所选类别、等级不一致",
-                field="number")
-        number = parsed.number
-    elif not 1 <= data["grade"] <= 10:
-        raise ValidationFailed("残疾军人证等级应为1至10级", field="grade")
-    if data.get("valid_to") and data["valid_to"] < data["valid_from"]:
-        raise ValidationFailed("有效期止不能早于有效期起", field="valid_to")
+    problems, number = certificate_problems(data, id_number=person.id_number)
+    _raise_first(problems)
     if person.certificates.filter(matches("number_index", number)).exists():
         raise ValidationFailed("该残疾证已添加", field="number")
     with transaction.atomic():
         image = upload_accept(file=image_file, kind=CERTIFICATE_IMAGE.code, employer=person.declaration.employer,
                               actor=actor, field="image")
-        certificate = Certificate(person=person, number=number, kind=kind, category=data.get("category"),
+        certificate = Certificate(person=person, number=number, kind=data["kind"], category=data.get("category"),
                                   grade=data["grade"], valid_from=data["valid_from"], valid_to=data.get("valid_to"),
-                                  source=c.CertificateSource.MANUAL, image=image, review_state=c.ReviewState.PENDING)
-        certificate.full_clean(exclude=["number_index"])
+                                  source=c.CertificateSource.MANUAL, image=image)
+        certificate.full_clean(exclude=["number_index", "review_state"])
         certificate.save()
-        audit_record(action="certificate.add_manual", actor=actor, obj=person, data={"label": "手动添加残疾证"})
+        review_request(item=certificate, actor=actor, data={"person": person.pk})
     return certificate
 
 
@@ -165,7 +140,7 @@ def certificate_delete(*, actor, certificate: Certificate) -> None:
     if certificate.source != c.CertificateSource.MANUAL:
         raise NotAllowed("系统获取的残疾证不能删除")
     with transaction.atomic():
-        audit_record(action="certificate.delete", actor=actor, obj=certificate.person, data={"label": "删除手动添加的残疾证"})
+        audit_record(action="certificate.delete", actor=actor, obj=certificate.person)
         certificate.delete()
 
 
@@ -173,34 +148,10 @@ CONTRACT_FIELDS = ["is_dispatch", "relation", "related_unit", "contract_type", "
                    "monthly_wage", "dispatch_agency", "counts_here_stated", "si_payer", "mi_payer", "wage_payer"]
 
 
-def contract_problems(data: dict) -> list[tuple[str, str]]:
-    """The manual's contract rules, as (field, message) pairs."""
-    problems = []
-    start, end = data.get("start_date"), data.get("end_date")
-    open_ended = data.get("contract_type") in (c.ContractType.OPEN_ENDED, c.ContractType.ESTABLISHMENT)
-    if not open_ended and end is None:
-        problems.append(("end_date", "请选择合同结束日期（无固定期限合同请选择“无固定期限”）"))
-    if start and end and end < start:
-        problems.append(("end_date", "合同结束日期不能早于开始日期"))
-    if data.get("relation", c.Relation.SELF) != c.Relation.SELF:
-        if not data.get("related_unit"):
-            problems.append(("related_unit", "请选择关联单位（在“单位信息维护管理”中先添加）"))
-        if all(data.get(k) for k in ("si_payer", "mi_payer", "wage_payer")):
-            problems.append(("si_payer", "关联单位合同：社保参保单位、医保参保单位和工资发放单位必须有一个是本单位"))
-    if data.get("is_dispatch"):
-        if not data.get("dispatch_agency"):
-            problems.append(("dispatch_agency", "请选择劳务派遣单位（在“单位信息维护管理”中添加为劳务派遣单位）"))
-        if not data.get("counts_here_stated"):
-            problems.append(("counts_here_stated", "劳务派遣协议中应明确该人员残疾人安置登记计入本单位"))
-    if data.get("monthly_wage") is not None and data["monthly_wage"] <= 0:
-        problems.append(("monthly_wage", "合同月薪应大于0"))
-    return problems
-
-
 def contract_warnings(data: dict) -> list[str]:
-    term = ContractTerm(start=data["start_date"], end=data.get("end_date"))
+    term = rules.ContractTerm(start=data["start_date"], end=data.get("end_date"))
     if data.get("contract_type") not in (c.ContractType.OPEN_ENDED, c.ContractType.ESTABLISHMENT) \
-            and not term_at_least_a_year(term):
+            and not rules.term_at_least_a_year(term):
         return ["合同期限不足一年：已保存，但合同覆盖的月份将校验为“合同状态 ✗”，不计入按比例安排就业。"]
     return []
 
@@ -216,12 +167,10 @@ def _check_related_units(person: PlacedPerson, data: dict) -> None:
 def contract_save(*, actor, person: PlacedPerson, data: dict, attachment_file=None,
                   contract: Contract | None = None) -> tuple[Contract, list[str]]:
     """Add or change a contract with its file. Returns the contract and any warnings (a contract
-    shorter than a year is accepted with a warning: its months fail 合同状态)."""
+    shorter than a year is accepted with a warning: its months fail 合同状态). A dispatch agreement
+    goes to review (劳务派遣审核); changing a reviewed one sends it back to review."""
     require_editable(person)
-    problems = contract_problems(data)
-    if problems:
-        field, message = problems[0]
-        raise ValidationFailed(message, field=field)
+    _raise_first(contract_problems(data))
     _check_related_units(person, data)
     if data.get("contract_type") in (c.ContractType.OPEN_ENDED, c.ContractType.ESTABLISHMENT):
         data["end_date"] = None
@@ -238,18 +187,24 @@ def contract_save(*, actor, person: PlacedPerson, data: dict, attachment_file=No
                                                 employer=person.declaration.employer, actor=actor, field="attachment")
         if not contract.attachment_id:
             raise ValidationFailed("请上传劳动合同、劳务派遣协议或编制本", field="attachment")
-        # a dispatch agreement is read by a reviewer before the person can be confirmed
-        contract.review_state = c.ReviewState.PENDING if contract.is_dispatch else c.ReviewState.NOT_NEEDED
-        contract.full_clean()
+        contract.full_clean(exclude=["review_state"])
+        created = contract.pk is None
         contract.save()
-        audit_record(action="contract.save", actor=actor, obj=person, data={"label": "保存合同信息"})
+        audit_record(action="contract.save", actor=actor, obj=person, data={"contract": contract.pk})
+        # a dispatch agreement is read by a reviewer before the person can be confirmed, and read
+        # again after any change (an approved one goes back to 待审核, recorded from → to)
+        if contract.is_dispatch:
+            contract = review_request(item=contract, actor=actor, reason="" if created else "合同已修改",
+                                      data={"person": person.pk})
+        else:
+            contract = review_waive(item=contract, actor=actor, reason="不是劳务派遣协议")
     return contract, contract_warnings(data)
 
 
 def contract_delete(*, actor, contract: Contract) -> None:
     require_editable(contract.person)
     with transaction.atomic():
-        audit_record(action="contract.delete", actor=actor, obj=contract.person, data={"label": "删除合同"})
+        audit_record(action="contract.delete", actor=actor, obj=contract.person)
         contract.delete()
 
 
@@ -260,8 +215,6 @@ def step1_complete(*, actor, person: PlacedPerson) -> PlacedPerson:
     require_editable(person)
     if not person.contracts.exists():
         raise ValidationFailed("请至少添加一份合同并上传合同附件", field="contracts")
-    from placement.verification import verification_request
-
     with transaction.atomic():
         person.wizard_step = max(person.wizard_step, 2)
         person.save(update_fields=["wizard_step"])
@@ -273,20 +226,17 @@ def step1_complete(*, actor, person: PlacedPerson) -> PlacedPerson:
 
 
 def is_dispatched(person: PlacedPerson) -> bool:
-    return any(contract.is_dispatch for contract in person.contracts.all())
+    return rules.is_dispatched(contract_terms(person.contracts.all()))
 
 
 def months_select(*, actor, person: PlacedPerson, months: set[int]) -> PlacedPerson:
     """Save the agent's choice of months. For a non-dispatched person, months that passed every
-    check stay selected whatever was sent (the manual: 系统核验通过的月份强制申报)."""
-    from placement.rules import forced_months
-    from placement.selectors import grid_cells
-
+    check stay selected whatever was sent (the manual: 系统核验通过的月份强制申报). With no material
+    to upload and nothing to review, the registration completes at once (page and API alike)."""
     require_editable(person)
-    if any(m not in MONTHS for m in months):
+    if any(m not in rules.MONTHS for m in months):
         raise ValidationFailed("月份不正确", field="months")
-    forced = forced_months(grid_cells(person), dispatched=is_dispatched(person))
-    chosen = set(months) | forced
+    chosen = set(months) | person_year(person, with_claims=False).forced_months
     if not chosen:
         raise ValidationFailed("请至少勾选一个安置登记月份", field="months")
     with transaction.atomic():
@@ -296,45 +246,13 @@ def months_select(*, actor, person: PlacedPerson, months: set[int]) -> PlacedPer
         person.save(update_fields=["wizard_step"])
         audit_record(action="person.select_months", actor=actor, obj=person,
                      data={"label": f"勾选安置月份 {len(chosen)} 个月", "months": sorted(chosen)})
-        from placement.verification import claims_refresh
-
         claims_refresh(person=person)
+    if not evidence_needed(person) and not review_needed(person):
+        return registration_complete(actor=actor, person=person)
     return person
 
 
 # --- step 3: 上传附件 ----------------------------------------------------------------------------
-
-
-def evidence_needed(person: PlacedPerson) -> dict[str, list[int]]:
-    """{check: [months]}: every failed or unanswered check of a selected month needs material."""
-    selected = set(person.months.filter(selected=True).values_list("month", flat=True))
-    needed: dict[str, list[int]] = {}
-    for row in MonthCheck.objects.filter(person=person, month__in=selected).exclude(outcome=c.Outcome.OK):
-        needed.setdefault(row.item, []).append(row.month)
-    for months in needed.values():
-        months.sort()
-    return needed
-
-
-def evidence_missing(person: PlacedPerson) -> dict[str, list[int]]:
-    have = set(Evidence.objects.filter(person=person).values_list("item", "month"))
-    missing = {}
-    for check, months in evidence_needed(person).items():
-        if check == c.Check.CERTIFICATE:
-            # a manually added certificate's image is its own material
-            months = [m for m in months if not _manual_certificate_covers(person, m)]
-        rest = [m for m in months if (check, m) not in have]
-        if rest:
-            missing[check] = rest
-    return missing
-
-
-def _manual_certificate_covers(person: PlacedPerson, month: int) -> bool:
-    from placement.rules import covers
-
-    year = person.declaration.business_year
-    return any(covers(cert.valid_from, cert.valid_to, year, month) for cert in person.certificates.all()
-               if cert.source == c.CertificateSource.MANUAL and cert.image_id)
 
 
 def evidence_add(*, actor, person: PlacedPerson, check: str, months: list[int], file) -> list[Evidence]:
@@ -358,29 +276,10 @@ def evidence_remove(*, actor, person: PlacedPerson, upload_id) -> None:
     with transaction.atomic():
         deleted, _ = Evidence.objects.filter(person=person, upload_id=upload_id).delete()
         if deleted:
-            audit_record(action="evidence.remove", actor=actor, obj=person, data={"label": "删除证明材料"})
+            audit_record(action="evidence.remove", actor=actor, obj=person)
 
 
 # --- completing a registration --------------------------------------------------------------------
-
-
-def review_needed(person: PlacedPerson) -> bool:
-    """A selected month that failed or is unanswered, a manual certificate or a dispatch agreement
-    awaiting review: a reviewer must look."""
-    if person.certificates.filter(review_state=c.ReviewState.PENDING).exists():
-        return True
-    if person.contracts.filter(review_state=c.ReviewState.PENDING).exists():
-        return True
-    return bool(evidence_needed(person))
-
-
-def any_month_pending(person: PlacedPerson) -> bool:
-    """Some month is still waiting for a feed (and failed no other check)."""
-    from placement.rules import month_outcome
-    from placement.selectors import grid_cells
-
-    cells = grid_cells(person)
-    return any(month_outcome(cells, m) == c.Outcome.PENDING for m in MONTHS)
 
 
 def registration_complete(*, actor, person: PlacedPerson) -> PlacedPerson:
@@ -400,46 +299,21 @@ def registration_complete(*, actor, person: PlacedPerson) -> PlacedPerson:
         person.registered_at = person.registered_at or timezone.now()
         person.wizard_step = 4
         person.save(update_fields=["registered_at", "wizard_step"])
-        person_evaluate(person=person, actor=actor)
-    return person
-
-
-def person_evaluate(*, person: PlacedPerson, actor=None) -> PlacedPerson:
-    """Move a completed registration on: to confirmed (by the system) or to review. Idempotent:
-    a person not waiting for this does not change. Called after completion and after every
-    verification."""
-    if person.status != S.INCOMPLETE or person.registered_at is None:
-        return person  # idempotent: not a completed registration waiting for a decision
-    before = person.status
-    if review_needed(person):
-        person.send_to_review()
-        label = "提交残联审核"
-    elif any_month_pending(person):
-        return person  # waiting for the feeds; the nightly re-check will call this again
-    else:
-        person.confirm_by_system()
-        label = "系统自动审核确认"
-    person.save()
-    audit_record(action="person.evaluate", actor=actor, obj=person, from_state=before, to_state=person.status,
-                 data={"label": label})
-    return person
+        return person_evaluate(person=person, actor=actor)
 
 
 def person_recheck(*, actor, person: PlacedPerson) -> PlacedPerson:
     """重新校验: ask the registries again (never for a confirmed person or a filed declaration)."""
-    _require_draft(person.declaration)
-    if person.status == S.CONFIRMED:
-        raise NotAllowed("已审核确认的人员不再重新校验")
-    from placement.verification import verification_request
-
+    insist(p.person_declaration_is_draft, person)
+    insist(p.person_not_confirmed, person)
     verification_request(person=person)
-    audit_record(action="person.recheck", actor=actor, obj=person, data={"label": "申请重新校验"})
+    audit_record(action="person.recheck", actor=actor, obj=person)
     return person
 
 
 def person_delete(*, actor, person: PlacedPerson) -> None:
     """删除: while the declaration is a draft."""
-    _require_draft(person.declaration)
+    insist(p.person_declaration_is_draft, person)
     with transaction.atomic():
         audit_record(action="person.delete", actor=actor, obj=person.declaration,
                      data={"label": f"删除安置人员 {person.name}"})
@@ -447,20 +321,10 @@ def person_delete(*, actor, person: PlacedPerson) -> None:
 
 
 def person_re_register(*, actor, person: PlacedPerson) -> PlacedPerson:
-    """重新登记: back to 资料待完善 while the declaration is a draft; reviewer decisions are kept in
-    the history but cleared on the months."""
-    _require_draft(person.declaration)
-    if not can_proceed(person.re_register):
-        raise NotAllowed("该人员资料尚未完成登记，请直接继续填写")
-    before = person.status
+    """重新登记: back to 资料待完善 while the declaration is a draft; the reviewer's decisions on the
+    months are cleared (each change stays in the history)."""
     with transaction.atomic():
-        person.re_register()
-        person.save()
-        person.months.update(decision="", decision_reason="", decided_by=None, decided_at=None)
-        audit_record(action="person.re_register", actor=actor, obj=person, from_state=before, to_state=person.status,
-                     data={"label": "重新登记"})
+        person = transition_apply(person, "re_register", actor=actor)
+        for month in person.months.exclude(review_state=c.ReviewState.NOT_NEEDED):
+            review_waive(item=month, actor=actor, reason="重新登记")
     return person
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

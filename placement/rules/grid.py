@@ -1,31 +1,47 @@
-"""The month checks and the counting of a placed person (DOMAIN.md §1): pure functions over plain
-values, no ORM. The verification service gathers the facts (feeds, contracts, certificates, other
-units' claims); these functions decide each cell of the grid and the person's counts.
+"""The month checks of a placed person (DOMAIN.md §1): pure functions over plain values, no ORM,
+no Django. The registry module gathers the facts (feeds, contracts, certificates, other units'
+claims); these functions decide each cell of the grid.
 
 A check whose source did not answer is PENDING, never FAIL: a month fails only on evidence.
 """
 
 import datetime
-import functools
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
-from levy.rules import is_working_age, person_weight
-from placement.choices import Check, Outcome
+from levy.rules import is_working_age
+from levy.rules.labelled import LabelledEnum
 
 MONTHS = range(1, 13)
 
 
+class Check(LabelledEnum):
+    """The grid's columns (DOMAIN.md §1), in the manual's order."""
+
+    WAGE = "wage", "工资信息"
+    SOCIAL_INSURANCE = "si", "社保参保状态"
+    MEDICAL_INSURANCE = "mi", "医保参保状态"
+    CERTIFICATE = "cert", "残疾证状态"
+    WORKING_AGE = "age", "是否就业年龄段"
+    CONTRACT = "contract", "合同状态"
+    NO_OTHER_UNIT = "other_unit", "无其他单位安置"
+
+
+class Outcome(LabelledEnum):
+    OK = "ok", "✓"
+    FAIL = "fail", "✗"
+    PENDING = "pending", "待校验"
+
+
 @dataclass(frozen=True)
 class CertPeriod:
-    kind: str  # "disability" | "military"
+    kind: str  # a levy.rules.CertificateKind value
     grade: int
     valid_from: datetime.date
     valid_to: datetime.date | None
     manual: bool = False
     approved: bool = False  # a manual certificate a reviewer approved counts like a registry one
+    ref: int | None = None  # the stored certificate's id (the grid names the best one of each month)
 
 
 @dataclass(frozen=True)
@@ -34,6 +50,7 @@ class ContractTerm:
     end: datetime.date | None  # None: open-ended or 在编
     related: bool = False  # signed through a related unit (上下级 / 其他关联单位)
     payers: frozenset[str] = frozenset()  # credit codes the contract names as paying units
+    dispatch: bool = False  # a labour-dispatch agreement (劳务派遣)
 
 
 @dataclass(frozen=True)
@@ -195,6 +212,13 @@ def related_unit_rule_fails(facts: Facts, month: int) -> bool:
     return facts.unit_code not in payers
 
 
+def no_other_unit_cell(others: tuple[str, ...] | None) -> Cell:
+    """无其他单位安置: ✗ while another unit's declaration claims the month (both units see it)."""
+    if others:
+        return Cell(Outcome.FAIL, f"该月已被其他单位（{'、'.join(others)}）申报安置，由残联审核认定")
+    return OK
+
+
 def evaluate(facts: Facts) -> dict[tuple[int, str], Cell]:
     """Every cell of the grid: {(month, check): Cell}."""
     cells: dict[tuple[int, str], Cell] = {}
@@ -212,91 +236,28 @@ def evaluate(facts: Facts) -> dict[tuple[int, str], Cell]:
         cells[month, Check.CERTIFICATE] = certificate_cell(facts, month)
         cells[month, Check.WORKING_AGE] = working_age_cell(facts, month)
         cells[month, Check.CONTRACT] = contract_cell(facts, month)
-        others = facts.other_claims.get(month)
-        cells[month, Check.NO_OTHER_UNIT] = (
-            Cell(Outcome.FAIL, f"该月已被其他单位（{'、'.join(others)}）申报安置，由残联审核认定") if others else OK
-        )
+        cells[month, Check.NO_OTHER_UNIT] = no_other_unit_cell(facts.other_claims.get(month))
     return cells
 
 
-def month_outcome(cells: dict[tuple[int, str], Cell], month: int) -> str:
-    """A month passes when every check passes; any failure makes it ✗; otherwise pending."""
-    outcomes = {cells[month, check].outcome for check in Check}
-    if Outcome.FAIL in outcomes:
+def outcome_from(failed: int, passed: int) -> str:
+    """A month fails on any ✗, passes when every check passed, and otherwise waits for a registry.
+    (The lists count a month's ✗ and ✓ in SQL and ask this; the grid asks month_outcome.)"""
+    if failed:
         return Outcome.FAIL
-    if Outcome.PENDING in outcomes:
-        return Outcome.PENDING
-    return Outcome.OK
+    if passed == len(Check):
+        return Outcome.OK
+    return Outcome.PENDING
 
 
-# --- counting -----------------------------------------------------------------------------------
+def month_outcome(cells: dict[tuple[int, str], Cell], month: int) -> str:
+    outcomes = [cells[month, check].outcome for check in Check]
+    return outcome_from(outcomes.count(Outcome.FAIL), outcomes.count(Outcome.OK))
 
 
-@dataclass(frozen=True)
-class MonthState:
-    month: int
-    selected: bool
-    outcome: str  # the month's overall outcome from the checks
-    decision: str = ""  # a reviewer's 有效 ("valid") / 无效 ("invalid")
-    weight: int = 1
-
-
-@dataclass(frozen=True)
-class Counts:
-    registered: int  # 安置登记(月)
-    confirmed: int  # 安置确认(月)
-    approved: int  # 安置核定(月) = confirmed months × weight
-    rejected: int  # 安置不通过(月)
-    disabled_count: Fraction  # the person's exact contribution to the declaration's disabled count
-
-
-def month_confirmed(state: MonthState) -> bool:
-    if not state.selected:
-        return False
-    if state.decision:
-        return state.decision == "valid"
-    return state.outcome == Outcome.OK
-
-
-def count(states: Iterable[MonthState]) -> Counts:
-    states = list(states)
-    confirmed = [s for s in states if month_confirmed(s)]
-    approved = sum(s.weight for s in confirmed)
-    return Counts(
-        registered=sum(1 for s in states if s.selected),
-        confirmed=len(confirmed),
-        approved=approved,
-        rejected=sum(1 for s in states if s.selected and s.decision == "invalid"),
-        disabled_count=Fraction(approved, 12),
-    )
-
-
-def month_weight(certificates: Iterable[CertPeriod], year: int, month: int, weight_rule=None) -> int:
-    """The weight of a month: that of the best certificate valid in it (grades can change in a
-    year); 0 when none is (such a month cannot count anyway)."""
-    weights = [
-        person_weight(c.kind, c.grade, weight_rule)
-        for c in certificates
-        if covers(c.valid_from, c.valid_to, year, month)
-    ]
-    return max(weights, default=0)
-
-
-@functools.lru_cache(maxsize=16)
-def year_bounds(year: int) -> tuple[tuple[datetime.date, datetime.date], ...]:
-    """The first and last day of each month of the year."""
-    return tuple(month_bounds(year, m) for m in MONTHS)
-
-
-def year_weights(certificates: Iterable[CertPeriod], year: int, weight_rule=None) -> tuple[int, ...]:
-    """month_weight for the twelve months at once (each certificate's weight and each month's
-    bounds computed once: the person list does this for 50 persons a page)."""
-    bounds = year_bounds(year)
-    weighted = [(c.valid_from, c.valid_to, person_weight(c.kind, c.grade, weight_rule)) for c in certificates]
-    return tuple(
-        max((w for start, end, w in weighted if start <= last and (end is None or end >= first)), default=0)
-        for first, last in bounds
-    )
+def is_dispatched(contracts) -> bool:
+    """A dispatched person: any of their contracts is a dispatch agreement."""
+    return any(term.dispatch for term in contracts)
 
 
 def forced_months(cells: dict[tuple[int, str], Cell], *, dispatched: bool) -> set[int]:
@@ -305,3 +266,13 @@ def forced_months(cells: dict[tuple[int, str], Cell], *, dispatched: bool) -> se
     if dispatched:
         return set()
     return {m for m in MONTHS if month_outcome(cells, m) == Outcome.OK}
+
+
+def claims_by_month(own_employer_id: int, claims) -> dict[int, tuple[str, ...]]:
+    """The months other units' declarations of the same year select the same person in: both units
+    see 无其他单位安置 ✗ and a reviewer decides. `claims`: (month, employer id, employer name)."""
+    names: dict[int, set[str]] = {}
+    for month, employer_id, name in claims:
+        if employer_id != own_employer_id:
+            names.setdefault(month, set()).add(name)
+    return {month: tuple(sorted(found)) for month, found in names.items()}

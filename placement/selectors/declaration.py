@@ -1,0 +1,162 @@
+"""The declaration as a whole: its totals (home page, receipts), what the home page shows, the
+persons a certification counts, last year's list to import from, and the requests about it."""
+
+from fractions import Fraction
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from levy.rules import percent_text, round_half_up
+from levy.rules.certified import CountedPerson
+from levy.selectors import PolicyMissing, policy_for
+from placement import choices as c
+from placement import rules
+from placement.models import AnnualDeclaration, DeregistrationRequest, PlacedPerson
+from placement.selectors.year import PersonYear, declaration_years
+from placement.window import filing_window_of
+
+D = c.DeclarationStatus
+
+
+def totals_of(years: list[PersonYear]) -> dict:
+    """安置登记 persons, 安置确认 and 安置核定 months, the exact disabled count, and the person-months
+    registered / confirmed / approved in each month of the year (安置情况分析)."""
+    by_month = {m: {"registered": 0, "confirmed": 0, "approved": 0} for m in rules.MONTHS}
+    confirmed = approved = 0
+    disabled = Fraction(0)
+    for model in years:
+        counts = model.counts
+        confirmed += counts.confirmed
+        approved += counts.approved
+        disabled += counts.disabled_count
+        for state in model.months:
+            if state.selected:
+                by_month[state.month]["registered"] += 1
+            if rules.month_confirmed(state):
+                by_month[state.month]["confirmed"] += 1
+                by_month[state.month]["approved"] += state.weight
+    return {"persons": len(years), "confirmed": confirmed, "approved": approved, "disabled_count": disabled,
+            "by_month": by_month}
+
+
+def declaration_totals(declaration: AnnualDeclaration) -> dict:
+    return totals_of(declaration_years(declaration))
+
+
+def counted_persons(declaration: AnnualDeclaration, weight_rule) -> list[CountedPerson]:
+    """The confirmed persons as a certification counts them (the snapshot levy records): the
+    months that count, each month's weight under `weight_rule`, the certificate that stands for the
+    person over those months, local 户籍 and the graduate flag."""
+    counted = []
+    for model in declaration_years(declaration, status=c.PersonStatus.CONFIRMED, weight_rule=weight_rule):
+        states = [s for s in model.months if rules.month_confirmed(s)]
+        certificate = model.year_certificate()
+        person = model.person
+        counted.append(CountedPerson(
+            name=person.name, id_number=person.id_number,
+            certificate_kind=certificate.kind if certificate else c.CertificateKind.DISABILITY,
+            certificate_grade=certificate.grade if certificate else 0,
+            local_hukou=person.hukou_type == c.HukouType.LOCAL, graduate=person.is_graduate,
+            months=tuple(declaration.business_year * 100 + s.month for s in states),
+            weights=tuple(s.weight for s in states),
+        ))
+    return counted
+
+
+# --- the employer's 首页 -------------------------------------------------------------------------------
+
+PROGRESS = ["按比例安置登记", "完成申报", "发送税务部门"]
+CHART_HEIGHT = 120
+
+
+def progress_steps(declaration) -> list[dict]:
+    """按比例安置登记 → 完成申报 → 发送税务部门, each done / current / todo."""
+    current = {D.DRAFT: 0, D.SUBMITTED: 1, D.CERTIFIED: 2, D.SENT_TO_TAX: 3}[declaration.status]
+    return [{"label": label, "state": "done" if i < current else "current" if i == current else "todo"}
+            for i, label in enumerate(PROGRESS)]
+
+
+def required_ratio(declaration) -> Fraction | None:
+    """The region's 规定比例 for the declaration's collection year, or None without a policy row."""
+    try:
+        return policy_for(declaration.employer.admin_region_id, declaration.business_year + 1).ratio
+    except PolicyMissing:
+        return None
+
+
+def chart(by_month: dict, year: int) -> dict:
+    """安置情况分析 as bars of an inline SVG: registered, confirmed and approved person-months."""
+    peak = max([1, *(v[k] for v in by_month.values() for k in ("registered", "confirmed", "approved"))])
+    series = [("registered", "安置登记", "bar-registered"), ("confirmed", "安置确认", "bar-confirmed"),
+              ("approved", "安置核定", "bar-approved")]
+    months = []
+    for i, (month, values) in enumerate(sorted(by_month.items())):
+        x0 = 40 + i * 52
+        bars = []
+        for j, (key, label, css) in enumerate(series):
+            height = round(values[key] / peak * CHART_HEIGHT)
+            bars.append({"x": x0 + j * 14, "y": 10 + CHART_HEIGHT - height, "height": height, "css": css,
+                         "label": label, "value": values[key]})
+        months.append({"month": month, "label": f"{month}月", "x": x0 + 21, "bars": bars,
+                       "title": f"{year}年{month:02d}月"})
+    return {"months": months, "peak": peak, "series": series, "width": 40 + 12 * 52, "axis_y": 10 + CHART_HEIGHT,
+            "label_y": CHART_HEIGHT + 28}
+
+
+def declaration_overview(declaration) -> dict:
+    """The figures of the home page and the 完成申报 page for one declaration."""
+    totals = declaration_totals(declaration)
+    window = filing_window_of(declaration)
+    today = timezone.localdate()
+    headcount = declaration.headcount
+    actual = totals["disabled_count"] / headcount if headcount else None
+    required = required_ratio(declaration)
+    return {
+        "declaration": declaration,
+        "steps": progress_steps(declaration),
+        "totals": totals,
+        "headcount": headcount,
+        "actual_ratio": percent_text(actual),
+        "required_ratio": percent_text(required),
+        "meets_ratio": actual is not None and required is not None and actual >= required,
+        "disabled_count": str(round_half_up(totals["disabled_count"], 2)),
+        "chart": chart(totals["by_month"], declaration.business_year),
+        "window": window,
+        "window_open": window.is_open(today) if window else False,
+        "days_left": window.days_left(today) if window else None,
+        "window_upcoming": bool(window and today < window.opens),
+    }
+
+
+# --- 导入上一年申报名单 ------------------------------------------------------------------------------
+
+
+def previous_declaration(declaration: AnnualDeclaration) -> AnnualDeclaration | None:
+    return AnnualDeclaration.objects.filter(employer_id=declaration.employer_id,
+                                            business_year=declaration.business_year - 1).first()
+
+
+def importable_persons(declaration: AnnualDeclaration) -> QuerySet[PlacedPerson]:
+    """Last year's persons not yet in this year's list."""
+    previous = previous_declaration(declaration)
+    if previous is None:
+        return PlacedPerson.objects.none()
+    present = set(declaration.persons.values_list("id_index", flat=True))
+    return previous.persons.exclude(id_index__in=present).prefetch_related("certificates")
+
+
+# --- the requests about a declaration ---------------------------------------------------------------------
+
+
+def requests_of(declaration: AnnualDeclaration) -> dict:
+    """年审申报撤回, 年审认证反馈 (this year's) and 单位注销安置登记 (the unit's), for the agent's page and API."""
+    return {
+        "withdrawals": declaration.withdrawals.select_related("receipt"),
+        "feedback": declaration.feedback.select_related("receipt").prefetch_related("attachments"),
+        "deregistrations": DeregistrationRequest.objects.filter(employer=declaration.employer_id)
+        .select_related("receipt"),
+    }
+
+
+def withdrawal_open(declaration: AnnualDeclaration) -> bool:
+    return declaration.withdrawals.filter(status=c.RequestStatus.SUBMITTED).exists()

@@ -1,0 +1,246 @@
+"""What the staff consoles read of the placement journey, through the one scope rule of
+placement.selectors.scope: the reviewer's queues (persons, hand-added certificates, dispatch
+agreements, requests), the certification queue, the declarations ready for 发送税务 and the
+hand-offs of 发送税务查询, the tax officers' certified results, and one object's history."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from levy.selectors import certified_results_visible
+from placement import choices as c
+from placement.models import (
+    AnnualDeclaration,
+    Certificate,
+    Contract,
+    DeregistrationRequest,
+    FeedbackRequest,
+    MonthCheck,
+    PlacedPerson,
+    PlacementMonth,
+    TaxDelivery,
+    WithdrawalRequest,
+)
+from placement.selectors.scope import declarations_visible, deliveries_visible, one, scoped
+from portal.identity import mask_id
+from portal.models import AuditEntry
+from portal.roles import ADMIN, FEDERATION
+from portal.tones import tone
+
+D, S, R, DS = c.DeclarationStatus, c.PersonStatus, c.ReviewState, c.DeliveryStatus
+STAFF_ONLY = FEDERATION | ADMIN
+
+
+def _staff(qs: QuerySet, user, employer_path: str) -> QuerySet:
+    """The federation's queues: its staff in their region (an agent never reaches them)."""
+    if user.is_employer_agent:
+        return qs.none()
+    return scoped(qs, user, employer_path, roles=STAFF_ONLY)
+
+
+# --- 安置登记审核 and the items reviewed with it -------------------------------------------------------
+
+
+def persons_in_scope(user) -> QuerySet[PlacedPerson]:
+    """The persons of the declarations in the user's region, scoped with a subquery (the queue
+    sorts thousands of them: one semi-join is cheaper than three joins per row)."""
+    declarations = _staff(AnnualDeclaration.objects.all(), user, "employer").values("pk")
+    return PlacedPerson.objects.filter(declaration__in=declarations)
+
+
+def persons_to_review(user) -> QuerySet[PlacedPerson]:
+    """安置登记审核: persons 待审核 in the user's region."""
+    return persons_in_scope(user).filter(status=S.PENDING_REVIEW)
+
+
+def failed_check_q(check: str) -> Q:
+    """Persons with a declared month whose `check` failed or is unanswered."""
+    flagged = MonthCheck.objects.filter(person=OuterRef("pk"), item=check) \
+        .exclude(outcome=c.Outcome.OK) \
+        .filter(Exists(PlacementMonth.objects.filter(person=OuterRef("person"), month=OuterRef("month"),
+                                                     selected=True)))
+    return Q(Exists(flagged))
+
+
+def certificates_visible(user) -> QuerySet[Certificate]:
+    return _staff(Certificate.objects.filter(source=c.CertificateSource.MANUAL), user,
+                  "person__declaration__employer").select_related("person__declaration__employer", "image",
+                                                                   "reviewed_by")
+
+
+def certificates_to_review(user) -> QuerySet[Certificate]:
+    """Hand-added certificates of registered persons, waiting for a reviewer."""
+    return certificates_visible(user).filter(review_state=R.PENDING, person__status=S.PENDING_REVIEW)
+
+
+def dispatch_visible(user) -> QuerySet[Contract]:
+    return _staff(Contract.objects.filter(is_dispatch=True), user, "person__declaration__employer") \
+        .select_related("person__declaration__employer", "dispatch_agency", "attachment", "reviewed_by")
+
+
+def dispatch_to_review(user) -> QuerySet[Contract]:
+    """劳务派遣审核: dispatch agreements of registered persons, waiting for a reviewer."""
+    return dispatch_visible(user).filter(review_state=R.PENDING, person__status=S.PENDING_REVIEW)
+
+
+def reviewed_items(qs: QuerySet) -> QuerySet:
+    """The items a queue lists: those that needed a review, of persons whose registration is complete."""
+    return qs.exclude(review_state=R.NOT_NEEDED).filter(person__registered_at__isnull=False)
+
+
+def waited(delta) -> str:
+    """How long an item has waited, in the coarse words a queue needs (3天5小时, 2小时10分钟)."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days}天{hours}小时" if hours else f"{days}天"
+    return f"{hours}小时{minutes}分钟" if hours else f"{minutes}分钟"
+
+
+def person_queue_rows(pks: list[int]) -> list[dict]:
+    """What each row of the person queue shows, in the order of `pks`: three narrow queries for the
+    page, whatever its size (plain values, not model instances: this is the reviewers' busiest page)."""
+    people = {row[0]: row for row in PlacedPerson.objects.filter(pk__in=pks).values_list(
+        "pk", "name", "id_number", "status", "registered_at", "declaration__business_year",
+        "declaration__employer_id", "declaration__employer__name")}
+    selected: dict[int, set[int]] = {}
+    for person_id, month in PlacementMonth.objects.filter(person_id__in=pks, selected=True) \
+            .values_list("person_id", "month"):
+        selected.setdefault(person_id, set()).add(month)
+    flagged: dict[int, set[str]] = {}
+    for person_id, month, item in MonthCheck.objects.filter(person_id__in=pks).exclude(outcome=c.Outcome.OK) \
+            .values_list("person_id", "month", "item"):
+        if month in selected.get(person_id, ()):
+            flagged.setdefault(person_id, set()).add(item)
+    now = timezone.now()
+    review_url = reverse("backoffice:person_review", args=[0]).removesuffix("0/")
+    labels = {check.value: check.label for check in c.Check}
+    statuses = dict(S.choices)
+    rows = []
+    for pk in pks:
+        if pk not in people:
+            continue  # deleted since the page was counted
+        _pk, name, id_number, status, registered_at, year, unit_id, unit = people[pk]
+        items = flagged.get(pk, set())
+        rows.append({
+            "pk": pk, "name": name, "masked_id": mask_id(id_number), "unit": unit, "unit_id": unit_id, "year": year,
+            "months": len(selected.get(pk, ())), "flagged": "、".join(labels[k] for k in labels if k in items),
+            "status": status, "status_label": statuses[status], "tone": tone(status),
+            "url": f"{review_url}{pk}/", "registered_at": timezone.localtime(registered_at).strftime("%Y-%m-%d %H:%M"),
+            "waited": waited(now - registered_at),
+        })
+    return rows
+
+
+def person_timeline(person: PlacedPerson) -> QuerySet[AuditEntry]:
+    """The person's audit entries with those of their months, certificates and contracts, oldest first."""
+    types = ContentType.objects.get_for_models(PlacedPerson, PlacementMonth, Certificate, Contract)
+    q = Q(content_type=types[PlacedPerson], object_id=str(person.pk))
+    for model, related in ((PlacementMonth, person.months), (Certificate, person.certificates),
+                           (Contract, person.contracts)):
+        q |= Q(content_type=types[model], object_id__in=[str(pk) for pk in related.values_list("pk", flat=True)])
+    return AuditEntry.objects.filter(q).order_by("at", "id")
+
+
+def month_decisions(person: PlacedPerson) -> dict[int, PlacementMonth]:
+    return {pm.month: pm for pm in person.months.select_related("reviewed_by")}
+
+
+# --- the requests ------------------------------------------------------------------------------------------
+
+
+def withdrawals_visible(user, *, after_certification: bool = False) -> QuerySet[WithdrawalRequest]:
+    """年审申报撤回 before certification (the reviewer's queue) or after it (the supervisors')."""
+    return _staff(WithdrawalRequest.objects.filter(after_certification=after_certification), user,
+                  "declaration__employer").select_related("declaration__employer", "declaration__certified_by",
+                                                          "submitted_by", "decided_by")
+
+
+def feedback_visible(user) -> QuerySet[FeedbackRequest]:
+    return _staff(FeedbackRequest.objects.all(), user, "declaration__employer").select_related(
+        "declaration__employer", "declaration__certified_by", "submitted_by", "decided_by")
+
+
+def deregistrations_visible(user) -> QuerySet[DeregistrationRequest]:
+    return _staff(DeregistrationRequest.objects.all(), user, "employer") \
+        .select_related("employer", "submitted_by", "decided_by", "signed_form")
+
+
+def open_requests(qs: QuerySet) -> QuerySet:
+    return qs.filter(status=c.RequestStatus.SUBMITTED).order_by("submitted_at", "pk")
+
+
+# --- 年审认证审核, 发送税务 ------------------------------------------------------------------------------
+
+
+def certification_queue(user) -> QuerySet[AnnualDeclaration]:
+    """年审认证审核: submitted declarations, oldest submission first, with their person counts."""
+    return (
+        _staff(AnnualDeclaration.objects.filter(status=D.SUBMITTED), user, "employer")
+        .select_related("employer__fed_region", "submitted_by")
+        .annotate(person_count=Count("persons"),
+                  unconfirmed=Count("persons", filter=~Q(persons__status=S.CONFIRMED)))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def declaration_for_review(user, pk: int) -> AnnualDeclaration:
+    qs = _staff(AnnualDeclaration.objects.all(), user, "employer").select_related(
+        "employer__fed_region", "employer__tax_region", "submitted_by", "certified_by", "returned_by", "certificate")
+    return one(qs, pk, "未找到该申报")
+
+
+def declarations_to_send(user) -> QuerySet[AnnualDeclaration]:
+    """发送税务: certified declarations with no live delivery of their certificate yet, or whose
+    delivery failed (sending again re-drives it). Oldest certification first."""
+    live = TaxDelivery.objects.filter(certificate=OuterRef("certificate")).exclude(status=DS.CANCELLED)
+    return (
+        _staff(AnnualDeclaration.objects.filter(status=D.CERTIFIED), user, "employer")
+        .select_related("employer__tax_region", "certificate", "certified_by")
+        .annotate(in_flight=Exists(live.exclude(status=DS.FAILED)), failed=Exists(live.filter(status=DS.FAILED)))
+        .filter(in_flight=False)
+        .order_by("certified_at", "pk")
+    )
+
+
+def live_deliveries(user) -> QuerySet[TaxDelivery]:
+    """发送税务查询: the user's hand-offs that were not cancelled, newest first."""
+    return deliveries_visible(user).exclude(status=DS.CANCELLED)
+
+
+def failed_deliveries(user) -> QuerySet[TaxDelivery]:
+    """The dashboard's and the list's alert: hand-offs that failed and wait for a retry."""
+    return deliveries_visible(user).filter(status=DS.FAILED)
+
+
+def delivery_for(user, pk: int) -> TaxDelivery:
+    return one(deliveries_visible(user), pk, "未找到该发送记录")
+
+
+# --- the tax officers' console ----------------------------------------------------------------------
+
+
+def _live_delivery():
+    return TaxDelivery.objects.filter(certificate__reference=OuterRef("certificate_reference")) \
+        .exclude(status=DS.CANCELLED)
+
+
+def tax_results(user):
+    """认定结果: active certified figures of the units whose 税务主管部门 lies in the user's region,
+    newest first, each with the state of its hand-off (None: not sent yet)."""
+    return certified_results_visible(user).annotate(
+        delivery_status=Subquery(_live_delivery().values("status")[:1]),
+        delivery_id=Subquery(_live_delivery().values("pk")[:1]),
+    ).order_by("-business_year", "-recorded_at", "-pk")
+
+
+def tax_result_for(user, pk: int):
+    """One certified result in the user's scope, its declaration and its live delivery (or None)."""
+    figures = one(certified_results_visible(user).prefetch_related("persons"), pk, "未找到该认定结果")
+    declaration = declarations_visible(user).filter(employer=figures.employer,
+                                                    business_year=figures.business_year).first()
+    delivery = TaxDelivery.objects.filter(certificate__reference=figures.certificate_reference) \
+        .exclude(status=DS.CANCELLED).select_related("acknowledged_by").first()
+    return figures, declaration, delivery

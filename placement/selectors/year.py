@@ -1,0 +1,220 @@
+"""One read model of a placed person's year (STYLE.md 10b): the twelve months with their checks,
+selection, review decision and weight, the counts, the certificates, whether the person is
+dispatched and which months another unit claims. The wizard, the reviewer's page, the API, the
+lists, the certification and the home page all read it from here; the derived facts come from
+the pure rules (placement.rules), computed once.
+
+`person_year(person)` reads one person in full (the grid's cells and the claims);
+`person_years(persons, …)` reads a page or a whole declaration in a fixed number of queries (the
+months' outcomes counted in SQL, no cells)."""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
+
+from levy.selectors import PolicyMissing, weight_rule_for
+from placement import choices as c
+from placement import rules
+from placement.facts import cert_periods, contract_terms
+from placement.models import Certificate, Evidence, MonthCheck, PlacedPerson, PlacementMonth
+from portal.crypto import blind_indexes
+
+
+@dataclass
+class PersonYear:
+    """A person's business year as every page shows it."""
+
+    person: PlacedPerson
+    year: int
+    months: list[rules.MonthState]
+    certificates: tuple[rules.CertPeriod, ...]
+    dispatched: bool = False
+    cells: dict[tuple[int, str], rules.Cell] = field(default_factory=dict)  # full reads only
+    claims: dict[int, tuple[str, ...]] = field(default_factory=dict)  # full reads only
+
+    @property
+    def counts(self) -> rules.Counts:
+        return rules.count(self.months)
+
+    @property
+    def confirmed_months(self) -> tuple[int, ...]:
+        return rules.confirmed_months(self.months)
+
+    @property
+    def selected_months(self) -> list[int]:
+        return [s.month for s in self.months if s.selected]
+
+    @property
+    def forced_months(self) -> set[int]:
+        """Months the agent cannot unselect (rules.forced_months); needs the cells."""
+        return rules.forced_months(self.cells, dispatched=self.dispatched) if self.cells else set()
+
+    def best_certificate(self, month: int) -> rules.CertPeriod | None:
+        return rules.best_certificate(self.certificates, self.year, month)
+
+    def year_certificate(self) -> rules.CertPeriod | None:
+        """The certificate that stands for the person over the months that count."""
+        return rules.year_certificate(self.certificates, self.year, self.confirmed_months or rules.MONTHS)
+
+    def pending_months(self) -> list[int]:
+        """Months still waiting for a registry (and failing no other check)."""
+        return [s.month for s in self.months if s.outcome == c.Outcome.PENDING]
+
+
+def weight_rule_of(declaration):
+    """The region's severe-disability weight rule for the declaration's collection year, the one
+    the certificate and the levy use; the national rule until an administrator fills the table."""
+    try:
+        return weight_rule_for(declaration.employer.admin_region_id, declaration.business_year + 1)
+    except PolicyMissing:
+        return None
+
+
+# --- one person, in full ---------------------------------------------------------------------------
+
+
+def grid_cells(person: PlacedPerson) -> dict[tuple[int, str], rules.Cell]:
+    """The stored grid; a cell never asked yet is pending."""
+    cells = {(m, check): rules.Cell(c.Outcome.PENDING, "尚未校验") for m in rules.MONTHS for check in c.Check}
+    for row in MonthCheck.objects.filter(person=person).only("month", "item", "outcome", "reason"):
+        cells[row.month, row.item] = rules.Cell(row.outcome, row.reason)
+    return cells
+
+
+def claims_of(persons: list[PlacedPerson]) -> dict[int, dict[int, tuple[str, ...]]]:
+    """For each person, the months another unit's declaration of the same year (in any state)
+    selects the same person in (rules.claims_by_month). One query for all of them."""
+    index_of: dict[str, list[PlacedPerson]] = {}
+    for person in persons:
+        for index in blind_indexes(person.id_number):
+            index_of.setdefault(index, []).append(person)
+    rows = PlacementMonth.objects.filter(selected=True, person__id_index__in=list(index_of)).values_list(
+        "month", "person__id_index", "person__declaration__business_year", "person__declaration__employer_id",
+        "person__declaration__employer__name")
+    found: dict[int, list[tuple]] = {p.pk: [] for p in persons}
+    for month, index, year, employer_id, name in rows:
+        for person in index_of.get(index, ()):
+            if person.declaration.business_year == year:
+                found[person.pk].append((month, employer_id, name))
+    return {p.pk: rules.claims_by_month(p.declaration.employer_id, found[p.pk]) for p in persons}
+
+
+def person_year(person: PlacedPerson, *, weight_rule=None, with_claims: bool = True) -> PersonYear:
+    """The whole year of one person: cells, months, certificates, contracts and claims."""
+    year = person.declaration.business_year
+    cells = grid_cells(person)
+    periods = cert_periods(person.certificates.all())
+    weights = rules.year_weights(periods, year, weight_rule if weight_rule is not None
+                                 else weight_rule_of(person.declaration))
+    months = [
+        rules.MonthState(month=pm.month, selected=pm.selected, outcome=rules.month_outcome(cells, pm.month),
+                         decision=pm.review_state, weight=weights[pm.month - 1])
+        for pm in person.months.order_by("month")
+    ]
+    contracts = contract_terms(person.contracts.select_related("related_unit", "dispatch_agency"))
+    return PersonYear(
+        person=person, year=year, months=months, certificates=periods, dispatched=rules.is_dispatched(contracts),
+        cells=cells, claims=claims_of([person])[person.pk] if with_claims else {},
+    )
+
+
+def grid_rows(model: PersonYear, *, evidence: bool = True) -> list[dict]:
+    """The 信息校验 table: per month the cells (with the material beside each flagged one), the
+    certificate the month is shown with, the selection and any reviewer decision."""
+    files: dict[tuple[int, str], list] = {}
+    if evidence:
+        for row in Evidence.objects.filter(person=model.person).select_related("upload"):
+            files.setdefault((row.month, row.item), []).append(row.upload)
+    labels = dict(c.CertificateKind.choices)
+    forced = model.forced_months
+    rows = []
+    for state in model.months:
+        m = state.month
+        best = model.best_certificate(m)
+        rows.append({
+            "month": m,
+            "label": f"{model.year}{m:02d}",
+            "cells": [(check, model.cells[m, check], files.get((m, check), [])) for check in c.Check],
+            "outcome": state.outcome,
+            "selected": state.selected,
+            "forced": m in forced,
+            "decision": state.decision if state.decision in (rules.VALID, rules.INVALID) else "",
+            "decision_label": c.MONTH_DECISION_LABELS[state.decision] if state.decision in (
+                rules.VALID, rules.INVALID) else "",
+            "claims": model.claims.get(m, ()),
+            "cert_kind": labels.get(best.kind, "") if best else "",
+            "cert_grade": f"{best.grade}级" if best else "",
+        })
+    return rows
+
+
+def evidence_by_upload(person: PlacedPerson) -> list[dict]:
+    """Each uploaded file once, with the checks and months it proves (the reviewer's 证明材料)."""
+    year = person.declaration.business_year
+    uploads: dict = {}
+    for ev in Evidence.objects.filter(person=person).select_related("upload"):
+        entry = uploads.setdefault(ev.upload_id, {"upload": ev.upload, "items": set(), "months": set()})
+        entry["items"].add(c.Check(ev.item).label)
+        entry["months"].add(ev.month)
+    return [{**u, "months": [f"{year}{m:02d}" for m in sorted(u["months"])]}
+            for u in sorted(uploads.values(), key=lambda u: min(u["months"]))]
+
+
+# --- many persons: a list page, a declaration ---------------------------------------------------------
+
+
+def list_persons(declaration) -> QuerySet[PlacedPerson]:
+    """A declaration's persons as the lists need them: narrow rows with their certificates
+    prefetched; their months come from person_years (two grouped queries a page)."""
+    return declaration.persons.only(
+        "id", "declaration_id", "name", "id_number", "status", "registered_at", "reviewed_at", "created_at",
+        "hukou_type", "is_graduate",
+    ).prefetch_related(Prefetch("certificates", queryset=Certificate.objects.only(
+        "id", "person_id", "number", "kind", "grade", "valid_from", "valid_to", "source", "review_state")))
+
+
+def _month_rows(ids: list[int]) -> dict[int, list[tuple]]:
+    """Each person's months as plain rows, each with its checks counted in SQL. Plain cursor rows:
+    building thousands of model rows per page would dominate the list's time (page_latency)."""
+    if not ids:
+        return {}
+    rows = (PlacementMonth.objects.filter(person_id__in=ids)
+            .annotate(month_check=FilteredRelation("person__checks", condition=Q(person__checks__month=F("month"))))
+            .values_list("person_id", "month", "selected", "review_state")
+            .annotate(fails=Count("month_check", filter=Q(month_check__outcome=c.Outcome.FAIL)),
+                      oks=Count("month_check", filter=Q(month_check__outcome=c.Outcome.OK)))
+            .order_by("person_id", "month"))
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    months: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for person_id, month, selected, decision, failed, passed in fetched:
+        months[person_id].append((month, bool(selected), decision, rules.outcome_from(failed, passed)))
+    return months
+
+
+def person_years(persons, year: int, weight_rule=None) -> list[PersonYear]:
+    """The year of each person (certificates prefetched), without cells or claims: a fixed number of
+    queries however many persons."""
+    persons = list(persons)
+    months = _month_rows([p.pk for p in persons])
+    models = []
+    for person in persons:
+        periods = cert_periods(person.certificates.all())
+        weights = rules.year_weights(periods, year, weight_rule)
+        states = [rules.MonthState(month=m, selected=selected, decision=decision, outcome=outcome,
+                                   weight=weights[m - 1])
+                  for m, selected, decision, outcome in months[person.pk]]
+        models.append(PersonYear(person=person, year=year, months=states, certificates=periods))
+    return models
+
+
+def declaration_years(declaration, *, status: str | None = None, weight_rule=None) -> list[PersonYear]:
+    """Every person's year in a declaration (optionally only those in one status)."""
+    persons = list_persons(declaration)
+    if status is not None:
+        persons = persons.filter(status=status)
+    rule = weight_rule if weight_rule is not None else weight_rule_of(declaration)
+    return person_years(persons, declaration.business_year, rule)

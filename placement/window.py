@@ -1,0 +1,30 @@
+"""The 联网认证 filing window of a unit's region for a business year (the policy table's
+FilingWindow rows, read through levy.selectors)."""
+
+import datetime
+from dataclasses import dataclass
+
+from levy.selectors import filing_window
+
+
+@dataclass(frozen=True)
+class Window:
+    opens: datetime.date
+    closes: datetime.date
+
+    def days_left(self, today: datetime.date) -> int:
+        return (self.closes - today).days
+
+    def is_open(self, today: datetime.date) -> bool:
+        return self.opens <= today <= self.closes
+
+    @property
+    def text(self) -> str:
+        return f"{self.opens:%Y-%m-%d}至{self.closes:%Y-%m-%d}"
+
+
+def filing_window_of(declaration) -> Window | None:
+    """The window of the unit's region (单位所属行政区) for the declaration's business year; None when
+    the policy table has none."""
+    dates = filing_window(declaration.employer.admin_region_id, declaration.business_year)
+    return Window(*dates) if dates else None
