@@ -18,6 +18,7 @@ from portal.exceptions import NotAllowed, ValidationFailed
 from portal.identity import parse_credit_code
 from portal.models import Region
 from portal.roles import Role
+from portal.workflow import audit_change
 
 User = get_user_model()
 
@@ -146,11 +147,8 @@ def employer_update(*, actor, employer: Employer, data: dict) -> Employer:
         employer.full_clean()
         employer.save()
         for field in region_changes:
-            audit_record(
-                action=f"employer.change_{field}", actor=actor, obj=employer,
-                from_state=before[field].code, to_state=getattr(employer, field).code,
-                data={"label": f"修改{_REGION_FIELDS[field]}"},
-            )
+            audit_change(employer, action=f"employer.change_{field}", actor=actor, before=before[field].code,
+                         after=getattr(employer, field).code, data={"label": f"修改{_REGION_FIELDS[field]}"})
         if changed:
             audit_record(action="employer.update", actor=actor, obj=employer,
                          data={"label": "修改单位信息", "fields": changed})

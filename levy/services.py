@@ -10,9 +10,8 @@ from django.utils import timezone
 from levy.models import CertifiedFigures, CertifiedPerson, PolicyBase
 from levy.rules import certified
 from levy.rules.certified import CountedPerson
-from portal.audit import audit_record
 from portal.exceptions import Conflict, ValidationFailed
-from portal.workflow import audit_created, transition_apply
+from portal.workflow import audit_change, audit_created, transition_apply
 
 POLICY_CHANGE = "levy.policy_change"
 
@@ -47,22 +46,18 @@ def policy_row_save(*, row: PolicyBase, actor, reason: str = "") -> PolicyBase:
     if not changes:
         return row  # nothing changed: no entry
     only = next(iter(changes.values())) if len(changes) == 1 and before else None
-    audit_record(
-        action=POLICY_CHANGE, actor=actor, obj=row, reason=reason,
-        from_state=_short(only[0]) if only else ("" if not before else "多项"),
-        to_state=_short(only[1]) if only else ("新增" if not before else "多项"),
-        data={"table": row._meta.verbose_name, "changes": changes, "created": not before},
-    )
+    audit_change(row, action=POLICY_CHANGE, actor=actor, reason=reason,
+                 before=_short(only[0]) if only else ("" if not before else "多项"),
+                 after=_short(only[1]) if only else ("新增" if not before else "多项"),
+                 data={"table": row._meta.verbose_name, "changes": changes, "created": not before})
     return row
 
 
 @transaction.atomic
 def policy_row_delete(*, row: PolicyBase, actor, reason: str = "") -> None:
     """Delete a policy-table row, keeping its last values in the audit trail."""
-    audit_record(
-        action=POLICY_CHANGE, actor=actor, obj=row, reason=reason, from_state="存在", to_state="已删除",
-        data={"table": row._meta.verbose_name, "deleted": _fields(row)},
-    )
+    audit_change(row, action=POLICY_CHANGE, actor=actor, reason=reason, before="存在", after="已删除",
+                 data={"table": row._meta.verbose_name, "deleted": _fields(row)})
     row.delete()
 
 

@@ -131,6 +131,14 @@ def audit_created(obj: models.Model, *, actor=None, action: str = "", reason: st
                  to_state=_state_field(obj).value_from_object(obj), reason=reason, data=data)
 
 
+def audit_change(obj: models.Model, *, action: str, before, after, actor=None, reason: str = "",
+                 data: dict | None = None) -> None:
+    """A recorded change of a value that is not a workflow state (a unit's 残联主管部门, a policy
+    parameter): the same timeline entry as a transition, from → to."""
+    audit_record(action=action, actor=actor, obj=obj, from_state=str(before)[:40], to_state=str(after)[:40],
+                 reason=reason, data=data)
+
+
 def transition_apply(
     obj: models.Model,
     name: str,
