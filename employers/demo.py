@@ -39,6 +39,13 @@ UNIT_DATA = {
         business_address="沈阳市和平区南京南街128号", registered_address="沈阳市和平区南京南街128号",
         postal_code="110001", economic_type="state",
     ),
+    "ln2": dict(
+        unit_nature="enterprise", economic_nature="limited_liability", industry="F", legal_rep_name="刘振东",
+        legal_rep_id_number=_rid("21010219720405001"), legal_rep_phone="13904021111", unit_phone="024-23451111",
+        last_year_headcount=40, agent_name="赵敏", agent_phone="13889101111",
+        business_address="沈阳市和平区中华路77号", registered_address="沈阳市和平区中华路77号",
+        postal_code="110001", economic_type="private",
+    ),
 }
 
 def _code(body: str) -> str:

@@ -12,9 +12,10 @@ from PIL import Image, ImageDraw, ImageFont
 from employers.models import Employer, RelatedUnit
 from levy.models import FilingWindow
 from placement import choices as c
-from placement.models import PlacedPerson
+from placement.models import AnnualDeclaration, PlacedPerson
 from placement.registry import prefill_lookup
-from placement.services import evaluation
+from placement.services import certification, evaluation
+from placement.services import declaration as declarations
 from placement.services import wizard as services
 from placement.services.declaration import declaration_open
 from placement.services.review import MonthDecision, person_review_decide
@@ -86,7 +87,7 @@ def load_declarations() -> None:
 
 
 def _add(declaration, agent, info, plan):
-    prefill = prefill_lookup(id_number=info.id_number, year=YEAR)
+    prefill = prefill_lookup(id_number=info.id_number, year=declaration.business_year)
     holder = prefill.holder
     data = {**BASIC, "name": info.roster_name,
             "hukou_address": holder.hukou_address if holder else "上海市徐汇区",
@@ -146,4 +147,30 @@ def load_ready_declaration() -> None:
         person_review_decide(actor=reviewer, person=person, decisions={m: MonthDecision(valid=True) for m in months})
 
 
-DEMO_STEPS = [load_declarations, load_filing_windows, load_ready_declaration]
+def load_requests() -> None:
+    """The reviewers' request queues are not empty: 沈阳和平商贸有限公司 filed its 2025 declaration,
+    reviewer-ln certified it, and the unit has sent a 年审认证反馈, a withdrawal after certification
+    (waiting for a supervisor who did not certify it) and a request to deregister. Everything
+    through the services an agent's and a reviewer's clicks call. Idempotent."""
+    unit = next(u for u in UNITS if u.key == "ln2")
+    employer = Employer.objects.get(credit_code=unit.credit_code)
+    if AnnualDeclaration.objects.filter(employer=employer, business_year=YEAR).exclude(status="draft").exists():
+        return  # idempotent: already filed and certified
+    User = get_user_model()
+    agent, reviewer = User.objects.get(username=unit.agent), User.objects.get(username="reviewer-ln")
+    declaration = declaration_open(employer=employer, business_year=YEAR)
+    with transaction.atomic():
+        _add(declaration, agent, demo_person("ln2-clean"), "confirm")
+    declaration = declarations.headcount_prefill(declaration_id=declaration.pk)
+    declarations.headcount_confirm(actor=agent, declaration=declaration, headcount=declaration.headcount_from_feed)
+    declarations.declaration_submit(actor=agent, declaration=declaration, commitment_accepted=True)
+    declaration = certification.declaration_certify(actor=reviewer, declaration=declaration)
+    declarations.feedback_submit(actor=agent, declaration=declaration, files=[_pdf("在职职工花名册")],
+                                 text="本单位2025年在职职工人数含季节性用工，请核对审核认定书中的在职职工人数。")
+    declarations.withdrawal_request_submit(actor=agent, declaration=declaration,
+                                           reason="漏报一名2025年10月入职的残疾职工，申请撤回后补充登记。")
+    declarations.deregistration_submit(actor=agent, employer=employer, signed_form=_pdf("注销业务申请书（盖章）"),
+                                       reason="单位已整体迁出和平区，申请注销在本区的安置登记。")
+
+
+DEMO_STEPS = [load_declarations, load_filing_windows, load_ready_declaration, load_requests]

@@ -58,6 +58,8 @@ UNITS = [
     DemoUnit("sh", "上海浦江精密仪器有限公司", "91310104MA1FL3X8Q", "310104", "agent-sh@demo.cn", "王丽华", "021-64870000"),
     DemoUnit("nm", "内蒙古草原乳业有限责任公司", "91150102MA0N7K2P5", "150102", "agent-nm@demo.cn", "巴特尔", "0471-6930000"),
     DemoUnit("ln", "沈阳和平机械制造有限公司", "91210102MA0Y9T4R2", "210102", "agent-ln@demo.cn", "李建国", "024-23450000"),
+    # a unit whose certified year has requests waiting in the reviewers' queues (placement.demo)
+    DemoUnit("ln2", "沈阳和平商贸有限公司", "91210102MA0Y9T5K7", "210102", "agent-ln2@demo.cn", "赵敏", "024-23451111"),
 ]
 COLLEAGUES = [("sh", "agent2-sh@demo.cn", "陈思远")]
 

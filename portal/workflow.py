@@ -1,7 +1,7 @@
 """The workflow spine (STYLE.md 10a): the one way a status changes anywhere in the project.
 
-`transition_apply(obj, "certify", actor=…)` locks the row, checks the transition's conditions and
-the actor's permission, applies the transition, saves, writes the audit entry (from, to, actor,
+`transition_apply(obj, "certify", actor=…)` locks the row, checks the actor's permission and the
+transition's conditions, applies the transition, saves, writes the audit entry (from, to, actor,
 reason) and schedules the after-commit work, all in one database transaction.
 
 Conditions and permissions sit on the `@transition` itself (django-fsm's `conditions=` and
@@ -75,19 +75,22 @@ def _wrong_state(obj: models.Model, name: str) -> Conflict:
 
 def refusal(obj: models.Model, name: str, actor=None) -> DomainError | None:
     """Why `actor` may not take transition `name` on `obj` now, or None when they may. The state
-    first (a Conflict: someone or something moved it on), then the conditions, then the
-    permission (NotAllowed, with the failing predicate's sentence)."""
+    first (a Conflict: someone or something moved it on), then the permission (who may: a user who
+    may not is not told more), then the conditions (NotAllowed, with the failing predicate's
+    sentence)."""
     transition = transition_of(obj, name)
     if transition is None:
         return _wrong_state(obj, name)
+    permission = transition.permission
+    if isinstance(permission, Permission):
+        problem = permission.refusal(actor, obj)
+        if problem is not None:
+            return problem
+    elif permission is not None and not transition.has_perm(obj, actor):
+        return NotAllowed(GENERIC_REFUSAL)
     for condition in transition.conditions:
         if not condition(obj):
             return NotAllowed(explain(condition, obj), code=getattr(condition, "code", None))
-    permission = transition.permission
-    if isinstance(permission, Permission):
-        return permission.refusal(actor, obj)
-    if permission is not None and not transition.has_perm(obj, actor):
-        return NotAllowed(GENERIC_REFUSAL)
     return None
 
 

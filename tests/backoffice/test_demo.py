@@ -18,3 +18,20 @@ def test_the_demo_reviewer_has_flagged_persons_a_manual_certificate_and_a_dispat
     assert dispatch_to_review(reviewer).count() == 1
     assert not persons_to_review(get_user_model().objects.get(username="reviewer-nm")).filter(
         declaration__employer__fed_region__code__startswith="31").exists()
+
+
+def test_the_demo_has_a_withdrawal_a_feedback_and_a_deregistration_waiting():
+    """Issue 13, point 9: the request queues of the demo are not empty."""
+    from placement.selectors.queues import (
+        deregistrations_visible,
+        feedback_visible,
+        open_requests,
+        withdrawals_visible,
+    )
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # idempotent  # noqa: SIM115
+    reviewer = get_user_model().objects.get(username="reviewer-ln")
+    assert open_requests(withdrawals_visible(reviewer, after_certification=True)).count() == 1
+    assert open_requests(feedback_visible(reviewer)).count() == 1
+    assert open_requests(deregistrations_visible(reviewer)).count() == 1

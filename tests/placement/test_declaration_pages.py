@@ -217,3 +217,20 @@ def test_the_list_of_an_empty_year_and_a_search_without_hits_say_what_to_do(decl
     assert "请点击“添加残疾人”开始登记" in client.get("/placement/").content.decode()
     PersonFactory(declaration=declaration, name="王五")
     assert "没有找到“赵六”" in client.get("/placement/?q=赵六").content.decode()
+
+
+def test_pages_never_wait_for_a_registry_the_headcount_is_fetched_in_the_background(
+        unit_a, owner, client_for, monkeypatch, django_capture_on_commit_callbacks):
+    """Regression (issue 13, point 9): 完成申报 and 在职职工人数 asked the social-insurance registry
+    while the page loaded. Pages now only queue the fetch; until it answers they say 待确认."""
+    import placement.registry
+
+    asked = []
+    monkeypatch.setattr(placement.registry, "get_feeds", lambda: asked.append("page") or (_ for _ in ()).throw(
+        AssertionError("a page asked a registry")))
+    client = client_for(owner)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        for url in ("/", "/placement/submit/", "/placement/headcount/"):
+            response = client.get(url)
+            assert response.status_code == 200 and "待确认" in response.content.decode(), url
+    assert asked == [] and queued  # the pages queued the fetch and asked nothing themselves

@@ -276,3 +276,21 @@ def test_a_reopened_declarations_delivery_is_cancelled_and_sending_the_new_certi
         second = delivery_send(actor=reviewer_sh, declaration=declaration)
     assert second.pk != first.pk and second.certificate == declaration.certificate
     assert TaxDelivery.objects.filter(declaration=declaration).count() == 2
+
+
+def test_the_hand_off_sends_the_certified_figures_even_after_a_policy_edit(unit_a, reviewer_sh):
+    """Regression (issue 13, point 5): the hand-off recomputed the count with the weight rule in
+    force when it was sent, so an administrator's edit between certification and sending changed
+    what tax received. It now sends the record the certification made."""
+    from levy.models import PolicyRule
+    from levy.seed import WEIGHT_RULE
+
+    certified = DeclarationFactory(employer=unit_a, certified=True, persons=2)  # 二级: 2 × 12 months each
+    PolicyRule.objects.create(region_code="310000", name="weight_rule", first_year=2026, last_year=2026,
+                              value={**WEIGHT_RULE, "severe_weight": 3}, source="测试：认证后修改折算规则")
+    delivery = TaxDeliveryFactory(declaration=certified)
+    with feeds.configure(ack_delay_s=3600):
+        delivery_push(delivery.pk)
+    payload = IntakeSubmission.objects.get(reference=certified.certificate.reference).payload
+    assert payload["placed_equivalent"] == "4.00"  # 48 weighted months / 12, as certified (not 6.00)
+    assert [person["weight"] for person in payload["persons"]] == [2, 2]
