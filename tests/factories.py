@@ -45,6 +45,11 @@ def resident_id(n: int, region: str = "310104", birth: str = "19850101") -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
+def fresh(obj):
+    """The row as it is stored now (after a service changed it)."""
+    return type(obj).objects.get(pk=obj.pk)
+
+
 def region(code: str) -> Region:
     return Region.objects.get(code=code)
 

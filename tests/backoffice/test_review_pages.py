@@ -10,7 +10,7 @@ from placement import choices as c
 from placement.models import PlacedPerson
 from portal.models import AuditEntry, Notice
 from tests import factories as f
-from tests.placement.test_review import flagged_person
+from tests.placement.factories import flagged_person
 
 S = c.PersonStatus
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person(sh_unit, sh_agent, django_capture_on_commit_callbacks):
-    return flagged_person(sh_unit, sh_agent, django_capture_on_commit_callbacks)
+    return flagged_person(sh_unit, sh_agent, capture=django_capture_on_commit_callbacks)
 
 
 @pytest.fixture

@@ -8,31 +8,14 @@ from pathlib import Path
 import pytest
 
 from placement.models import PlacedPerson
-from placement.services import evaluation
-from placement.services import wizard as services
 from portal.feeds.demo import demo_person, load_registry
 from tests import factories as f
 from tests.browser.conftest import SCREENSHOTS, log_in, staff_log_in
 from tests.placement.conftest import demo_employer
-from tests.placement.factories import pdf, registered_person
+from tests.placement.factories import flagged_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/shots-review")
-
-
-def flagged_person(unit, agent):
-    """李秀英 (sh-gap): social insurance missing in March and April, material uploaded: 待审核."""
-    person = registered_person(unit, agent, "sh-gap")
-    services.step1_complete(actor=agent, person=person)  # autocommit: the eager verification runs now
-    person = PlacedPerson.objects.get(pk=person.pk)
-    services.months_select(actor=agent, person=person, months=set(range(1, 13)))
-    for item, months in evaluation.evidence_needed(person).items():
-        services.evidence_add(actor=agent, person=person, check=item, months=months, file=pdf("缴费凭证.pdf"))
-    services.registration_complete(actor=agent, person=person)
-    person = PlacedPerson.objects.get(pk=person.pk)
-    pending = [(row.month, row.item, row.reason) for row in person.checks.filter(outcome="pending")]
-    assert person.status == "pending_review", (person.verification_state, pending[:5])
-    return person
 
 
 def test_a_reviewer_rejects_one_month_and_the_employer_sees_the_notice_and_counts(page, journey):
@@ -60,8 +43,8 @@ def test_a_reviewer_rejects_one_month_and_the_employer_sees_the_notice_and_count
         page.get_by_role("link", name="查看材料").first.click()
     viewer = opened.value
     viewer.wait_for_load_state()
-    assert "在线查看：缴费凭证.pdf" in viewer.content()
-    image = viewer.get_by_role("img", name="缴费凭证.pdf 第1页")
+    assert "在线查看：社会保险缴费凭证.pdf" in viewer.content()
+    image = viewer.get_by_role("img", name="社会保险缴费凭证.pdf 第1页")
     image.wait_for()
     assert viewer.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle())
     viewer.screenshot(path=str(SCREENSHOTS / f"{journey.name}-evidence-view.png"), full_page=True)

@@ -222,11 +222,24 @@ def registered_person(employer, actor, key: str, *, contract: dict | None = None
     return PlacedPerson.objects.get(pk=person.pk)
 
 
+def flagged_person(unit, agent, *, key: str = "sh-gap", months=range(1, 13), capture=None) -> PlacedPerson:
+    """A demo person registered with the registries' real answers, every month declared and material
+    uploaded for each flagged one: 待审核 (李秀英, sh-gap: 社保 missing in March and April)."""
+    person = registered_person(unit, agent, key, capture=capture)
+    if capture is None:  # a transactional test: the verification task runs when step 1 completes
+        services.step1_complete(actor=agent, person=person)
+        person = PlacedPerson.objects.get(pk=person.pk)
+    person = submitted_for_review(person, agent, months)
+    assert person.status == S.PENDING_REVIEW, person.status
+    return person
+
+
 def submitted_for_review(person: PlacedPerson, actor, months=range(1, 13)) -> PlacedPerson:
     """Declare the months, upload material for each flagged one and complete: 待审核."""
     person = services.months_select(actor=actor, person=person, months=set(months))
     for item, flagged in evaluation.evidence_needed(person).items():
-        services.evidence_add(actor=actor, person=person, check=item, months=flagged, file=pdf("材料.pdf"))
+        services.evidence_add(actor=actor, person=person, check=item, months=flagged,
+                              file=pdf(f"{c.EVIDENCE_FOR[item][0]}.pdf"))
     if person.registered_at is None:
         services.registration_complete(actor=actor, person=person)
     return PlacedPerson.objects.get(pk=person.pk)

@@ -9,13 +9,14 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from placement import choices as c
-from placement.models import AnnualDeclaration, PlacedPerson
+from placement.models import PlacedPerson
 from placement.registry import annual_average
 from placement.services import declaration as declarations
 from portal.audit import AuditEntry, audit_timeline
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.models import Notice
 from tests import factories as f
+from tests.factories import fresh
 from tests.placement.factories import DeclarationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +33,13 @@ def ready(unit_a, owner):
     return declaration
 
 
-def reread(declaration):
-    return AnnualDeclaration.objects.get(pk=declaration.pk)
-
-
 # --- 完成申报 ---------------------------------------------------------------------------------------
 
 
 @time_machine.travel(IN_WINDOW)
 def test_a_ready_declaration_is_submitted_with_a_receipt_and_an_audit_entry(ready, owner):
     declarations.declaration_submit(actor=owner, declaration=ready, commitment_accepted=True)
-    declaration = reread(ready)
+    declaration = fresh(ready)
     assert declaration.status == D.SUBMITTED
     assert declaration.submitted_by == owner and declaration.commitment_accepted_at
     assert declaration.submission_receipt.reference.startswith("HZ")
@@ -55,7 +52,7 @@ def test_a_ready_declaration_is_submitted_with_a_receipt_and_an_audit_entry(read
 def test_it_refuses_without_the_commitment(ready, owner):
     with pytest.raises(ValidationFailed, match="承诺书"):
         declarations.declaration_submit(actor=owner, declaration=ready, commitment_accepted=False)
-    assert reread(ready).status == D.DRAFT
+    assert fresh(ready).status == D.DRAFT
 
 
 @time_machine.travel(IN_WINDOW)
@@ -66,7 +63,7 @@ def test_it_refuses_while_a_person_is_not_confirmed(ready, owner, trait, message
     PersonFactory(declaration=ready, **{trait: True})
     with pytest.raises(NotAllowed, match=message):
         declarations.declaration_submit(actor=owner, declaration=ready, commitment_accepted=True)
-    assert reread(ready).status == D.DRAFT
+    assert fresh(ready).status == D.DRAFT
 
 
 @time_machine.travel(IN_WINDOW)
@@ -89,12 +86,12 @@ def test_it_refuses_a_declaration_without_persons(unit_a, owner):
 def test_it_refuses_outside_the_filing_window_and_names_the_dates(ready, owner):
     with pytest.raises(NotAllowed, match="2026-03-16至2026-10-31"):
         declarations.declaration_submit(actor=owner, declaration=ready, commitment_accepted=True)
-    assert reread(ready).status == D.DRAFT
+    assert fresh(ready).status == D.DRAFT
 
 
 @time_machine.travel(IN_WINDOW)
 def test_two_tabs_submitting_at_once_give_one_submission_and_a_clear_conflict(ready, owner):
-    tab_one, tab_two = reread(ready), reread(ready)  # both pages loaded while a draft
+    tab_one, tab_two = fresh(ready), fresh(ready)  # both pages loaded while a draft
     declarations.declaration_submit(actor=owner, declaration=tab_one, commitment_accepted=True)
     with pytest.raises(Conflict, match="已完成申报") as error:
         declarations.declaration_submit(actor=owner, declaration=tab_two, commitment_accepted=True)
@@ -107,7 +104,7 @@ def test_a_stale_save_after_another_submission_is_a_conflict_not_a_second_transi
     """The FSM's concurrent-transition check catches what a missing row lock (SQLite) lets through."""
     from django_fsm import ConcurrentTransition
 
-    stale = reread(ready)
+    stale = fresh(ready)
     declarations.declaration_submit(actor=owner, declaration=ready, commitment_accepted=True)
     stale.submit(by=owner, submission_receipt=None)
     with pytest.raises(ConcurrentTransition):
@@ -141,10 +138,10 @@ def test_a_corrected_headcount_needs_a_reason(unit_a, owner):
         declarations.headcount_confirm(actor=owner, declaration=declaration, headcount=48)
     assert error.value.field == "reason"
     declarations.headcount_confirm(actor=owner, declaration=declaration, headcount=48, reason="两人12月离职")
-    declaration = reread(declaration)
+    declaration = fresh(declaration)
     assert (declaration.headcount, declaration.headcount_reason) == (48, "两人12月离职")
     declarations.headcount_confirm(actor=owner, declaration=declaration, headcount=50)
-    assert reread(declaration).headcount_confirmed_at
+    assert fresh(declaration).headcount_confirmed_at
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -288,10 +285,10 @@ def test_an_approved_withdrawal_lets_the_unit_change_its_list_and_submit_again(r
     declarations.declaration_submit(actor=owner, declaration=ready, commitment_accepted=True)
     request = declarations.withdrawal_request_submit(actor=owner, declaration=ready, reason="漏报一人")
     withdrawal_decide(actor=reviewer_sh, request=request, approve=True, reason="")
-    assert reread(ready).status == D.DRAFT
+    assert fresh(ready).status == D.DRAFT
     PersonFactory(declaration=ready, confirmed=True)
-    declarations.declaration_submit(actor=owner, declaration=reread(ready), commitment_accepted=True)
-    assert reread(ready).status == D.SUBMITTED
+    declarations.declaration_submit(actor=owner, declaration=fresh(ready), commitment_accepted=True)
+    assert fresh(ready).status == D.SUBMITTED
 
 
 def test_the_reminders_are_in_the_one_beat_schedule_daily():

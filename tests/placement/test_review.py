@@ -7,7 +7,6 @@ from placement import choices as c
 from placement.models import Certificate, PlacedPerson, PlacementMonth
 from placement.predicates import status_summary
 from placement.selectors.year import person_year
-from placement.services import evaluation
 from placement.services import wizard as services
 from placement.services.review import (
     MonthDecision,
@@ -19,22 +18,10 @@ from placement.services.review import (
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.models import AuditEntry, Notice
 from tests import factories as f
-from tests.placement.factories import pdf, registered_person
+from tests.placement.factories import flagged_person, registered_person
 
 S = c.PersonStatus
 pytestmark = pytest.mark.django_db
-
-
-def flagged_person(unit, agent, capture, key="sh-gap", months=range(1, 13)):
-    """A person with every month selected, material uploaded for each flagged one: 待审核."""
-    person = registered_person(unit, agent, key, capture=capture)
-    services.months_select(actor=agent, person=person, months=set(months))
-    for item, flagged in evaluation.evidence_needed(person).items():
-        services.evidence_add(actor=agent, person=person, check=item, months=flagged, file=pdf("材料.pdf"))
-    services.registration_complete(actor=agent, person=person)
-    person = PlacedPerson.objects.get(pk=person.pk)
-    assert person.status == S.PENDING_REVIEW
-    return person
 
 
 @pytest.fixture
@@ -49,7 +36,7 @@ def all_valid(person, **invalid):
 
 def test_mixed_valid_and_invalid_months_make_a_partial_rejection_with_counts_and_the_manual_notice(
         sh_unit, sh_agent, reviewer, django_capture_on_commit_callbacks):
-    person = flagged_person(sh_unit, sh_agent, django_capture_on_commit_callbacks)
+    person = flagged_person(sh_unit, sh_agent, capture=django_capture_on_commit_callbacks)
     person = person_review_decide(actor=reviewer, person=person,
                                   decisions=all_valid(person, m3="该月无本单位或合同约定单位的社会保险缴费记录"))
     assert person.status == S.PARTIALLY_REJECTED and person.reviewed_at is not None
@@ -68,12 +55,12 @@ def test_mixed_valid_and_invalid_months_make_a_partial_rejection_with_counts_and
 
 def test_all_valid_confirms_by_a_reviewer_and_all_invalid_rejects(sh_unit, sh_agent, reviewer,
                                                                  django_capture_on_commit_callbacks):
-    person = flagged_person(sh_unit, sh_agent, django_capture_on_commit_callbacks)
+    person = flagged_person(sh_unit, sh_agent, capture=django_capture_on_commit_callbacks)
     person = person_review_decide(actor=reviewer, person=person, decisions=all_valid(person))
     assert (person.status, person.confirmed_by) == (S.CONFIRMED, c.ConfirmedBy.REVIEWER)
     assert status_summary(person.declaration)["by_reviewer"] == 1
 
-    other = flagged_person(sh_unit, sh_agent, django_capture_on_commit_callbacks, key="sh-low-wage")
+    other = flagged_person(sh_unit, sh_agent, key="sh-low-wage", capture=django_capture_on_commit_callbacks)
     decisions = {m: MonthDecision(valid=False, reason="证明材料不清晰或与该月无关") for m in range(1, 13)}
     assert person_review_decide(actor=reviewer, person=other, decisions=decisions).status == S.REJECTED
     assert "有效月份为无" in Notice.objects.filter(kind=Notice.Kind.REVIEW).latest("pk").body
@@ -81,7 +68,7 @@ def test_all_valid_confirms_by_a_reviewer_and_all_invalid_rejects(sh_unit, sh_ag
 
 def test_an_invalid_month_needs_a_reason_and_every_selected_month_a_decision(sh_unit, sh_agent, reviewer,
                                                                             django_capture_on_commit_callbacks):
-    person = flagged_person(sh_unit, sh_agent, django_capture_on_commit_callbacks)
+    person = flagged_person(sh_unit, sh_agent, capture=django_capture_on_commit_callbacks)
     decisions = all_valid(person)
     decisions[3] = MonthDecision(valid=False, reason=" ")
     with pytest.raises(ValidationFailed, match="请选择或填写202503无效的原因") as error:
@@ -97,7 +84,7 @@ def test_an_invalid_month_needs_a_reason_and_every_selected_month_a_decision(sh_
 
 def test_a_second_reviewer_with_a_stale_page_gets_a_conflict_naming_the_decision_that_stood(
         sh_unit, sh_agent, reviewer, django_capture_on_commit_callbacks):
-    person = flagged_person(sh_unit, sh_agent, django_capture_on_commit_callbacks)
+    person = flagged_person(sh_unit, sh_agent, capture=django_capture_on_commit_callbacks)
     second = f.UserFactory(reviewer=True, region=f.region("310000"), full_name="另一位审核员")
     stale = PlacedPerson.objects.get(pk=person.pk)  # the second reviewer's page, loaded before the decision
     person_review_decide(actor=reviewer, person=person, decisions=all_valid(person))
@@ -109,7 +96,7 @@ def test_a_second_reviewer_with_a_stale_page_gets_a_conflict_naming_the_decision
 
 
 def test_an_employer_agent_cannot_decide(sh_unit, sh_agent, django_capture_on_commit_callbacks):
-    person = flagged_person(sh_unit, sh_agent, django_capture_on_commit_callbacks)
+    person = flagged_person(sh_unit, sh_agent, capture=django_capture_on_commit_callbacks)
     with pytest.raises(NotAllowed):
         person_review_decide(actor=sh_agent, person=person, decisions=all_valid(person))
 
@@ -124,7 +111,7 @@ def manual_certificate(person, number=None, grade=None):
 
 def test_a_pending_manual_certificate_blocks_the_month_decision_until_reviewed(sh_unit, sh_agent, reviewer,
                                                                                django_capture_on_commit_callbacks):
-    person = flagged_person(sh_unit, sh_agent, django_capture_on_commit_callbacks)
+    person = flagged_person(sh_unit, sh_agent, capture=django_capture_on_commit_callbacks)
     person.certificates.update(number="X")  # the registry's record is elsewhere; ours was added by hand
     cert = manual_certificate(person, number=person.id_number + "42")
     with pytest.raises(NotAllowed, match="请先审核"):
@@ -161,7 +148,7 @@ def test_a_dispatch_agreement_is_approved_only_with_all_three_documents_confirme
 
 def test_bulk_approval_approves_only_certificates_matching_the_registry_and_logs_each(
         sh_unit, sh_agent, reviewer, django_capture_on_commit_callbacks):
-    people = [flagged_person(sh_unit, sh_agent, django_capture_on_commit_callbacks, key=key)
+    people = [flagged_person(sh_unit, sh_agent, key=key, capture=django_capture_on_commit_callbacks)
               for key in ("sh-gap", "sh-low-wage")]
     # both registry certificates were, in this story, added by hand before the registry knew them
     Certificate.objects.filter(person__in=people).update(source="manual", review_state="pending")

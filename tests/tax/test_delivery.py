@@ -27,13 +27,10 @@ from portal.audit import audit_timeline
 from portal.exceptions import NotAllowed, ValidationFailed
 from portal.feeds.models import IntakeSubmission
 from portal.models import AuditEntry, Notice
+from tests.factories import fresh
 from tests.placement.factories import DeclarationFactory, TaxDeliveryFactory
 
 DS = c.DeliveryStatus
-
-
-def fresh(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 def test_sending_a_certified_declaration_hands_it_to_the_intake(certified, reviewer_sh,

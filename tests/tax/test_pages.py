@@ -14,14 +14,11 @@ from placement.services.certification import declaration_certify
 from portal import feeds
 from portal.models import AuditEntry
 from tests import factories as f
+from tests.factories import fresh
 from tests.placement.factories import DeclarationFactory, TaxDeliveryFactory
 
 pytestmark = pytest.mark.django_db
 D, DS = c.DeclarationStatus, c.DeliveryStatus
-
-
-def fresh(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 def html(response) -> str:
