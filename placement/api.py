@@ -1,6 +1,7 @@
 """/api/v1/placement/: the employer's placed persons and their wizard steps, through the same
 services as the pages."""
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -45,8 +46,6 @@ class EmployerScoped:
     parser_classes = PARSERS
 
     def person(self) -> PlacedPerson:
-        from django.shortcuts import get_object_or_404
-
         return get_object_or_404(persons_visible(self.request.user), pk=self.kwargs["person_pk"])
 
 

@@ -2,6 +2,18 @@
 changes carry their transition's label (portal.workflow); these are the other entries."""
 
 from placement import choices as c
+from placement.models import (
+    AnnualDeclaration,
+    Certificate,
+    Contract,
+    DeregistrationRequest,
+    FeedbackRequest,
+    PlacedPerson,
+    PlacementMonth,
+    TaxDelivery,
+    WithdrawalRequest,
+)
+from portal.audit import labels_register
 
 ACTIONS = {
     "person.add": "添加残疾人", "person.update": "修改基本信息", "person.select_months": "勾选安置月份",
@@ -20,19 +32,7 @@ ACTIONS = {
 
 
 def register() -> None:
-    from placement.models import (
-        AnnualDeclaration,
-        Certificate,
-        Contract,
-        DeregistrationRequest,
-        FeedbackRequest,
-        PlacedPerson,
-        PlacementMonth,
-        TaxDelivery,
-        WithdrawalRequest,
-    )
-    from portal.audit import labels_register
-
+    """Called from the app's ready() (the models are loaded by then)."""
     labels_register(actions=ACTIONS, states={
         AnnualDeclaration: c.DeclarationStatus, PlacedPerson: c.PersonStatus, TaxDelivery: c.DeliveryStatus,
         WithdrawalRequest: c.RequestStatus, FeedbackRequest: c.RequestStatus, DeregistrationRequest: c.RequestStatus,
