@@ -157,6 +157,11 @@ def certifier_not_undoing_withdrawal(user, request) -> bool:
     return not request.after_certification or different_person(user, request.declaration.certified_by_id)
 
 
+@guard("同意重新申报会撤销已出具的审核认定书，须由残联业务主管办理；您可以答复或不予受理。")
+def supervisor_reopening(user, request) -> bool:
+    return is_supervisor.test(user, request)
+
+
 @guard("同意重新申报须由未参与该申报认证的人员办理（双人复核）", code="four_eyes")
 def certifier_not_reopening(user, request) -> bool:
     return different_person(user, request.declaration.certified_by_id)
@@ -166,7 +171,8 @@ agent_of_unit = allowed(is_employer_agent, own_unit)
 federation_in_scope = allowed(is_federation_staff, unit_in_scope)
 withdrawal_decider = allowed(is_federation_staff, unit_in_scope, supervisor_after_certification,
                              certifier_not_undoing_withdrawal)
-reopening_decider = allowed(is_federation_staff, unit_in_scope, certifier_not_reopening)
+# a feedback approved as a reopening undoes a certificate: a supervisor who did not certify it (issue 14)
+reopening_decider = allowed(is_federation_staff, unit_in_scope, supervisor_reopening, certifier_not_reopening)
 
 
 @guard("只有残联审核人员可以办理")

@@ -1,9 +1,14 @@
 """The wizard's input rules, written once: each returns (field, message) pairs, so a form shows them
 beside its fields and the service refuses the same input from the API. Plain values in, no ORM."""
 
+import re
+
 from placement import choices as c
 from portal.exceptions import DomainError
 from portal.identity import CERT_CATEGORIES, parse_certificate_number
+
+# 残疾军人证: the issuing authority's short name (辽军, 沪军…), an optional series letter, the number
+MILITARY_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,4}[A-Z]?\d{4,8}")
 
 
 def person_problems(data: dict, *, sex: str, has_degree_file: bool) -> list[tuple[str, str]]:
@@ -68,8 +73,11 @@ def certificate_problems(data: dict, *, id_number: str | None) -> tuple[list[tup
                 if parsed.category != data.get("category") or parsed.grade != grade:
                     problems.append(("number", f"残疾证号显示为{CERT_CATEGORIES[parsed.category]}{parsed.grade}级，"
                                                "与所选类别、等级不一致"))
-    elif kind == c.CertificateKind.MILITARY and grade and grade not in c.CertificateKind.MILITARY.grades:
-        problems.append(("grade", "残疾军人证等级应为1至10级"))
+    elif kind == c.CertificateKind.MILITARY:
+        if grade and grade not in c.CertificateKind.MILITARY.grades:
+            problems.append(("grade", "残疾军人证等级应为1至10级"))
+        if not MILITARY_NUMBER.fullmatch(number):
+            problems.append(("number", "残疾军人证号格式不正确：应为发证机关简称加编号，如“辽军K004711”"))
     if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
         problems.append(("valid_to", "有效期止不能早于有效期起"))
     return problems, number

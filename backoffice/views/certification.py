@@ -94,6 +94,6 @@ def feedback_decide(request, pk: int):
             return redirect("tax:requests")
     return render(request, "backoffice/certification/feedback.html", {
         "req": req, "form": form, "can_decide": can(request.user, req, "answer"),
-        "certifier": bool(req.is_open and cert.request_refusal(request.user, req, "approve")),
+        "reopen_refusal": cert.request_refusal(request.user, req, "approve") if req.is_open else "",
         "attachments": list(req.attachments.all()),
     })

@@ -226,15 +226,18 @@ def test_a_reopened_declaration_can_be_certified_again_with_new_figures(
 
 def test_feedback_is_answered_or_approved_as_a_reopening_by_someone_who_did_not_certify(
         ready, sh_agent, reviewer, supervisors, django_capture_on_commit_callbacks):
-    declaration = certify(ready, reviewer, django_capture_on_commit_callbacks)
+    declaration = certify(ready, supervisors[1], django_capture_on_commit_callbacks)
     answered = FeedbackRequest.objects.create(declaration=declaration, text="核定月份有误？", submitted_by=sh_agent)
     answered = feedback_decide(actor=reviewer, request=answered, outcome="answer", reason="核定月份无误")
     assert answered.status == c.RequestStatus.ANSWERED
     assert AnnualDeclaration.objects.get(pk=declaration.pk).status == D.CERTIFIED
 
     request = FeedbackRequest.objects.create(declaration=declaration, text="漏报一人", submitted_by=sh_agent)
-    with pytest.raises(NotAllowed, match="双人复核"):
+    # issue 14, point 7: a plain reviewer could reopen a certified declaration this way
+    with pytest.raises(NotAllowed, match="须由残联业务主管办理"):
         feedback_decide(actor=reviewer, request=request, outcome="reopen", reason="同意")
+    with pytest.raises(NotAllowed, match="双人复核"):
+        feedback_decide(actor=supervisors[1], request=request, outcome="reopen", reason="同意")
     with pytest.raises(ValidationFailed):
         feedback_decide(actor=supervisors[0], request=request, outcome="reopen", reason="")
     feedback_decide(actor=supervisors[0], request=request, outcome="reopen", reason="同意补报")

@@ -234,3 +234,12 @@ def test_pages_never_wait_for_a_registry_the_headcount_is_fetched_in_the_backgro
             response = client.get(url)
             assert response.status_code == 200 and "待确认" in response.content.decode(), url
     assert asked == [] and queued  # the pages queued the fetch and asked nothing themselves
+
+
+def test_a_certificate_number_is_never_html_on_the_list(declaration, owner, client_for):
+    """Regression (issue 14, point 11): the list marked the masked certificate number safe; a
+    military certificate number is typed by the agent, so it was a stored injection."""
+    person = PersonFactory(declaration=declaration, confirmed=True)
+    person.certificates.update(number='<img src=x onerror=alert(1)>')
+    page = client_for(owner).get("/placement/?year=2025").content.decode()
+    assert "<img s" not in page and "&lt;img s" in page  # masked, and escaped

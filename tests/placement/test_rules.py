@@ -205,3 +205,25 @@ def test_a_grade_change_within_a_month_counts_the_better_certificate_for_it():
     )
     assert rules.year_weights(periods, 2025)[:4] == (1, 1, 1, 2)
     assert rules.year_weights((), 2025) == (0,) * 12
+
+
+@pytest.mark.parametrize("data,field", [
+    ({"kind": "military", "number": "<script>alert(1)</script>", "grade": 3}, "number"),
+    ({"kind": "military", "number": "K004711", "grade": 3}, "number"),
+    ({"kind": "military", "number": "辽军K004711", "grade": 11}, "grade"),
+    ({"kind": "disability", "number": "", "grade": 5, "category": 4}, "grade"),
+    ({"kind": "disability", "number": "", "grade": 2}, "category"),
+])
+def test_a_hand_added_certificate_is_refused_at_its_field(data, field):
+    """Issue 14, point 11: a 残疾军人证 number has a format (the issuing authority, then digits)."""
+    from placement.validation import certificate_problems
+
+    problems, _number = certificate_problems(data, id_number=None)
+    assert field in {f for f, _message in problems}
+
+
+def test_a_well_formed_military_certificate_passes():
+    from placement.validation import certificate_problems
+
+    assert certificate_problems({"kind": "military", "number": "辽军K004711", "grade": 3,
+                                 "valid_from": None}, id_number=None) == ([], "辽军K004711")
