@@ -30,7 +30,9 @@ def cert_periods(certificates) -> tuple[rules.CertPeriod, ...]:
 
 def contract_terms(contracts) -> tuple[rules.ContractTerm, ...]:
     """A person's contracts as the rules see them: the term, whether it was signed through a
-    related unit, the units it names as payers, and whether it is a dispatch agreement."""
+    related unit, the units that may pay because of it (that related unit; the dispatch agency when
+    the agreement says the person counts here), the 社保 / 医保 / 工资 payers it names, and whether it
+    is a dispatch agreement."""
     terms = []
     for contract in contracts:
         payers = set()
@@ -38,9 +40,12 @@ def contract_terms(contracts) -> tuple[rules.ContractTerm, ...]:
             payers.add(contract.related_unit.credit_code)
         if contract.is_dispatch and contract.dispatch_agency and contract.counts_here_stated:
             payers.add(contract.dispatch_agency.credit_code)
+        named = tuple((source, unit.credit_code) for source, unit in (
+            (rules.SI, contract.si_payer), (rules.MI, contract.mi_payer), (rules.WAGE, contract.wage_payer))
+            if unit is not None)
         terms.append(rules.ContractTerm(start=contract.start_date, end=contract.end_date,
                                         related=contract.relation != c.Relation.SELF, payers=frozenset(payers),
-                                        dispatch=contract.is_dispatch))
+                                        dispatch=contract.is_dispatch, named=named))
     return tuple(terms)
 
 

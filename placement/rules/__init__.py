@@ -15,8 +15,11 @@ from placement.rules.counting import (
     year_weights,
 )
 from placement.rules.grid import (
+    MI,
     MONTHS,
     OK,
+    SI,
+    WAGE,
     Cell,
     CertPeriod,
     Check,
@@ -44,7 +47,7 @@ from placement.rules.grid import (
 )
 
 __all__ = [
-    "INVALID", "MONTHS", "OK", "VALID", "CertPeriod", "Cell", "Check", "ContractTerm", "Counts", "Facts", "Month",
+    "INVALID", "MI", "MONTHS", "OK", "SI", "VALID", "WAGE", "CertPeriod", "Cell", "Check", "ContractTerm", "Counts", "Facts", "Month",
     "MonthState", "Outcome", "Payment", "allowed_payers", "best_certificate", "certificate_cell", "claims_by_month",
     "confirmed_months", "contract_cell", "count", "covers", "evaluate", "forced_months", "is_dispatched",
     "month_bounds", "month_confirmed", "month_outcome", "no_other_unit_cell", "outcome_from", "pending", "term_at_least_a_year", "wage_cell",

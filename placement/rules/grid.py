@@ -49,8 +49,11 @@ class ContractTerm:
     start: datetime.date
     end: datetime.date | None  # None: open-ended or 在编
     related: bool = False  # signed through a related unit (上下级 / 其他关联单位)
-    payers: frozenset[str] = frozenset()  # credit codes the contract names as paying units
+    payers: frozenset[str] = frozenset()  # the related unit it is signed through, the dispatch agency
     dispatch: bool = False  # a labour-dispatch agreement (劳务派遣)
+    # the units the contract names as 社保参保单位 / 医保参保单位 / 工资发放单位 (credit codes; this
+    # unit when it names none), each accepted for its own source only
+    named: tuple[tuple[str, str], ...] = ()  # (source, credit code): source is si / mi / wage
 
 
 @dataclass(frozen=True)
@@ -164,13 +167,18 @@ def contract_cell(facts: Facts, month: int) -> Cell:
     return OK
 
 
-def allowed_payers(facts: Facts, month: int) -> set[str]:
-    """This unit, and the units named on a contract covering the month (a related unit, or the
-    dispatch agency when the agreement says the person counts here)."""
+SI, MI, WAGE = "si", "mi", "wage"
+
+
+def allowed_payers(facts: Facts, month: int, source: str) -> set[str]:
+    """Who may pay `source` (si / mi / wage) in the month (DOMAIN.md §1): this unit, and what a
+    contract covering the month names — the related unit it is signed through, the dispatch agency
+    when the agreement says the person counts here, and the unit it names as that source's payer."""
     payers = {facts.unit_code}
     for term in facts.contracts:
         if covers(term.start, term.end, facts.year, month):
             payers |= term.payers
+            payers |= {code for named_source, code in term.named if named_source == source}
     return payers
 
 
@@ -199,19 +207,6 @@ def wage_cell(facts: Facts, month: int, allowed: set[str]) -> Cell:
     return OK
 
 
-def related_unit_rule_fails(facts: Facts, month: int) -> bool:
-    """With only related-unit contracts in the month, one of the social-insurance, medical-
-    insurance or wage payers must be this unit (the manual's rule)."""
-    covering = [t for t in facts.contracts if covers(t.start, t.end, facts.year, month)]
-    if not covering or not all(t.related for t in covering):
-        return False
-    sources = (facts.social_insurance, facts.medical_insurance, facts.wages)
-    if any(s is None for s in sources):
-        return False  # decided when every source has answered
-    payers = {p.payer for s in sources for p in s.get(month, ()) if p.paid}
-    return facts.unit_code not in payers
-
-
 def no_other_unit_cell(others: tuple[str, ...] | None) -> Cell:
     """无其他单位安置: ✗ while another unit's declaration claims the month (both units see it)."""
     if others:
@@ -223,16 +218,13 @@ def evaluate(facts: Facts) -> dict[tuple[int, str], Cell]:
     """Every cell of the grid: {(month, check): Cell}."""
     cells: dict[tuple[int, str], Cell] = {}
     for month in MONTHS:
-        allowed = allowed_payers(facts, month)
-        cells[month, Check.WAGE] = wage_cell(facts, month, allowed)
+        # (a related-unit contract naming this unit as one payer is the contract form's rule: it
+        # is checked when the contract is saved, never a reason to fail months)
+        cells[month, Check.WAGE] = wage_cell(facts, month, allowed_payers(facts, month, WAGE))
         cells[month, Check.SOCIAL_INSURANCE] = _payment_cell(
-            facts.social_insurance, month, "社会保险系统", "社保缴费", allowed)
+            facts.social_insurance, month, "社会保险系统", "社保缴费", allowed_payers(facts, month, SI))
         cells[month, Check.MEDICAL_INSURANCE] = _payment_cell(
-            facts.medical_insurance, month, "医疗保险系统", "医保缴费", allowed)
-        if related_unit_rule_fails(facts, month):
-            reason = "关联单位合同：社保参保、医保参保、工资发放单位须至少有一个为本单位"
-            for check in (Check.WAGE, Check.SOCIAL_INSURANCE, Check.MEDICAL_INSURANCE):
-                cells[month, check] = Cell(Outcome.FAIL, reason)
+            facts.medical_insurance, month, "医疗保险系统", "医保缴费", allowed_payers(facts, month, MI))
         cells[month, Check.CERTIFICATE] = certificate_cell(facts, month)
         cells[month, Check.WORKING_AGE] = working_age_cell(facts, month)
         cells[month, Check.CONTRACT] = contract_cell(facts, month)

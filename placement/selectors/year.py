@@ -112,7 +112,8 @@ def person_year(person: PlacedPerson, *, weight_rule=None, with_claims: bool = T
                          decision=pm.review_state, weight=weights[pm.month - 1])
         for pm in person.months.order_by("month")
     ]
-    contracts = contract_terms(person.contracts.select_related("related_unit", "dispatch_agency"))
+    contracts = contract_terms(person.contracts.select_related("related_unit", "dispatch_agency", "si_payer",
+                                                               "mi_payer", "wage_payer"))
     return PersonYear(
         person=person, year=year, months=months, certificates=periods, dispatched=rules.is_dispatched(contracts),
         cells=cells, claims=claims_of([person])[person.pk] if with_claims else {},

@@ -91,7 +91,8 @@ def persons_verify(person_ids: list[int], *, count_progress: bool = False) -> No
         PlacedPerson.objects.filter(pk__in=person_ids, declaration__status=c.DeclarationStatus.DRAFT)
         .exclude(status=S.CONFIRMED)
         .select_related("declaration__employer")
-        .prefetch_related("certificates", "contracts__related_unit", "contracts__dispatch_agency")
+        .prefetch_related("certificates", "contracts__related_unit", "contracts__dispatch_agency", "contracts__si_payer",
+                          "contracts__mi_payer", "contracts__wage_payer")
     )
     if not persons:
         return  # idempotent: nothing left to verify
@@ -120,7 +121,7 @@ def store_outcomes(outcomes: list[PersonResult]) -> None:
                       .filter(review_state__in=(c.ReviewState.APPROVED, c.ReviewState.REJECTED))
                       .values_list("person_id", "month"))
         now = timezone.now()
-        rows, forced_q, finished, certificates = [], Q(), [], []
+        rows, forced_q, forced_persons, finished, certificates = [], Q(), [], [], []
         for outcome in outcomes:
             person = outcome.person
             if statuses.get(person.pk, S.CONFIRMED) == S.CONFIRMED:
@@ -137,6 +138,7 @@ def store_outcomes(outcomes: list[PersonResult]) -> None:
                                          dispatched=rules.is_dispatched(contract_terms(person.contracts.all())))
             if forced and statuses[person.pk] == S.INCOMPLETE:
                 forced_q |= Q(person_id=person.pk, month__in=forced)
+                forced_persons.append(person)
             person.verification_state = c.VerificationState.WAITING if outcome.silent else c.VerificationState.DONE
             finished.append(person)
         Certificate.objects.bulk_create([cert for cert in certificates if cert.pk is None])
@@ -146,6 +148,7 @@ def store_outcomes(outcomes: list[PersonResult]) -> None:
         upsert_cells(rows)
         if forced_q:
             PlacementMonth.objects.filter(forced_q).update(selected=True)
+            claims_refresh_many(forced_persons)  # the other unit sees these claims at once
         for state in (c.VerificationState.DONE, c.VerificationState.WAITING):
             pks = [person.pk for person in finished if person.verification_state == state]
             if pks:  # two plain UPDATEs: bulk_update's CASE per row costs more than the rows
@@ -187,10 +190,21 @@ def upsert_cells(rows: list[tuple]) -> None:
 def claims_refresh(*, person: PlacedPerson) -> None:
     """After a selection changes, recompute the 无其他单位安置 column for this person and for the
     same person in other units' draft declarations of the year (both see ✗)."""
-    same = list(PlacedPerson.objects.filter(
-        id_index__in=blind_indexes(person.id_number), declaration__business_year=person.declaration.business_year,
-        declaration__status=c.DeclarationStatus.DRAFT,
-    ).exclude(status=S.CONFIRMED).select_related("declaration__employer"))
+    claims_refresh_many([person])
+
+
+def claims_refresh_many(persons: list[PlacedPerson]) -> None:
+    """claims_refresh for many persons at once (a verification batch that selected passing months
+    by itself): a fixed number of queries, so both units' columns agree as soon as either claim
+    changes (issue 14: the other unit went stale when the selection was automatic)."""
+    if not persons:
+        return
+    same_person = Q()
+    for person in persons:
+        same_person |= Q(id_index__in=blind_indexes(person.id_number),
+                         declaration__business_year=person.declaration.business_year)
+    same = list(PlacedPerson.objects.filter(same_person, declaration__status=c.DeclarationStatus.DRAFT)
+                .exclude(status=S.CONFIRMED).select_related("declaration__employer"))
     claims = claims_of(same)
     decided = set(PlacementMonth.objects.filter(person__in=same)
                   .filter(review_state__in=(c.ReviewState.APPROVED, c.ReviewState.REJECTED))

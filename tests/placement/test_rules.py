@@ -22,6 +22,7 @@ from placement.rules import (
 )
 
 UNIT, RELATED, AGENCY, OTHER = "91310104UNIT00000X", "91310104RELATED00X", "91310106AGENCY000X", "91110000OTHER0000X"
+PARENT = "91310000PARENT0000X"  # a parent company a contract names as a payer
 D = datetime.date
 
 
@@ -115,13 +116,22 @@ def test_a_related_unit_named_on_the_contract_may_pay():
     assert outcomes(ok, Check.SOCIAL_INSURANCE) == "✓" * 12 and outcomes(ok, Check.WAGE) == "✓" * 12
 
 
-def test_the_related_unit_rule_needs_one_payer_to_be_this_unit():
-    related = ContractTerm(D(2024, 1, 1), None, related=True, payers=frozenset({RELATED}))
-    facts = base(contracts=(related,), social_insurance=paid_by(RELATED), medical_insurance=paid_by(RELATED),
-                 wages=paid_by(RELATED, Decimal("5000")))
+@pytest.mark.parametrize("named,passes", [
+    ((("si", PARENT),), {"si"}),
+    ((("si", PARENT), ("mi", PARENT), ("wage", PARENT)), {"si", "mi", "wage"}),
+    ((("mi", PARENT),), {"mi"}),
+    ((), set()),
+])
+def test_a_unit_the_contract_names_as_a_payer_may_pay_that_source_only(named, passes):
+    """Regression (issue 14, point 1): the contract's 社保参保单位, 医保参保单位 and 工资发放单位 were
+    never read, so a person paid by the parent company the contract names failed every month."""
+    own = ContractTerm(D(2024, 1, 1), None, named=named)
+    facts = base(contracts=(own,), social_insurance=paid_by(PARENT), medical_insurance=paid_by(PARENT),
+                 wages=paid_by(PARENT, Decimal("5000")))
     cells = evaluate(facts)
-    for check in (Check.WAGE, Check.SOCIAL_INSURANCE, Check.MEDICAL_INSURANCE):
-        assert cells[3, check].outcome == Outcome.FAIL and "至少有一个为本单位" in cells[3, check].reason
+    got = {source for source, check in (("si", Check.SOCIAL_INSURANCE), ("mi", Check.MEDICAL_INSURANCE),
+                                        ("wage", Check.WAGE)) if cells[3, check].outcome == Outcome.OK}
+    assert got == passes
 
 
 def test_a_dispatch_agency_may_pay_and_the_agent_chooses_the_months():

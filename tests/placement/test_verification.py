@@ -1,6 +1,8 @@
 """Verification against the mock registries: the grid, statuses, faults and crashes (issue:
 Placement 1 of 2)."""
 
+import datetime
+
 import pytest
 
 from placement import choices as c
@@ -9,6 +11,7 @@ from placement.selectors.year import grid_cells, person_year
 from placement.services import evaluation
 from placement.services import wizard as services
 from placement.services.verification import person_verify
+from portal.exceptions import ValidationFailed
 from portal.feeds import configure
 from tests.placement.factories import pdf, registered_person
 
@@ -124,12 +127,26 @@ def test_a_person_claimed_by_two_units_shows_the_other_claim_to_both(sh_unit, ln
 
 def test_a_paying_related_unit_named_on_the_contract_passes(sh_unit, sh_agent, related_units,
                                                             django_capture_on_commit_callbacks):
+    """DOMAIN.md §1: the related unit a contract is signed through may pay; that the contract names
+    this unit as one payer is the contract form's rule, not a reason to fail months."""
     person = registered_person(sh_unit, sh_agent, "sh-related", capture=django_capture_on_commit_callbacks,
-                        contract={"relation": "parent_child", "related_unit": related_units["sales"]})
-    # the sales company pays everything, so the manual's related-unit rule fails these months
-    cells = grid_cells(person)
-    assert cells[5, c.Check.SOCIAL_INSURANCE].outcome == "fail"
-    assert "至少有一个为本单位" in cells[5, c.Check.SOCIAL_INSURANCE].reason
+                               contract={"relation": "parent_child", "related_unit": related_units["sales"]})
+    assert outcomes(person, c.Check.SOCIAL_INSURANCE) == "✓" * 12  # the sales company pays everything
+    with pytest.raises(ValidationFailed, match="必须有一个是本单位"):
+        services.contract_save(actor=sh_agent, person=person, attachment_file=pdf(), data={
+            "contract_type": "open_ended", "start_date": datetime.date(2020, 1, 1), "job": "销售",
+            "monthly_wage": 5000, "relation": "parent_child", "related_unit": related_units["sales"],
+            "si_payer": related_units["sales"], "mi_payer": related_units["sales"],
+            "wage_payer": related_units["sales"]})
+
+
+def test_a_payer_named_on_the_units_own_contract_counts_for_its_source(sh_unit, sh_agent, related_units,
+                                                                        django_capture_on_commit_callbacks):
+    """Regression (issue 14, point 1): the contract's 社保参保单位 was never read."""
+    person = registered_person(sh_unit, sh_agent, "sh-related", capture=django_capture_on_commit_callbacks,
+                               contract={"si_payer": related_units["sales"]})
+    assert outcomes(person, c.Check.SOCIAL_INSURANCE) == "✓" * 12
+    assert outcomes(person, c.Check.MEDICAL_INSURANCE) == "✗" * 12  # named for 社保 only
 
 
 def test_a_dispatched_person_passes_when_the_agreement_counts_them_here(sh_unit, sh_agent, related_units,
@@ -144,3 +161,18 @@ def test_a_dispatched_person_passes_when_the_agreement_counts_them_here(sh_unit,
     services.months_select(actor=sh_agent, person=person, months={1, 2, 3, 4, 5, 6})
     services.registration_complete(actor=sh_agent, person=person)
     assert PlacedPerson.objects.get(pk=person.pk).status == S.PENDING_REVIEW  # the agreement is reviewed
+
+
+def test_months_the_verification_selects_by_itself_reach_the_other_unit_at_once(
+        sh_unit, ln_unit, sh_agent, django_capture_on_commit_callbacks):
+    """Regression (issue 14, point 2): passing months that verification selects by itself were not
+    refreshed in the other unit's 无其他单位安置 column; only a selection by hand was."""
+    from tests import factories as f
+
+    ln_agent = f.AgentFactory(employer=ln_unit).user
+    ln_person = registered_person(ln_unit, ln_agent, "sh-two-units", capture=django_capture_on_commit_callbacks)
+    assert outcomes(ln_person, c.Check.NO_OTHER_UNIT) == "✓" * 12  # nobody else has claimed the person yet
+    registered_person(sh_unit, sh_agent, "sh-two-units", capture=django_capture_on_commit_callbacks)
+    # sh's verification selected its passing months itself: ln sees the claim without anyone ticking
+    assert "✗" in outcomes(ln_person, c.Check.NO_OTHER_UNIT)
+    assert "上海浦江精密仪器有限公司" in grid_cells(ln_person)[8, c.Check.NO_OTHER_UNIT].reason
