@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from employers.selectors import employer_for_agent
 from placement.models import AnnualDeclaration, PlacedPerson
 from placement.registry import prefill_lookup
-from placement.selectors.declaration import requests_of
+from placement.selectors.declaration import declaration_of, requests_of
 from placement.selectors.scope import persons_visible
 from placement.selectors.year import person_years, weight_rule_of
 from placement.serializers import (
@@ -76,8 +76,7 @@ class PersonViewSet(EmployerScoped, mixins.ListModelMixin, mixins.RetrieveModelM
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         id_number = data.pop("id_number")
-        declaration = declarations.declaration_open(employer=employer_for_agent(request.user),
-                                                    business_year=selected_year(request))
+        declaration = declaration_of(employer=employer_for_agent(request.user), business_year=selected_year(request))
         prefill = prefill_lookup(id_number=id_number, year=declaration.business_year)
         person = services.person_create(actor=request.user, declaration=declaration, id_number=id_number, data=data,
                                         prefilled=prefill.found, registry_certificates=prefill.certificates)
@@ -215,11 +214,12 @@ class DeclarationBase(EmployerScoped, APIView):
     """The agent's declaration of the business year (?year=, default the current one)."""
 
     def declaration(self):
-        return declarations.declaration_open(employer=employer_for_agent(self.request.user),
-                                             business_year=selected_year(self.request))
+        """The year's declaration; unsaved (未申报) until the first write, which files it."""
+        return declaration_of(employer=employer_for_agent(self.request.user), business_year=selected_year(self.request))
 
     def show(self, declaration, status_code=status.HTTP_200_OK):
-        declaration = AnnualDeclaration.objects.select_related("submission_receipt").get(pk=declaration.pk)
+        if declaration.started:
+            declaration = AnnualDeclaration.objects.select_related("submission_receipt").get(pk=declaration.pk)
         return Response(DeclarationSerializer(declaration).data, status=status_code)
 
 

@@ -39,7 +39,7 @@ def declaration_is_draft(declaration) -> bool:
 
 def status_summary(declaration) -> dict:
     """已登记 / 审核通过(系统) / 审核通过(人工) / 部分审核不通过 / 审核不通过 / 待审核 / 资料待完善."""
-    return declaration.persons.aggregate(
+    return declaration.person_rows().aggregate(
         total=Count("pk"),
         by_system=Count("pk", filter=Q(status=S.CONFIRMED, confirmed_by=c.ConfirmedBy.SYSTEM)),
         by_reviewer=Count("pk", filter=Q(status=S.CONFIRMED, confirmed_by=c.ConfirmedBy.REVIEWER)),
@@ -72,7 +72,7 @@ def submission_blockers(declaration) -> list[str]:
 def certification_blockers(declaration) -> list[str]:
     """Why a submitted declaration cannot be certified now (empty when it can)."""
     problems = []
-    persons = declaration.persons.all()
+    persons = declaration.person_rows()
     if not persons.exists():
         problems.append("申报中没有安置人员")
     unconfirmed = persons.exclude(status=S.CONFIRMED).count()

@@ -120,10 +120,11 @@ class ReceiptRefSerializer(serializers.Serializer):
 class DeclarationSerializer(serializers.Serializer):
     """One business year's declaration: state, headcount, window, persons' summary and totals."""
 
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(allow_null=True, help_text="null: the unit has not started this year (未申报)")
     business_year = serializers.IntegerField()
+    started = serializers.BooleanField(help_text="false until the first person or the headcount is saved")
     status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.SerializerMethodField()
     headcount = serializers.IntegerField(allow_null=True)
     headcount_from_feed = serializers.IntegerField(allow_null=True)
     headcount_confirmed_at = serializers.DateTimeField(allow_null=True)
@@ -134,6 +135,9 @@ class DeclarationSerializer(serializers.Serializer):
     filing_window = serializers.SerializerMethodField()
     summary = serializers.SerializerMethodField()
     blockers = serializers.SerializerMethodField()
+
+    def get_status_label(self, declaration) -> str:
+        return declaration.get_status_display() if declaration.started else "未申报"
 
     def get_filing_window(self, declaration) -> dict | None:
         window = filing_window_of(declaration)

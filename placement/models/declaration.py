@@ -77,6 +77,15 @@ class AnnualDeclaration(ConcurrentTransitionMixin, models.Model):
     def is_certified(self) -> bool:
         return self.status in (D.CERTIFIED, D.SENT_TO_TAX)
 
+    @property
+    def started(self) -> bool:
+        """A year the unit has not started is shown unsaved, as 未申报: viewing never files."""
+        return self.pk is not None
+
+    def person_rows(self):
+        """The declaration's persons (none for a year not started)."""
+        return self.persons.all() if self.pk else self._meta.get_field("persons").related_model.objects.none()
+
     # --- transitions (in-memory only; portal.workflow.transition_apply saves and audits) ----------
     @transition(field=status, source=D.DRAFT, target=D.SUBMITTED,
                 conditions=[p.filing_window_open, p.nothing_blocks_submission], permission=p.agent_of_unit,

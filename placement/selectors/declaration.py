@@ -11,7 +11,13 @@ from levy.rules.certified import CountedPerson
 from levy.selectors import PolicyMissing, policy_for
 from placement import choices as c
 from placement import rules
-from placement.models import AnnualDeclaration, DeregistrationRequest, PlacedPerson
+from placement.models import (
+    AnnualDeclaration,
+    DeregistrationRequest,
+    FeedbackRequest,
+    PlacedPerson,
+    WithdrawalRequest,
+)
 from placement.selectors.year import PersonYear, declaration_years
 from placement.window import filing_window_of
 
@@ -128,6 +134,15 @@ def declaration_overview(declaration) -> dict:
     }
 
 
+def declaration_of(*, employer, business_year: int) -> AnnualDeclaration:
+    """The unit's declaration of the year as pages show it: the stored one, or — for a year the
+    unit has not started — an unsaved one that reads 未申报 (viewing a year never files it; the
+    first write does, through services.declaration.declaration_open)."""
+    found = AnnualDeclaration.objects.select_related("employer").filter(employer=employer,
+                                                                        business_year=business_year).first()
+    return found or AnnualDeclaration(employer=employer, business_year=business_year)
+
+
 # --- 导入上一年申报名单 ------------------------------------------------------------------------------
 
 
@@ -141,7 +156,7 @@ def importable_persons(declaration: AnnualDeclaration) -> QuerySet[PlacedPerson]
     previous = previous_declaration(declaration)
     if previous is None:
         return PlacedPerson.objects.none()
-    present = set(declaration.persons.values_list("id_index", flat=True))
+    present = set(declaration.person_rows().values_list("id_index", flat=True))
     return previous.persons.exclude(id_index__in=present).prefetch_related("certificates")
 
 
@@ -151,12 +166,13 @@ def importable_persons(declaration: AnnualDeclaration) -> QuerySet[PlacedPerson]
 def requests_of(declaration: AnnualDeclaration) -> dict:
     """年审申报撤回, 年审认证反馈 (this year's) and 单位注销安置登记 (the unit's), for the agent's page and API."""
     return {
-        "withdrawals": declaration.withdrawals.select_related("receipt"),
-        "feedback": declaration.feedback.select_related("receipt").prefetch_related("attachments"),
+        "withdrawals": WithdrawalRequest.objects.filter(declaration_id=declaration.pk).select_related("receipt"),
+        "feedback": FeedbackRequest.objects.filter(declaration_id=declaration.pk).select_related("receipt")
+        .prefetch_related("attachments"),
         "deregistrations": DeregistrationRequest.objects.filter(employer=declaration.employer_id)
         .select_related("receipt"),
     }
 
 
 def withdrawal_open(declaration: AnnualDeclaration) -> bool:
-    return declaration.withdrawals.filter(status=c.RequestStatus.SUBMITTED).exists()
+    return WithdrawalRequest.objects.filter(declaration_id=declaration.pk, status=c.RequestStatus.SUBMITTED).exists()

@@ -168,7 +168,7 @@ def evidence_by_upload(person: PlacedPerson) -> list[dict]:
 def list_persons(declaration) -> QuerySet[PlacedPerson]:
     """A declaration's persons as the lists need them: narrow rows with their certificates
     prefetched; their months come from person_years (two grouped queries a page)."""
-    return declaration.persons.only(
+    return declaration.person_rows().only(
         "id", "declaration_id", "name", "id_number", "status", "registered_at", "reviewed_at", "created_at",
         "hukou_type", "is_graduate",
     ).prefetch_related(Prefetch("certificates", queryset=Certificate.objects.only(

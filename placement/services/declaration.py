@@ -62,11 +62,19 @@ def declaration_open(*, employer, business_year: int) -> AnnualDeclaration:
     return declaration
 
 
+def declaration_started(declaration: AnnualDeclaration) -> AnnualDeclaration:
+    """The stored declaration for a write: a year shown as 未申报 is filed by its first write."""
+    if declaration.started:
+        return declaration
+    return declaration_open(employer=declaration.employer, business_year=declaration.business_year)
+
+
 def commitment_document(*, declaration: AnnualDeclaration) -> IssuedDocument:
     """下载承诺书: the declaration's 申报资料真实性承诺书, issued once with the unit's name and the year
     and stored (rendered in the background; the download page waits for it)."""
     if declaration.commitment_id:
         return declaration.commitment
+    declaration = declaration_started(declaration)
     with transaction.atomic():
         declaration = locked(declaration, "employer")
         if declaration.commitment_id is None:  # idempotent: a second tab found it issued
@@ -109,7 +117,7 @@ def headcount_prefill(*, declaration_id: int) -> AnnualDeclaration | None:
 
 def headcount_prefill_request(*, declaration: AnnualDeclaration) -> None:
     """Ask the registry again in the background when the figure is still missing."""
-    if declaration.headcount_from_feed is None and declaration.is_draft:
+    if declaration.started and declaration.headcount_from_feed is None and declaration.is_draft:
         pk = declaration.pk
         transaction.on_commit(lambda: headcount_prefill_task.delay(pk))
 
@@ -120,7 +128,7 @@ def headcount_confirm(*, actor, declaration: AnnualDeclaration, headcount: int, 
     if headcount is None or headcount < 1:
         raise ValidationFailed("请输入在职职工人数（正整数）", field="headcount")
     with transaction.atomic():
-        declaration = locked(declaration, "employer")
+        declaration = locked(declaration_started(declaration), "employer")
         insist(p.declaration_is_draft, declaration)
         corrected = declaration.headcount_from_feed is not None and headcount != declaration.headcount_from_feed
         if (corrected or declaration.headcount_from_feed is None) and not reason:
@@ -161,6 +169,8 @@ def declaration_submit(*, actor, declaration: AnnualDeclaration, commitment_acce
     database) let exactly one through; the other is told it is already submitted."""
     if not commitment_accepted:
         raise ValidationFailed("请阅读并勾选确认《申报资料真实性承诺书》", field="commitment")
+    if not declaration.started:
+        raise NotAllowed("本年度尚未登记安置人员。未安置残疾人的单位无需办理年审认证。")
     return transition_apply(declaration, "submit", actor=actor, by=actor, related=("employer",),
                             prepare=lambda locked_row: _submission_receipt(locked_row, actor))
 
@@ -208,7 +218,7 @@ def declaration_import_previous(*, actor, declaration: AnnualDeclaration, person
     if not person_ids:
         raise ValidationFailed("请选择要导入的人员", field="persons")
     with transaction.atomic():
-        declaration = locked(declaration, "employer")
+        declaration = locked(declaration_started(declaration), "employer")
         insist(p.declaration_is_draft, declaration)
         chosen = list(importable_persons(declaration).filter(pk__in=person_ids).prefetch_related("contracts"))
         if len(chosen) != len(set(person_ids)):

@@ -19,6 +19,7 @@ from placement.models import (
     PlacementMonth,
 )
 from placement.selectors.year import person_year
+from placement.services.declaration import declaration_started
 from placement.services.evaluation import evidence_missing, evidence_needed, person_evaluate, review_needed
 from placement.services.verification import claims_refresh, sync_registry_certificates, verification_request
 from placement.uploads import CERTIFICATE_IMAGE, CONTRACT_FILE, DEGREE_FILE, EVIDENCE_FILE
@@ -50,7 +51,7 @@ def _raise_first(problems: list[tuple[str, str]]) -> None:
 
 
 def person_find(declaration: AnnualDeclaration, id_number: str) -> PlacedPerson | None:
-    return declaration.persons.filter(matches("id_index", id_number)).first()
+    return declaration.person_rows().filter(matches("id_index", id_number)).first()
 
 
 def person_check_new(*, declaration: AnnualDeclaration, id_number: str):
@@ -74,13 +75,15 @@ def _retirement_category(sex: str, chosen: str) -> str:
 def person_create(*, actor, declaration: AnnualDeclaration, id_number: str, data: dict, prefilled: bool = False,
                   registry_certificates=(), degree_file=None) -> PlacedPerson:
     """Add a person (step 1 saved): the person, their twelve months and the certificates the
-    registry knows. Nothing is saved if anything is refused."""
+    registry knows; the year's declaration is filed with its first person. Nothing is saved if
+    anything is refused."""
     insist(p.declaration_is_draft, declaration)
     parsed = person_check_new(declaration=declaration, id_number=id_number)
     values = {k: data[k] for k in PERSON_FIELDS if k in data}
     values["retirement_category"] = _retirement_category(parsed.sex, data.get("retirement_category", ""))
     _raise_first(person_problems(values, sex=parsed.sex, has_degree_file=degree_file is not None))
     with transaction.atomic():
+        declaration = declaration_started(declaration)
         person = PlacedPerson(declaration=declaration, id_number=parsed.number, sex=parsed.sex,
                               birth_date=parsed.birth_date, prefilled=prefilled, **values)
         if values.get("is_graduate"):

@@ -13,10 +13,10 @@ from placement import predicates
 from placement.forms import CertificateForm, ContractForm, EvidenceForm, IdLookupForm, PersonForm
 from placement.models import PlacedPerson
 from placement.registry import prefill_lookup
+from placement.selectors.declaration import declaration_of
 from placement.selectors.scope import person_for
 from placement.selectors.year import grid_rows, person_year
 from placement.services import evaluation, wizard
-from placement.services.declaration import declaration_open
 from placement.years import selected_year
 from portal.access import roles_required
 from portal.exceptions import DomainError
@@ -29,8 +29,8 @@ STEP_URLS = {1: "placement:step1", 2: "placement:step2", 3: "placement:step3", 4
 
 
 def _declaration(request):
-    employer = employer_for_agent(request.user)
-    return declaration_open(employer=employer, business_year=selected_year(request))
+    """The agent's declaration of the chosen year; unsaved (未申报) until the first write."""
+    return declaration_of(employer=employer_for_agent(request.user), business_year=selected_year(request))
 
 
 def _person(request, pk) -> PlacedPerson:

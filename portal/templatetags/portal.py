@@ -76,6 +76,8 @@ def state_badge(obj, field="status"):
     table (portal.tones)."""
     from portal.tones import tone
 
+    if not getattr(obj, "started", True):  # shown before it exists (a year the unit has not filed)
+        return badge("未申报", "neutral")
     value = getattr(obj, field)
     return badge(getattr(obj, f"get_{field}_display")(), tone(value))
 

@@ -225,13 +225,14 @@ def test_pages_never_wait_for_a_registry_the_headcount_is_fetched_in_the_backgro
     while the page loaded. Pages now only queue the fetch; until it answers they say 待确认."""
     import placement.registry
 
+    DeclarationFactory(employer=unit_a, business_year=2025)  # started, its registry figure not fetched yet
     asked = []
     monkeypatch.setattr(placement.registry, "get_feeds", lambda: asked.append("page") or (_ for _ in ()).throw(
         AssertionError("a page asked a registry")))
     client = client_for(owner)
     with django_capture_on_commit_callbacks(execute=False) as queued:
         for url in ("/", "/placement/submit/", "/placement/headcount/"):
-            response = client.get(url)
+            response = client.get(url, {"year": 2025})
             assert response.status_code == 200 and "待确认" in response.content.decode(), url
     assert asked == [] and queued  # the pages queued the fetch and asked nothing themselves
 
@@ -243,3 +244,19 @@ def test_a_certificate_number_is_never_html_on_the_list(declaration, owner, clie
     person.certificates.update(number='<img src=x onerror=alert(1)>')
     page = client_for(owner).get("/placement/?year=2025").content.decode()
     assert "<img s" not in page and "&lt;img s" in page  # masked, and escaped
+
+
+def test_viewing_a_year_never_files_it(unit_a, owner, client_for):
+    """Regression (issue 14, point 4): choosing 业务年度 2024 on 首页 created a 2024 draft, which then
+    read 进行中 with an active 完成申报. Viewing reads 未申报; the first write files the year."""
+    client = client_for(owner)
+    for url in ("/", "/placement/", "/placement/submit/", "/placement/headcount/", "/placement/requests/",
+                "/placement/import/", "/api/v1/placement/declaration/"):
+        assert client.get(url, {"year": 2024}).status_code == 200, url
+    assert not AnnualDeclaration.objects.filter(employer=unit_a).exists()
+    home = client.get("/", {"year": 2024}).content.decode()
+    assert "未申报" in home and "完成申报</a>" not in home
+    api = client.get("/api/v1/placement/declaration/", {"year": 2024}).json()
+    assert (api["id"], api["started"], api["status_label"]) == (None, False, "未申报")
+    client.post("/placement/headcount/?year=2024", {"headcount": 80, "reason": "社保暂无登记"})
+    assert AnnualDeclaration.objects.get(employer=unit_a, business_year=2024).headcount == 80
