@@ -1,17 +1,18 @@
-"""certified_export: tax staff export 50,000 certified results to xlsx, streamed, against openpyxl's
-write-only mode writing the same rows (TARGETS.md: ratio ≤ 2, peak memory growth under 100 MB)."""
+"""certified_export: tax staff export 50,000 certified results to xlsx, streamed, against the fastest
+well-kept writer's bare write of the same rows, XlsxWriter in constant-memory mode (TARGETS.md:
+ratio ≤ 1.5, peak memory growth under 100 MB)."""
 
 import tempfile
 import time
 import tracemalloc
 
-import openpyxl
+import xlsxwriter
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from bench import Result
 
-TARGET = 2.0
+TARGET = 1.5
 MEMORY_LIMIT_MB = 100
 
 
@@ -60,18 +61,19 @@ def export_seconds() -> float:
 
 
 def baseline_seconds() -> float:
-    """openpyxl write-only mode writing the same rows, already in memory."""
+    """The fastest well-kept writer's bare write of the same rows, already in memory: XlsxWriter in
+    constant-memory mode, no formats, no checks (TARGETS.md)."""
     from levy.exports import HEADERS, certified_result_rows
 
     rows = list(certified_result_rows(_queryset()))
     started = time.perf_counter()
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("认定结果")
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
     with tempfile.TemporaryFile() as out:
-        workbook.save(out)
+        workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "remove_timezone": True})
+        sheet = workbook.add_worksheet("认定结果")
+        sheet.write_row(0, 0, HEADERS)
+        for index, row in enumerate(rows, start=1):
+            sheet.write_row(index, 0, row)
+        workbook.close()
     return time.perf_counter() - started
 
 

@@ -49,10 +49,8 @@ def certificate_context(
         "credit_code": credit_code,
         "business_year": business_year,
         "headcount": headcount,
+        # two decimals on the certificate; the exact fraction belongs in the explanation (issue 14)
         "disabled_count": str(round_half_up(disabled_count, 2)),
-        # the exact fraction only where rounding hides something (2.33 is really 28/12 = 7/3)
-        "disabled_exact": (f"{disabled_count.numerator}/{disabled_count.denominator}"
-                           if disabled_count.denominator != 1 else ""),
         "actual_ratio": percent_text(actual),
         "required_ratio": percent_text(required_ratio),
         "persons": [

@@ -64,4 +64,5 @@ def results_export(request):
     qs, values = apply(TaxResultFilter, request.GET, tax_results(request.user))
     audit_record(action="levy.certified_results_export", actor=request.user,
                  data={"filters": {k: v for k, v in values.items() if v}, "rows": qs.count()})
-    return certified_results_xlsx(qs, f"认定结果-{timezone.localdate():%Y%m%d}.xlsx")
+    return certified_results_xlsx(qs, f"认定结果-{timezone.localdate():%Y%m%d}.xlsx",
+                                  hand_off=lambda status: HAND_OFF.get(status, ""))

@@ -47,9 +47,9 @@ class TaxDelivery(ConcurrentTransitionMixin, models.Model):
     # the intake's answers arrive through the system; staff queue, re-drive and confirm by hand
     @transition(field=status, source=[DS.QUEUED, DS.FAILED, DS.SENT], target=DS.SENT, permission=allowed(is_system),
                 custom={"action": "send", "label": "已送达税务接口"})
-    def mark_sent(self, *, reference: str):
-        self.sent_at, self.intake_reference, self.last_error = timezone.now(), reference, ""
-        self.next_attempt_at = None
+    def mark_sent(self):
+        # the intake's own number (税务接收编号) arrives with its acknowledgement, not now
+        self.sent_at, self.last_error, self.next_attempt_at = timezone.now(), "", None
 
     @transition(field=status, source=[DS.QUEUED, DS.SENT, DS.FAILED], target=DS.ACKNOWLEDGED,
                 permission=p.system_or_tax_in_scope,

@@ -231,7 +231,7 @@ def _record_receipt(delivery: TaxDelivery, receipt: IntakeReceipt) -> None:
     just_sent = delivery.status == DS.QUEUED
     if just_sent:
         delivery.attempts += 1
-        delivery = transition_apply(delivery, "mark_sent", lock=False, reference=receipt.reference)
+        delivery = transition_apply(delivery, "mark_sent", lock=False)
     if receipt.status == INTAKE_ACKNOWLEDGED:
         _acknowledged(delivery, receipt)
     elif just_sent:

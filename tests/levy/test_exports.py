@@ -1,11 +1,14 @@
 """The tax officers' export of certified results: masked, formula-safe, scoped (issue 9 uses it)."""
 
+import datetime
 import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from levy.exports import HEADERS, certified_results_xlsx
+from levy.models import CertifiedFigures
 from levy.rules.certified import CountedPerson
 from levy.selectors import certified_results_visible
 from levy.services import certified_figures_record
@@ -40,7 +43,13 @@ def test_the_export_masks_ids_keeps_formulas_as_text_and_is_scoped(admin_user, t
     assert row["单位名称"] == '=HYPERLINK("http://evil.example","x")'
     assert sheet["B2"].data_type == "s"
     assert row["法定代表人证件号"] == "110105********002X" and LEGAL_ID not in str(rows)
-    assert row["安排残疾人就业人数（精确值）"] == "19/6" and row["实际安排比例"] == "1.58%"
+    assert row["安排残疾人就业人数（精确值）"] == "19/6"
+    # issue 14, point 5: a ratio is a number (shown as a percentage), the time is Beijing time
+    ratio = sheet.cell(row=2, column=HEADERS.index("实际安排比例") + 1)
+    assert ratio.value == 0.0158 and ratio.number_format == "0.00%"
+    recorded = CertifiedFigures.objects.get(employer=hostile).recorded_at
+    assert abs(row["认定时间"] - timezone.localtime(recorded).replace(tzinfo=None)) < datetime.timedelta(minutes=1)
+    assert row["认定状态"] == "有效"
 
 
 def test_cancelled_figures_are_not_exported(admin_user, tax_sh):

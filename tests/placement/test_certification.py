@@ -126,6 +126,7 @@ def test_the_certificate_pdf_shows_the_facts_and_a_rare_character(ready, reviewe
     assert facts["persons"][0]["name"] == "王堃" and facts["persons"][0]["months"] == "202501–202512"
     assert facts["persons"][0]["id_masked"].count("*") == 8
     assert facts["disabled_count"] == "2.00" and facts["actual_ratio"] == "2.00%"
+    assert "disabled_exact" not in facts  # issue 14, point 5: no fraction on the certificate
     if not shutil.which("pdftotext"):
         skip_or_fail("poppler-utils is not installed")
     with default_storage.open(document.storage_name, "rb") as fh:
