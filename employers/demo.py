@@ -1,14 +1,17 @@
-"""Demo unit data: every field of the unit page, and related units with their proof."""
+"""Demo units (portal.demo.UNITS): the units as registered with their agents, every field of the
+unit page, and related units with their proof."""
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from stdnum.cn import ric, uscc
 
-from employers.models import Employer, RelatedUnit
+from employers.models import Agent, Employer, RelatedUnit
 from employers.services import related_unit_add
-from portal.demo import UNITS
+from portal.demo import COLLEAGUES, DEMO_PASSWORD, UNITS
 from portal.models import Region
 from portal.pdf import render_pdf
+from portal.roles import Role
 
 
 def _rid(body: str) -> str:
@@ -71,6 +74,36 @@ RELATED = {
 }
 
 
+def load_registrations() -> None:
+    """The demo units as registered: each unit with its registrant agent, and invited colleagues."""
+    User = get_user_model()
+    with transaction.atomic():
+        for u in UNITS:
+            region = Region.objects.get(code=u.region)
+            employer, _ = Employer.objects.get_or_create(
+                credit_code=u.credit_code,
+                defaults={"name": u.name, "admin_region": region, "fed_region": region, "tax_region": region,
+                          "contact_email": u.agent, "contact_phone": u.phone},
+            )
+            user, created = User.objects.get_or_create(
+                username=u.agent,
+                defaults={"email": u.agent, "full_name": u.agent_name, "role": Role.EMPLOYER_AGENT, "phone": u.phone},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            Agent.objects.get_or_create(user=user, defaults={"employer": employer, "is_registrant": True})
+        for key, email, name in COLLEAGUES:
+            employer = Employer.objects.get(credit_code=next(u.credit_code for u in UNITS if u.key == key))
+            user, created = User.objects.get_or_create(
+                username=email, defaults={"email": email, "full_name": name, "role": Role.EMPLOYER_AGENT}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            Agent.objects.get_or_create(user=user, defaults={"employer": employer, "invited_by": None})
+
+
 def load_units() -> None:
     User = get_user_model()
     for unit in UNITS:
@@ -94,4 +127,5 @@ def load_units() -> None:
             )
 
 
-DEMO_STEPS = [load_units]
+DEMO_ORDER = 30  # after the base and the registries, before the apps that work for a unit
+DEMO_STEPS = [load_registrations, load_units]

@@ -1,10 +1,10 @@
-"""单位信息维护管理: the unit's data, its related units and its agents."""
+"""用人单位注册, and 单位信息维护管理: the unit's data, its related units and its agents."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from employers.forms import InviteForm, RelatedUnitForm, UnitForm
+from employers.forms import InviteForm, RegistrationForm, RelatedUnitForm, UnitForm
 from employers.locks import region_change_blocked
 from employers.selectors import (
     agent_is_registrant,
@@ -16,16 +16,35 @@ from employers.selectors import (
 from employers.services import (
     agent_invite,
     agent_remove,
+    employer_register,
     employer_update,
     related_unit_add,
     related_unit_delete,
     related_unit_update,
 )
-from portal.access import roles_required
+from portal.access import public, roles_required
 from portal.exceptions import DomainError
 from portal.pii import pii_reveal
 from portal.roles import EMPLOYER
 from portal.views.base import call_service
+
+
+@public
+def register_view(request):
+    """用人单位注册."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = call_service(
+            form, employer_register, name=data["name"], credit_code=data["credit_code"], region=data["region"],
+            email=data["email"], phone=data["phone"], password=data["password1"],
+        )
+        if user is not None:
+            messages.success(request, f"注册成功。请使用邮箱 {user.username} 和您设置的密码登录。")
+            return redirect("login")
+    return render(request, "employers/register.html", {"form": form})
 
 
 @roles_required(EMPLOYER)

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from portal.navigation import menu_for
+from portal.units import unit_of
 
 
 def frame(request):
@@ -11,10 +12,9 @@ def frame(request):
         return context
     if user.is_staff_member and not user.is_verified():
         return context  # nothing behind the second factor is shown before it
-    from employers.selectors import employer_of
     from portal.notices import unread_count
 
-    employer = employer_of(user)
+    employer = unit_of(user)
     context.update(
         {
             "menu": menu_for(user, request.path),

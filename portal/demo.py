@@ -1,5 +1,8 @@
-"""Demo data for `make run`: accounts for every role in Shanghai, Inner Mongolia and Liaoning.
-Idempotent: running it twice changes nothing. Each app adds its own demo step (DEMO_STEPS)."""
+"""Demo data for `make run`: who is in the demo (staff for every role in Shanghai, Inner Mongolia
+and Liaoning; the demo units and their agents) and the steps of the base: the staff accounts and the
+notices. Each app builds its own rows for this cast in its `demo` module (the units and their
+agents: employers/demo.py), found by `manage.py load_demo`. Idempotent: running it twice changes
+nothing."""
 
 import binascii
 from dataclasses import dataclass
@@ -71,8 +74,8 @@ def totp_key_for(username: str) -> str:
 
 
 def load_accounts() -> None:
-    from employers.models import Agent, Employer
-
+    """The staff accounts, each with its authenticator (the agents' accounts come with their units,
+    employers/demo.py)."""
     with transaction.atomic():
         for s in STAFF:
             user, created = User.objects.get_or_create(
@@ -86,30 +89,6 @@ def load_accounts() -> None:
             TOTPDevice.objects.get_or_create(
                 user=user, name="演示验证器", defaults={"key": totp_key_for(s.username), "confirmed": True}
             )
-        for u in UNITS:
-            region = Region.objects.get(code=u.region)
-            employer, _ = Employer.objects.get_or_create(
-                credit_code=u.credit_code,
-                defaults={"name": u.name, "admin_region": region, "fed_region": region, "tax_region": region,
-                          "contact_email": u.agent, "contact_phone": u.phone},
-            )
-            user, created = User.objects.get_or_create(
-                username=u.agent,
-                defaults={"email": u.agent, "full_name": u.agent_name, "role": Role.EMPLOYER_AGENT, "phone": u.phone},
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-            Agent.objects.get_or_create(user=user, defaults={"employer": employer, "is_registrant": True})
-        for key, email, name in COLLEAGUES:
-            employer = Employer.objects.get(credit_code=next(u.credit_code for u in UNITS if u.key == key))
-            user, created = User.objects.get_or_create(
-                username=email, defaults={"email": email, "full_name": name, "role": Role.EMPLOYER_AGENT}
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-            Agent.objects.get_or_create(user=user, defaults={"employer": employer, "invited_by": None})
 
 
 def load_notices() -> None:
@@ -131,6 +110,7 @@ def load_notices() -> None:
         )
 
 
+DEMO_ORDER = 10  # the base: before every app's steps (see load_demo)
 DEMO_STEPS = [load_accounts, load_notices]
 
 

@@ -11,6 +11,8 @@ from portal.models import IssuedDocument
 from portal.pdf import render_pdf
 from portal.roles import ADMIN, FEDERATION, TAX
 from portal.scoping import employer_scope_q
+from portal.tasks import document_render_task
+from portal.units import unit_of
 from portal.workflow import transition_apply
 
 
@@ -18,8 +20,6 @@ def document_issue(*, kind: str, title: str, template: str, context: dict, emplo
     """Record a document with its facts (JSON) and render it in the background once."""
     document = IssuedDocument.objects.create(kind=kind, title=title, template=template, context=context,
                                              employer=employer)
-    from portal.tasks import document_render_task
-
     transaction.on_commit(lambda: document_render_task.delay(str(document.pk)))
     return document
 
@@ -49,9 +49,7 @@ def documents_visible(user) -> QuerySet[IssuedDocument]:
     if not user.is_authenticated:
         return qs.none()
     if user.is_employer_agent:
-        from employers.selectors import employer_of
-
-        employer = employer_of(user)
+        employer = unit_of(user)
         return qs.filter(employer=employer) if employer else qs.none()
     if user.role in FEDERATION | TAX | ADMIN:
         return qs.filter(employer_scope_q(user, prefix="employer__"))

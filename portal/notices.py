@@ -6,6 +6,8 @@ from portal.audit import audit_record
 from portal.exceptions import NotAllowed
 from portal.models import Notice, NoticeRead, Region
 from portal.roles import ADMIN, FEDERATION
+from portal.scoping import employer_scope_q
+from portal.units import unit_of
 
 
 def notice_post(
@@ -42,18 +44,13 @@ def notice_publish(*, actor, region: Region, title: str, body: str) -> Notice:
     return notice_post(actor=actor, region=region, title=title, body=body, kind=Notice.Kind.ANNOUNCEMENT)
 
 
-def _employer_of(user):
-    agent = getattr(user, "agent", None)
-    return agent.employer if agent is not None and agent.removed_at is None else None
-
-
 def notices_visible(user) -> QuerySet[Notice]:
     """Employers: their unit's notices and broadcasts to their 残联主管部门's region or above.
     Staff: broadcasts to their region, above it or below it; federation staff also the unit
     notices (review outcomes) of the units in their scope."""
     qs = Notice.objects.select_related("region", "employer")
     if user.is_employer_agent:
-        employer = _employer_of(user)
+        employer = unit_of(user)
         if employer is None:
             return qs.none()
         path = employer.fed_region.path
@@ -74,15 +71,8 @@ def notices_visible(user) -> QuerySet[Notice]:
         | Q(employer__isnull=True, region__path__startswith=path)
     )
     if user.role in FEDERATION:
-        return qs.filter(broadcasts | Q(employer__in=_scoped_employers(user)))
+        return qs.filter(broadcasts | employer_scope_q(user, prefix="employer__"))
     return qs.filter(broadcasts)
-
-
-def _scoped_employers(user):
-    from employers.models import Employer
-    from portal.scoping import employer_scope_q
-
-    return Employer.objects.filter(employer_scope_q(user)).values("pk")
 
 
 def _prefixes(path: str) -> list[str]:

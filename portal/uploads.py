@@ -24,6 +24,7 @@ from portal.exceptions import ValidationFailed
 from portal.models import Upload
 from portal.roles import ADMIN, FEDERATION, UNION
 from portal.scoping import employer_scope_q
+from portal.units import unit_of
 
 MB = 1024 * 1024
 JPEG, PNG, PDF, XLSX = "image/jpeg", "image/png", "application/pdf", (
@@ -169,9 +170,7 @@ def uploads_visible(user) -> QuerySet[Upload]:
     if not user.is_authenticated:
         return qs.none()
     if user.is_employer_agent:
-        from employers.selectors import employer_of
-
-        employer = employer_of(user)
+        employer = unit_of(user)
         return qs.filter(employer=employer) if employer else qs.none()
     kinds = [code for code, rule in KINDS.items() if user.role in rule.staff_roles]
     return qs.filter(kind__in=kinds).filter(employer_scope_q(user, prefix="employer__"))

@@ -1,11 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
 
-from backoffice import tax_api
-from employers import api as employers_api
-from placement import api as placement_api
 from portal import api
 from portal.views import auth, console, files, home, notices
 
@@ -15,7 +11,6 @@ admin.site.site_title = "系统后台"
 account_patterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.logout_view, name="logout"),
-    path("register/", auth.register_view, name="register"),
     path("otp/", auth.otp_view, name="otp"),
     path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/done/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -38,38 +33,20 @@ console_patterns = [
     path("tokens/<int:pk>/revoke/", console.token_revoke_view, name="console_token_revoke"),
 ]
 
-unit_router = SimpleRouter(trailing_slash=True)
-unit_router.register("unit/related-units", employers_api.RelatedUnitViewSet, basename="api_related_unit")
-unit_router.register("placement/persons", placement_api.PersonViewSet, basename="api_placement_person")
-unit_router.register(r"placement/persons/(?P<person_pk>[0-9]+)/contracts", placement_api.ContractViewSet,
-                     basename="api_placement_contract")
-unit_router.register(r"placement/persons/(?P<person_pk>[0-9]+)/certificates", placement_api.CertificateViewSet,
-                     basename="api_placement_certificate")
-unit_router.register(r"placement/persons/(?P<person_pk>[0-9]+)/evidence", placement_api.EvidenceViewSet,
-                     basename="api_placement_evidence")
-
+# Each app owns its API routes; the URL names carry no namespace (the OpenAPI schema and the
+# clients know them as api_unit, api_placement_person-list, …).
 api_v1 = [
     path("me/", api.MeView.as_view(), name="api_me"),
     path("notices/", api.NoticeListView.as_view(), name="api_notices"),
-    path("unit/", employers_api.UnitView.as_view(), name="api_unit"),
-    path("placement/declaration/", placement_api.DeclarationView.as_view(), name="api_placement_declaration"),
-    path("placement/declaration/submit/", placement_api.DeclarationSubmitView.as_view(),
-         name="api_placement_declaration_submit"),
-    path("placement/declaration/headcount/", placement_api.HeadcountConfirmView.as_view(),
-         name="api_placement_declaration_headcount"),
-    path("placement/declaration/requests/", placement_api.DeclarationRequestsView.as_view(),
-         name="api_placement_declaration_requests"),
-    path("placement/declaration/withdrawal/", placement_api.WithdrawalCreateView.as_view(),
-         name="api_placement_withdrawal"),
-    path("placement/declaration/feedback/", placement_api.FeedbackCreateView.as_view(),
-         name="api_placement_feedback"),
-    *unit_router.urls,
-    path("tax/certified-results", tax_api.CertifiedResultsView.as_view(), name="api_tax_certified_results"),
+    path("", include("employers.api_urls")),
+    path("", include("placement.api_urls")),
+    path("", include("backoffice.tax_api_urls")),
 ]
 
 urlpatterns = [
     path("", home.home_view, name="home"),
     path("accounts/", include(account_patterns)),
+    path("accounts/", include("employers.account_urls")),  # 用人单位注册
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/new/", notices.notice_create, name="notice_create"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),

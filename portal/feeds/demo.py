@@ -354,4 +354,5 @@ def load_registry(until: int | None = None) -> None:
     Writer(ignore_conflicts=True).write(demo_rows(until or current_month()))
 
 
+DEMO_ORDER = 20  # the registries, before the apps that ask them (see load_demo)
 DEMO_STEPS = [load_registry]

@@ -1,4 +1,5 @@
-"""Login with the second factor for staff, logout, registration and password pages."""
+"""Login with the second factor for staff, logout and password pages (用人单位注册 is the
+employers app's, employers/account_urls.py)."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -8,13 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from employers.forms import RegistrationForm
-from employers.services import employer_register
 from portal.access import public
 from portal.forms import LoginForm, OtpForm
 from portal.roles import EVERYONE
 from portal.services import totp_device_for, totp_verify
-from portal.views.base import call_service
 
 
 class LoginView(auth_views.LoginView):
@@ -78,24 +76,6 @@ def otp_view(request):
 
 
 otp_view = public(otp_view)  # reachable before the second factor; login_required still applies
-
-
-@public
-def register_view(request):
-    """用人单位注册."""
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = call_service(
-            form, employer_register, name=data["name"], credit_code=data["credit_code"], region=data["region"],
-            email=data["email"], phone=data["phone"], password=data["password1"],
-        )
-        if user is not None:
-            messages.success(request, f"注册成功。请使用邮箱 {user.username} 和您设置的密码登录。")
-            return redirect("login")
-    return render(request, "registration/register.html", {"form": form})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

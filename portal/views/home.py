@@ -1,10 +1,10 @@
 from django.shortcuts import render
 
-from employers.selectors import employer_of
 from portal.access import roles_required
 from portal.home import home_sections
 from portal.notices import notices_with_read_flag
 from portal.roles import EVERYONE
+from portal.units import unit_of
 
 
 @roles_required(EVERYONE)
@@ -15,7 +15,7 @@ def home_view(request):
         request,
         "portal/home.html",
         {
-            "employer": employer_of(request.user),
+            "employer": unit_of(request.user),
             "sections": home_sections(request),
             "latest_notices": notices_with_read_flag(request.user)[:6],
         },
