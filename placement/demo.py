@@ -173,4 +173,5 @@ def load_requests() -> None:
                                        reason="单位已整体迁出和平区，申请注销在本区的安置登记。")
 
 
+DEMO_ORDER = 40  # after the units (employers) and the registries (feeds); before levy, which reads certified years
 DEMO_STEPS = [load_declarations, load_filing_windows, load_ready_declaration, load_requests]
