@@ -15,7 +15,7 @@ from placement import choices as c
 from placement.certificate import TITLE, certificate_context
 from placement.models import AnnualDeclaration, DeregistrationRequest, FeedbackRequest, WithdrawalRequest
 from placement.selectors.declaration import counted_persons
-from placement.services.delivery import delivery_cancel
+from placement.services.delivery import delivery_revoke
 from portal.exceptions import ValidationFailed
 from portal.models import Notice
 from portal.notices import notice_post
@@ -101,14 +101,15 @@ def declaration_return(*, actor, declaration: AnnualDeclaration, reason: str) ->
 
 def declaration_reopen(*, actor, declaration: AnnualDeclaration, reason: str) -> AnnualDeclaration:
     """Back to draft after certification: the certificate's verification page then says it was
-    cancelled, the recorded figures are cancelled, an open hand-off to tax is cancelled. Called
-    only by the request decisions below (inside their transaction)."""
+    cancelled, the recorded figures are cancelled (tax still sees them, as 已作废, until the new
+    result), the hand-off is cancelled and, where the result had reached tax, its revocation is
+    handed over. Called only by the request decisions below (inside their transaction)."""
     certificate = locked(declaration).certificate
     declaration = transition_apply(declaration, "reopen", actor=actor, reason=reason, related=("employer",),
                                    data={"certificate": certificate.reference if certificate else ""})
     if certificate is not None:
         receipt_cancel(receipt=certificate, actor=actor, reason=reason)
-        delivery_cancel(actor=actor, certificate=certificate, reason=reason)
+        delivery_revoke(actor=actor, certificate=certificate, reason=reason)
     certified_figures_cancel(employer=declaration.employer, business_year=declaration.business_year, actor=actor,
                              reason=reason)
     return declaration

@@ -12,6 +12,7 @@ from portal.feeds.errors import FeedRejected, FeedUnavailable, RecordNotFound
 from portal.feeds.types import (
     CertificateYear,
     CertifiedResult,
+    CertifiedRevocation,
     CivilStatus,
     EnterpriseRecord,
     IntakeReceipt,
@@ -161,12 +162,22 @@ class TaxIntakeSource(Source, ABC):
             raise FeedRejected("税务接收：提交编号不正确", source=self.name)
         return self._ask(self._submit, result)
 
+    def revoke(self, revocation: CertifiedRevocation) -> IntakeReceipt:
+        """Withdraw a result handed over before. Idempotent by `revocation.reference`, acknowledged
+        later like a submission (poll `status` with its reference)."""
+        if not revocation.reference or len(revocation.reference) > 64 or not revocation.revokes:
+            raise FeedRejected("税务接收：撤销编号不正确", source=self.name)
+        return self._ask(self._revoke, revocation)
+
     def status(self, reference: str) -> IntakeReceipt:
-        """Where a submission stands; SubmissionNotFound for an unknown reference."""
+        """Where a submission or a revocation stands; SubmissionNotFound for an unknown reference."""
         return self._ask(self._status, str(reference))
 
     @abstractmethod
     def _submit(self, result: CertifiedResult) -> IntakeReceipt: ...
+
+    @abstractmethod
+    def _revoke(self, revocation: CertifiedRevocation) -> IntakeReceipt: ...
 
     @abstractmethod
     def _status(self, reference: str) -> IntakeReceipt: ...

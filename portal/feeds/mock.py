@@ -27,6 +27,7 @@ from portal.feeds.types import (
     Certificate,
     CertificateYear,
     CertifiedResult,
+    CertifiedRevocation,
     CivilStatus,
     Contribution,
     Coverage,
@@ -283,23 +284,27 @@ class MockTaxIntake(Served, interface.TaxIntakeSource):
     staff staged a refusal."""
 
     def _submit(self, result: CertifiedResult) -> IntakeReceipt:
-        return self._serve(self._receive, result)
+        return self._serve(self._receive, result, _payload(result))
 
-    def _receive(self, result: CertifiedResult) -> IntakeReceipt:
-        payload = _payload(result)
+    def _revoke(self, revocation: CertifiedRevocation) -> IntakeReceipt:
+        payload = {"revokes": revocation.revokes, "reason": revocation.reason,
+                   "revoked_at": revocation.revoked_at.isoformat()}
+        return self._serve(self._receive, revocation, payload)
+
+    def _receive(self, handed, payload: dict) -> IntakeReceipt:
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        existing = IntakeSubmission.objects.filter(reference=result.reference).first()
+        existing = IntakeSubmission.objects.filter(reference=handed.reference).first()
         if existing is None:
             now = timezone.now()
             try:
                 with transaction.atomic():
                     existing = IntakeSubmission.objects.create(
-                        reference=result.reference, credit_code=result.credit_code, unit_name=result.unit_name,
-                        business_year=result.business_year, payload=payload, digest=digest, received_at=now,
+                        reference=handed.reference, credit_code=handed.credit_code, unit_name=handed.unit_name,
+                        business_year=handed.business_year, payload=payload, digest=digest, received_at=now,
                         ack_due_at=now + timedelta(seconds=current_behaviour().ack_delay_s),
                     )
             except IntegrityError:  # the same hand-off arrived twice at once
-                existing = IntakeSubmission.objects.get(reference=result.reference)
+                existing = IntakeSubmission.objects.get(reference=handed.reference)
         if existing.digest != digest:
             raise FeedRejected("税务接收：该提交编号已用于内容不同的提交", source=self.name)
         return _receipt(existing)

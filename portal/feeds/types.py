@@ -333,6 +333,20 @@ class CertifiedResult:
     certified_at: datetime.datetime
 
 
+@dataclass(frozen=True)
+class CertifiedRevocation:
+    """The federation withdraws a result it handed over (the declaration was reopened): tax must
+    stop using it. Acknowledged like a result; the new result, once certified, comes on its own."""
+
+    reference: str  # ours, unique per revocation
+    revokes: str  # the reference of the result it withdraws
+    credit_code: str
+    unit_name: str
+    business_year: int
+    reason: str
+    revoked_at: datetime.datetime
+
+
 INTAKE_RECEIVED, INTAKE_ACKNOWLEDGED, INTAKE_REJECTED = "received", "acknowledged", "rejected"
 INTAKE_STATUSES = {INTAKE_RECEIVED: "已接收待确认", INTAKE_ACKNOWLEDGED: "已确认接收", INTAKE_REJECTED: "已退回"}
 
