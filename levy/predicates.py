@@ -119,4 +119,8 @@ def past_deadline(assessment) -> bool:
 
 def refused_assessment(assessment) -> str:
     """What a second tab (or a late click) reads when the assessment has moved on."""
-    return f"{assessment.collection_year}年度残保金征缴当前为“{assessment.get_status_display()}”，请刷新页面后查看"
+    if assessment.submitted_at and assessment.status != S.CANCELLED:
+        when = timezone.localtime(assessment.submitted_at).strftime("%Y-%m-%d %H:%M")
+        return (f"{assessment.collection_year}年残保金征缴已于{when}确认提交（当前为“{assessment.get_status_display()}”），"
+                "请勿重复提交")
+    return f"{assessment.collection_year}年残保金征缴当前为“{assessment.get_status_display()}”，请刷新页面后查看"
