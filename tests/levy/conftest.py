@@ -72,3 +72,26 @@ def agent_for():
         return f.AgentFactory(employer=employer, is_registrant=True).user
 
     return make
+
+
+def registry_unit_for(employer, *, year: int = 2025, accounts=200, capped=("1600000.00",) * 12, base=None,
+                      missing=(), changes=None):
+    """The unit as the social-insurance registry knows it, with its 征缴基数 for `year`."""
+    from portal.feeds.models import RegistryUnit, UnitContribution, UnitContributionChange
+
+    unit, _ = RegistryUnit.objects.get_or_create(
+        credit_code=employer.credit_code,
+        defaults={"name": employer.name, "address": "上海市", "registration_authority": "市场监督管理局",
+                  "region_code": employer.admin_region_id, "si_number": "3106" + employer.credit_code[-4:]})
+    for i in range(12):
+        month = year * 100 + i + 1
+        if month in missing:
+            continue
+        count = accounts[i] if isinstance(accounts, list | tuple) else accounts
+        capped_i = Decimal(capped[i])
+        UnitContribution.objects.create(unit=unit, month=month, capped_base=capped_i, accounts=count,
+                                        base=Decimal(base[i]) if base else capped_i)
+    for category, (b, c) in (changes or {}).items():
+        UnitContributionChange.objects.create(unit=unit, year=year, category=category, base=Decimal(b),
+                                              capped_base=Decimal(c))
+    return unit
