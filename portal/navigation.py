@@ -20,6 +20,7 @@ MENU = [
     NavItem("工作台", "home", STAFF),
     NavItem("残疾人安置管理", "placement:list", EMPLOYER),
     NavItem("单位信息维护管理", "employers:unit", EMPLOYER),
+    NavItem("残保金征缴", "levy:home", EMPLOYER),
     NavItem("缓减免申请", "levy:relief", EMPLOYER),
     NavItem("残保金计算器", "levy:calculator", EMPLOYER),
     NavItem("超比例奖励申请", "levy:reward", EMPLOYER),

@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from levy.choices import AssessmentMethod, AssessmentStatus, DeclarationState, Outcome
 from levy.models import CertifiedFigures, DeclarationStatus, LevyAssessment, LevyPayment, Objection
-from levy.rules import LevyResult, calculate_levy, late_fee
+from levy.rules import CertificateKind, LevyResult, calculate_levy, late_fee
 from levy.rules.assessment import exempt_reason, inputs_for, outcome_of, registry_totals, unit_kind
 from levy.rules.late_fee import LateFeeResult
 from levy.selectors import PolicyMissing, certified_figures_for, filing_window, policy_for
 from levy.versions import levy_recompute
-from portal.identity import unit_kind_of
+from portal.identity import mask_id, unit_kind_of
 from portal.scoping import employer_scope_q
 
 S = AssessmentStatus
@@ -223,3 +223,27 @@ def filings_of_unit(employer) -> QuerySet[LevyAssessment]:
     return (LevyAssessment.objects.filter(employer=employer).filter(Q(submitted_at__isnull=False) |
                                                                    ~Q(status=S.CANCELLED))
             .select_related("employer").order_by("-created_at"))
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One line of the 残疾职工名册 (核定), from the certified snapshot."""
+
+    name: str
+    certificate: str
+    id_masked: str
+    local_hukou: bool
+    graduate: bool
+    months_paid: int  # 缴费月数: the months counted
+    declared: int  # 申报人数
+    person_months: int  # 核定人月数: months × weight
+
+
+def roster_rows(assessment: LevyAssessment) -> list[RosterRow]:
+    """The 残疾职工名册 of the certified figures the assessment uses (none: an empty roster)."""
+    figures = assessment.certified or certified_figures_for(employer=assessment.employer,
+                                                             business_year=assessment.data_year)
+    if figures is None:
+        return []
+    return [RosterRow(p.name, f"{CertificateKind(p.certificate_kind).label}{p.certificate_grade}级", mask_id(p.id_number),
+                      p.local_hukou, p.graduate, p.confirmed, 1, p.approved) for p in figures.persons.all()]

@@ -55,14 +55,14 @@ def objection_submit(*, actor, assessment: LevyAssessment, kind: str, data: dict
     except FigureError as error:
         raise ValidationFailed(error.message, field=error.field) from None
     if kind == K.NATURE and not files:
-        raise ValidationFailed("请上传营业执照或《上海市残疾人集中就业企业社会保险费补贴申请审核表》", field="files")
+        raise ValidationFailed("请上传营业执照或《上海市残疾人集中就业企业社会保险费补贴申请审核表》", field="material")
     with transaction.atomic():
         assessment = locked(assessment, "employer")
         require(assessment, "object_to", actor)  # before any file is stored
         if proposed == _current(assessment, kind):
             raise ValidationFailed("填写的数据与现有数据相同，无需申请异议", field="kind")
         uploads = [upload_accept(file=f, kind=OBJECTION_MATERIAL.code, employer=assessment.employer, actor=actor,
-                                 field="files") for f in files]
+                                 field="material") for f in files]
         view = assessment_view(assessment)
         objection = Objection.objects.create(
             assessment=assessment, kind=kind, before=_current(assessment, kind), proposed=proposed,

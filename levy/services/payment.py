@@ -190,8 +190,8 @@ def payment_notify(*, actor, reference: str, status: str, bank_reference: str = 
     with transaction.atomic():
         payment = LevyPayment.objects.select_for_update().select_related("assessment__employer").filter(
             reference=(reference or "").strip()).first()
-        if payment is None:
-            raise ValidationFailed("未找到该缴费单号", field="reference")
+        if payment is None or not p.system_or_tax_scope.test(actor, payment):
+            raise ValidationFailed("未找到该缴费单号", field="reference")  # outside the token's region: unknown
         p.payment_confirmer.require(actor, payment)
         if payment.assessment.status in (S.PAID, S.PAID_LATE) and payment.status != PS.PAID:
             raise Conflict(f"{payment.assessment.collection_year}年残保金已缴纳，该缴费单不能再确认", code="already_paid")

@@ -141,7 +141,7 @@ def test_bad_objections_are_refused_beside_the_field_and_store_nothing(shanghai,
         ("base", {"months": good, "changes": {**zero, "refund": {"base": "5", "capped_base": "5"}}},
          "change_refund_base"),
         ("headcount", {"accounts": {m: "200" for m in MONTHS[:11]}}, "accounts_202512"),
-        ("nature", {"is_business_registered": False}, "files"),
+        ("nature", {"is_business_registered": False}, "material"),
     ]
     for kind, data, field in cases:
         with pytest.raises(ValidationFailed) as caught:
