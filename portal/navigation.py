@@ -31,6 +31,8 @@ MENU = [
     NavItem("发送税务", "tax:send", FEDERATION),
     NavItem("发送税务查询", "tax:deliveries", FEDERATION),
     NavItem("认定结果", "tax:results", TAX),
+    NavItem("残保金征缴", "tax:levy_assessments", TAX),
+    NavItem("残保金异议", "tax:levy_objections", TAX),
     NavItem("单位注销安置登记", "backoffice:deregistration_queue", FEDERATION),
     NavItem("参保批次审核", "backoffice:insurance_batches", UNION),
     NavItem("通知公告", "notice_list", EVERYONE),
