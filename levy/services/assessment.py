@@ -20,7 +20,7 @@ from levy.rules.levy import calculate_levy
 from levy.selectors import PolicyMissing, certified_figures_for, filing_window, policy_for
 from levy.selectors.assessment import PROCEED, assessment_method_for, guide_answer
 from levy.tasks import registry_fetch_task
-from levy.versions import levy_record
+from levy.versions import levy_recompute, levy_record
 from portal.audit import audit_record
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.feeds import FeedRejected, FeedUnavailable, UnitNotFound, get_feeds
@@ -323,3 +323,73 @@ def assessments_mark_overdue(*, today: datetime.date | None = None) -> int:
                         dedupe_key=f"levy-overdue:{assessment.pk}")
             moved += 1
     return moved
+
+
+# --- reopening: the certified figures an assessment used were cancelled, then recorded again --------
+
+RECOMPUTED_FIELDS = ("method", "has_disabled", "notice_agreed_at", "si_code", "is_business_registered",
+                     "is_concentrated", "registry_state", "registry_figures", "figures", "declared_headcount",
+                     "declared_wage_total")
+
+
+def assessments_on_figures_cancelled(*, employer, business_year: int, actor, reason: str) -> None:
+    """Certification reopened: an unpaid assessment of the collection year is cancelled with the
+    reason (history kept); a paid one (or one whose payment is in flight) keeps its payment and
+    waits for the new figures to be recomputed. Called by levy.services.certified_figures_cancel."""
+    collection_year = business_year + 1
+    live = LevyAssessment.objects.filter(employer=employer, collection_year=collection_year).exclude(
+        status=S.CANCELLED).first()
+    if live is None:
+        return
+    live = locked(live, "employer")
+    paid = live.status in (S.PAID, S.PAID_LATE) or live.payments.filter(status__in=["queued", "sent"]).exists()
+    if paid:
+        if not live.needs_recompute:
+            live.needs_recompute = True
+            live.save(update_fields=["needs_recompute", "updated_at"])
+            audit_change(live, action="levy_assessment.recompute", actor=actor, before="已缴费", after="待重新核定",
+                         reason=reason, data={"label": "认证数据撤销，待重新核定"})
+        return
+    transition_apply(live, "cancel", actor=actor, lock=False, reason=f"认证数据撤销：{reason}"[:300])
+    notice_post(employer=employer, kind=Notice.Kind.REVIEW, actor=actor, link="/levy/",
+                title=f"{collection_year}年残保金征缴已作废",
+                body=f"因{business_year}年度按比例就业认证重新打开（{reason}），原征缴记录（统一审批编码{live.reference}）已作废。"
+                     "重新认证后将按新的认证数据重新计算，请届时重新确认并提交。",
+                dedupe_key=f"levy-cancelled:{live.pk}")
+
+
+def assessments_on_figures_recorded(*, employer, business_year: int, actor) -> None:
+    """Certified (again): a cancelled assessment is started anew from its figures, linked to the
+    cancelled one (the unit confirms and submits it again; its pages compute with the new
+    figures); a paid one gets the difference as 应补 (positive) or 应退 (negative) under the
+    policy it was issued under. Called by levy.services.certified_figures_record."""
+    collection_year = business_year + 1
+    live = LevyAssessment.objects.filter(employer=employer, collection_year=collection_year).exclude(
+        status=S.CANCELLED).first()
+    if live is None:
+        cancelled = LevyAssessment.objects.filter(employer=employer, collection_year=collection_year,
+                                                  status=S.CANCELLED).order_by("-cancelled_at").first()
+        if cancelled is None:
+            return
+        fresh = LevyAssessment.objects.create(employer=employer, collection_year=collection_year, previous=cancelled,
+                                              **{name: getattr(cancelled, name) for name in RECOMPUTED_FIELDS})
+        audit_created(fresh, actor=actor, data={"label": "重新认证后重新办理", "previous": cancelled.reference})
+        return
+    if not live.needs_recompute:
+        return
+    live = locked(live, "employer")
+    certified = certified_figures_for(employer=employer, business_year=business_year)
+    record = dict(live.record)
+    inputs = dict(record["inputs"], disabled_count=str(certified.disabled_count) if certified else "0")
+    recomputed = levy_recompute({**record, "inputs": inputs})
+    live.adjustment = recomputed.levy - live.levy_amount
+    live.adjustment_record = {**record, "inputs": inputs}
+    live.adjusted_at, live.needs_recompute = timezone.now(), False
+    live.save(update_fields=["adjustment", "adjustment_record", "adjusted_at", "needs_recompute", "updated_at"])
+    word = "应补" if live.adjustment > 0 else ("应退" if live.adjustment < 0 else "无需补退")
+    audit_change(live, action="levy_assessment.recompute", actor=actor, before=str(live.levy_amount),
+                 after=str(recomputed.levy), data={"label": f"重新核定：{word}{abs(live.adjustment)}元"})
+    notice_post(employer=employer, kind=Notice.Kind.REVIEW, actor=actor, link="/levy/",
+                title=f"{collection_year}年残保金重新核定",
+                body=f"按重新认证的数据，贵单位{collection_year}年残保金为{recomputed.levy:,.2f}元，已缴{live.levy_amount:,.2f}元，"
+                     f"{word}{abs(live.adjustment):,.2f}元。", dedupe_key=f"levy-adjusted:{live.pk}:{live.adjusted_at:%s}")
