@@ -11,6 +11,7 @@ from levy.rules.levy import LevyInputs, LevyResult
 MONTHS = 12
 MAX_MONEY = Decimal(10) ** 12  # a base or wage bill above 10¹² 元 is a typing error, never a unit's
 MAX_HEADCOUNT = 10_000_000
+CENT = Decimal(1).scaleb(-2)
 CHANGE_CATEGORIES = ("back_payment", "adjustment", "refund", "manual")
 OUTCOME_PAYABLE, OUTCOME_OVER_RATIO, OUTCOME_EXEMPT = "payable", "over_ratio", "exempt"
 
@@ -85,16 +86,16 @@ def outcome_of(result: LevyResult) -> str:
     return OUTCOME_PAYABLE if result.levy > 0 else OUTCOME_EXEMPT
 
 
-EXEMPT_REASONS = {
-    "at_or_over_ratio": "已按规定比例安排残疾人就业",
-    "small_enterprise_exempt": "在职职工人数30人（含）以下的企业，免征",
-}
-
-
 def exempt_reason(result: LevyResult) -> str:
+    """Why a unit pays nothing, in the outcome page's words (the limit from the policy row used)."""
     if result.headcount == 0:
         return "上年无在职职工"
-    return EXEMPT_REASONS.get(result.reduction_rule, result.reduction_label)
+    if result.reduction_rule == "at_or_over_ratio":
+        return "已按规定比例安排残疾人就业"
+    relief = result.policy.relief
+    if result.reduction_rule == "small_enterprise_exempt" and relief is not None:
+        return f"在职职工人数{relief.exempt_max_headcount}人（含）以下的企业，免征"
+    return result.reduction_label
 
 
 # --- what units type -------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ def money_input(value, field: str, label: str, *, negative: bool = False) -> Dec
         amount = Decimal(text)
     except InvalidOperation:
         raise FigureError(field, f"{label}应为数字，如 1234567.89") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite() or amount != amount.quantize(CENT):
         raise FigureError(field, f"{label}最多保留两位小数")
     if amount < 0 and not negative:
         raise FigureError(field, f"{label}不能为负数")
