@@ -277,3 +277,15 @@ class TrackForm(Form):
                 self.data = self.data.copy()
                 self.data["captcha_key"], self.data["captcha"] = captcha_key, ""
                 self._errors = errors
+
+
+class BulkForm(Form):
+    """年终批量核定: a region of the officer's and a collection year."""
+
+    region = forms.ChoiceField(label="地区（税务主管部门辖区）")
+    year = forms.ChoiceField(label="征收年份")
+
+    def __init__(self, *args, regions=(), years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, r.full_name) for r in regions]
+        self.fields["year"].choices = [(y, f"{y}年") for y in years]

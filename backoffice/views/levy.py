@@ -13,7 +13,8 @@ from backoffice.levy_filters import AssessmentFilter, ObjectionFilter, PaymentFi
 from backoffice.views.common import console_list
 from levy.choices import AssessmentStatus
 from levy.exports import assessments_xlsx
-from levy.forms import DecisionForm
+from levy.forms import BulkForm, DecisionForm
+from levy.models import LevyBulkJob
 from levy.selectors.assessment import (
     assessment_for_staff,
     assessment_view,
@@ -25,12 +26,15 @@ from levy.selectors.assessment import (
     payments_visible,
     roster_rows,
 )
+from levy.services.bulk import bulk_start
 from levy.services.objection import objection_decide
 from levy.views.assessment import objection_diff
 from placement.filters import apply
 from portal.access import roles_required
 from portal.audit import audit_record
+from portal.models import Region
 from portal.roles import ADMIN, TAX
+from portal.scoping import filter_regions
 from portal.views.base import call_service
 from portal.workflow import can
 
@@ -114,3 +118,21 @@ def payments(request):
     qs = payments_visible(request.user).order_by("-requested_at", "-pk")
     return console_list(request, qs=qs, filterset=PaymentFilter, template="backoffice/levy/payments.html",
                         context={"years": _years(), "year_label": "征收年份"})
+
+
+@roles_required(OFFICERS)
+def bulk(request):
+    """年终批量核定: start a job for a region of the officer's and follow its progress."""
+    regions = filter_regions(request.user)
+    form = BulkForm(request.POST if request.method == "POST" else None, regions=regions, years=_years())
+    if form.is_valid():
+        region = Region.objects.get(code=form.cleaned_data["region"])
+        job = call_service(form, bulk_start, actor=request.user, region=region,
+                           collection_year=int(form.cleaned_data["year"]))
+        if job is not None:
+            messages.success(request, f"已发起{region.full_name}{job.collection_year}年批量核定，可离开本页，稍后回来查看进度。")
+            return redirect("tax:levy_bulk")
+    jobs = LevyBulkJob.objects.filter(region__in=regions).select_related("region", "created_by")[:20] \
+        if request.user.role not in ADMIN else LevyBulkJob.objects.select_related("region", "created_by")[:20]
+    running = any(j.status in ("queued", "running") for j in jobs)
+    return render(request, "backoffice/levy/bulk.html", {"form": form, "jobs": jobs, "running": running})

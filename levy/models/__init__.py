@@ -3,6 +3,7 @@ journey (assessment.py: 征缴 per unit and collection year, what levy knows of 
 declaration), its objections (objection.py) and its payments (payment.py)."""
 
 from levy.models.assessment import DeclarationStatus, LevyAssessment
+from levy.models.bulk import LevyBulkJob
 from levy.models.objection import Objection
 from levy.models.payment import LevyPayment
 from levy.models.policy import (
@@ -24,6 +25,6 @@ from levy.models.policy import (
 
 __all__ = [
     "POSITIVE", "AreaClass", "CertifiedFigures", "CertifiedPerson", "DatedPolicy", "DeclarationStatus", "FilingWindow",
-    "LevyAssessment", "LevyPayment", "MinimumWage", "Objection", "PolicyBase", "PolicyRule", "SocialAverageWage",
+    "LevyAssessment", "LevyBulkJob", "LevyPayment", "MinimumWage", "Objection", "PolicyBase", "PolicyRule", "SocialAverageWage",
     "YearRangePolicy", "region_label", "validate_month_day", "years_label",
 ]
