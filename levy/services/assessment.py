@@ -182,7 +182,8 @@ def declared_figures_save(*, actor, assessment: LevyAssessment, headcount, wage_
             raise NotAllowed("本地区按社保征缴基数核定，不需要填报工资总额；如有异议请申请异议")
         if assessment.status != S.DRAFT:
             raise Conflict(p.refused_assessment(assessment), code="wrong_state")
-        before = f"{assessment.declared_headcount}人/{assessment.declared_wage_total}"
+        before = ("未填报" if assessment.declared_headcount is None else
+                  f"{assessment.declared_headcount}人/{assessment.declared_wage_total}")
         assessment.declared_headcount, assessment.declared_wage_total = count, wages
         assessment.save(update_fields=["declared_headcount", "declared_wage_total", "updated_at"])
         audit_change(assessment, action="levy_assessment.declare", actor=actor, before=before,
