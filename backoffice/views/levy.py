@@ -66,7 +66,7 @@ def assessments(request):
         return page
 
     return console_list(request, qs=qs, filterset=AssessmentFilter, template="backoffice/levy/assessments.html",
-                        load=load, context={"years": _years(), "totals": list(totals), "year_label": "征收年份"})
+                        load=load, defaults={"status": "all"}, context={"years": _years(), "totals": list(totals), "year_label": "征收年份"})
 
 
 @roles_required(OFFICERS)
@@ -117,6 +117,7 @@ def payments(request):
     """缴费记录: every order of the region's units with its state (failed ones with the bank's reason)."""
     qs = payments_visible(request.user).order_by("-requested_at", "-pk")
     return console_list(request, qs=qs, filterset=PaymentFilter, template="backoffice/levy/payments.html",
+                        defaults={"status": "all"},
                         context={"years": _years(), "year_label": "征收年份"})
 
 

@@ -134,3 +134,45 @@ def test_liaoning_declares_after_the_deadline_and_pays_late(page, journey):
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(pdf),
                     str(SCREENSHOTS / "levy-payment-voucher")], check=True)
     journey.assert_accessible()
+
+
+def test_a_tour_of_the_levy_pages_no_journey_passes_on_demo_data(page, journey):
+    """The tax console's list, detail, payments and 年终批量核定, and 我的办件 / 办件查询, on `make run`
+    demo data: each opened by the person who uses it, screenshotted and checked with axe."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from portal.demo import DEMO_PASSWORD, totp_key_for
+
+    call_command("load_demo", verbosity=0)
+    officer = get_user_model().objects.get(username="tax-sh")
+    staff_log_in(page, officer, password=DEMO_PASSWORD, key=bytes.fromhex(totp_key_for("tax-sh")))
+    page.goto("/tax/levy/")
+    page.get_by_text("上海浦东医药有限公司").first.wait_for()
+    journey.check("tax-assessments")
+    page.goto("/tax/levy/?status=overdue")
+    page.get_by_role("link", name="查看").first.click()
+    page.get_by_text("今日滞纳金").wait_for()
+    journey.check("tax-overdue-detail")
+    page.goto("/tax/levy/payments/")
+    journey.check("tax-payments")
+    page.goto("/tax/levy/bulk/")
+    page.get_by_role("button", name="开始批量核定").click()
+    page.get_by_text("已发起").wait_for()
+    journey.check("tax-bulk")
+    page.goto("/")
+    assert "残保金异议" in page.content()
+    journey.check("tax-dashboard")
+    log_out(page)
+    log_in(page, "levy-sh@demo.cn", DEMO_PASSWORD)
+    page.goto("/levy/filings/")
+    journey.check("filings")
+    reference = page.locator("tbody td").first.inner_text()
+    log_out(page)
+    page.goto("/levy/track/")
+    page.get_by_label("申请对象").fill("上海申江电子科技有限公司")
+    page.get_by_label("办事序号").fill(reference)
+    page.get_by_role("button", name="查询").click()
+    page.get_by_text("申请信息").wait_for()
+    journey.check("track")
+    journey.assert_accessible()
