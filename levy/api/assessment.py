@@ -79,7 +79,8 @@ class AssessmentListView(APIView):
     allowed_roles = EMPLOYER
     permission_classes = [HasRole]
 
-    @extend_schema(summary="残保金征缴（本单位，按征收年份）", tags=["残保金"], responses={200: ANY})
+    @extend_schema(summary="残保金征缴（本单位，按征收年份）", tags=["残保金"], responses={200: ANY},
+                   operation_id="levy_assessments_list")
     def get(self, request):
         employer = employer_for_agent(request.user)
         rows = assessments_of_unit(employer).order_by("-collection_year", "-created_at")
@@ -92,7 +93,8 @@ class AssessmentDetailView(APIView):
     allowed_roles = EMPLOYER
     permission_classes = [HasRole]
 
-    @extend_schema(summary="残保金征缴详情（本单位）", tags=["残保金"], responses={200: ANY})
+    @extend_schema(summary="残保金征缴详情（本单位）", tags=["残保金"], responses={200: ANY},
+                   operation_id="levy_assessment_retrieve")
     def get(self, request, collection_year: int):
         employer = employer_for_agent(request.user)
         assessment = assessment_of_unit(employer=employer, collection_year=collection_year)
