@@ -11,6 +11,7 @@ from django.utils import timezone
 from levy.rules.certified import disabled_count
 from levy.selectors import policy_for
 from levy.services import certified_figures_cancel, certified_figures_record
+from levy.services.assessment import declaration_state_record
 from placement import choices as c
 from placement.certificate import TITLE, certificate_context
 from placement.models import AnnualDeclaration, DeregistrationRequest, FeedbackRequest, WithdrawalRequest
@@ -72,6 +73,7 @@ def declaration_certify(*, actor, declaration: AnnualDeclaration) -> AnnualDecla
             declaration, "certify", actor=actor, by=actor, related=("employer__fed_region",),
             prepare=lambda row: _issue_certificate(row, actor),
         )
+        declaration_state_record(employer=declaration.employer, business_year=declaration.business_year, state="certified")
         certificate = declaration.certificate
         facts = certificate.public_facts
         notice_post(
@@ -91,6 +93,7 @@ def declaration_return(*, actor, declaration: AnnualDeclaration, reason: str) ->
     with transaction.atomic():
         declaration = transition_apply(declaration, "return_to_employer", actor=actor, by=actor, reason=reason,
                                        related=("employer",))
+        declaration_state_record(employer=declaration.employer, business_year=declaration.business_year, state="returned")
         notice_post(
             employer=declaration.employer, kind=Notice.Kind.REVIEW, actor=actor,
             title=f"{declaration.business_year}年度按比例就业年审申报被退回",
@@ -107,6 +110,7 @@ def declaration_reopen(*, actor, declaration: AnnualDeclaration, reason: str) ->
     certificate = locked(declaration).certificate
     declaration = transition_apply(declaration, "reopen", actor=actor, reason=reason, related=("employer",),
                                    data={"certificate": certificate.reference if certificate else ""})
+    declaration_state_record(employer=declaration.employer, business_year=declaration.business_year, state="reopened")
     if certificate is not None:
         receipt_cancel(receipt=certificate, actor=actor, reason=reason)
         delivery_revoke(actor=actor, certificate=certificate, reason=reason)
@@ -135,6 +139,8 @@ def withdrawal_decide(*, actor, request: WithdrawalRequest, approve: bool, reaso
             declaration_reopen(actor=actor, declaration=declaration, reason=f"年审申报撤回：{request.reason}")
         elif approve:
             transition_apply(declaration, "withdraw", actor=actor, reason=request.reason)
+            declaration_state_record(employer=declaration.employer, business_year=declaration.business_year,
+                                     state="returned")
         outcome = "已同意，申报已退回为“进行中”，可修改后重新完成申报" if approve else f"未同意，理由：{reason}"
         notice_post(employer=declaration.employer, kind=Notice.Kind.REVIEW, actor=actor,
                     title=f"{declaration.business_year}年度年审申报撤回申请办理结果",
