@@ -1,3 +1,4 @@
+from django.utils import timezone
 from rest_framework import serializers
 
 from employers.models import RelatedUnit
@@ -8,6 +9,7 @@ from placement.selectors.year import person_year
 from placement.window import filing_window_of
 from portal.models import Region
 from portal.serializers import MaskedCertificateField, MaskedIdField
+from portal.worker import job_delayed
 
 
 class CountsSerializer(serializers.Serializer):
@@ -33,6 +35,8 @@ class PersonSerializer(serializers.ModelSerializer):
     retirement_category = serializers.CharField(required=False, allow_blank=True, max_length=3)
     business_year = serializers.IntegerField(source="declaration.business_year", read_only=True)
     counts = serializers.SerializerMethodField()
+    verification_delayed = serializers.SerializerMethodField(
+        help_text="校验已排队超过几分钟（后台任务延迟）；请求已保存，恢复后自动继续，无需重复提交")
 
     class Meta:
         model = PlacedPerson
@@ -41,10 +45,14 @@ class PersonSerializer(serializers.ModelSerializer):
             "hukou_region", "hukou_address", "phone", "education", "guardian_name", "guardian_phone", "is_graduate",
             "degree", "school", "graduation_year", "retirement_category", "status", "status_label", "confirmed_by",
             "wizard_step", "registered_at", "reviewed_at", "verification_state", "verification_done",
-            "verification_total", "counts",
+            "verification_total", "verification_delayed", "counts",
         ]
         read_only_fields = ["sex", "birth_date", "status", "confirmed_by", "wizard_step", "registered_at",
                             "reviewed_at", "verification_state", "verification_done", "verification_total"]
+
+    def get_verification_delayed(self, person) -> bool:
+        running = person.verification_state in (c.VerificationState.QUEUED, c.VerificationState.RUNNING)
+        return running and job_delayed(person.verification_waiting_since, timezone.now())
 
     def get_counts(self, person) -> dict:
         """From the page's counts when the list computed them (a fixed number of queries a page),

@@ -1,7 +1,9 @@
 from django.conf import settings
 
 from portal.navigation import menu_for
+from portal.roles import ADMIN
 from portal.units import unit_of
+from portal.worker import open_outage
 
 
 def frame(request):
@@ -24,4 +26,6 @@ def frame(request):
             "header_role": user.get_role_display(),
         }
     )
+    if user.role in ADMIN:
+        context["worker_outage"] = open_outage()
     return context

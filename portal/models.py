@@ -193,6 +193,26 @@ class WorkerHeartbeat(models.Model):
         return f"{self.hostname} {self.at:%Y-%m-%d %H:%M:%S}"
 
 
+class WorkerOutage(models.Model):
+    """A time the task worker stopped answering (no heartbeat for WORKER_SILENT_AFTER_S), noticed by
+    the web process (portal.worker): administrators are e-mailed once when it starts and once when
+    the worker is back; the queued tasks wait in the broker meanwhile, nothing is lost."""
+
+    started_at = models.DateTimeField("开始时间", help_text="最后一次心跳的时间")
+    noticed_at = models.DateTimeField("发现时间", default=timezone.now)
+    ended_at = models.DateTimeField("恢复时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-noticed_at"]
+        verbose_name = verbose_name_plural = "任务进程中断"
+        constraints = [models.UniqueConstraint(fields=["ended_at"], condition=models.Q(ended_at__isnull=True),
+                                               name="worker_outage_one_open")]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} – {self.ended_at:%Y-%m-%d %H:%M}" if self.ended_at else \
+            f"{self.started_at:%Y-%m-%d %H:%M} –"
+
+
 class Upload(models.Model):
     """A file a user uploaded: stored outside the web root under a random name, served only
     through portal.views.files after checking the viewer's right to the unit that owns it."""

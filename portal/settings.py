@@ -344,6 +344,9 @@ CELERY_RESULT_BACKEND = None
 # is redelivered instead of lost; tasks are idempotent so a redelivery is harmless.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# No heartbeat for this long (it comes every minute): a background job waiting longer is told to
+# its user as delayed, and administrators are e-mailed (portal.worker).
+WORKER_SILENT_AFTER_S = env.int("WORKER_SILENT_AFTER_S", default=180)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 15 * 60
 CELERY_TASK_TIME_LIMIT = 16 * 60

@@ -8,12 +8,14 @@ def worker_heartbeat_task(token: str | None = None) -> None:
     """Record that a worker ran a task taken from the broker (read by the health page and by the
     worker tests)."""
     from portal.models import WorkerHeartbeat
+    from portal.worker import worker_outage_close
 
     kwargs = {"hostname": socket.gethostname()}
     if token:
         WorkerHeartbeat.objects.get_or_create(token=token, defaults=kwargs)  # idempotent per token
     else:
         WorkerHeartbeat.objects.create(**kwargs)
+    worker_outage_close()  # the worker is back: administrators hear it
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=5)

@@ -59,6 +59,7 @@ class PlacedPerson(ConcurrentTransitionMixin, models.Model):
                                           default=c.VerificationState.NOT_STARTED)
     verification_total = models.PositiveSmallIntegerField(default=0)
     verification_done = models.PositiveSmallIntegerField(default=0)
+    verification_requested_at = models.DateTimeField(null=True, blank=True)
     verification_started_at = models.DateTimeField(null=True, blank=True)
     verification_finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -74,6 +75,14 @@ class PlacedPerson(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def verification_waiting_since(self):
+        """When the running check was asked for (or taken by a worker): a page says it is late
+        after a few minutes (portal.worker)."""
+        if self.verification_state == c.VerificationState.RUNNING:
+            return self.verification_started_at or self.verification_requested_at
+        return self.verification_requested_at
 
     # --- transitions (in-memory only; portal.workflow.transition_apply saves and audits) ----------
     # confirmed by the system or sent to a reviewer once the registration is complete (no user:

@@ -31,7 +31,8 @@ BATCH = 25  # persons per verification task: amortises queries over a unit's lis
 def verification_request(*, person: PlacedPerson) -> None:
     """Queue a verification of the person (after commit, so the worker sees the saved data)."""
     PlacedPerson.objects.filter(pk=person.pk).update(verification_state=c.VerificationState.QUEUED,
-                                                     verification_done=0, verification_total=len(SOURCES))
+                                                     verification_done=0, verification_total=len(SOURCES),
+                                                     verification_requested_at=timezone.now())
     pk = person.pk
     transaction.on_commit(lambda: person_verify_task.delay(pk))
 

@@ -23,6 +23,7 @@ from portal.exceptions import DomainError
 from portal.forms import add_domain_error
 from portal.roles import EMPLOYER
 from portal.views.base import call_service
+from portal.worker import job_delay
 
 STEPS = [(1, "安置登记"), (2, "信息校验"), (3, "上传附件"), (4, "完成登记")]
 STEP_URLS = {1: "placement:step1", 2: "placement:step2", 3: "placement:step3", 4: "placement:step4"}
@@ -199,6 +200,7 @@ def _grid_context(person):
     running = person.verification_state in (c.VerificationState.QUEUED, c.VerificationState.RUNNING)
     return {
         "rows": rows, "checks": list(c.Check), "running": running, "dispatched": model.dispatched,
+        "delay": job_delay(person.verification_waiting_since) if running else None,
         "selected_count": sum(1 for r in rows if r["selected"]),
     }
 

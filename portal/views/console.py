@@ -1,5 +1,6 @@
 """系统管理: staff accounts, the audit log (read only), and the health of the worker."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -10,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from portal.access import public, roles_required
 from portal.forms import StaffCreateForm
-from portal.models import AuditEntry, Region, WorkerHeartbeat
+from portal.models import AuditEntry, Region, WorkerHeartbeat, WorkerOutage
 from portal.roles import ADMIN, STAFF, Role
 from portal.services import staff_create, staff_reset_totp, staff_set_active
 from portal.views.base import call_service, paginate
+from portal.worker import worker_outage_notice, worker_silent
 
 User = get_user_model()
 
@@ -84,11 +86,13 @@ def health_view(request):
     """运行状态: the worker's last heartbeat (and, with the feeds, each registry's health)."""
     from portal.health import health_sections
 
+    now = timezone.now()
     beat = WorkerHeartbeat.objects.first()
-    age = (timezone.now() - beat.at).total_seconds() if beat else None
+    worker_outage_notice(now)  # an administrator looking is one more place the silence is noticed
     return render(
         request, "portal/console/health.html",
-        {"beat": beat, "beat_age": age, "worker_ok": age is not None and age < 180, "sections": health_sections()},
+        {"beat": beat, "worker_ok": not worker_silent(now), "silent_after": settings.WORKER_SILENT_AFTER_S // 60,
+         "outages": WorkerOutage.objects.all()[:10], "sections": health_sections()},
     )
 
 
