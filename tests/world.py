@@ -30,8 +30,9 @@ PERSONAS = ["anonymous", *[r.value for r in Role]]
 def build_world() -> World:
     w = World()
     sh, ln = f.region("310104"), f.region("210102")
-    unit_a = f.EmployerFactory(name="甲单位", admin_region=sh)
-    unit_b = f.EmployerFactory(name="乙单位", admin_region=ln)
+    # 所属区局工会: the union persona belongs to unit A's; unit B belongs to another one
+    unit_a = f.EmployerFactory(name="甲单位", admin_region=sh, union_district="徐汇区总工会")
+    unit_b = f.EmployerFactory(name="乙单位", admin_region=ln, union_district="黄浦区总工会")
     agent_a = f.AgentFactory(employer=unit_a, is_registrant=True)
     colleague_a = f.AgentFactory(employer=unit_a, is_registrant=False)
     agent_b = f.AgentFactory(employer=unit_b, is_registrant=True)
@@ -42,7 +43,7 @@ def build_world() -> World:
     w.users[Role.FED_REVIEWER.value] = f.UserFactory(reviewer=True, region=shanghai)
     w.users[Role.FED_SUPERVISOR.value] = f.UserFactory(supervisor=True, region=shanghai)
     w.users[Role.TAX_OFFICER.value] = f.UserFactory(tax=True, region=shanghai)
-    w.users[Role.UNION_ADMIN.value] = f.UserFactory(union=True, region=shanghai)
+    w.users[Role.UNION_ADMIN.value] = f.UserFactory(union=True, region=shanghai, union_district="徐汇区总工会")
     w.users[Role.SYSTEM_ADMIN.value] = f.UserFactory(admin=True)
     from portal.models import SystemToken
 
