@@ -11,8 +11,9 @@ from django.db.models import Count, Min, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from insurance.selectors import scope as insurance_scope
 from placement.selectors import queues as q
-from portal.roles import FEDERATION
+from portal.roles import ADMIN, FEDERATION, UNION
 
 
 @dataclass(frozen=True)
@@ -84,3 +85,14 @@ register_queue(Queue("send_to_tax", "发送税务", "tax:send", q.declarations_t
                      help="已认证、尚未发送税务部门（或发送失败）的申报"))
 register_queue(Queue("failed_deliveries", "发送税务失败", "tax:deliveries", q.failed_deliveries, "queued_at",
                      order=51, help="税务部门尚未收到，请查看原因后重新发送"))
+
+
+# --- the union console (the retiree plan): reviewed within one working day -------------------------------
+register_queue(Queue("code_applications", "参保编码申请审核", "backoffice:code_applications",
+                     lambda user: insurance_scope.applications_visible(user).filter(review_state="pending"),
+                     "review_requested_at", roles=UNION | ADMIN, order=60,
+                     help="审核通过后系统核发参保编码；审核时间为提交申请后1个工作日。"))
+register_queue(Queue("name_changes", "单位名称修改审核", "backoffice:name_changes",
+                     lambda user: insurance_scope.name_changes_visible(user).filter(review_state="pending"),
+                     "review_requested_at", roles=UNION | ADMIN, order=61,
+                     help="核对《红头文件》或《工商变更登记表》；通过后新名称用于参保。"))

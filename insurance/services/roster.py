@@ -115,7 +115,8 @@ def roster_check(*, batch: InsuranceBatch, file) -> RosterCheck:
     })
 
 
-def _may_change_roster(actor, batch: InsuranceBatch) -> None:
+def roster_may_change(actor, batch: InsuranceBatch) -> None:
+    """Raise the refusal unless the actor may change this batch's roster now."""
     p.agent_of_unit.require(actor, batch)
     insist(p.roster_editable, batch)
     insist(p.payment_chosen, batch)
@@ -143,11 +144,11 @@ def _after_change(actor, batch: InsuranceBatch) -> InsuranceBatch:
 def batch_import_roster(*, actor, batch: InsuranceBatch, file, checked: RosterCheck | None = None) -> InsuranceBatch:
     """导入参保名单 / 修改人员名单并重新导入: the file replaces the batch's roster, all or nothing.
     Nothing is stored when any row is wrong (RosterRejected), the batch is unchanged."""
-    _may_change_roster(actor, batch)
+    roster_may_change(actor, batch)
     checked = checked or roster_check(batch=batch, file=file)
     with transaction.atomic():
         batch = locked(batch, "employer")
-        _may_change_roster(actor, batch)
+        roster_may_change(actor, batch)
         upload = upload_accept(file=ContentFile(checked.data, name=getattr(file, "name", "") or "参保名单.xlsx"),
                                kind=ROSTER.code, employer=batch.employer, actor=actor)
         replaced = batch.members.count()
@@ -165,13 +166,13 @@ def batch_import_roster(*, actor, batch: InsuranceBatch, file, checked: RosterCh
 def member_add(*, actor, batch: InsuranceBatch, data: dict) -> InsuredMember:
     """新增参保人员: one person, with the template's rules (the values as the template words them:
     身份证/非身份证, 男/女), unique in the batch and the plan year, phones still at least half valid."""
-    _may_change_roster(actor, batch)
+    roster_may_change(actor, batch)
     member, problems = r.roster_row(data, today=timezone.localdate())
     if member is None:
         raise RosterRejected(problems)
     with transaction.atomic():
         batch = locked(batch, "employer")
-        _may_change_roster(actor, batch)
+        roster_may_change(actor, batch)
         active = batch.members.filter(deleted_at__isnull=True)
         if active.filter(id_index__in=blind_indexes(member.id_number)).exists():
             raise RosterRejected([r.Problem(None, r.ID_NUMBER, "该人员已在本批次名单中")])

@@ -93,3 +93,40 @@ class MemberFactory(factory.django.DjangoModelFactory):
             check_state=c.CheckState.CHECKED, si_found=True, si_name=factory.SelfAttribute("name"), deceased=False,
             retired=True, registry_retirement_month=201601, can_withhold=True, si_number="31061826",
             result=c.Result.PASSED, withholding=c.Withholding.YES)
+
+
+# --- rosters ---------------------------------------------------------------------------------------
+
+
+def roster_xlsx(rows, headers=None) -> bytes:
+    """A roster workbook in the template's columns (or other headers), one list per row."""
+    import io
+
+    import openpyxl
+
+    from insurance.sheets import ROSTER_TEMPLATE
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(headers or ROSTER_TEMPLATE.headers))
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_file(data: bytes, name="参保名单.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def demo_roster_rows(*keys, phone_start=0):
+    """Template rows for demo people of the registries (portal.feeds.demo), by key."""
+    from portal.feeds.demo import demo_person
+
+    return [(demo_person(k).roster_name, "身份证", demo_person(k).id_number, None, None, f"1391000{phone_start + i:04d}")
+            for i, k in enumerate(keys)]
+
+
+SH_RETIREES = ("sh-ret-clean", "sh-ret-clean2", "sh-ret-deceased", "sh-ret-no-month", "sh-ret-no-withholding",
+               "sh-ret-low-balance", "sh-ret-name", "sh-ret-no-si")
