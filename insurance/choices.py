@@ -42,16 +42,6 @@ DELETABLE = ROSTER_EDITABLE
 SUBMITTED = (B.UNDER_REVIEW, B.REVIEW_APPROVED, B.WITHHOLDING_REQUESTED, B.WITHHOLDING_DONE,
              B.ROSTER_CONFIRMED, B.VOUCHER_REVIEW, B.VOUCHER_REJECTED, B.INSURED, B.COMPLETED)
 
-# The manual's hint beside each status in the batch list.
-STATUS_HINT = {
-    B.AWAITING_ROSTER: "名单待导入，点击继续办理参保",
-    B.AWAITING_VERIFICATION: "名单待校验，点击继续办理参保",
-    B.VERIFYING: "名单校验中",
-    B.VERIFIED: "名单校验完成，点击继续办理参保",
-    B.REVIEW_REJECTED: "职保会审核不通过，点击继续办理参保",
-}
-
-
 class BatchKind(models.TextChoices):
     CENTRAL = "central", "集中参保"
     INSTANT = "instant", "即时参保"

@@ -155,3 +155,12 @@ def batch_refused(action: str):
         return f"批次状态为“{batch.get_status_display()}”，不能{action}"
 
     return message
+
+
+def verify_refused(batch) -> str:
+    """Why 提交系统校验 is not offered in this status, in words that say what to do."""
+    if batch.status == c.BatchStatus.AWAITING_ROSTER:
+        return "参保名单中还没有人员，请先导入参保名单或新增参保人员"
+    if batch.status == c.BatchStatus.VERIFYING:
+        return "名单校验中，请等待校验完成"
+    return batch_refused("提交系统校验")(batch)

@@ -109,7 +109,7 @@ class InsuranceBatch(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=status, source=[B.AWAITING_VERIFICATION, B.VERIFIED, B.REVIEW_REJECTED], target=B.VERIFYING,
                 conditions=[p.ready_to_verify], permission=p.agent_of_unit,
-                custom={"label": "提交系统校验", "refused": p.batch_refused("提交系统校验")})
+                custom={"label": "提交系统校验", "refused": p.verify_refused})
     def verify_start(self, *, total: int):
         self.verify_round += 1
         self.verify_state = c.VerifyState.QUEUED

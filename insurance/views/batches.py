@@ -32,7 +32,7 @@ def _row(user, batch) -> dict:
     """One line of the list with the actions its status allows (the manual's status table)."""
     editable = p.roster_editable(batch)
     return {
-        "batch": batch, "hint": c.STATUS_HINT.get(batch.status, batch.get_status_display()),
+        "batch": batch,
         "can_continue": batch.status in (*c.ROSTER_EDITABLE, B.VERIFYING),
         "can_edit_roster": editable, "can_delete": can(user, batch, "delete_batch"),
     }

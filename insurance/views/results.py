@@ -60,13 +60,13 @@ def _row(member, editable: bool) -> dict:
         "choose_situation": open_ and member.result in (R.NO_SOCIAL_INSURANCE, R.UNVERIFIABLE),
         "delete": open_,
         "handled_note": (c.Situation(member.situation).label if member.situation else ""),
+        "queued": member.check_state == c.CheckState.QUEUED,
     }
 
 
 def _progress(batch) -> dict:
     running = batch.status == c.BatchStatus.VERIFYING
-    return {"running": running, "percent": (batch.verify_done * 100 // batch.verify_total) if batch.verify_total else 0,
-            "summary": results_summary(batch) if not running else None}
+    return {"running": running, "percent": (batch.verify_done * 100 // batch.verify_total) if batch.verify_total else 0}
 
 
 @roles_required(EMPLOYER)

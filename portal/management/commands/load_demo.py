@@ -6,6 +6,7 @@ STEPS = [
     "portal.feeds.demo.DEMO_STEPS",
     "employers.demo.DEMO_STEPS",
     "placement.demo.DEMO_STEPS",
+    "insurance.demo.DEMO_STEPS",
 ]
 
 
