@@ -43,4 +43,7 @@ BENCHMARKS: list[str] = [
     "bench.certified_export",
     "bench.page_latency_employer",
     "bench.page_latency_staff",
+    "bench.roster_import",
+    "bench.error_workbook",
+    "bench.roster_verify",
 ]

@@ -110,14 +110,16 @@ def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
         raise ValidationFailed(UNREADABLE, field="file") from None
 
 
-def _check_xml(archive: zipfile.ZipFile) -> None:
+def _check_xml(archive: zipfile.ZipFile) -> dict[str, bytes]:
     """No XML part may declare a DTD: entity expansion (billion laughs, external entities) needs
-    one, and a spreadsheet never does."""
+    one, and a spreadsheet never does. Returns the parts read (the sheet is not inflated twice)."""
+    parts = {}
     for info in archive.infolist():
         if info.filename.endswith((".xml", ".rels", ".vml")):
-            content = _read_member(archive, info.filename)
+            content = parts[info.filename] = _read_member(archive, info.filename)
             if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
                 raise ValidationFailed(UNREADABLE, field="file")
+    return parts
 
 
 def _first_sheet_path(archive: zipfile.ZipFile) -> str:
@@ -196,8 +198,9 @@ def read_data(file, *, max_bytes: int = 20 * MB) -> bytes:
 def load_sheet(data: bytes, *, max_rows: int = 20000) -> Sheet:
     """Check the file, then parse its first sheet."""
     archive = _check_zip(data)
-    _check_xml(archive)
-    formulas = _sheet_facts(_read_member(archive, _first_sheet_path(archive)), max_rows)
+    parts = _check_xml(archive)
+    path = _first_sheet_path(archive)
+    formulas = _sheet_facts(parts[path] if path in parts else _read_member(archive, path), max_rows)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
@@ -210,7 +213,7 @@ def load_sheet(data: bytes, *, max_rows: int = 20000) -> Sheet:
 
 
 def _cell(value):
-    if isinstance(value, str):
+    if value.__class__ is str:
         value = value.strip()
         return value or None
     if isinstance(value, datetime):
@@ -221,15 +224,17 @@ def _cell(value):
 
 
 def read_rows(
-    file, *, template: SheetTemplate, max_bytes: int = 20 * MB, max_rows: int = 20000
+    file, *, template: SheetTemplate, max_bytes: int = 20 * MB, max_rows: int = 20000,
+    keys: Sequence[str] | None = None, sheet: "Sheet | None" = None,
 ) -> Iterator[tuple[int, dict]]:
     """Yield (row number as Excel shows it, {header: value}) for each non-empty data row; a cell
-    holding a formula comes as a `Formula`.
+    holding a formula comes as a `Formula`. With `keys` (one per header) the dicts use them
+    instead of the headers; with `sheet` (load_sheet's result for this file) it is not parsed again.
 
     Raises ValidationFailed, before anything is yielded, for a file too large, not an xlsx, a zip
     or XML bomb, the wrong template, or more rows than `max_rows`."""
-    data = read_data(file, max_bytes=max_bytes)
-    sheet = load_sheet(data, max_rows=max_rows)
+    if sheet is None:
+        sheet = load_sheet(read_data(file, max_bytes=max_bytes), max_rows=max_rows)
     if not sheet.rows:
         raise ValidationFailed("文件中没有内容，请使用下载的模板填写", field="file")
     header = [(_cell(v) or "") for v in sheet.rows[0]]
@@ -244,18 +249,21 @@ def read_rows(
     for row, column in sheet.formulas:
         if column < width:
             formulas.setdefault(row, []).append(column)
+    names = tuple(keys) if keys is not None else template.headers
     count = 0
     for index in range(1, len(sheet.rows)):
         cells = [_cell(v) for v in sheet.rows[index][:width]]
-        cells += [None] * (width - len(cells))
-        for column in formulas.get(index, ()):
-            cells[column] = Formula(f"{column_letter(column)}{index + 1}", cells[column])
-        if all(v is None for v in cells):
+        if len(cells) < width:
+            cells += [None] * (width - len(cells))
+        if formulas:
+            for column in formulas.get(index, ()):
+                cells[column] = Formula(f"{column_letter(column)}{index + 1}", cells[column])
+        if cells.count(None) == width:
             continue
         count += 1
         if count > max_rows:
             raise ValidationFailed(f"名单超过{max_rows}行，请分批导入", field="file")
-        yield index + 1, dict(zip(template.headers, cells, strict=True))
+        yield index + 1, dict(zip(names, cells, strict=True))
 
 
 def column_letter(index: int) -> str:
@@ -339,6 +347,20 @@ def template_workbook(template: SheetTemplate) -> bytes:
     return out.getvalue()
 
 
+def _out_value(value, text: bool):
+    """A cell the parser read, as the error workbook writes it: text as text (never a formula),
+    numbers as numbers (as text in the ID and phone columns), dates as ISO text."""
+    if value.__class__ is str:
+        return value if value.strip() else None
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and not text:
+        return value
+    return _text_of(value)
+
+
 def _text_of(value) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
@@ -352,25 +374,23 @@ def _text_of(value) -> str:
 
 
 def error_workbook(data: bytes, *, template: SheetTemplate, errors: dict[int, list[tuple[str, str]]],
-                   file_errors: Sequence[str] = ()) -> bytes:
+                   file_errors: Sequence[str] = (), sheet: Sheet | None = None) -> bytes:
     """The user's own rows back, on the same row numbers, with an 错误说明 column and each bad cell
     marked, so they can fix the same file and upload it again. `errors` maps row numbers to
     (header, message) pairs; a header of "" marks a row-level error. `file_errors` (problems of
     the file as a whole, such as too few valid phone numbers) go to a second sheet.
 
-    Read with calamine, written with XlsxWriter in constant-memory mode: text is always written as
-    text (never a formula), numbers as numbers, dates as ISO text."""
-    sheet = load_sheet(data)
+    Read with calamine (or `sheet`, the import's own parse of `data`), written with XlsxWriter in
+    constant-memory mode: text is always written as text (never a formula), numbers as numbers,
+    dates as ISO text."""
+    sheet = sheet or load_sheet(data)
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
                                      "strings_to_urls": False, "strings_to_numbers": False})
     try:
-        fmt = {
-            (False, False): None,
-            (True, False): book.add_format({"num_format": "@"}),
-            (False, True): book.add_format({"bg_color": f"#{ERROR_COLOR}", "pattern": 1}),
-            (True, True): book.add_format({"num_format": "@", "bg_color": f"#{ERROR_COLOR}", "pattern": 1}),
-        }
+        text_format = book.add_format({"num_format": "@"})
+        bad_formats = (book.add_format({"bg_color": f"#{ERROR_COLOR}", "pattern": 1}),
+                       book.add_format({"num_format": "@", "bg_color": f"#{ERROR_COLOR}", "pattern": 1}))
         header_format = book.add_format({"bold": True})
         width = len(template.headers)
         texts = [h in template.text_columns for h in template.headers]
@@ -378,30 +398,28 @@ def error_workbook(data: bytes, *, template: SheetTemplate, errors: dict[int, li
         out_sheet = book.add_worksheet("错误说明")
         for column, header in enumerate((*template.headers, "错误说明")):
             out_sheet.write_string(0, column, header, header_format)
-        out_sheet.set_column(width, width, 60)
+            # ID numbers and phones stay text: the column's format, not one per cell
+            out_sheet.set_column(column, column, 60 if column == width else 16,
+                                 text_format if column < width and texts[column] else None)
         formula_rows = {row for row, _column in sheet.formulas}
         for number in range(1, len(sheet.rows)):
-            values = list(sheet.rows[number][:width])
-            values += [None] * (width - len(values))
-            if number not in formula_rows and all(v is None or (isinstance(v, str) and not v.strip())
-                                                  for v in values):
+            values = [_out_value(v, texts[i]) for i, v in enumerate(sheet.rows[number][:width])]
+            if len(values) < width:
+                values += [None] * (width - len(values))
+            if values.count(None) == width and number not in formula_rows:
                 continue
-            problems = errors.get(number + 1, ())
+            problems = errors.get(number + 1)
+            if not problems:
+                out_sheet.write_row(number, 0, values)  # safe: the workbook writes no string as a formula
+                continue
             bad = {index[h] for h, _ in problems if h in index}
             for column, value in enumerate(values):
-                style = fmt[(texts[column], column in bad)]
-                if value is None or value == "":
-                    if style is not None:
-                        out_sheet.write_blank(number, column, None, style)
-                elif isinstance(value, bool):
-                    out_sheet.write_boolean(number, column, value, style)
-                elif isinstance(value, int | float) and not texts[column]:
-                    out_sheet.write_number(number, column, value, style)
-                else:
-                    out_sheet.write_string(number, column, _text_of(value), style)
-            if problems:
-                message = "；".join(f"{h}：{m}" if h else m for h, m in problems)
-                out_sheet.write_string(number, width, message, fmt[(False, True)])
+                if column in bad:
+                    out_sheet.write(number, column, value, bad_formats[texts[column]])
+                elif value is not None:
+                    out_sheet.write(number, column, value)
+            message = "；".join(f"{h}：{m}" if h else m for h, m in problems)
+            out_sheet.write_string(number, width, message, bad_formats[0])
         if file_errors:
             notes = book.add_worksheet("文件问题")
             notes.write_string(0, 0, "整个名单的问题（与具体行无关）", header_format)

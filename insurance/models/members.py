@@ -17,7 +17,10 @@ from portal.reviewable import Reviewable
 
 
 class InsuredMember(models.Model):
-    batch = models.ForeignKey("insurance.InsuranceBatch", on_delete=models.CASCADE, related_name="members")
+    # no index of its own: the composite indexes below start with the batch (each index costs the
+    # roster import's ten thousand inserts)
+    batch = models.ForeignKey("insurance.InsuranceBatch", on_delete=models.CASCADE, related_name="members",
+                              db_index=False)
     name = models.CharField("姓名", max_length=64)
     id_type = models.CharField("证件类型", max_length=12, choices=c.IdType.choices)
     id_number = EncryptedCharField("证件号码")
@@ -37,7 +40,7 @@ class InsuredMember(models.Model):
     checked_at = models.DateTimeField("校验时间", null=True, blank=True)
     si_found = models.BooleanField("匹配到社保信息", null=True, blank=True)
     si_name = models.CharField("社保姓名", max_length=64, blank=True)
-    si_number = models.CharField("社保编号", max_length=20, blank=True, db_index=True)
+    si_number = models.CharField("社保编号", max_length=20, blank=True)
     si_unit_name = models.CharField("社保单位名称", max_length=200, blank=True)
     si_credit_code = models.CharField("社保单位统一社会信用代码", max_length=18, blank=True)
     died_on = models.DateField("死亡日期", null=True, blank=True)
@@ -55,8 +58,7 @@ class InsuredMember(models.Model):
                                              on_delete=models.PROTECT, related_name="+")
 
     # derived (insurance.rules.verification), stored for the filters
-    result = models.CharField("校验结果", max_length=20, choices=c.Result.choices, default=c.Result.NOT_CHECKED,
-                              db_index=True)
+    result = models.CharField("校验结果", max_length=20, choices=c.Result.choices, default=c.Result.NOT_CHECKED)
     withholding = models.CharField("代扣类型", max_length=4, choices=c.Withholding.choices, blank=True)
 
     class Meta:
