@@ -24,7 +24,6 @@ MENU = [
     NavItem("残保金计算器", "levy:calculator", EMPLOYER),
     NavItem("超比例奖励申请", "levy:reward", EMPLOYER),
     NavItem("退休住院计划", "insurance:batches", EMPLOYER),
-    NavItem("参保编码申请", "insurance:codes", EMPLOYER),
     NavItem("安置登记审核", "backoffice:person_queue", FEDERATION),
     NavItem("年审认证审核", "tax:certification_queue", FEDERATION),
     NavItem("认证反馈审核", "tax:requests", FEDERATION),

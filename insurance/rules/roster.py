@@ -171,9 +171,7 @@ def roster_row(values: dict, *, row: int | None = None, today: datetime.date | N
     elif not sex_text and id_type == OTHER:
         problem(SEX, "证件类型为非身份证时，请填写性别")
 
-    phone = re.sub(r"[\s\-]", "", normalize(_text(values.get(PHONE))))
-    if phone.startswith("+86"):
-        phone = phone[3:]
+    phone = phone_of(values.get(PHONE))
     if not phone:
         problem(PHONE, "请填写手机号")
     elif len(phone) > 20:
@@ -184,10 +182,18 @@ def roster_row(values: dict, *, row: int | None = None, today: datetime.date | N
     return Member(row, name, id_type, number, birth_from_id or birth, sex_from_id or sex, phone), []
 
 
-def roster_file(members: list[Member], *, existing_phones: dict[str, str] | None = None) -> list[Problem]:
+def phone_of(value) -> str:
+    """A phone cell as the roster stores it (spaces, hyphens and +86 dropped)."""
+    phone = re.sub(r"[\s\-]", "", normalize(_text(value)))
+    return phone[3:] if phone.startswith("+86") else phone
+
+
+def roster_file(members: list[Member], *, existing_phones: dict[str, str] | None = None,
+                phones: list[str] | None = None) -> list[Problem]:
     """The rules over the whole roster: one row per document number, phone numbers unique (in the
     file and, with `existing_phones` {phone: name}, among the batch's members kept), and at least
-    half of the phones valid mobile numbers."""
+    half of the phones valid mobile numbers (`phones`: every row's, the rows with other errors
+    included; else the members')."""
     problems = []
     by_number, by_phone = defaultdict(list), defaultdict(list)
     for member in members:
@@ -201,11 +207,11 @@ def roster_file(members: list[Member], *, existing_phones: dict[str, str] | None
             problems.append(Problem(member.row, PHONE, f"手机号与第{same[0].row}行重复，手机号不能重复"))
         if existing_phones and phone in existing_phones:
             problems.append(Problem(same[0].row, PHONE, f"手机号已用于本批次的参保人员{existing_phones[phone]}"))
-    if members:
-        valid = sum(1 for member in members if member.valid_mobile)
-        numerator, denominator = MIN_VALID_PHONES
-        if valid * denominator < len(members) * numerator:
-            problems.append(Problem(None, PHONE, f"有效手机号只有{valid}个，占{valid * 100 // len(members)}%，"
+    phones = [m.phone for m in members] if phones is None else phones
+    if phones:
+        valid = sum(1 for phone in phones if is_mobile(phone))
+        if not phone_ratio_ok(valid, len(phones)):
+            problems.append(Problem(None, PHONE, f"有效手机号只有{valid}个，占{valid * 100 // len(phones)}%，"
                                                  "有效手机号需达到50%以上（11位手机号码）"))
     return problems
 

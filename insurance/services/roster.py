@@ -107,18 +107,21 @@ def roster_check(*, batch: InsuranceBatch, file) -> RosterCheck:
     that cannot be read as the template, RosterRejected listing every problem otherwise."""
     data = read_data(file, max_bytes=ROSTER.max_bytes)
     sheet = load_sheet(data, max_rows=MAX_ROWS)
-    members, problems = [], []
+    members, problems, phones = [], [], []
     today = timezone.localdate()
     for number, values in read_rows(data, template=ROSTER_TEMPLATE, max_bytes=ROSTER.max_bytes, max_rows=MAX_ROWS,
                                     keys=[KEYS[h] for h in ROSTER_TEMPLATE.headers], sheet=sheet):
         member, row_problems = r.roster_row(values, row=number, today=today)
         if member is None:
             problems += row_problems
+            if values[r.PHONE] not in (None, "") and not isinstance(values[r.PHONE], r.Formula):
+                phones.append(r.phone_of(values[r.PHONE]))
         else:
             members.append(member)
+            phones.append(member.phone)
     if not members and not problems:
         raise ValidationFailed("名单中没有人员，请在模板第2行起填写参保人员", field="file")
-    problems += r.roster_file(members)
+    problems += r.roster_file(members, phones=phones)
     indexes: dict[str, str] = {}
     elsewhere = enrolled_elsewhere(batch, [m.id_number for m in members], indexes)
     problems += [r.Problem(m.row, r.ID_NUMBER, elsewhere[m.id_number]) for m in members if m.id_number in elsewhere]
