@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from insurance import predicates as p
 from insurance.forms import MemberForm, PaymentForm, RosterUploadForm, WithholdingFormUpload
 from insurance.rules import roster as r
-from insurance.selectors.members import active_members
+from insurance.selectors.members import active_members, member_coverage
 from insurance.selectors.scope import member_for
 from insurance.services import batches as batch_services
 from insurance.services import roster as services
@@ -57,7 +57,7 @@ def roster_context(request, batch, **extra) -> dict:
         "upload_form": RosterUploadForm(), "withholding_upload": WithholdingFormUpload(),
         "can_verify": can(request.user, batch, "verify_start"),
         "verify_refusal": None if can(request.user, batch, "verify_start") else _refusal(request, batch),
-        "plan": plan, **extra,
+        "plan": plan, "coverage": member_coverage(batch), **extra,
     }
 
 
