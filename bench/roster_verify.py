@@ -11,7 +11,6 @@ code's 社保人数 and moves the batch on)."""
 import datetime
 import os
 import random
-import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -88,17 +87,10 @@ def verify(batch_id: int, *, processes: int, threads: int, timeout: float = 300)
     workers = Workers(processes=processes, threads=threads)
     try:
         workers.wait_ready()
-        started = time.perf_counter()
-        for chunk in chunks(ids):
-            workers.send("insurance.tasks.members_verify_task", batch_id, chunk)
-        while InsuranceBatch.objects.filter(pk=batch_id, status="verifying").exists():
-            workers._check_alive()
-            if time.perf_counter() - started > timeout:
-                batch = InsuranceBatch.objects.get(pk=batch_id)
-                raise RuntimeError(f"verification did not finish in {timeout} s ({batch.verify_done} done):\n"
-                                   + workers.log_tail())
-            time.sleep(0.1)
-        return time.perf_counter() - started
+        verifying = InsuranceBatch.objects.filter(pk=batch_id, status="verifying")
+        return workers.drive([("insurance.tasks.members_verify_task", batch_id, chunk) for chunk in chunks(ids)],
+                             finished=lambda: not verifying.exists(),
+                             left=lambda: f"{InsuranceBatch.objects.get(pk=batch_id).verify_done} done", timeout=timeout)
     finally:
         workers.stop()
 

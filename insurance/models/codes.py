@@ -62,24 +62,34 @@ class ContactData(models.Model):
         abstract = True
 
 
-class CodeApplication(UnitData, ContactData, Reviewable):
-    """参保编码申请: submitted → 申请中; the union approves (a code is issued and shown) or refuses
-    with a reason, after which the agent edits and resubmits."""
+class Application(UnitData, ContactData, Reviewable):
+    """What both applications share: the review machine in the manual's words (申请中 / 审核通过 /
+    审核不通过), decided by the union staff of the unit's 所属区局工会, and the submission's receipt."""
 
-    audit_name = "code_application"
     review_permission = p.union_reviewer
 
     review_state = FSMField("审核状态", max_length=10, choices=list(c.APPLICATION_STATES.items()),
                             default=c.ReviewState.NOT_NEEDED, blank=True, protected=True)
-    employer = models.ForeignKey("employers.Employer", on_delete=models.PROTECT, related_name="code_applications")
-    attachment = models.ForeignKey(Upload, verbose_name="附件", on_delete=models.PROTECT, related_name="+")
-    code = models.OneToOneField(InsuranceCode, verbose_name="参保编码", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="application")
     receipt = models.ForeignKey("portal.Receipt", verbose_name="申请回执", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("最后更新时间", default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class CodeApplication(Application):
+    """参保编码申请: submitted → 申请中; the union approves (a code is issued and shown) or refuses
+    with a reason, after which the agent edits and resubmits."""
+
+    audit_name = "code_application"
+
+    employer = models.ForeignKey("employers.Employer", on_delete=models.PROTECT, related_name="code_applications")
+    attachment = models.ForeignKey(Upload, verbose_name="附件", on_delete=models.PROTECT, related_name="+")
+    code = models.OneToOneField(InsuranceCode, verbose_name="参保编码", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="application")
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -90,24 +100,16 @@ class CodeApplication(UnitData, ContactData, Reviewable):
         return f"{self.unit_name} 参保编码申请"
 
 
-class UnitNameChange(UnitData, ContactData, Reviewable):
+class UnitNameChange(Application):
     """修改单位名称: when the plan's name for a code cannot be matched to its credit code. Approved,
     the new name becomes the code's `unit_name`."""
 
     audit_name = "name_change"
-    review_permission = p.union_reviewer
 
-    review_state = FSMField("审核状态", max_length=10, choices=list(c.APPLICATION_STATES.items()),
-                            default=c.ReviewState.NOT_NEEDED, blank=True, protected=True)
     code = models.ForeignKey(InsuranceCode, verbose_name="参保编码", on_delete=models.PROTECT,
                              related_name="name_changes")
     old_name = models.CharField("原单位名称", max_length=200)
     attachment = models.ForeignKey(Upload, verbose_name="佐证材料", on_delete=models.PROTECT, related_name="+")
-    receipt = models.ForeignKey("portal.Receipt", verbose_name="申请回执", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    updated_at = models.DateTimeField("最后更新时间", default=timezone.now)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -3,7 +3,6 @@ input) — a clear Chinese message, the marked workbook where rows are at fault,
 batch unchanged — and the good imports, 新增参保人员, 删除 and 清空."""
 
 import io
-import zipfile
 
 import openpyxl
 import pytest
@@ -15,6 +14,7 @@ from portal.exceptions import ValidationFailed
 from portal.models import Upload
 from tests import factories as f
 from tests.insurance.factories import BatchFactory, MemberFactory, roster_xlsx, xlsx_file
+from tests.test_spreadsheets import replace_member
 
 B = c.BatchStatus
 H = roster.ROSTER_TEMPLATE.headers
@@ -29,17 +29,6 @@ NAMES = "甲乙丙丁戊己庚辛壬癸"
 
 def good_rows(n=4):
     return [(f"退休{NAMES[i]}", "身份证", rid(i), None, None, f"1390000{i:04d}") for i in range(n)]
-
-
-def replace_member(data: bytes, name: str, content: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            if item.filename != name:
-                target.writestr(item.filename, source.read(item.filename))
-        target.writestr(name, content)
-    return out.getvalue()
 
 
 def bomb() -> bytes:
