@@ -11,8 +11,10 @@ from django.db.models import Count, Min, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from insurance.selectors import scope as insurance_scope
+from levy.selectors import assessment as levy_q
 from placement.selectors import queues as q
-from portal.roles import FEDERATION
+from portal.roles import ADMIN, FEDERATION, TAX, UNION
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,17 @@ register_queue(Queue("failed_deliveries", "发送税务失败", "tax:deliveries"
                      order=51, help="税务部门尚未收到，请查看原因后重新发送"))
 
 # --- the levy's queues for tax officers (issue 16) ---------------------------------------------------
-from levy.selectors import assessment as levy_q  # noqa: E402 (the queues of another console, as above)
-from portal.roles import ADMIN, TAX  # noqa: E402
-
 register_queue(Queue("levy_objections", "残保金异议", "tax:levy_objections", levy_q.objections_open, "submitted_at",
                      roles=TAX | ADMIN, order=60, help="单位对征缴基数、职工人数或单位性质的异议，同意或不同意并说明理由"))
 register_queue(Queue("levy_arrears", "逾期未缴残保金", "tax:levy_assessments", levy_q.arrears, "submitted_at",
                      roles=TAX | ADMIN, order=61, help="已过缴费期限未缴纳的单位，滞纳金按日累计"))
+
+# --- the union console (the retiree plan): reviewed within one working day -------------------------------
+register_queue(Queue("code_applications", "参保编码申请审核", "backoffice:code_applications",
+                     lambda user: insurance_scope.applications_visible(user).filter(review_state="pending"),
+                     "review_requested_at", roles=UNION | ADMIN, order=70,
+                     help="审核通过后系统核发参保编码；审核时间为提交申请后1个工作日。"))
+register_queue(Queue("name_changes", "单位名称修改审核", "backoffice:name_changes",
+                     lambda user: insurance_scope.name_changes_visible(user).filter(review_state="pending"),
+                     "review_requested_at", roles=UNION | ADMIN, order=71,
+                     help="核对《红头文件》或《工商变更登记表》；通过后新名称用于参保。"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice.views import dashboard, items, persons, requests
+from backoffice.views import dashboard, items, persons, requests, union
 
 app_name = "backoffice"
 
@@ -19,4 +19,10 @@ urlpatterns = [
     path("deregistrations/", requests.request_queue, {"kind": "deregistration"}, name="deregistration_queue"),
     path("deregistrations/<int:pk>/", requests.request_decide, {"kind": "deregistration"},
          name="deregistration_decide"),
+    # the union console (职保会): the retiree plan's applications
+    path("union/code-applications/", union.union_queue, {"kind": "application"}, name="code_applications"),
+    path("union/code-applications/<int:pk>/", union.union_review, {"kind": "application"},
+         name="code_application_review"),
+    path("union/name-changes/", union.union_queue, {"kind": "name_change"}, name="name_changes"),
+    path("union/name-changes/<int:pk>/", union.union_review, {"kind": "name_change"}, name="name_change_review"),
 ]

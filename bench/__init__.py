@@ -44,4 +44,7 @@ BENCHMARKS: list[str] = [
     "bench.page_latency_employer",
     "bench.page_latency_staff",
     "bench.levy_bulk",
+    "bench.roster_import",
+    "bench.error_workbook",
+    "bench.roster_verify",
 ]

@@ -37,6 +37,7 @@ def _reset_database() -> None:
     from django.apps import apps
     from django.core.management import call_command
 
+    from insurance.seed import seed_plan_years
     from levy.seed import seed_policy
     from portal.models import Region
     from portal.regions import load_regions
@@ -44,6 +45,7 @@ def _reset_database() -> None:
     call_command("flush", interactive=False, verbosity=0)
     load_regions(Region)
     seed_policy(apps.get_model)
+    seed_plan_years(apps.get_model)
 
 
 if __name__ == "__main__":

@@ -153,6 +153,19 @@ class Workers:
             if process.poll() is not None:
                 raise RuntimeError("a benchmark worker exited:\n" + self.log_tail())
 
+    def drive(self, tasks: list[tuple], *, finished, left, timeout: float) -> float:
+        """Send the tasks ((name, *args) each) and wait until `finished()`; seconds from the first
+        send. `left()` says what remains when the timeout is reached."""
+        started = time.perf_counter()
+        for name, *args in tasks:
+            self.send(name, *args)
+        while not finished():
+            self._check_alive()
+            if time.perf_counter() - started > timeout:
+                raise RuntimeError(f"verification did not finish in {timeout} s ({left()}):\n" + self.log_tail())
+            time.sleep(0.1)
+        return time.perf_counter() - started
+
     def stop(self) -> None:
         for process in self.processes:
             process.terminate()
@@ -174,17 +187,10 @@ def verify_all(person_ids: list[int], *, processes: int, threads: int, timeout: 
         workers.wait_ready()
         from placement.services.verification import batches
 
-        started = time.perf_counter()
-        for batch in batches(person_ids):
-            workers.send("placement.tasks.persons_verify_task", batch)
         pending = PlacedPerson.objects.filter(pk__in=person_ids, verification_finished_at__isnull=True)
-        while pending.exists():
-            workers._check_alive()
-            if time.perf_counter() - started > timeout:
-                raise RuntimeError(f"verification did not finish in {timeout} s ({pending.count()} left):\n"
-                                   + workers.log_tail())
-            time.sleep(0.1)
-        return time.perf_counter() - started
+        return workers.drive([("placement.tasks.persons_verify_task", batch) for batch in batches(person_ids)],
+                             finished=lambda: not pending.exists(), left=lambda: f"{pending.count()} left",
+                             timeout=timeout)
     finally:
         workers.stop()
 

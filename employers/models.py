@@ -8,6 +8,7 @@ from employers import choices
 from portal.crypto import BlindIndexField, EncryptedCharField
 from portal.identity import UNIT_KIND_DETAIL, UNIT_KIND_LABELS, unit_kind_of
 from portal.models import Region, Upload
+from portal.unions import UnionDistrict
 
 
 class Employer(models.Model):
@@ -50,7 +51,7 @@ class Employer(models.Model):
     is_business_registered = models.BooleanField("是否工商注册的企业", default=True)
     is_concentrated = models.BooleanField("是否残疾人集中就业单位", default=False)
     insurance_code = models.CharField("参保编码", max_length=30, blank=True)
-    union_district = models.CharField("所属区局工会", max_length=60, blank=True)
+    union_district = models.CharField("所属区局工会", max_length=60, choices=UnionDistrict.choices, blank=True)
     postal_code = models.CharField("邮政编码", max_length=6, blank=True)
     economic_type = models.CharField("经济类型", max_length=20, choices=choices.EconomicType.choices, blank=True)
     updated_at = models.DateTimeField("最后修改时间", null=True, blank=True)

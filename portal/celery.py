@@ -21,6 +21,9 @@ app.conf.beat_schedule = {
     "tax-delivery-sweep": {"task": "placement.tasks.delivery_sweep_task", "schedule": 120.0},
     # 08:00 every day: remind units with an unsubmitted declaration 30, 7 and 1 days before their
     # region's filing window closes (idempotent per unit and day, so a missed or repeated beat is harmless).
+    # Every 5 minutes: retiree rosters whose registries did not answer (or whose tasks were lost)
+    # are asked again, so a batch never stays 名单校验中 because of an outage; missing 社保人数 too.
+    "insurance-sweep": {"task": "insurance.tasks.insurance_sweep_task", "schedule": 300.0},
     "placement-reminders": {"task": "placement.tasks.declaration_reminders_task", "schedule": crontab(hour=8, minute=0)},
     # 00:10 every day: levy assessments past their payment deadline become 逾期未缴 (the late fee accrues
     # from the day after the deadline; idempotent, so a missed or repeated beat is harmless).

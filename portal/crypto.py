@@ -46,10 +46,21 @@ def keys() -> list[tuple[bytes, bytes]]:
     return _keys(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
+@lru_cache(maxsize=8)
+def _cipher(key: bytes) -> AESGCM:
+    return AESGCM(key)
+
+
+@lru_cache(maxsize=8)
+def _index_hmac(key: bytes):
+    """The blind index's keyed hash, set up once per key (copied for each value)."""
+    return hmac.new(hashlib.sha256(b"blind-index" + key).digest(), digestmod=hashlib.sha256)
+
+
 def encrypt(plaintext: str) -> str:
     key_id, key = keys()[0]
     nonce = os.urandom(12)
-    sealed = AESGCM(key).encrypt(nonce, plaintext.encode("utf-8"), key_id)
+    sealed = _cipher(key).encrypt(nonce, plaintext.encode("utf-8"), key_id)
     return PREFIX + base64.urlsafe_b64encode(VERSION + key_id + nonce + sealed).decode()
 
 
@@ -61,7 +72,7 @@ def decrypt(token: str) -> str:
     for candidate_id, key in keys():
         if candidate_id == key_id:
             try:
-                return AESGCM(key).decrypt(nonce, sealed, key_id).decode("utf-8")
+                return _cipher(key).decrypt(nonce, sealed, key_id).decode("utf-8")
             except InvalidTag:
                 break
     raise DecryptionFailed("无法解密个人信息字段：加密密钥不匹配（检查 FIELD_ENCRYPTION_KEY）")
@@ -76,10 +87,13 @@ def is_current(token: str) -> bool:
 def blind_indexes(plaintext: str) -> list[str]:
     """The HMAC of the value under each configured key (newest first): a search matches rows
     indexed before and after a key rotation."""
-    return [
-        hmac.new(hashlib.sha256(b"blind-index" + key).digest(), plaintext.encode("utf-8"), hashlib.sha256).hexdigest()
-        for _key_id, key in keys()
-    ]
+    data = plaintext.encode("utf-8")
+    indexes = []
+    for _key_id, key in keys():
+        mac = _index_hmac(key).copy()
+        mac.update(data)
+        indexes.append(mac.hexdigest())
+    return indexes
 
 
 def blind_index(plaintext: str) -> str:

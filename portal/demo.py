@@ -26,6 +26,7 @@ class DemoStaff:
     full_name: str
     role: str
     region: str | None
+    union_district: str = ""  # union staff: the 区局工会 whose units they see
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ STAFF = [
     DemoStaff("reviewer-sh", "上海残联审核员", Role.FED_REVIEWER, "310000"),
     DemoStaff("supervisor-sh", "上海残联主管", Role.FED_SUPERVISOR, "310000"),
     DemoStaff("tax-sh", "上海税务专员", Role.TAX_OFFICER, "310000"),
-    DemoStaff("union-sh", "上海职保会管理员", Role.UNION_ADMIN, "310000"),
+    DemoStaff("union-sh", "上海职保会管理员", Role.UNION_ADMIN, "310000", "徐汇区总工会"),
+    DemoStaff("union-hp", "黄浦区职保会管理员", Role.UNION_ADMIN, "310000", "黄浦区总工会"),
     DemoStaff("reviewer-nm", "呼和浩特残联审核员", Role.FED_REVIEWER, "150100"),
     DemoStaff("supervisor-nm", "呼和浩特残联主管", Role.FED_SUPERVISOR, "150100"),
     DemoStaff("tax-nm", "呼和浩特税务专员", Role.TAX_OFFICER, "150100"),
@@ -81,11 +83,15 @@ def load_accounts() -> None:
             user, created = User.objects.get_or_create(
                 username=s.username,
                 defaults={"full_name": s.full_name, "role": s.role, "region_id": s.region,
+                          "union_district": s.union_district,
                           "is_staff": s.role == Role.SYSTEM_ADMIN, "is_superuser": s.role == Role.SYSTEM_ADMIN},
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
+            elif s.union_district and not user.union_district:  # a demo database from before 区局工会
+                user.union_district = s.union_district
+                user.save(update_fields=["union_district"])
             TOTPDevice.objects.get_or_create(
                 user=user, name="演示验证器", defaults={"key": totp_key_for(s.username), "confirmed": True}
             )

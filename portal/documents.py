@@ -4,12 +4,12 @@ is served afterwards (STYLE.md 22)."""
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal.models import IssuedDocument
 from portal.pdf import render_pdf
-from portal.roles import ADMIN, FEDERATION, TAX
+from portal.roles import ADMIN, FEDERATION, TAX, UNION
 from portal.scoping import employer_scope_q
 from portal.tasks import document_render_task
 from portal.units import unit_of
@@ -43,8 +43,14 @@ def document_mark_failed(document_id, error: str) -> None:
     transition_apply(document, "mark_failed", reason=error[:300], error=error)
 
 
+# Documents of the retiree plan (kinds "insurance…" and their receipts "receipt:insurance…"): the only
+# ones union staff work with.
+UNION_DOCUMENT_KINDS = ("insurance", "receipt:insurance")
+
+
 def documents_visible(user) -> QuerySet[IssuedDocument]:
-    """Agents: their unit's documents. Federation and tax staff: their scope's. Admins: all."""
+    """Agents: their unit's documents. Federation and tax staff: their scope's. Union staff: the
+    retiree plan's documents of the units of their 区局工会. Admins: all."""
     qs = IssuedDocument.objects.select_related("employer")
     if not user.is_authenticated:
         return qs.none()
@@ -53,4 +59,9 @@ def documents_visible(user) -> QuerySet[IssuedDocument]:
         return qs.filter(employer=employer) if employer else qs.none()
     if user.role in FEDERATION | TAX | ADMIN:
         return qs.filter(employer_scope_q(user, prefix="employer__"))
+    if user.role in UNION:
+        kinds = Q()
+        for prefix in UNION_DOCUMENT_KINDS:
+            kinds |= Q(kind__startswith=prefix)
+        return qs.filter(kinds).filter(employer_scope_q(user, prefix="employer__"))
     return qs.none()

@@ -8,6 +8,7 @@ from django.forms.renderers import TemplatesSetting
 from portal.exceptions import DomainError
 from portal.models import Region
 from portal.roles import STAFF, Role
+from portal.unions import UnionDistrict
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -142,6 +143,9 @@ class StaffCreateForm(Form):
     full_name = forms.CharField(label="姓名", max_length=64)
     role = forms.ChoiceField(label="角色", choices=[(r.value, r.label) for r in Role if r in STAFF])
     region = RegionField(label="所属区域", required=False, help_text="工作人员可查看该区域及其下级区域的单位；系统管理员可不选")
+    union_district = forms.ChoiceField(label="所属区局工会", required=False,
+                                       choices=[("", "（不适用）"), *UnionDistrict.choices],
+                                       help_text="仅职保会工作人员：只能查看该区局工会所属单位的参保业务")
     email = forms.EmailField(label="邮箱", required=False)
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput, help_text="至少12位，须包含字母、数字和特殊字符")
 

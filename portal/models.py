@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from portal.guards import allowed
 from portal.predicates import is_system
 from portal.roles import STAFF, Role
+from portal.unions import UnionDistrict
 
 
 class Region(models.Model):
@@ -61,6 +62,8 @@ class User(AbstractUser):
     )
     full_name = models.CharField("姓名", max_length=64, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
+    # union staff see the units of their 区局工会 only (portal.scoping); blank for everyone else
+    union_district = models.CharField("所属区局工会", max_length=60, choices=UnionDistrict.choices, blank=True)
 
     objects = PortalUserManager()
 

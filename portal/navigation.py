@@ -35,6 +35,8 @@ MENU = [
     NavItem("残保金异议", "tax:levy_objections", TAX),
     NavItem("单位注销安置登记", "backoffice:deregistration_queue", FEDERATION),
     NavItem("参保批次审核", "backoffice:insurance_batches", UNION),
+    NavItem("参保编码申请审核", "backoffice:code_applications", UNION),
+    NavItem("单位名称修改审核", "backoffice:name_changes", UNION),
     NavItem("通知公告", "notice_list", EVERYONE),
     NavItem("用户管理", "console_staff", ADMIN),
     NavItem("审计日志", "console_audit", ADMIN),

@@ -50,15 +50,24 @@ def region_contains(user, region) -> bool:
     return region.path.startswith(user.region.path)
 
 
+def union_contains(user, union_district: str) -> bool:
+    """Union staff see the units of their own 区局工会 (portal.unions); administrators all."""
+    if _role(user) in ADMIN:
+        return True
+    return bool(union_district) and union_district == getattr(user, "union_district", "")
+
+
 def employer_in_scope(user, employer) -> bool:
     """The same rule as portal.scoping.employer_scope_q, for one object in memory: federation staff
-    by 残联主管部门, tax staff by 税务主管部门, union staff and administrators all units."""
+    by 残联主管部门, tax staff by 税务主管部门, union staff by 所属区局工会, administrators all units."""
     role = _role(user)
     if role in FEDERATION:
         return region_contains(user, employer.fed_region)
     if role in TAX:
         return region_contains(user, employer.tax_region)
-    return role in UNION | ADMIN
+    if role in UNION:
+        return union_contains(user, employer.union_district)
+    return role in ADMIN
 
 
 def different_person(user, other_id) -> bool:

@@ -17,14 +17,24 @@ def region_q(user, field: str) -> Q:
     return Q(**{f"{field}__path__startswith": user.region.path})
 
 
+def union_q(user, field: str) -> Q:
+    """A filter keeping rows whose `field` (a 所属区局工会 value) is the union staff member's own
+    区局工会 (portal.unions). A union staff member without one sees nothing."""
+    if not getattr(user, "union_district", ""):
+        return Q(pk__in=[])
+    return Q(**{field: user.union_district})
+
+
 def employer_scope_q(user, prefix: str = "") -> Q:
     """Which employers a staff member may see: federation staff by 残联主管部门, tax staff by
-    税务主管部门, union administrators all (the plan is Shanghai-wide), administrators all."""
+    税务主管部门, union staff by 所属区局工会, administrators all."""
     if user.role in FEDERATION:
         return region_q(user, f"{prefix}fed_region")
     if user.role in TAX:
         return region_q(user, f"{prefix}tax_region")
-    if user.role in UNION | ADMIN:
+    if user.role in UNION:
+        return union_q(user, f"{prefix}union_district")
+    if user.role in ADMIN:
         return Q()
     return Q(pk__in=[])
 

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.audit import audit_record
 from portal.exceptions import NotAllowed, ValidationFailed
 from portal.models import Region
-from portal.roles import ADMIN, STAFF
+from portal.roles import ADMIN, STAFF, UNION
 
 User = get_user_model()
 
@@ -20,18 +20,24 @@ def _require_admin(actor) -> None:
 
 
 def staff_create(
-    *, actor, username: str, full_name: str, role: str, region: Region | None, password: str, email: str = ""
+    *, actor, username: str, full_name: str, role: str, region: Region | None, password: str, email: str = "",
+    union_district: str = "",
 ) -> User:
-    """A back-office account. It must set up TOTP at its first login."""
+    """A back-office account. It must set up TOTP at its first login. Union staff belong to one
+    区局工会 (they see its units only); other roles have none."""
     _require_admin(actor)
     if role not in STAFF:
         raise ValidationFailed("请选择工作人员角色", field="role")
     if role not in ADMIN and region is None:
         raise ValidationFailed("请选择所属区域", field="region")
+    if role in UNION and not union_district:
+        raise ValidationFailed("职保会工作人员须选择所属区局工会", field="union_district")
+    union_district = union_district if role in UNION else ""
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed("该用户名已存在", field="username")
-    user = User(username=username, full_name=full_name.strip(), role=role, region=region, email=email.strip())
+    user = User(username=username, full_name=full_name.strip(), role=role, region=region, email=email.strip(),
+                union_district=union_district)
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -41,7 +47,8 @@ def staff_create(
     user.is_superuser = role in ADMIN
     with transaction.atomic():
         user.save()
-        audit_record(action="staff.create", actor=actor, obj=user, data={"role": role, "region": region and region.code})
+        audit_record(action="staff.create", actor=actor, obj=user, data={"role": role, "region": region and region.code,
+                                                                           "union_district": union_district})
     return user
 
 

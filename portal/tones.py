@@ -6,14 +6,20 @@ NEUTRAL, PROGRESS, DONE, ACTION, FAILED = "neutral", "progress", "done", "action
 
 TONES = {
     "": NEUTRAL, "draft": NEUTRAL, "incomplete": NEUTRAL, "queued": NEUTRAL, "cancelled": NEUTRAL,
-    "not_started": NEUTRAL,
+    "not_started": NEUTRAL, "awaiting_roster": NEUTRAL, "awaiting_verification": NEUTRAL, "idle": NEUTRAL,
+    "not_checked": NEUTRAL, "deleted": NEUTRAL,
     "submitted": PROGRESS, "pending": PROGRESS, "pending_review": PROGRESS, "sent": PROGRESS,
-    "running": PROGRESS, "objection": PROGRESS, "assessed": PROGRESS,
+    "running": PROGRESS, "objection": PROGRESS, "assessed": PROGRESS, "verifying": PROGRESS, "under_review": PROGRESS,
+    "withholding_requested": PROGRESS, "voucher_review": PROGRESS,
     "confirmed": DONE, "certified": DONE, "sent_to_tax": DONE, "approved": DONE, "acknowledged": DONE,
     "answered": DONE, "ready": DONE, "active": DONE, "issued": DONE, "done": DONE,
     "paid": DONE, "paid_late": DONE, "exempt": DONE, "over_ratio": DONE,
-    "partially_rejected": ACTION, "waiting": ACTION,
-    "rejected": FAILED, "refused": FAILED, "failed": FAILED, "overdue": FAILED,
+    "verified": DONE, "review_approved": DONE, "withholding_done": DONE, "roster_confirmed": DONE, "insured": DONE,
+    "completed": DONE, "passed": DONE, "name_confirmed": DONE, "retirement_filled": DONE,
+    "partially_rejected": ACTION, "waiting": ACTION, "name_mismatch": ACTION, "retirement_missing": ACTION,
+    "no_si": ACTION, "unverifiable": ACTION,
+    "rejected": FAILED, "refused": FAILED, "failed": FAILED, "overdue": FAILED, "review_rejected": FAILED,
+    "voucher_rejected": FAILED, "deceased": FAILED,
 }
 
 

@@ -52,6 +52,7 @@ urlpatterns = [
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("unit/", include("employers.urls")),
     path("placement/", include("placement.urls")),
+    path("insurance/", include("insurance.urls")),
     path("backoffice/", include("backoffice.urls")),
     path("files/<uuid:pk>/", files.file_download, name="file_download"),
     path("files/<uuid:pk>/view/", files.file_view, name="file_view"),
@@ -67,6 +68,7 @@ urlpatterns = [
     path("api/docs/", api.DocsView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("backoffice.tax_urls")),  # 年审认证审核, 发送税务, 发送税务查询, the tax console
     path("", include("levy.urls")),  # /levy/calculator/ and /api/v1/levy/…
+    path("api/v1/insurance/", include("insurance.api_urls")),
     # The Django admin lives away from the default path (checklist H3); staff need TOTP first.
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

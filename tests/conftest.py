@@ -28,7 +28,8 @@ def require_poppler() -> None:
 
 def ensure_reference_data() -> None:
     """Transactional tests flush every table, the data migrations' rows included (the region tree,
-    the levy policy table). Put them back when they are missing; both loaders are idempotent."""
+    the levy policy table, the retiree plan's years). Put them back when they are missing; the
+    loaders are idempotent."""
     from django.apps import apps
 
     from levy.models import MinimumWage
@@ -40,6 +41,9 @@ def ensure_reference_data() -> None:
         load_regions(Region)
     if not MinimumWage.objects.exists():
         seed_policy(apps.get_model)
+    from insurance.seed import seed_plan_years
+
+    seed_plan_years(apps.get_model)
 
 
 @pytest.fixture
@@ -142,7 +146,7 @@ def tax_sh(db):
 
 @pytest.fixture
 def union_sh(db):
-    return f.UserFactory(union=True, region=f.region("310000"), full_name="上海职保会")
+    return f.UserFactory(union=True, region=f.region("310000"), full_name="上海职保会", union_district="徐汇区总工会")
 
 
 @pytest.fixture

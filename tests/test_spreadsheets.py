@@ -117,3 +117,40 @@ def test_the_template_has_the_header_text_columns_and_notes():
     assert sheet["C5"].number_format == "@"
     assert book["填写说明"]["A1"].value == "打*列为必填项"
     assert list(read_rows(io.BytesIO(template_workbook(ROSTER)), template=ROSTER))[0][1]["姓名"] == "王豆豆"
+
+
+def test_a_formula_cell_comes_as_a_formula_and_its_row_is_not_dropped():
+    """Issue 17: openpyxl read a formula without a cached value as an empty cell, so a row of
+    formulas vanished without a word. Now the row comes with a Formula where the formula is."""
+    from portal.spreadsheets import Formula
+
+    data = xlsx([("张三", "身份证", "=CONCAT(\"3101\",\"04\")", "13900000000"), ("=A2", "=B2", "=C2", "=D2")])
+    rows = list(read_rows(io.BytesIO(data), template=ROSTER))
+    assert [n for n, _ in rows] == [2, 3]
+    assert isinstance(rows[0][1]["证件号码"], Formula) and rows[0][1]["证件号码"].ref == "C2"
+    assert rows[0][1]["姓名"] == "张三"
+    assert all(isinstance(v, Formula) for v in rows[1][1].values())
+
+
+def test_a_sheet_whose_range_is_enormous_is_refused_before_parsing():
+    """One cell far down and right would make the parser allocate every cell in between."""
+    book = openpyxl.Workbook()
+    book.active.append(list(ROSTER.headers))
+    book.active["XFD900"] = "x"
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ValidationFailed, match="大量行列"):
+        list(read_rows(io.BytesIO(out.getvalue()), template=ROSTER))
+
+
+def test_the_error_workbook_keeps_the_users_row_numbers_and_writes_no_formula():
+    data = xlsx([("张三", "身份证", "123", "13900000000"), (None, None, None, None),
+                 ("=HYPERLINK(\"http://evil\")", "身份证", "310104198001010017", "13900000001")])
+    result = error_workbook(data, template=ROSTER, errors={4: [("姓名", "单元格中是公式")]},
+                            file_errors=["有效手机号需达到50%以上"])
+    book = openpyxl.load_workbook(io.BytesIO(result))
+    sheet = book["错误说明"]
+    assert sheet["A2"].value == "张三" and sheet["A3"].value is None
+    assert sheet["A4"].fill.start_color.rgb == "FFF4B6B0" and sheet["E4"].value == "姓名：单元格中是公式"
+    assert book["文件问题"]["A2"].value == "有效手机号需达到50%以上"
+    assert b"<f>" not in zipfile.ZipFile(io.BytesIO(result)).read("xl/worksheets/sheet1.xml")

@@ -30,8 +30,9 @@ PERSONAS = ["anonymous", *[r.value for r in Role]]
 def build_world() -> World:
     w = World()
     sh, ln = f.region("310104"), f.region("210102")
-    unit_a = f.EmployerFactory(name="甲单位", admin_region=sh)
-    unit_b = f.EmployerFactory(name="乙单位", admin_region=ln)
+    # 所属区局工会: the union persona belongs to unit A's; unit B belongs to another one
+    unit_a = f.EmployerFactory(name="甲单位", admin_region=sh, union_district="徐汇区总工会")
+    unit_b = f.EmployerFactory(name="乙单位", admin_region=ln, union_district="黄浦区总工会")
     agent_a = f.AgentFactory(employer=unit_a, is_registrant=True)
     colleague_a = f.AgentFactory(employer=unit_a, is_registrant=False)
     agent_b = f.AgentFactory(employer=unit_b, is_registrant=True)
@@ -42,7 +43,7 @@ def build_world() -> World:
     w.users[Role.FED_REVIEWER.value] = f.UserFactory(reviewer=True, region=shanghai)
     w.users[Role.FED_SUPERVISOR.value] = f.UserFactory(supervisor=True, region=shanghai)
     w.users[Role.TAX_OFFICER.value] = f.UserFactory(tax=True, region=shanghai)
-    w.users[Role.UNION_ADMIN.value] = f.UserFactory(union=True, region=shanghai)
+    w.users[Role.UNION_ADMIN.value] = f.UserFactory(union=True, region=shanghai, union_district="徐汇区总工会")
     w.users[Role.SYSTEM_ADMIN.value] = f.UserFactory(admin=True)
     from portal.models import SystemToken
 
@@ -70,6 +71,7 @@ def build_world() -> World:
         objs.update(review_objects(unit, agent.user, upload, objs))
         objs.update(tax_objects(unit, agent.user))
         objs.update(levy_objects(unit, agent.user))
+        objs.update(insurance_objects(unit, agent.user))
         objs["document"] = document_issue(kind="test", title="测试文书", template="pdf/receipt.html",
                                           context={"title": "测试文书"}, employer=unit)
     return w
@@ -161,6 +163,41 @@ def levy_objects(unit, agent_user) -> dict:
     return {"assessment": assessment, "objection": objection, "levy_payment": payment}
 
 
+def insurance_objects(unit, agent_user) -> dict:
+    """A verified retiree batch with a member of each exception, a pending code application and
+    name change, a refused name change (its edit page), and a marked roster file in the cache."""
+    from django.core.cache import cache
+
+    from insurance import choices as ic
+    from insurance.models import CodeApplication, UnitNameChange
+    from tests.insurance.factories import BatchFactory, CodeFactory, MemberFactory
+
+    code = CodeFactory(employer=unit)
+    batch = BatchFactory(code=code, verified=True, created_by=agent_user)
+    member = MemberFactory(batch=batch, passed=True, si_name="别名", result=ic.Result.NAME_MISMATCH)
+    MemberFactory(batch=batch, check_state="checked", si_found=False, result=ic.Result.NO_SOCIAL_INSURANCE)
+    upload = upload_accept(file=SimpleUploadedFile("a.pdf", f.PDF_BYTES), kind="insurance_code_application",
+                           employer=unit, actor=agent_user)
+    contact = {"agent_name": "经办人", "agent_phone": "13900000000", "agent_email": "a@example.cn",
+               "economic_type": "private", "address": "地址", "postal_code": "200000"}
+    application = CodeApplication.objects.create(employer=unit, unit_name=unit.name, credit_code=unit.credit_code,
+                                                 attachment=upload, created_by=agent_user, review_state="pending",
+                                                 **contact)
+    change = UnitNameChange.objects.create(code=code, old_name=code.unit_name, unit_name="新名称", attachment=upload,
+                                           credit_code=unit.credit_code, created_by=agent_user, review_state="pending",
+                                           **contact)
+    refused = UnitNameChange.objects.create(code=code, old_name=code.unit_name, unit_name="另一名称", attachment=upload,
+                                            credit_code=unit.credit_code, created_by=agent_user,
+                                            review_state="rejected", **contact)
+    cache.set(f"insurance:roster:errors:{agent_user.pk}:{batch.pk}:walk", b"PK-marked", 600)
+    return {"insurance_code": code, "insurance_batch": batch, "insurance_member": member,
+            "code_application": application, "name_change": change, "name_change_refused": refused}
+
+
+def batch_member(objs):
+    return {"pk": objs["insurance_batch"].pk, "member_id": objs["insurance_member"].pk}
+
+
 def pk(key):
     return lambda objs: {"pk": objs[key].pk}
 
@@ -244,6 +281,27 @@ URL_KWARGS = {
     "tax:feedback_decide": {"own": pk("feedback"), "foreign": pk("feedback")},
     "tax:delivery_retry": {"own": pk("delivery"), "foreign": pk("delivery")},
     "tax:result_detail": {"own": pk("figures"), "foreign": pk("figures")},
+    "insurance:batch_new": {"own": lambda o: {"kind": "central"}},
+    **{f"insurance:{name}": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")} for name in (
+        "batch", "batch_unit", "batch_info", "batch_people", "batch_delete", "batch_roster", "batch_payment",
+        "withholding_form", "roster_import", "roster_confirm", "roster_clear", "member_new", "members_delete",
+        "batch_verify", "batch_progress", "batch_results", "results_export", "batch_submit", "ratio_materials",
+        "batch_submitted")},
+    **{f"insurance:{name}": {"own": batch_member, "foreign": batch_member} for name in (
+        "member_detail", "member_confirm_name", "member_retirement", "member_situation")},
+    "insurance:roster_errors": {"own": lambda o: {"pk": o["insurance_batch"].pk, "token": "walk"},
+                                "foreign": lambda o: {"pk": o["insurance_batch"].pk, "token": "walk"}},
+    "insurance:code_detail": {"own": pk("code_application"), "foreign": pk("code_application")},
+    "insurance:code_edit": {"own": pk("code_application"), "foreign": pk("code_application")},
+    "insurance:name_change_new": {"own": lambda o: {"code_pk": o["insurance_code"].pk},
+                                  "foreign": lambda o: {"code_pk": o["insurance_code"].pk}},
+    "insurance:name_change_edit": {
+        "own": lambda o: {"code_pk": o["insurance_code"].pk, "pk": o["name_change_refused"].pk},
+        "foreign": lambda o: {"code_pk": o["insurance_code"].pk, "pk": o["name_change_refused"].pk}},
+    "backoffice:code_application_review": {"own": pk("code_application"), "foreign": pk("code_application")},
+    "backoffice:name_change_review": {"own": pk("name_change"), "foreign": pk("name_change")},
+    "api_insurance_batch": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
+    "api_insurance_roster": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
     "placement:evidence_delete": {"own": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk},
                                   "foreign": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk}},
 }

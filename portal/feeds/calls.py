@@ -13,7 +13,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.conf import settings
@@ -81,3 +81,17 @@ def iter_in_threads(fn: Callable, items: list, threads: int | None = None) -> It
     finally:
         for future in futures:
             future.cancel()
+
+
+def ask_each(items: list, sources: Sequence[str], ask: Callable[[object, str], object]) -> Iterator[tuple[object, dict]]:
+    """Ask every source about every item through the shared pool (`ask(item, source)`, which
+    should go through call_with_retries); yield (item, {source: answer}) as soon as all of an
+    item's answers are in, so the caller works while the pool keeps asking."""
+    questions = [(item, source) for item in items for source in sources]
+    answers: dict[int, dict] = {}
+    for index, answer in iter_in_threads(lambda question: ask(*question), questions):
+        item, source = questions[index]
+        got = answers.setdefault(index // len(sources), {})
+        got[source] = answer
+        if len(got) == len(sources):
+            yield item, answers.pop(index // len(sources))

@@ -1,0 +1,102 @@
+"""/api/v1/insurance/: the unit's codes, batches and roster import, through the same services as
+the pages. A roster that breaks the rules answers 400 with every bad row:
+{"errors": [{"row": 5, "column": "*证件号码", "message": "…"}, {"column": "…", "message": "…"}]}
+(row numbers as the spreadsheet shows them; a problem of the whole file has no row)."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from employers.selectors import employer_for_agent
+from insurance.selectors.scope import batches_visible, codes_visible
+from insurance.serializers import (
+    BatchCreateSerializer,
+    BatchSerializer,
+    CodeSerializer,
+    RosterUploadSerializer,
+)
+from insurance.services import batches as batch_services
+from insurance.services import roster as roster_services
+from insurance.sheets import ROSTER_TEMPLATE
+from portal.access import HasRole
+from portal.exceptions import ValidationFailed
+from portal.roles import EMPLOYER
+from portal.spreadsheets import template_workbook
+from portal.uploads import XLSX
+
+
+class AgentView(APIView):
+    permission_classes = [HasRole]
+    allowed_roles = EMPLOYER
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+
+class CodeListView(AgentView):
+    @extend_schema(responses=CodeSerializer(many=True))
+    def get(self, request):
+        """The unit's 参保编码."""
+        return Response(CodeSerializer(codes_visible(request.user).order_by("code"), many=True).data)
+
+
+class BatchListView(AgentView):
+    @extend_schema(responses=BatchSerializer(many=True))
+    def get(self, request):
+        """The unit's batches, newest first (deleted ones are gone)."""
+        qs = batches_visible(request.user).order_by("-updated_at", "-id")[:200]
+        return Response(BatchSerializer(qs, many=True).data)
+
+    @extend_schema(request=BatchCreateSerializer, responses={201: BatchSerializer})
+    def post(self, request):
+        """集中参保办理 / 即时参保办理 under one of the unit's codes."""
+        employer = employer_for_agent(request.user)
+        serializer = BatchCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        code = codes_visible(request.user).filter(code=data["code"]).first()
+        if code is None:
+            raise ValidationFailed("请选择本单位已审核通过的参保编码", field="code")
+        batch = batch_services.batch_create(
+            actor=request.user, employer=employer, code=code, kind=data["type"],
+            payment_method=data.get("payment_method") or "", withholding_amount=data.get("withholding_amount"),
+            withholding_form=data.get("withholding_form"))
+        return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+
+class BatchDetailView(AgentView):
+    @extend_schema(responses=BatchSerializer)
+    def get(self, request, pk):
+        """One batch: its status and the verification's progress."""
+        return Response(BatchSerializer(get_object_or_404(batches_visible(request.user), pk=pk)).data)
+
+
+class RosterTemplateView(AgentView):
+    @extend_schema(responses={(200, XLSX): bytes})
+    def get(self, request):
+        """参保名单导入模板 (xlsx)."""
+        response = HttpResponse(template_workbook(ROSTER_TEMPLATE), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
+        return response
+
+
+class RosterImportView(AgentView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=RosterUploadSerializer, responses={201: dict, 400: dict})
+    def post(self, request, pk):
+        """导入参保名单: all or nothing; 400 lists every bad row, 201 gives the member count."""
+        batch = get_object_or_404(batches_visible(request.user), pk=pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed("请上传参保名单文件（字段名 file）", field="file")
+        try:
+            batch = roster_services.batch_import_roster(actor=request.user, batch=batch, file=upload)
+        except roster_services.RosterRejected as rejected:
+            return Response({"detail": rejected.message, "errors": rejected.as_list()},
+                            status=status.HTTP_400_BAD_REQUEST)
+        count = batch.members.filter(deleted_at__isnull=True).count()
+        return Response({"id": batch.pk, "status": batch.status, "member_count": count},
+                        status=status.HTTP_201_CREATED)
