@@ -1,9 +1,12 @@
 """Writes about accounts: staff created by administrators and their second factor."""
 
+import math
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.audit import audit_record
@@ -63,6 +66,12 @@ def staff_set_active(*, actor, user, active: bool) -> None:
         audit_record(action="staff.activate" if active else "staff.deactivate", actor=actor, obj=user)
 
 
+def _wait_message(why: dict | None) -> str:
+    locked_until = (why or {}).get("locked_until")
+    seconds = max(math.ceil((locked_until - timezone.now()).total_seconds()), 1) if locked_until else 1
+    return f"上一次输入的验证码不正确，为防止猜测，请在 {seconds} 秒后再输入身份验证器当前显示的6位数字"
+
+
 def totp_device_for(user) -> TOTPDevice:
     """The user's authenticator, created unconfirmed on first use (enrolment)."""
     device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
@@ -73,11 +82,18 @@ def totp_device_for(user) -> TOTPDevice:
 
 def totp_verify(*, user, token: str) -> TOTPDevice | None:
     """Check a six-digit code; a first success confirms the enrolment. Codes are single use
-    (django-otp remembers the last time step)."""
+    (django-otp remembers the last time step).
+
+    After a wrong code django-otp makes the next try wait (1, 2, 4 … seconds) and would refuse even
+    a correct code inside that delay; we say how long to wait instead, and do not spend the code
+    (issue 14, point 17)."""
     token = (token or "").strip()
     if not token.isdigit() or len(token) != 6:
         return None
     device = totp_device_for(user)
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationFailed(_wait_message(why), field="token", code="otp_throttled")
     if not device.verify_token(token):
         audit_record(action="auth.otp_failed", actor=user, obj=user)
         return None

@@ -275,6 +275,26 @@ class TestStaffTwoFactor:
         response = again.post(reverse("otp"), {"token": code})
         assert response.status_code == 200 and "已使用" in response.content.decode()
 
+    def test_a_right_code_just_after_a_wrong_one_says_when_to_try_again(self, reviewer_sh):
+        # issue 14, point 17: django-otp's throttle refused the right code as "不正确或已使用"
+        device = f.confirmed_totp(reviewer_sh)
+        client = Client()
+        post_login(client, reviewer_sh.username, f.PASSWORD)
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            code = f"{totp(device.bin_key):06d}"
+            wrong = next(c for c in ("000000", "111111", "222222", "333333") if c != code
+                         and c not in {f"{totp(device.bin_key, t0=d):06d}" for d in (-30, 30)})
+            assert client.post(reverse("otp"), {"token": wrong}).status_code == 200
+            body = client.post(reverse("otp"), {"token": code}).content.decode()
+            assert "请在 1 秒后再输入" in body and "不正确或已使用" not in body
+            clock.shift(1.5)
+            assert client.post(reverse("otp"), {"token": wrong}).status_code == 200  # the second failure: 2 s
+            clock.shift(1)
+            assert "请在 1 秒后再输入" in client.post(reverse("otp"), {"token": code}).content.decode()
+            clock.shift(1.5)
+            assert client.post(reverse("otp"), {"token": code}).status_code == 302  # the code was not spent
+        assert client.get(reverse("home")).status_code == 200
+
     def test_an_administrator_can_reset_a_staff_members_authenticator(self, reviewer_sh, admin_user, client_for):
         f.confirmed_totp(reviewer_sh)
         client_for(admin_user).post(reverse("console_staff_reset_totp", args=[reviewer_sh.pk]))
