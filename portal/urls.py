@@ -71,6 +71,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
+handler400 = "portal.views.errors.bad_request"
 handler403 = "portal.views.errors.permission_denied"
 handler404 = "portal.views.errors.not_found"
 handler500 = "portal.views.errors.server_error"

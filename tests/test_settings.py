@@ -47,7 +47,31 @@ def test_the_embedded_default_uses_sqlite_in_wal_mode_and_the_filesystem_broker(
                   "from django.db import connection;c=connection.cursor();c.execute('PRAGMA journal_mode');"
                   "print(s.CELERY_BROKER_URL, c.fetchone()[0], s.DEBUG)"],
                  {"SQLITE_PATH": str(ROOT / "var" / "probe.sqlite3")})
-    assert result.stdout.split() == ["filesystem://", "wal", "True"]
+    assert result.stdout.split() == ["filesystem://", "wal", "False"]
+
+
+PAGE_404 = ("import django;django.setup();from django.test import Client;"
+            "r=Client().get('/no-such-page/');print(r.status_code);print(r.content.decode())")
+
+
+def test_the_embedded_default_shows_the_portals_chinese_error_pages_not_djangos_debug_pages():
+    # issue 14, point 14: `make run` answered any 404 with Django's English page listing every URL
+    embedded = run(["-c", PAGE_404], {"SQLITE_PATH": str(ROOT / "var" / "probe.sqlite3")}).stdout
+    assert embedded.startswith("404") and "页面不存在" in embedded
+    assert "URLconf" not in embedded and "api/v1/" not in embedded
+    asked = run(["-c", PAGE_404], {"SQLITE_PATH": str(ROOT / "var" / "probe.sqlite3"), "DEBUG": "1"}).stdout
+    assert asked.startswith("404") and "URLconf" in asked  # debug output only when asked for
+
+
+@pytest.mark.django_db
+def test_a_bad_host_and_an_expired_form_get_chinese_pages(owner):
+    from django.test import Client
+
+    bad_host = Client().get("/accounts/login/", HTTP_HOST="evil.example")
+    assert bad_host.status_code == 400 and "请求无效" in bad_host.content.decode()
+    expired = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": owner.username})
+    assert expired.status_code == 403 and "页面已过期" in expired.content.decode()
+    assert "CSRF" not in expired.content.decode()
 
 
 def test_production_settings_are_secure():
