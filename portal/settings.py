@@ -324,8 +324,16 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@portal.example.gov.cn")
-# Links in e-mails use this origin, never the request's Host header (checklist H3).
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Links in e-mails, receipts and certificates (查验地址, QR codes) use this origin, never the
+# request's Host header (checklist H3). Production names it; `make run` passes the address it serves
+# to its processes (portal/management/commands/runportal.py), whatever PORT it was given.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
+if not PORTAL_BASE_URL:
+    if PRODUCTION:
+        raise ImproperlyConfigured("PORTAL_BASE_URL must be set when DEBUG=false")
+    PORTAL_BASE_URL = "http://127.0.0.1:8000"
+if not PORTAL_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"PORTAL_BASE_URL must start with http:// or https://, not {PORTAL_BASE_URL!r}")
 
 # --- Celery --------------------------------------------------------------------------------------
 if REDIS_URL:

@@ -17,6 +17,7 @@ PROD_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "x" * 20 + "-prod-secret-" + "y" * 30,
     "ALLOWED_HOSTS": "portal.example.gov.cn",
+    "PORTAL_BASE_URL": "https://portal.example.gov.cn",
     "FIELD_ENCRYPTION_KEY": "VGhpcyBpcyBhIDMyIGJ5dGUga2V5IGZvciB0ZXN0cyE=",
     "DATABASE_URL": "sqlite:///:memory:",
     "REDIS_URL": "redis://127.0.0.1:6379/15",
@@ -94,6 +95,8 @@ def test_production_settings_are_secure():
         ({"FEEDS_CONCURRENCY": "0"}, "FEEDS_CONCURRENCY must be at least 1"),
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must start with redis://"),
+        ({"PORTAL_BASE_URL": ""}, "PORTAL_BASE_URL must be set"),  # production names where its links point
+        ({"PORTAL_BASE_URL": "portal.example.gov.cn"}, "PORTAL_BASE_URL must start with http"),
     ],
 )
 def test_production_refuses_to_start_with_missing_or_malformed_settings(overrides, message):
