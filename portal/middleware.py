@@ -5,9 +5,11 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from portal.access import session_refusal
 from portal.audit import request_ip
 
 
@@ -58,24 +60,18 @@ _OTP_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/verify/", "/health/live")
 
 
 class StaffTwoFactorMiddleware:
-    """Staff must pass TOTP before any other page (checklist B1)."""
+    """Staff must pass TOTP before any other page (checklist B1). The API's session
+    authentication asks the same rule (portal.authentication) and refuses a staff member's personal
+    API token, so the API has no way around the second factor (issue 14, point 8)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.is_staff_member
-            and not user.is_verified()
-            and not request.path.startswith(_OTP_EXEMPT_PREFIXES)
-        ):
+        refusal = session_refusal(getattr(request, "user", None))
+        if refusal and not request.path.startswith(_OTP_EXEMPT_PREFIXES):
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
-                return JsonResponse({"detail": "需要完成两步验证"}, status=403)
+                return JsonResponse({"detail": refusal}, status=403)
             return redirect(f"{reverse('otp')}?next={request.get_full_path()}")
         return self.get_response(request)
 

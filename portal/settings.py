@@ -369,9 +369,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --- REST framework ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first so an anonymous call gets 401 with a WWW-Authenticate header
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first so an anonymous call gets 401 with a WWW-Authenticate header. Staff reach the
+        # API only through a session that passed the second factor, or an issued system token
+        # (portal.tokens) where a view takes one: their personal tokens are refused (portal.authentication).
+        "portal.authentication.AgentTokenAuthentication",
+        "portal.authentication.VerifiedSessionAuthentication",
     ],
     # Deny by default: every API view names its roles (portal.access.HasRole)
     "DEFAULT_PERMISSION_CLASSES": ["portal.access.HasRole"],

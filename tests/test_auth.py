@@ -8,14 +8,20 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.test import APIClient
 
 from employers.models import Agent, Employer
+from portal.authentication import VerifiedSessionAuthentication
 from portal.models import AuditEntry, User
 from portal.passwords import password_problems
+from portal.tokens import token_issue
 from tests import factories as f
 from tests.conftest import login
 
@@ -319,6 +325,44 @@ class TestStaffTwoFactor:
         login_client = Client()
         post_login(login_client, "newrev", "Staff#2026pass!")
         assert login_client.get(reverse("home"))["Location"].startswith(reverse("otp"))
+
+
+class TestStaffApiAccess:
+    """Issue 14, point 8: staff reach the API only through a session that passed the second factor
+    or an issued system token; a personal DRF token skipped the second factor."""
+
+    def test_a_staff_members_personal_token_is_refused(self, reviewer_sh, admin_user):
+        for user in (reviewer_sh, admin_user):
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+            response = client.get(reverse("api_me"))
+            assert response.status_code == 401 and "工作人员不能使用个人令牌" in response.json()["detail"]
+
+    def test_an_employer_agents_token_still_works(self, owner):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=owner).key}")
+        assert client.get(reverse("api_me")).status_code == 200
+
+    def test_a_staff_session_reaches_the_api_only_after_the_second_factor(self, reviewer_sh, client_for):
+        half = Client()
+        post_login(half, reviewer_sh.username, f.PASSWORD)
+        response = half.get(reverse("api_me"))
+        assert response.status_code == 403 and response.json()["detail"] == "需要完成两步验证"
+        assert client_for(reviewer_sh).get(reverse("api_me")).status_code == 200
+
+    def test_the_api_asks_the_rule_itself_wherever_the_view_is_mounted(self, reviewer_sh):
+        # the middleware guards paths; the API's session authentication guards every API view
+        request = RequestFactory().get("/anywhere/")
+        request.user, request._dont_enforce_csrf_checks = reviewer_sh, True
+        with pytest.raises(PermissionDenied, match="需要完成两步验证"):
+            VerifiedSessionAuthentication().authenticate(Request(request))
+
+    def test_an_issued_system_token_is_the_way_for_a_tax_system(self, tax_sh):
+        region = tax_sh.region
+        _token, key = token_issue(actor=f.UserFactory(admin=True), name="税务系统", region=region)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert client.get(reverse("api_tax_certified_results")).status_code == 200
 
 
 @pytest.mark.parametrize(
