@@ -61,6 +61,9 @@ class User(AbstractUser):
     )
     full_name = models.CharField("姓名", max_length=64, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
+    # Set when an administrator chooses the password (a new staff account, a reset): after login
+    # and the second factor the person changes it before anything else (issue 14, point 9).
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
 
     objects = PortalUserManager()
 

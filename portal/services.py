@@ -25,7 +25,8 @@ def _require_admin(actor) -> None:
 def staff_create(
     *, actor, username: str, full_name: str, role: str, region: Region | None, password: str, email: str = ""
 ) -> User:
-    """A back-office account. It must set up TOTP at its first login."""
+    """A back-office account. At its first login it sets up TOTP and then replaces the password the
+    administrator chose (nobody else should know a staff member's password)."""
     _require_admin(actor)
     if role not in STAFF:
         raise ValidationFailed("请选择工作人员角色", field="role")
@@ -34,18 +35,47 @@ def staff_create(
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed("该用户名已存在", field="username")
-    user = User(username=username, full_name=full_name.strip(), role=role, region=region, email=email.strip())
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationFailed("；".join(exc.messages), field="password") from None
-    user.set_password(password)
+    user = User(username=username, full_name=full_name.strip(), role=role, region=region, email=email.strip(),
+                must_change_password=True)
+    _initial_password(user, password)
     user.is_staff = role in ADMIN  # Django admin access for administrators only
     user.is_superuser = role in ADMIN
     with transaction.atomic():
         user.save()
         audit_record(action="staff.create", actor=actor, obj=user, data={"role": role, "region": region and region.code})
     return user
+
+
+def _initial_password(user, password: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages), field="password") from None
+    user.set_password(password)
+
+
+def staff_reset_password(*, actor, user, password: str) -> User:
+    """重置密码: the administrator gives a staff member a new initial password (a forgotten one); they
+    must change it after their next login and second factor. Their open sessions end."""
+    _require_admin(actor)
+    if user.pk == actor.pk:
+        raise NotAllowed("不能重置自己的密码，请使用“修改密码”", field="password")
+    _initial_password(user, password)
+    user.must_change_password = True
+    with transaction.atomic():
+        user.save(update_fields=["password", "must_change_password"])
+        audit_record(action="staff.reset_password", actor=actor, obj=user)
+    return user
+
+
+def password_set(*, user, password: str, how: str) -> None:
+    """A person sets their own password (修改密码, or the e-mailed reset / invitation link; the form
+    has checked it): an administrator-set password is replaced, so the must-change flag clears."""
+    user.set_password(password)
+    user.must_change_password = False
+    with transaction.atomic():
+        user.save(update_fields=["password", "must_change_password"])
+        audit_record(action=f"auth.password_{how}", actor=user, obj=user)
 
 
 def staff_reset_totp(*, actor, user) -> None:

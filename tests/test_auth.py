@@ -327,6 +327,87 @@ class TestStaffTwoFactor:
         assert login_client.get(reverse("home"))["Location"].startswith(reverse("otp"))
 
 
+def pass_second_factor(client: Client, user) -> None:
+    device = f.confirmed_totp(user)
+    with time_machine.travel(timezone.now() + timedelta(seconds=40)):  # a fresh time step
+        response = client.post(reverse("otp"), {"token": f"{totp(device.bin_key):06d}"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+class TestInitialPasswords:
+    """Issue 14, point 9: changing the password needed no second factor, and a password an
+    administrator chose was never replaced."""
+
+    def test_the_password_cannot_be_changed_before_the_second_factor(self, reviewer_sh):
+        client = Client()
+        post_login(client, reviewer_sh.username, f.PASSWORD)
+        assert client.get(reverse("password_change"))["Location"].startswith(reverse("otp"))
+        response = client.post(reverse("password_change"), {
+            "old_password": f.PASSWORD, "new_password1": "Chg#2026staffpw", "new_password2": "Chg#2026staffpw"})
+        assert response.status_code == 302 and response["Location"].startswith(reverse("otp"))
+        reviewer_sh.refresh_from_db()
+        assert reviewer_sh.check_password(f.PASSWORD)
+
+    def test_a_new_staff_member_changes_the_initial_password_before_anything_else(self, admin_user, client_for):
+        client_for(admin_user).post(reverse("console_staff_new"), {
+            "username": "newrev", "full_name": "新审核员", "role": "fed_reviewer", "region_province": "310000",
+            "region": "", "region_city": "", "email": "", "password": "Staff#2026pass!"})
+        user = User.objects.get(username="newrev")
+        assert user.must_change_password
+        client = Client()
+        post_login(client, "newrev", "Staff#2026pass!")
+        pass_second_factor(client, user)
+        for url in (reverse("home"), reverse("notice_list"), reverse("console_staff"), "/backoffice/"):
+            assert client.get(url)["Location"] == reverse("password_change"), url
+        api = client.get(reverse("api_me"))
+        assert api.status_code == 403 and api.json()["detail"] == "请先修改管理员设置的初始密码"
+        page = client.get(reverse("password_change")).content.decode()
+        assert "您的密码由系统管理员设置" in page and '主菜单' not in page and "退出登录" in page
+
+        same = client.post(reverse("password_change"), {
+            "old_password": "Staff#2026pass!", "new_password1": "Staff#2026pass!", "new_password2": "Staff#2026pass!"})
+        assert "新密码不能与当前密码相同" in same.content.decode()
+        changed = client.post(reverse("password_change"), {
+            "old_password": "Staff#2026pass!", "new_password1": "Mine#2026secret", "new_password2": "Mine#2026secret"})
+        assert changed.status_code == 302
+        user.refresh_from_db()
+        assert not user.must_change_password and user.check_password("Mine#2026secret")
+        assert client.get(reverse("home")).status_code == 200  # this session stays signed in
+        assert AuditEntry.objects.filter(action="auth.password_change", actor=user).exists()
+
+    def test_an_administrator_reset_gives_a_new_initial_password_that_must_be_changed(
+            self, admin_user, reviewer_sh, client_for):
+        staff_session = client_for(reviewer_sh)
+        admin = client_for(admin_user)
+        url = reverse("console_staff_reset_password", args=[reviewer_sh.pk])
+        weak = admin.post(url, {"password": "short"})
+        assert weak.status_code == 200 and "error" in weak.content.decode()
+        assert admin.post(url, {"password": "Reset#2026pass!"})["Location"] == reverse("console_staff")
+        reviewer_sh.refresh_from_db()
+        assert reviewer_sh.must_change_password and reviewer_sh.check_password("Reset#2026pass!")
+        assert staff_session.get(reverse("home"))["Location"].startswith(reverse("login"))  # signed out
+        assert AuditEntry.objects.filter(action="staff.reset_password", actor=admin_user).exists()
+        own = admin.post(reverse("console_staff_reset_password", args=[admin_user.pk]), {"password": "Reset#2026pass!"})
+        assert "不能重置自己的密码" in own.content.decode()
+
+        client = Client()
+        post_login(client, reviewer_sh.username, "Reset#2026pass!")
+        pass_second_factor(client, reviewer_sh)
+        assert client.get(reverse("home"))["Location"] == reverse("password_change")
+
+    def test_a_password_set_from_the_emailed_link_is_the_persons_own(self, reviewer_sh):
+        reviewer_sh.must_change_password = True
+        reviewer_sh.email = "rev@example.gov.cn"
+        reviewer_sh.save()
+        client = Client()
+        client.post(reverse("password_reset"), {"email": reviewer_sh.email})
+        link = link_from_last_mail().replace("https://portal.example.gov.cn", "")
+        url = client.get(link, follow=True).redirect_chain[-1][0]
+        assert client.post(url, {"new_password1": "Own#2026secret!", "new_password2": "Own#2026secret!"}).status_code == 302
+        reviewer_sh.refresh_from_db()
+        assert not reviewer_sh.must_change_password
+
+
 class TestStaffApiAccess:
     """Issue 14, point 8: staff reach the API only through a session that passed the second factor
     or an issued system token; a personal DRF token skipped the second factor."""

@@ -11,7 +11,7 @@ from django_otp import login as otp_login
 
 from portal.access import public
 from portal.exceptions import DomainError
-from portal.forms import LoginForm, OtpForm, add_domain_error
+from portal.forms import LoginForm, OtpForm, OwnPasswordChangeForm, OwnPasswordForm, add_domain_error
 from portal.roles import EVERYONE
 from portal.services import totp_device_for, totp_verify
 
@@ -107,6 +107,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     public = True
     post_reset_login = False
+    form_class = OwnPasswordForm
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -115,9 +116,11 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Changing the password ends the user's other sessions (Django's session auth hash); this one
-    stays logged in."""
+    stays logged in. A staff member whose password an administrator set is sent here after the
+    second factor, and nothing else opens until it is changed (portal.middleware)."""
 
     allowed_roles = EVERYONE
+    form_class = OwnPasswordChangeForm
 
     def form_valid(self, form):
         messages.success(self.request, "密码已修改，其他设备上的登录已失效。")
