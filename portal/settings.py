@@ -430,5 +430,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "pypdf": {"level": "ERROR"},  # the upload check's parser: repairs of ordinary files are not news
     },
 }
