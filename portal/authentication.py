@@ -5,6 +5,7 @@ Staff reach the API only through a session that passed the second factor, or wit
 token an administrator issued (portal.tokens, where a view takes one). A staff member's personal
 DRF token would skip the second factor, so it is refused (issue 14, point 8)."""
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
@@ -33,3 +34,9 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if result is not None and (refusal := session_refusal(result[0])):
             raise exceptions.PermissionDenied(refusal)
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The schema names the session cookie for our session authentication as it did for DRF's."""
+
+    target_class = "portal.authentication.VerifiedSessionAuthentication"

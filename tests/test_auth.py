@@ -438,6 +438,10 @@ class TestStaffApiAccess:
         with pytest.raises(PermissionDenied, match="需要完成两步验证"):
             VerifiedSessionAuthentication().authenticate(Request(request))
 
+    def test_the_schema_still_names_the_session_cookie_and_the_token(self, client):
+        schema = client.get(reverse("api_schema"), {"format": "json"}).json()
+        assert {"cookieAuth", "tokenAuth", "systemToken"} <= set(schema["components"]["securitySchemes"])
+
     def test_an_issued_system_token_is_the_way_for_a_tax_system(self, tax_sh):
         region = tax_sh.region
         _token, key = token_issue(actor=f.UserFactory(admin=True), name="税务系统", region=region)
