@@ -55,7 +55,7 @@ class SessionLifetimeMiddleware:
         return response
 
 
-# What a staff member may open before each step is done (by URL name): before the second factor
+# What a staff member may open before each step is done (by view name, namespace included): before the second factor
 # only signing in and out and the e-mailed password reset (it proves the mailbox, and changing the
 # password does not need to); before changing an administrator-set password only that page.
 _OPEN_ALWAYS = {"logout", "receipt_verify", "health_live"}
@@ -67,9 +67,9 @@ _OPEN_BEFORE = {
 _NEXT_STEP = {OTP_REQUIRED: "otp", PASSWORD_CHANGE_REQUIRED: "password_change"}
 
 
-def _url_name(path: str) -> str | None:
+def _view_name(path: str) -> str | None:
     try:
-        return resolve(path).url_name
+        return resolve(path).view_name
     except Resolver404:
         return None
 
@@ -86,7 +86,7 @@ class StaffTwoFactorMiddleware:
     def __call__(self, request):
         refusal = session_refusal(getattr(request, "user", None))
         if refusal and not request.path.startswith("/static/"):
-            name = _url_name(request.path_info)
+            name = _view_name(request.path_info)
             if name not in _OPEN_ALWAYS | _OPEN_BEFORE[refusal]:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": refusal}, status=403)
