@@ -84,3 +84,12 @@ register_queue(Queue("send_to_tax", "发送税务", "tax:send", q.declarations_t
                      help="已认证、尚未发送税务部门（或发送失败）的申报"))
 register_queue(Queue("failed_deliveries", "发送税务失败", "tax:deliveries", q.failed_deliveries, "queued_at",
                      order=51, help="税务部门尚未收到，请查看原因后重新发送"))
+
+# --- the levy's queues for tax officers (issue 16) ---------------------------------------------------
+from levy.selectors import assessment as levy_q  # noqa: E402 (the queues of another console, as above)
+from portal.roles import ADMIN, TAX  # noqa: E402
+
+register_queue(Queue("levy_objections", "残保金异议", "tax:levy_objections", levy_q.objections_open, "submitted_at",
+                     roles=TAX | ADMIN, order=60, help="单位对征缴基数、职工人数或单位性质的异议，同意或不同意并说明理由"))
+register_queue(Queue("levy_arrears", "逾期未缴残保金", "tax:levy_assessments", levy_q.arrears, "submitted_at",
+                     roles=TAX | ADMIN, order=61, help="已过缴费期限未缴纳的单位，滞纳金按日累计"))

@@ -28,13 +28,17 @@ class CertifiedResultSerializer(serializers.ModelSerializer):
     disabled_count = serializers.SerializerMethodField(help_text="安排残疾人就业人数（保留两位小数）")
     disabled_exact = serializers.SerializerMethodField(help_text="安排残疾人就业人数（精确分数，如 35/12）")
     local_disabled_exact = serializers.SerializerMethodField(help_text="其中本地户籍人数（精确分数）")
-    updated_at = serializers.DateTimeField(source="recorded_at", help_text="认定数据记录（更新）时间")
+    recorded_at = serializers.DateTimeField(help_text="认定（记录）时间")
+    state = serializers.CharField(source="status", help_text="active：有效；cancelled：已作废（申报重新打开，待重新认定）")
+    cancelled_at = serializers.DateTimeField(allow_null=True, help_text="作废时间")
+    cancel_reason = serializers.CharField(help_text="作废原因（未作废时为空）")
+    updated_at = serializers.DateTimeField(help_text="最近一次记录、作废或重新认定的时间（updated_since 据此筛选）")
 
     class Meta:
         model = CertifiedFigures
         fields = ["credit_code", "unit_name", "tax_region", "tax_region_name", "business_year", "headcount",
                   "disabled_count", "disabled_exact", "local_disabled_exact", "person_months_by_weight",
-                  "certificate_reference", "updated_at"]
+                  "certificate_reference", "recorded_at", "state", "cancelled_at", "cancel_reason", "updated_at"]
 
     def get_disabled_count(self, obj) -> str:
         return str(round_half_up(obj.disabled_count, 2))
@@ -51,6 +55,8 @@ class CertifiedResultSerializer(serializers.ModelSerializer):
     parameters=[
         OpenApiParameter("year", OpenApiTypes.INT, description="业务年度"),
         OpenApiParameter("region", OpenApiTypes.STR, description="税务主管部门行政区划代码（须在令牌区域内，含下级）"),
+        OpenApiParameter("state", OpenApiTypes.STR, enum=["active", "cancelled"],
+                         description="认定状态：active 有效，cancelled 已作废（不传则两者都返回）"),
         OpenApiParameter("updated_since", OpenApiTypes.DATETIME,
                          description="只返回此时间（含）之后记录或更新的结果，ISO 8601，如 2026-03-01T00:00:00+08:00"),
     ],
@@ -69,4 +75,4 @@ class CertifiedResultsView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CertifiedFigures.objects.none()
-        return certified_results_visible(self.request.user).order_by("recorded_at", "pk")
+        return certified_results_visible(self.request.user).order_by("updated_at", "pk")

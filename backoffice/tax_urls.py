@@ -3,7 +3,8 @@ and /tax/ by portal/urls.py."""
 
 from django.urls import path
 
-from backoffice.views import certification, delivery, requests, tax
+from backoffice import levy_api
+from backoffice.views import certification, delivery, levy, requests, tax
 
 app_name = "tax"
 
@@ -21,4 +22,13 @@ urlpatterns = [
     path("tax/results/", tax.results, name="results"),
     path("tax/results/export/", tax.results_export, name="results_export"),
     path("tax/results/<int:pk>/", tax.result_detail, name="result_detail"),
+    # 残保金征缴 (issue 16)
+    path("tax/levy/", levy.assessments, name="levy_assessments"),
+    path("tax/levy/export/", levy.assessments_export, name="levy_export"),
+    path("tax/levy/<int:pk>/", levy.assessment_detail, name="levy_assessment"),
+    path("tax/levy/objections/", levy.objections, name="levy_objections"),
+    path("tax/levy/objections/<int:pk>/", levy.objection_detail, name="levy_objection"),
+    path("tax/levy/payments/", levy.payments, name="levy_payments"),
+    path("tax/levy/bulk/", levy.bulk, name="levy_bulk"),
+    path("api/v1/tax/levy-assessments", levy_api.AssessmentsView.as_view(), name="api_levy_assessments"),
 ]

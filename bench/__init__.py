@@ -43,4 +43,5 @@ BENCHMARKS: list[str] = [
     "bench.certified_export",
     "bench.page_latency_employer",
     "bench.page_latency_staff",
+    "bench.levy_bulk",
 ]

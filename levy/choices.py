@@ -13,6 +13,7 @@ class RuleName(models.TextChoices):
     RELIEF = "relief", "分档减缴与小微企业免征"
     LATE_FEE = "late_fee", "滞纳金"
     OVER_RATIO_REWARD = "over_ratio_reward", "超比例奖励"
+    ASSESSMENT_METHOD = "assessment_method", "征缴方式"
 
 
 class WindowKind(models.TextChoices):
@@ -36,3 +37,72 @@ PARAMETER_LABELS = {
     "window_certification": "联网认证时间",
     "window_payment": "缴费时间",
 }
+
+
+# --- 残保金征缴 (the assessment journey) -------------------------------------------------------
+
+
+class AssessmentMethod(models.TextChoices):
+    """How a region assesses (a policy row, `assessment_method`): Shanghai's 一件事 reads the
+    social-insurance registry; everywhere else the unit declares its figures (电子税务局 申报)."""
+
+    REGISTRY = "registry", "社保征缴基数核定"
+    DECLARED = "declared", "单位申报"
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "信息确认"
+    OBJECTION = "objection", "异议处理中"
+    CONFIRMED = "confirmed", "信息已确认"
+    ASSESSED = "assessed", "已核定"
+    SUBMITTED = "submitted", "待缴费"
+    PAID = "paid", "已缴费"
+    OVERDUE = "overdue", "逾期未缴"
+    PAID_LATE = "paid_late", "逾期已缴"
+    EXEMPT = "exempt", "免缴"
+    OVER_RATIO = "over_ratio", "超比例单位"
+    CANCELLED = "cancelled", "已作废"
+
+
+class Outcome(models.TextChoices):
+    """The three outcomes of 核定 (the manual's 确认处理信息 page)."""
+
+    PAYABLE = "payable", "需缴纳残保金单位"
+    OVER_RATIO = "over_ratio", "超比例单位"
+    EXEMPT = "exempt", "无需缴纳残保金单位"
+
+
+class ObjectionKind(models.TextChoices):
+    NATURE = "nature", "用人单位性质有异议"
+    BASE = "base", "征缴基数有异议"
+    HEADCOUNT = "headcount", "上年度在职职工平均人数有异议"
+
+
+class BaseChange(models.TextChoices):
+    """变更基数汇总's four categories (the registry's changes after the monthly declarations)."""
+
+    BACK_PAYMENT = "back_payment", "补缴基数"
+    ADJUSTMENT = "adjustment", "缴费基数调整基数"
+    REFUND = "refund", "退账基数"
+    MANUAL = "manual", "申报录入基数"
+
+
+class PaymentMethod(models.TextChoices):
+    AGREEMENT = "agreement", "三方协议扣款"
+    TRANSFER = "transfer", "银行转账"
+
+
+class PaymentStatus(models.TextChoices):
+    QUEUED = "queued", "待发送"
+    SENT = "sent", "银行处理中"
+    PAID = "paid", "缴费成功"
+    FAILED = "failed", "缴费失败"
+
+
+class DeclarationState(models.TextChoices):
+    """What levy knows of a unit's placement declaration (placement tells it, levy never asks)."""
+
+    SUBMITTED = "submitted", "已完成申报，待残联认证"
+    RETURNED = "returned", "已退回，待重新申报"
+    CERTIFIED = "certified", "已认证"
+    REOPENED = "reopened", "已重新打开，待重新申报"

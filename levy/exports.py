@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 from django.utils import timezone
 
+from levy.choices import AssessmentMethod, AssessmentStatus, Outcome
 from levy.rules.exact import quotient_half_up
 from portal.identity import mask_id
 from portal.spreadsheets import xlsx_response
@@ -46,3 +47,34 @@ def certified_result_rows(queryset, hand_off: Callable[[str | None], str] | None
 def certified_results_xlsx(queryset, filename: str, hand_off: Callable[[str | None], str] | None = None):
     return xlsx_response(filename, headers=HEADERS, rows=certified_result_rows(queryset, hand_off), title="认定结果",
                          text_columns=TEXT_COLUMNS, percent_columns=PERCENT_COLUMNS)
+
+
+# --- 残保金征缴 (issue 16) -------------------------------------------------------------------------
+
+ASSESSMENT_HEADERS = (
+    "统一审批编码", "统一社会信用代码", "单位名称", "税务主管部门", "征收年份", "征缴方式", "办理状态", "核定类型",
+    "上年在职职工人数", "残疾职工核定人数", "应缴费额", "减免额", "应缴纳残保金", "缴费期限", "缴费日期", "已缴金额",
+    "已缴滞纳金", "法定代表人", "法定代表人证件号",
+)
+ASSESSMENT_TEXT_COLUMNS = ("统一审批编码", "统一社会信用代码", "法定代表人证件号")
+
+
+def assessment_rows(queryset) -> Iterator[tuple]:
+    """One row per assessment, read in chunks; personal numbers masked."""
+    methods, statuses, outcomes = dict(AssessmentMethod.choices), dict(AssessmentStatus.choices), dict(Outcome.choices)
+    fields = ("reference", "employer__credit_code", "employer__name", "employer__tax_region__full_name",
+              "collection_year", "method", "status", "outcome", "headcount", "disabled_numerator",
+              "disabled_denominator", "gross_levy", "reduction", "levy_amount", "deadline", "paid_on", "paid_amount",
+              "late_fee_paid", "employer__legal_rep_name", "employer__legal_rep_id_number")
+    for (reference, code, name, tax_region, year, method, status, outcome, headcount, numerator, denominator, gross,
+         reduction, levy, deadline, paid_on, paid, fee, rep, rep_id) in queryset.values_list(*fields).iterator(
+            chunk_size=2000):
+        yield (reference, code, name, tax_region, year, methods.get(method, method), statuses.get(status, status),
+               outcomes.get(outcome, ""), headcount, quotient_half_up(numerator, denominator, 2), gross, reduction, levy,
+               deadline.isoformat() if deadline else "", paid_on.isoformat() if paid_on else "", paid, fee, rep,
+               mask_id(rep_id))
+
+
+def assessments_xlsx(queryset, filename: str):
+    return xlsx_response(filename, headers=ASSESSMENT_HEADERS, rows=assessment_rows(queryset), title="残保金征缴",
+                         text_columns=ASSESSMENT_TEXT_COLUMNS)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from levy.choices import FIRST_DATA_YEAR, UnitKind
+from levy.choices import FIRST_DATA_YEAR, BaseChange, ObjectionKind, UnitKind
 from levy.rules import NATIONAL, CertificateKind, DisabledPerson, LevyInputs, person_problems
 from portal.forms import Form, RegionField
 
@@ -156,3 +156,136 @@ class DisabledPersonForm(Form):
 
 
 DisabledPersonFormSet = forms.formset_factory(DisabledPersonForm, extra=3, max_num=500, validate_max=True)
+
+
+# --- 残保金征缴 (issue 16): the forms only parse; the services check every figure -------------------
+
+YES_NO = [("yes", "是"), ("no", "否")]
+
+
+class GuideForm(Form):
+    """智能引导."""
+
+    has_disabled = forms.ChoiceField(label="单位上年是否有残疾职工", choices=YES_NO, widget=forms.RadioSelect)
+
+
+class NoticeForm(Form):
+    agree = forms.BooleanField(label="我已阅读并同意以上办理须知", error_messages={"required": "请勾选已阅读并同意办理须知"})
+
+
+class DeclaredForm(Form):
+    """申报表 columns 4 and 5: typed as text so that the service's messages (not the browser's)
+    say what is wrong."""
+
+    headcount = forms.CharField(label="上年在职职工人数（人）", max_length=12,
+                                help_text="上年12个月在职职工人数之和除以12，取整数",
+                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    wage_total = forms.CharField(label="上年在职职工工资总额（元）", max_length=24,
+                                 help_text="计时工资、计件工资、奖金、津贴补贴、加班加点工资等（不扣除社保、个税）",
+                                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+
+
+class PayForm(Form):
+    method = forms.ChoiceField(label="缴费方式", choices=[("agreement", "三方协议扣款"), ("transfer", "银行转账")],
+                               widget=forms.RadioSelect, initial="agreement")
+
+
+class RewardChoiceForm(Form):
+    apply = forms.ChoiceField(label="是否申请超比例奖励", choices=YES_NO, widget=forms.RadioSelect)
+
+
+class DecisionForm(Form):
+    """The tax officer's decision on an objection."""
+
+    decision = forms.ChoiceField(label="处理结果", choices=[("approve", "同意（按单位填写的数据核定）"),
+                                                        ("refuse", "不同意")], widget=forms.RadioSelect)
+    reason = forms.CharField(label="处理意见", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _cell(label: str, numeric: bool = False) -> forms.CharField:
+    return forms.CharField(label=label, required=False, max_length=24, widget=forms.TextInput(
+        attrs={"inputmode": "numeric" if numeric else "decimal", "autocomplete": "off", "class": "cell"}))
+
+
+class ObjectionForm(Form):
+    """残保金异议处理申请: the kind, then its table (12 months, the four change categories) or the
+    two nature questions and the material. Cells are text: the service checks each one and its
+    message lands beside the cell."""
+
+    kind = forms.ChoiceField(label="请选择异议处理类型", choices=[("", "-----请选择异议类型-----"), *ObjectionKind.choices])
+    is_business_registered = forms.ChoiceField(label="是否工商注册的企业", choices=YES_NO, required=False,
+                                               widget=forms.RadioSelect)
+    is_concentrated = forms.ChoiceField(label="是否为残疾人集中就业单位", choices=YES_NO, required=False,
+                                        widget=forms.RadioSelect)
+    material = forms.FileField(label="相关职能部门出具的证明", required=False,
+                               help_text="营业执照，或民政局出具的《上海市残疾人集中就业企业社会保险费补贴申请审核表》。"
+                                         "图片格式要求为jpg、png格式，文件大小要求在5MB以内，图片应清晰可见；真实并在有效期内",
+                               widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}))
+
+    def __init__(self, *args, months=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.months = list(months)
+        for month in self.months:
+            self.fields[f"base_{month}"] = _cell(f"{month}社保缴费基数合计(2倍封顶前)")
+            self.fields[f"capped_{month}"] = _cell(f"{month}2倍封顶后基数合计")
+            self.fields[f"accounts_{month}"] = _cell(f"{month}帐户人数", numeric=True)
+        for code, label in BaseChange.choices:
+            self.fields[f"change_{code}_base"] = _cell(f"{label}社保缴费基数合计(2倍封顶前)")
+            self.fields[f"change_{code}_capped"] = _cell(f"{label}2倍封顶后基数合计")
+
+    def month_rows(self):
+        return [(m, self[f"base_{m}"], self[f"capped_{m}"], self[f"accounts_{m}"]) for m in self.months]
+
+    def change_rows(self):
+        return [(label, self[f"change_{code}_base"], self[f"change_{code}_capped"]) for code, label in BaseChange.choices]
+
+    def service_data(self) -> dict:
+        d = self.cleaned_data
+        if d["kind"] == ObjectionKind.NATURE:
+            return {"is_business_registered": d.get("is_business_registered") == "yes",
+                    "is_concentrated": d.get("is_concentrated") == "yes"}
+        if d["kind"] == ObjectionKind.HEADCOUNT:
+            return {"accounts": {m: d.get(f"accounts_{m}") for m in self.months if d.get(f"accounts_{m}") != ""}}
+        months = {m: {"base": d.get(f"base_{m}"), "capped_base": d.get(f"capped_{m}"), "accounts": d.get(f"accounts_{m}")}
+                  for m in self.months
+                  if any(d.get(f"{k}_{m}") for k in ("base", "capped", "accounts"))}
+        changes = {code: {"base": d.get(f"change_{code}_base") or "0", "capped_base": d.get(f"change_{code}_capped") or "0"}
+                   for code in BaseChange.values}
+        return {"months": months, "changes": changes}
+
+
+class TrackForm(Form):
+    """办件查询: 申请对象 + 办事序号, and a captcha only after repeated failed lookups."""
+
+    applicant = forms.CharField(label="申请对象", max_length=200, help_text="如查询法人办件进度请输入申请单位的完整名称")
+    reference = forms.CharField(label="办事序号", max_length=24, help_text="申报成功页面显示的统一审批编码",
+                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    captcha_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    captcha = forms.CharField(label="验证码", required=False, max_length=10,
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def __init__(self, *args, captcha: bool = False, captcha_key: str = "", errors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.captcha_required = captcha
+        if captcha:
+            self.fields["captcha"].required = True
+            self.fields["captcha"].error_messages["required"] = "请输入验证码"
+        if captcha_key:
+            # a fresh challenge: the one the user answered (right or wrong) is used up
+            self.initial["captcha_key"] = captcha_key
+            if self.is_bound:
+                self.data = self.data.copy()
+                self.data["captcha_key"], self.data["captcha"] = captcha_key, ""
+                self._errors = errors
+
+
+class BulkForm(Form):
+    """年终批量核定: a region of the officer's and a collection year."""
+
+    region = forms.ChoiceField(label="地区（税务主管部门辖区）")
+    year = forms.ChoiceField(label="征收年份")
+
+    def __init__(self, *args, regions=(), years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, r.full_name) for r in regions]
+        self.fields["year"].choices = [(y, f"{y}年") for y in years]

@@ -101,6 +101,18 @@ RULES = [
           S_SH_REWARD, verified=False, note="每人5000元是样例值，页面显示为“估算”，待管理员按原文核实"),
 ]
 
+S_SH_METHOD = (
+    "上海“一网通办”残保金征缴“一件事”操作手册（征缴基数、上年度在职职工平均人数取自社保登记，单位确认或申请异议）；"
+    "沪财发〔2020〕9号“征缴基数=用人单位上年度社会保险费缴费基数之和”（第三方数据集摘要，domain-rules.md §4）"
+)
+S_DECLARED = "《残疾人就业保障金缴费申报表》（财税〔2015〕72号附件，税务机关征收；申报表列次见 https://m.31doc.com/p-10356699.html）"
+METHOD_RULES = [
+    _rule(NATIONAL, "assessment_method", 2016, None, "declared", S_DECLARED),
+    _rule("310000", "assessment_method", 2021, None, "registry", S_SH_METHOD, verified=False,
+          note="沪财发〔2020〕9号原文未见：按社保缴费基数核定是第三方摘要，2倍封顶按人按月计算是本平台的假设"),
+]
+RULES += METHOD_RULES
+
 SOCIAL_AVERAGE_WAGES = [
     {"region_code": "310000", "data_year": year, "amount": "147684.00", "source": S_SAMPLE, "verified": False,
      "note": "domain-rules.md 例E10的假设值"}
@@ -158,6 +170,25 @@ FILING_WINDOWS = [
     {"region_code": "330000", "kind": "payment", "first_year": 2020, "last_year": None,
      "opens": "09-01", "closes": "09-30", "source": "浙江自2020年起9月征期缴纳；具体日期为样例，" + S_WINDOWS,
      "verified": False},
+    *[
+        # payment windows (缴费期): the payment deadline of an assessment is the closing day; the late fee
+        # accrues from the day after (DOMAIN.md §1)
+        {"region_code": NATIONAL, "kind": "payment", "first_year": 2020, "last_year": None,
+         "opens": "08-01", "closes": "11-30", "verified": False,
+         "source": "全国默认（样例）：多数省份在11月30日前缴清，如山东8月1日至11月30日（鲁财税〔2026〕8号）、河北11月30日前；"
+                   + S_WINDOWS,
+         "note": "国家层面没有统一缴费期：本行是没有本省记录时的默认值，请各地按当年通知补充"},
+        {"region_code": "310000", "kind": "payment", "first_year": 2026, "last_year": None,
+         "opens": "08-19", "closes": "11-30", "verified": False,
+         "source": "上海2025年度残保金缴费自2026-08-19开始（国家税务总局上海市税务局指南，经第三方数据集 "
+                   "https://shanghai.chinatax.gov.cn/xwdt/ztzl/zcgll/cjrbzj/jfzy/202608/t481322.html）；" + S_WINDOWS,
+         "note": "开始日期有出处；截止日期原文未见，按多数省份的11月30日暂定，待核实"},
+        {"region_code": "150000", "kind": "payment", "first_year": 2020, "last_year": None,
+         "opens": "07-01", "closes": "12-31", "verified": False,
+         "source": "样例值：研究未找到内蒙古自治区残保金缴费期的公布文件（domain-rules.md §1.11 未列），"
+                   "请按国家税务总局内蒙古自治区税务局当年通知核实后修改",
+         "note": "样例：按征收年度内缴清录入"},
+    ],
 ]
 
 SEED = {

@@ -124,6 +124,13 @@ class RequestStatus(models.TextChoices):
 
 
 
+class DeliveryKind(models.TextChoices):
+    """What a hand-off to tax carries: a certified result, or the withdrawal of one sent before."""
+
+    RESULT = "result", "认定结果"
+    REVOCATION = "revocation", "撤销认定"
+
+
 class DeliveryStatus(models.TextChoices):
     """发送税务: one hand-off of a certified declaration to the tax bureau's intake."""
 

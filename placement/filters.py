@@ -107,17 +107,20 @@ class SendFilter(ConsoleFilter):
 
 class DeliveryFilter(StatusMixin, ConsoleFilter):
     employer_path, year_path, region_field = "declaration__employer", "declaration__business_year", "tax_region"
-    status = _status([(s.value, s.label) for s in c.DeliveryStatus if s != c.DeliveryStatus.CANCELLED])
+    status = _status(c.DeliveryStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=c.DeliveryKind.choices, label="发送内容")
 
 
 class TaxResultFilter(ConsoleFilter):
-    """认定结果 for tax officers and the tax API (by 税务主管部门), optionally only those recorded
-    since a moment (the API's incremental pulls)."""
+    """认定结果 for tax officers and the tax API (by 税务主管部门), optionally only those recorded,
+    cancelled or recorded again since a moment (the API's incremental pulls)."""
 
     region_field = "tax_region"
+    state = django_filters.ChoiceFilter(field_name="status", choices=[("active", "有效"), ("cancelled", "已作废")],
+                                        label="认定状态")
     year = django_filters.NumberFilter(method="by_year", label="业务年度", min_value=2000, max_value=2100,
                                        error_messages={"invalid": "year 应为四位年份"})
-    updated_since = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte",
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
                                                      label="记录（更新）时间不早于",
                                                      error_messages={"invalid": "updated_since 应为 ISO 8601 时间"})
 

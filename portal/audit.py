@@ -24,8 +24,25 @@ def audit_record(
     data: dict | None = None,
 ) -> AuditEntry:
     """Append one audit entry. Call inside the service's transaction."""
+    entry = audit_entry(action=action, actor=actor, obj=obj, from_state=from_state, to_state=to_state, reason=reason,
+                        data=data)
+    entry.save()
+    return entry
+
+
+def audit_entry(
+    *,
+    action: str,
+    actor=None,
+    obj: models.Model | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict | None = None,
+) -> AuditEntry:
+    """The entry audit_record appends, unsaved: a bulk job inserts many with one statement."""
     actor_user = actor if getattr(actor, "pk", None) else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",

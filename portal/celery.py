@@ -22,4 +22,10 @@ app.conf.beat_schedule = {
     # 08:00 every day: remind units with an unsubmitted declaration 30, 7 and 1 days before their
     # region's filing window closes (idempotent per unit and day, so a missed or repeated beat is harmless).
     "placement-reminders": {"task": "placement.tasks.declaration_reminders_task", "schedule": crontab(hour=8, minute=0)},
+    # 00:10 every day: levy assessments past their payment deadline become 逾期未缴 (the late fee accrues
+    # from the day after the deadline; idempotent, so a missed or repeated beat is harmless).
+    "levy-overdue": {"task": "levy.tasks.levy_overdue_task", "schedule": crontab(hour=0, minute=10)},
+    # Every 2 minutes: re-drive registry fetches and payment orders whose retry is due or was lost, and
+    # ask the payment channel about orders the bank is processing (it settles on its own time).
+    "levy-sweep": {"task": "levy.tasks.levy_sweep_task", "schedule": 120.0},
 }

@@ -9,6 +9,7 @@ Every variable is listed in `.env.example`. A malformed value raises ImproperlyC
 """
 
 import secrets
+import shutil
 from pathlib import Path
 
 import environ
@@ -122,6 +123,7 @@ INSTALLED_APPS = [
     "csp",
     "rules",
     "django_filters",
+    "captcha",  # django-simple-captcha: 办件查询 asks for one after repeated failed lookups
     "portal",
     "portal.feeds",
     "employers",
@@ -418,6 +420,14 @@ FEEDS_THREADS = _int("FEEDS_THREADS", 10, minimum=1)
 # retry), and the first backoff in seconds (it doubles per attempt, with jitter).
 TAX_DELIVERY_ATTEMPTS = _int("TAX_DELIVERY_ATTEMPTS", 6, minimum=1)
 TAX_DELIVERY_BACKOFF_S = _float("TAX_DELIVERY_BACKOFF_S", 30.0, low=0.0, high=3600)
+
+# 办件查询 (levy tracking without login): failed lookups from one address before a captcha is asked,
+# within the window; the captcha's spoken version needs Debian's flite (scripts/sysdeps.sh).
+LEVY_TRACK_FAILURES_BEFORE_CAPTCHA = _int("LEVY_TRACK_FAILURES_BEFORE_CAPTCHA", 3, minimum=1)
+LEVY_TRACK_WINDOW_S = _int("LEVY_TRACK_WINDOW_S", 3600, minimum=60)
+CAPTCHA_FLITE_PATH = shutil.which("flite")
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 10  # minutes
 
 # --- logging -------------------------------------------------------------------------------------
 LOGGING = {

@@ -8,11 +8,12 @@ TONES = {
     "": NEUTRAL, "draft": NEUTRAL, "incomplete": NEUTRAL, "queued": NEUTRAL, "cancelled": NEUTRAL,
     "not_started": NEUTRAL,
     "submitted": PROGRESS, "pending": PROGRESS, "pending_review": PROGRESS, "sent": PROGRESS,
-    "running": PROGRESS,
+    "running": PROGRESS, "objection": PROGRESS, "assessed": PROGRESS,
     "confirmed": DONE, "certified": DONE, "sent_to_tax": DONE, "approved": DONE, "acknowledged": DONE,
     "answered": DONE, "ready": DONE, "active": DONE, "issued": DONE, "done": DONE,
+    "paid": DONE, "paid_late": DONE, "exempt": DONE, "over_ratio": DONE,
     "partially_rejected": ACTION, "waiting": ACTION,
-    "rejected": FAILED, "refused": FAILED, "failed": FAILED,
+    "rejected": FAILED, "refused": FAILED, "failed": FAILED, "overdue": FAILED,
 }
 
 

@@ -2,9 +2,9 @@
 # Installs the Debian packages the portal needs, when they are missing.
 # fonts-noto-cjk: Chinese in PDFs; libharfbuzz-subset0: fast font subsetting in WeasyPrint
 # (without it a certificate takes ~40x longer); poppler-utils: pdftotext/pdftoppm in tests;
-# chromium: browser tests. As root we install them; otherwise we print the command.
+# chromium: browser tests; flite: the spoken captcha of 办件查询 (django-simple-captcha's audio). As root we install them; otherwise we print the command.
 set -eu
-want="fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 poppler-utils"
+want="fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 poppler-utils flite"
 [ "${1:-}" = "--with-browser" ] && want="$want chromium"
 missing=""
 for p in $want; do

@@ -69,6 +69,7 @@ def build_world() -> World:
         objs.update(placement_objects(unit, agent.user))
         objs.update(review_objects(unit, agent.user, upload, objs))
         objs.update(tax_objects(unit, agent.user))
+        objs.update(levy_objects(unit, agent.user))
         objs["document"] = document_issue(kind="test", title="测试文书", template="pdf/receipt.html",
                                           context={"title": "测试文书"}, employer=unit)
     return w
@@ -142,6 +143,24 @@ def tax_objects(unit, agent_user) -> dict:
     }
 
 
+def levy_objects(unit, agent_user) -> dict:
+    """A 2026 assessment at 信息确认 with an objection waiting for a tax officer and a payment."""
+    from django.utils import timezone
+
+    from levy.models import LevyAssessment, LevyPayment, Objection
+
+    months = [{"month": 202500 + m, "base": "1000.00", "capped_base": "1000.00", "accounts": 10} for m in range(1, 13)]
+    assessment = LevyAssessment.objects.create(
+        employer=unit, collection_year=2026, method="registry", notice_agreed_at=timezone.now(),
+        registry_state="fetched", figures={"months": months, "changes": {}}, registry_figures={"months": months})
+    objection = Objection.objects.create(assessment=assessment, kind="headcount", before={"accounts": [10] * 12},
+                                         proposed={"accounts": [12] * 12}, submitted_by=agent_user,
+                                         review_state="pending", review_requested_at=timezone.now())
+    payment = LevyPayment.objects.create(assessment=assessment, method="transfer", principal=1, amount=1,
+                                         status="failed", message="测试")
+    return {"assessment": assessment, "objection": objection, "levy_payment": payment}
+
+
 def pk(key):
     return lambda objs: {"pk": objs[key].pk}
 
@@ -152,7 +171,18 @@ def person_pk(objs):
 
 # URL name → how to fill its arguments from `own` and `foreign` objects. A route with arguments
 # that is missing here fails the walk: add it when you add the route.
+LEVY_YEAR = {"own": lambda objs: {"year": 2026}}
+
 URL_KWARGS = {
+    **{f"levy:{name}": LEVY_YEAR for name in ("guide", "notice", "confirm", "objection_new", "roster", "outcome",
+                                              "done")},
+    "levy:objection_detail": {"own": lambda o: {"year": 2026, "pk": o["objection"].pk},
+                              "foreign": lambda o: {"year": 2026, "pk": o["objection"].pk}},
+    "levy:track_captcha": {"own": lambda o: {"key": "0" * 40}},
+    "levy:track_captcha_audio": {"own": lambda o: {"key": "0" * 40}},
+    "levy:api_assessment": {"own": lambda o: {"collection_year": 2026}},
+    "tax:levy_assessment": {"own": pk("assessment"), "foreign": pk("assessment")},
+    "tax:levy_objection": {"own": pk("objection"), "foreign": pk("objection")},
     "password_reset_confirm": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
     "notice_detail": {"own": pk("notice"), "foreign": pk("notice")},
     "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},

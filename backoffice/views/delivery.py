@@ -12,9 +12,9 @@ from placement.filters import DeliveryFilter, SendFilter
 from placement.selectors.queues import (
     declaration_for_review,
     declarations_to_send,
+    deliveries_listed,
     delivery_for,
     failed_deliveries,
-    live_deliveries,
 )
 from placement.services.delivery import delivery_retry, delivery_send, delivery_send_batch
 from portal.access import roles_required
@@ -69,7 +69,7 @@ def send_one(request, pk: int):
 @roles_required(STAFF)
 def delivery_list(request):
     """发送税务查询: every hand-off, failed ones with an alert and a retry."""
-    deliveries = live_deliveries(request.user)
+    deliveries = deliveries_listed(request.user)
 
     def load(ids):
         rows = {d.pk: d for d in deliveries.filter(pk__in=ids)}

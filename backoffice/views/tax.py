@@ -23,7 +23,17 @@ from portal.workflow import can
 
 OFFICERS = TAX | ADMIN
 # what a tax officer reads about a hand-off: received, failed on the way, or still to be confirmed
-HAND_OFF = {"acknowledged": "已接收", "failed": "发送失败", "queued": "待确认", "sent": "待确认", None: "未发送"}
+HAND_OFF = {"acknowledged": "已接收", "failed": "发送失败", "queued": "待确认", "sent": "待确认", "cancelled": "已作废",
+            None: "未发送"}
+REVOCATION = {"acknowledged": "撤销已送达", "failed": "撤销发送失败", "queued": "撤销待确认", "sent": "撤销待确认",
+              None: "未送达税务，无需撤销"}
+
+
+def hand_off(row) -> tuple[str, str]:
+    """The words and tone of a result's hand-off (of its revocation, once cancelled)."""
+    if row.status == "cancelled":
+        return f"已作废（{REVOCATION[row.revocation_status]}）", tone("cancelled")
+    return HAND_OFF[row.delivery_status], tone(row.delivery_status or "")
 
 
 @roles_required(OFFICERS)
@@ -34,7 +44,7 @@ def results(request):
         rows = {r.pk: r for r in qs.filter(pk__in=ids)}
         page = [rows[pk] for pk in ids if pk in rows]
         for row in page:
-            row.hand_off, row.hand_off_tone = HAND_OFF[row.delivery_status], tone(row.delivery_status or "")
+            row.hand_off, row.hand_off_tone = hand_off(row)
         return page
 
     return console_list(request, qs=qs, filterset=TaxResultFilter, template="backoffice/tax/results.html", load=load)
@@ -42,7 +52,7 @@ def results(request):
 
 @roles_required(OFFICERS)
 def result_detail(request, pk: int):
-    figures, declaration, delivery = tax_result_for(request.user, pk)
+    figures, declaration, delivery, revocation = tax_result_for(request.user, pk)
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if delivery is None:
@@ -53,6 +63,7 @@ def result_detail(request, pk: int):
             return redirect("tax:result_detail", pk=figures.pk)
     return render(request, "backoffice/tax/result_detail.html", {
         "figures": figures, "persons": figures.persons.all(), "declaration": declaration, "delivery": delivery,
+        "revocation": revocation,
         "form": form, "can_acknowledge": delivery is not None and can(request.user, delivery, "acknowledge"),
         "ratio": percent_text(figures.disabled_count / figures.headcount if figures.headcount else None),
     })
@@ -66,3 +77,4 @@ def results_export(request):
                  data={"filters": {k: v for k, v in values.items() if v}, "rows": qs.count()})
     return certified_results_xlsx(qs, f"认定结果-{timezone.localdate():%Y%m%d}.xlsx",
                                   hand_off=lambda status: HAND_OFF.get(status, ""))
+

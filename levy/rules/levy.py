@@ -216,18 +216,22 @@ def _headcount(inputs: LevyInputs, policy: Policy, why: Explanation) -> int:
         total = sum(inputs.monthly_headcounts)
         average = Fraction(total, MONTHS)
         n = round_to_int(average, mode)
-        formula = f"（{' + '.join(map(str, inputs.monthly_headcounts))}）÷ 12 = {total} ÷ 12 = {plain(average)}，{ROUNDING_MODES[mode]}"
+        if why:
+            formula = f"（{' + '.join(map(str, inputs.monthly_headcounts))}）÷ 12 = {total} ÷ 12 = {plain(average)}，{ROUNDING_MODES[mode]}"
     else:
         average = exact(inputs.headcount)
         n = round_to_int(average, mode)
-        formula = f"填报的年平均人数 {plain(average)}" + ("" if average.denominator == 1 else f"，{ROUNDING_MODES[mode]}")
-    why.add("headcount", "上年在职职工人数", formula, n, rows)
+        if why:
+            formula = f"填报的年平均人数 {plain(average)}" + ("" if average.denominator == 1 else f"，{ROUNDING_MODES[mode]}")
+    why and why.add("headcount", "上年在职职工人数", formula, n, rows)
     return n
 
 
 def _disabled(inputs: LevyInputs, policy: Policy, why: Explanation) -> Fraction:
     rule = policy.weight_rule
     a = disabled_count(inputs.disabled, rule)
+    if not why:
+        return a + (inputs.disabled_count or 0)
     terms = [
         f"{p.months}×{person_weight(p.certificate, p.grade, rule)}"
         for p in inputs.disabled
@@ -236,13 +240,13 @@ def _disabled(inputs: LevyInputs, policy: Policy, why: Explanation) -> Fraction:
         a += inputs.disabled_count
         terms.insert(0, f"已认证 {plain(inputs.disabled_count)}×12")
     formula = f"Σ（安置月数×折算人数）÷ 12 = （{' + '.join(terms) or '0'}）÷ 12" if terms else "未安排残疾人"
-    why.add("disabled_count", "上年实际安排残疾人就业人数", formula, plain(a), policy.rows_for("weight_rule"))
+    why and why.add("disabled_count", "上年实际安排残疾人就业人数", formula, plain(a), policy.rows_for("weight_rule"))
     return a
 
 
 def _average_wage(inputs: LevyInputs, policy: Policy, n: int, why: Explanation, warnings: list):
     uncapped = Fraction(exact(inputs.wage_total), n)
-    why.add("average_wage", "上年在职职工年平均工资", f"工资总额 {yuan(inputs.wage_total)} ÷ {n}", yuan(uncapped))
+    why and why.add("average_wage", "上年在职职工年平均工资", f"工资总额 {yuan(inputs.wage_total)} ÷ {n}", yuan(uncapped))
     sav = inputs.social_average_wage if inputs.social_average_wage is not None else policy.social_average_wage
     multiplier = policy.wage_cap_multiplier
     cap_rows = policy.rows_for("wage_cap_multiplier")
@@ -252,7 +256,7 @@ def _average_wage(inputs: LevyInputs, policy: Policy, n: int, why: Explanation, 
         return uncapped, uncapped, None, False
     if sav is None:
         warnings.append(f"未找到{policy.data_year}年度当地社会平均工资，未能按{plain(multiplier)}倍封顶，结果可能偏高")
-        why.add("wage_cap", "封顶", f"缺少{policy.data_year}年度社会平均工资，未封顶", yuan(uncapped), cap_rows)
+        why and why.add("wage_cap", "封顶", f"缺少{policy.data_year}年度社会平均工资，未封顶", yuan(uncapped), cap_rows)
         return uncapped, uncapped, None, False
     cap = exact(sav) * multiplier
     sav_note = "（用户填写）" if inputs.social_average_wage is not None else ""
@@ -262,7 +266,7 @@ def _average_wage(inputs: LevyInputs, policy: Policy, n: int, why: Explanation, 
     else:
         formula = f"社会平均工资{sav_note} {yuan(sav)} × {plain(multiplier)} = {yuan(cap)}，年平均工资未超过上限"
         used, applied = uncapped, False
-    why.add("wage_cap", "计征工资（封顶后）", formula, yuan(used), cap_rows)
+    why and why.add("wage_cap", "计征工资（封顶后）", formula, yuan(used), cap_rows)
     return used, uncapped, money(cap), applied
 
 
@@ -273,36 +277,37 @@ def _relief(inputs, policy: Policy, n: int, shortfall: Fraction, actual: Fractio
     if shortfall <= 0:
         return "at_or_over_ratio", REDUCTION_LABELS["at_or_over_ratio"], Fraction(0)
     if relief is None:
-        why.add("relief", "减免", f"{policy.collection_year}年征收时没有在执行的分档减缴或免征政策", "无减免")
+        why and why.add("relief", "减免", f"{policy.collection_year}年征收时没有在执行的分档减缴或免征政策", "无减免")
         return "none", REDUCTION_LABELS["none"], Fraction(1)
     if relief.exempt_max_headcount is not None and inputs.unit_kind in relief.exempt_unit_kinds \
             and n <= relief.exempt_max_headcount:
-        why.add("relief", "减免", f"{UNIT_KINDS[inputs.unit_kind]}，在职职工 {n} 人 ≤ {relief.exempt_max_headcount} 人，免征",
+        why and why.add("relief", "减免", f"{UNIT_KINDS[inputs.unit_kind]}，在职职工 {n} 人 ≤ {relief.exempt_max_headcount} 人，免征",
                 "免征", rows)
         return "small_enterprise_exempt", REDUCTION_LABELS["small_enterprise_exempt"], Fraction(0)
     for i, tier in enumerate(relief.tiers):
         if actual >= tier.min_ratio:
             label = f"分档减缴：按应缴额的{pct(tier.pay_factor)}缴纳"
             bound = f"≥ {pct(tier.min_ratio)}" if tier.min_ratio or i == 0 else f"< {pct(relief.tiers[i - 1].min_ratio)}"
-            why.add("relief", "减免", f"实际安排比例 {pct(actual)} {bound}，按应缴额的{pct(tier.pay_factor)}缴纳",
+            why and why.add("relief", "减免", f"实际安排比例 {pct(actual)} {bound}，按应缴额的{pct(tier.pay_factor)}缴纳",
                     pct(tier.pay_factor), rows)
             return tier.code, label, tier.pay_factor
-    why.add("relief", "减免", "不符合减免条件", "无减免", rows)
+    why and why.add("relief", "减免", "不符合减免条件", "无减免", rows)
     return "none", REDUCTION_LABELS["none"], Fraction(1)
 
 
-def calculate_levy(inputs: LevyInputs, policy: Policy) -> LevyResult:
-    """The levy of one unit for one data year under `policy`, with its explanation."""
-    why, warnings = Explanation(), []
+def calculate_levy(inputs: LevyInputs, policy: Policy, *, explain: bool = True) -> LevyResult:
+    """The levy of one unit for one data year under `policy`, with its explanation (`explain=False`:
+    the same figures without building one, for the year-end bulk; a page asks again when shown)."""
+    why, warnings = (Explanation() if explain else None), []
     n = _headcount(inputs, policy, why)
     a = _disabled(inputs, policy, why)
     ratio = policy.ratio
     required = n * ratio
-    why.add("required_count", "应安排残疾人就业人数", f"{n} × {pct(ratio)}", plain(required), policy.rows_for("ratio"))
+    why and why.add("required_count", "应安排残疾人就业人数", f"{n} × {pct(ratio)}", plain(required), policy.rows_for("ratio"))
     shortfall = required - a
-    why.add("shortfall", "差额人数", f"{plain(required)} − {plain(a)}", plain(shortfall))
+    why and why.add("shortfall", "差额人数", f"{plain(required)} − {plain(a)}", plain(shortfall))
     actual = Fraction(a, n) if n else Fraction(0)
-    why.add("actual_ratio", "实际安排比例", f"{plain(a)} ÷ {n}" if n else "职工人数为0", pct(actual))
+    why and why.add("actual_ratio", "实际安排比例", f"{plain(a)} ÷ {n}" if n else "职工人数为0", pct(actual))
     if n == 0:
         used = uncapped = Fraction(0)
         cap, applied = None, False
@@ -311,17 +316,17 @@ def calculate_levy(inputs: LevyInputs, policy: Policy) -> LevyResult:
         used, uncapped, cap, applied = _average_wage(inputs, policy, n, why, warnings)
     gross = max(shortfall, Fraction(0)) * used
     if shortfall > 0:
-        why.add("gross_levy", "应缴额（减免前）", f"差额人数 {plain(shortfall)} × 计征工资 {yuan(used)}", yuan(gross))
+        why and why.add("gross_levy", "应缴额（减免前）", f"差额人数 {plain(shortfall)} × 计征工资 {yuan(used)}", yuan(gross))
     else:
-        why.add("gross_levy", "应缴额（减免前）", "已达到或超过规定比例", yuan(0))
+        why and why.add("gross_levy", "应缴额（减免前）", "已达到或超过规定比例", yuan(0))
     rule, label, factor = _relief(inputs, policy, n, shortfall, actual, why)
     levy = money(gross * factor)
-    why.add("levy", "应缴纳残保金", f"{yuan(gross)} × {pct(factor)}" if shortfall > 0 else "无需缴纳", f"{levy:,}")
+    why and why.add("levy", "应缴纳残保金", f"{yuan(gross)} × {pct(factor)}" if shortfall > 0 else "无需缴纳", f"{levy:,}")
     return LevyResult(
         headcount=n, ratio=ratio, disabled_count=a, required_count=required, shortfall=shortfall,
         actual_ratio=actual, average_wage_exact=used, average_wage_uncapped_exact=uncapped, cap=cap,
         cap_applied=applied, gross_exact=gross, reduction_rule=rule, reduction_label=label, pay_factor=factor,
-        steps=why.freeze(), policy=policy, warnings=tuple(warnings),
+        steps=why.freeze() if why else (), policy=policy, warnings=tuple(warnings),
     )
 
 

@@ -128,6 +128,7 @@ class Policy:
     late_fee: LateFeeRule
     reward: RewardRule | None
     rows: dict[str, PolicyRow] = field(default_factory=dict)  # parameter name → row used
+    assessment_method: str = "declared"  # registry (Shanghai's 一件事) or declared (电子税务局 申报)
 
     @property
     def data_year(self) -> int:
@@ -153,6 +154,7 @@ class Policy:
             late_fee=values["late_fee"],
             reward=values.get("over_ratio_reward"),
             rows=dict(rows),
+            assessment_method=values.get("assessment_method", "declared"),
         )
 
 
@@ -274,6 +276,13 @@ def parse_rounding(value) -> str:
     return _choice(value, ROUNDING_MODES, "取整方式")
 
 
+ASSESSMENT_METHODS = {"registry": "按社保征缴基数核定（一件事）", "declared": "单位申报工资总额和职工人数"}
+
+
+def parse_method(value) -> str:
+    return _choice(value, ASSESSMENT_METHODS, "征缴方式")
+
+
 PARSERS = {
     "ratio": parse_ratio,
     "weight_rule": parse_weight_rule,
@@ -282,6 +291,7 @@ PARSERS = {
     "relief": parse_relief,
     "late_fee": parse_late_fee,
     "over_ratio_reward": parse_reward,
+    "assessment_method": parse_method,
 }
 REQUIRED_RULES = ("ratio", "weight_rule", "headcount_rounding", "wage_cap_multiplier", "late_fee")
 
@@ -310,6 +320,8 @@ def describe_value(name: str, value) -> str:
         return (f"残疾人证{_grades_text(parsed.severe_disability_grades)}级、残疾军人证"
                 f"{_grades_text(parsed.severe_military_grades)}级按{parsed.severe_weight}人计，其他按{parsed.weight}人计；"
                 f"残疾军人证只计{_grades_text(parsed.counted_military_grades)}级")
+    if name == "assessment_method":
+        return ASSESSMENT_METHODS[parsed]
     if name == "headcount_rounding":
         return f"12个月平均后{ROUNDING_MODES[parsed]}"
     if name == "wage_cap_multiplier":

@@ -1,6 +1,7 @@
-"""发送税务: the hand-off of one certified declaration to the tax bureau's intake, tracked until
-acknowledged (ARCHITECTURE.md "where we go beyond" 7). One row per certificate: sending again
-re-drives the same row, so a declaration is delivered once however often it is sent."""
+"""发送税务: the hand-offs of a certified declaration to the tax bureau's intake, tracked until
+acknowledged (ARCHITECTURE.md "where we go beyond" 7): the result, and — when a reopening cancels
+a result that reached tax — its revocation. One row of each kind per certificate: sending again
+re-drives the same row, so a result is delivered once however often it is sent."""
 
 from django.conf import settings
 from django.db import models
@@ -18,8 +19,10 @@ DS = c.DeliveryStatus
 class TaxDelivery(ConcurrentTransitionMixin, models.Model):
     declaration = models.ForeignKey("placement.AnnualDeclaration", verbose_name="年审申报",
                                     on_delete=models.PROTECT, related_name="deliveries")
-    certificate = models.OneToOneField("portal.Receipt", verbose_name="审核认定书", on_delete=models.PROTECT,
-                                       related_name="tax_delivery")
+    certificate = models.ForeignKey("portal.Receipt", verbose_name="审核认定书", on_delete=models.PROTECT,
+                                    related_name="tax_deliveries")
+    kind = models.CharField("发送内容", max_length=12, choices=c.DeliveryKind.choices, default=c.DeliveryKind.RESULT)
+    reason = models.CharField("撤销原因", max_length=500, blank=True)
     status = FSMField("发送状态", default=DS.QUEUED, choices=DS.choices, protected=True)
     queued_at = models.DateTimeField("发送时间", default=timezone.now)
     queued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发送人", null=True, blank=True,
@@ -37,12 +40,22 @@ class TaxDelivery(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-queued_at", "-id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [models.UniqueConstraint(fields=["certificate", "kind"], name="one_delivery_of_each_kind")]
         verbose_name = verbose_name_plural = "发送税务记录"
 
     audit_name = "tax_delivery"
 
     def __str__(self):
-        return f"{self.declaration} {self.get_status_display()}"
+        return f"{self.declaration} {self.get_kind_display()} {self.get_status_display()}"
+
+    @property
+    def is_revocation(self) -> bool:
+        return self.kind == c.DeliveryKind.REVOCATION
+
+    @property
+    def reference(self) -> str:
+        """What the intake knows the hand-off by: the certificate's number, or the revocation's."""
+        return f"{self.certificate.reference}-CX" if self.is_revocation else self.certificate.reference
 
     # the intake's answers arrive through the system; staff queue, re-drive and confirm by hand
     @transition(field=status, source=[DS.QUEUED, DS.FAILED, DS.SENT], target=DS.SENT, permission=allowed(is_system),

@@ -198,6 +198,8 @@ class PlacementMonth(Reviewable):
     person = models.ForeignKey(PlacedPerson, on_delete=models.CASCADE, related_name="months")
     month = models.PositiveSmallIntegerField("月份")
     selected = models.BooleanField("申报该月", default=False)
+    # what each check of the month said when the reviewer decided it: {item: {outcome, reason, asked_at}}
+    decided_on = models.JSONField("审核时的校验结果", default=dict, blank=True)
 
     class Meta:
         ordering = ["month"]
@@ -231,6 +233,28 @@ class MonthCheck(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.month}月 {self.get_item_display()} {self.outcome}"
+
+
+class MonthCheckAnswer(models.Model):
+    """A registry's answer for one cell each time it changed, with when it was asked (append-only):
+    the grid shows what the registry says now (MonthCheck) and, for a decided month, what it said
+    when the reviewer decided (issue 14: a re-check overwrote the answer a decision rested on)."""
+
+    person = models.ForeignKey(PlacedPerson, on_delete=models.CASCADE, related_name="check_history")
+    month = models.PositiveSmallIntegerField("月份")
+    item = models.CharField("校验项", max_length=12, choices=c.Check.choices)
+    outcome = models.CharField("结果", max_length=8, choices=c.Outcome.choices)
+    reason = models.CharField("说明", max_length=300, blank=True)
+    answer = models.JSONField("接口返回", default=dict, blank=True)
+    asked_at = models.DateTimeField("校验时间")
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        indexes = [models.Index(fields=["person", "month", "item"])]
+        verbose_name = verbose_name_plural = "月份校验历史"
+
+    def __str__(self):
+        return f"{self.person_id} {self.month}月 {self.item} {self.outcome} {self.asked_at:%Y-%m-%d %H:%M}"
 
 
 class Evidence(models.Model):

@@ -28,7 +28,7 @@ from portal.models import AuditEntry
 from portal.roles import ADMIN, FEDERATION
 from portal.tones import tone
 
-D, S, R, DS = c.DeclarationStatus, c.PersonStatus, c.ReviewState, c.DeliveryStatus
+D, S, R, DS, DK = c.DeclarationStatus, c.PersonStatus, c.ReviewState, c.DeliveryStatus, c.DeliveryKind
 STAFF_ONLY = FEDERATION | ADMIN
 
 
@@ -195,7 +195,7 @@ def declaration_for_review(user, pk: int) -> AnnualDeclaration:
 def declarations_to_send(user) -> QuerySet[AnnualDeclaration]:
     """发送税务: certified declarations with no live delivery of their certificate yet, or whose
     delivery failed (sending again re-drives it). Oldest certification first."""
-    live = TaxDelivery.objects.filter(certificate=OuterRef("certificate")).exclude(status=DS.CANCELLED)
+    live = TaxDelivery.objects.filter(certificate=OuterRef("certificate"), kind=DK.RESULT).exclude(status=DS.CANCELLED)
     return (
         _staff(AnnualDeclaration.objects.filter(status=D.CERTIFIED), user, "employer")
         .select_related("employer__tax_region", "certificate", "certified_by")
@@ -205,9 +205,10 @@ def declarations_to_send(user) -> QuerySet[AnnualDeclaration]:
     )
 
 
-def live_deliveries(user) -> QuerySet[TaxDelivery]:
-    """发送税务查询: the user's hand-offs that were not cancelled, newest first."""
-    return deliveries_visible(user).exclude(status=DS.CANCELLED)
+def deliveries_listed(user) -> QuerySet[TaxDelivery]:
+    """发送税务查询: every hand-off of the user's scope — results and revocations, the cancelled ones
+    too (已作废) — newest first."""
+    return deliveries_visible(user)
 
 
 def failed_deliveries(user) -> QuerySet[TaxDelivery]:
@@ -222,25 +223,26 @@ def delivery_for(user, pk: int) -> TaxDelivery:
 # --- the tax officers' console ----------------------------------------------------------------------
 
 
-def _live_delivery():
-    return TaxDelivery.objects.filter(certificate__reference=OuterRef("certificate_reference")) \
-        .exclude(status=DS.CANCELLED)
+def _hand_off(kind: str):
+    return TaxDelivery.objects.filter(certificate__reference=OuterRef("certificate_reference"), kind=kind)
 
 
 def tax_results(user):
-    """认定结果: active certified figures of the units whose 税务主管部门 lies in the user's region,
-    newest first, each with the state of its hand-off (None: not sent yet)."""
+    """认定结果: certified figures of the units whose 税务主管部门 lies in the user's region (the
+    cancelled ones as 已作废), newest first, each with the state of its hand-off (None: not sent)
+    and, for a cancelled one, of its revocation."""
     return certified_results_visible(user).annotate(
-        delivery_status=Subquery(_live_delivery().values("status")[:1]),
-        delivery_id=Subquery(_live_delivery().values("pk")[:1]),
-    ).order_by("-business_year", "-recorded_at", "-pk")
+        delivery_status=Subquery(_hand_off(DK.RESULT).values("status")[:1]),
+        revocation_status=Subquery(_hand_off(DK.REVOCATION).values("status")[:1]),
+    ).order_by("-business_year", "-updated_at", "-pk")
 
 
 def tax_result_for(user, pk: int):
-    """One certified result in the user's scope, its declaration and its live delivery (or None)."""
+    """One certified result in the user's scope, its declaration, and its result and revocation
+    hand-offs (None where there is none)."""
     figures = one(certified_results_visible(user).prefetch_related("persons"), pk, "未找到该认定结果")
     declaration = declarations_visible(user).filter(employer=figures.employer,
                                                     business_year=figures.business_year).first()
-    delivery = TaxDelivery.objects.filter(certificate__reference=figures.certificate_reference) \
-        .exclude(status=DS.CANCELLED).select_related("acknowledged_by").first()
-    return figures, declaration, delivery
+    hand_offs = {d.kind: d for d in TaxDelivery.objects.filter(certificate__reference=figures.certificate_reference)
+                 .select_related("acknowledged_by")}
+    return figures, declaration, hand_offs.get(DK.RESULT), hand_offs.get(DK.REVOCATION)

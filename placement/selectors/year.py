@@ -8,6 +8,7 @@ the pure rules (placement.rules), computed once.
 `person_years(persons, …)` reads a page or a whole declaration in a fixed number of queries (the
 months' outcomes counted in SQL, no cells)."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -17,7 +18,7 @@ from levy.selectors import PolicyMissing, weight_rule_for
 from placement import choices as c
 from placement import rules
 from placement.facts import cert_periods, contract_terms
-from placement.models import Certificate, Evidence, MonthCheck, PlacedPerson, PlacementMonth
+from placement.models import Certificate, Evidence, MonthCheck, MonthCheckAnswer, PlacedPerson, PlacementMonth
 from portal.crypto import blind_indexes
 
 
@@ -120,13 +121,26 @@ def person_year(person: PlacedPerson, *, weight_rule=None, with_claims: bool = T
     )
 
 
+def cell_history(person: PlacedPerson) -> dict[tuple[int, str], list[MonthCheckAnswer]]:
+    """Each cell's answers, oldest first, where the registry has answered more than one way."""
+    answers: dict[tuple[int, str], list] = {}
+    for answer in MonthCheckAnswer.objects.filter(person=person).only(
+            "month", "item", "outcome", "reason", "asked_at"):
+        answers.setdefault((answer.month, answer.item), []).append(answer)
+    return {key: found for key, found in answers.items() if len(found) > 1}
+
+
 def grid_rows(model: PersonYear, *, evidence: bool = True) -> list[dict]:
-    """The 信息校验 table: per month the cells (with the material beside each flagged one), the
-    certificate the month is shown with, the selection and any reviewer decision."""
+    """The 信息校验 table: per month the cells (with the material beside each flagged one, what the
+    registry said when a reviewer decided the month if it says otherwise now, and the cell's
+    earlier answers), the certificate the month is shown with, the selection and any decision."""
     files: dict[tuple[int, str], list] = {}
     if evidence:
         for row in Evidence.objects.filter(person=model.person).select_related("upload"):
             files.setdefault((row.month, row.item), []).append(row.upload)
+    history = cell_history(model.person)
+    decided_on = dict(model.person.months.filter(review_state__in=(rules.VALID, rules.INVALID))
+                      .values_list("month", "decided_on"))
     labels = dict(c.CertificateKind.choices)
     forced = model.forced_months
     rows = []
@@ -136,18 +150,35 @@ def grid_rows(model: PersonYear, *, evidence: bool = True) -> list[dict]:
         rows.append({
             "month": m,
             "label": f"{model.year}{m:02d}",
-            "cells": [(check, model.cells[m, check], files.get((m, check), [])) for check in c.Check],
+            "cells": [(check, model.cells[m, check], files.get((m, check), []),
+                       _when_decided(decided_on.get(m, {}).get(check), model.cells[m, check]),
+                       history.get((m, check), [])) for check in c.Check],
             "outcome": state.outcome,
             "selected": state.selected,
             "forced": m in forced,
             "decision": state.decision if state.decision in (rules.VALID, rules.INVALID) else "",
             "decision_label": c.MONTH_DECISION_LABELS[state.decision] if state.decision in (
                 rules.VALID, rules.INVALID) else "",
+            "decided_on_at": _asked_last(decided_on.get(m)),
             "claims": model.claims.get(m, ()),
             "cert_kind": labels.get(best.kind, "") if best else "",
             "cert_grade": f"{best.grade}级" if best else "",
         })
     return rows
+
+
+def _asked_last(answers: dict | None) -> datetime.datetime | None:
+    """When the newest answer a decision rested on was asked (the decision says which check it read)."""
+    if not answers:
+        return None
+    return max(datetime.datetime.fromisoformat(a["asked_at"]) for a in answers.values())
+
+
+def _when_decided(answer: dict | None, now: rules.Cell) -> dict | None:
+    """The answer a decision rested on, when the registry says something else now."""
+    if not answer or (answer["outcome"], answer["reason"]) == (now.outcome, now.reason):
+        return None
+    return {**answer, "asked_at": datetime.datetime.fromisoformat(answer["asked_at"])}
 
 
 def evidence_by_upload(person: PlacedPerson) -> list[dict]:

@@ -11,11 +11,12 @@ from django.utils import timezone
 from levy.rules.certified import disabled_count
 from levy.selectors import policy_for
 from levy.services import certified_figures_cancel, certified_figures_record
+from levy.services.assessment import declaration_state_record
 from placement import choices as c
 from placement.certificate import TITLE, certificate_context
 from placement.models import AnnualDeclaration, DeregistrationRequest, FeedbackRequest, WithdrawalRequest
 from placement.selectors.declaration import counted_persons
-from placement.services.delivery import delivery_cancel
+from placement.services.delivery import delivery_revoke
 from portal.exceptions import ValidationFailed
 from portal.models import Notice
 from portal.notices import notice_post
@@ -72,6 +73,7 @@ def declaration_certify(*, actor, declaration: AnnualDeclaration) -> AnnualDecla
             declaration, "certify", actor=actor, by=actor, related=("employer__fed_region",),
             prepare=lambda row: _issue_certificate(row, actor),
         )
+        declaration_state_record(employer=declaration.employer, business_year=declaration.business_year, state="certified")
         certificate = declaration.certificate
         facts = certificate.public_facts
         notice_post(
@@ -91,6 +93,7 @@ def declaration_return(*, actor, declaration: AnnualDeclaration, reason: str) ->
     with transaction.atomic():
         declaration = transition_apply(declaration, "return_to_employer", actor=actor, by=actor, reason=reason,
                                        related=("employer",))
+        declaration_state_record(employer=declaration.employer, business_year=declaration.business_year, state="returned")
         notice_post(
             employer=declaration.employer, kind=Notice.Kind.REVIEW, actor=actor,
             title=f"{declaration.business_year}年度按比例就业年审申报被退回",
@@ -101,14 +104,16 @@ def declaration_return(*, actor, declaration: AnnualDeclaration, reason: str) ->
 
 def declaration_reopen(*, actor, declaration: AnnualDeclaration, reason: str) -> AnnualDeclaration:
     """Back to draft after certification: the certificate's verification page then says it was
-    cancelled, the recorded figures are cancelled, an open hand-off to tax is cancelled. Called
-    only by the request decisions below (inside their transaction)."""
+    cancelled, the recorded figures are cancelled (tax still sees them, as 已作废, until the new
+    result), the hand-off is cancelled and, where the result had reached tax, its revocation is
+    handed over. Called only by the request decisions below (inside their transaction)."""
     certificate = locked(declaration).certificate
     declaration = transition_apply(declaration, "reopen", actor=actor, reason=reason, related=("employer",),
                                    data={"certificate": certificate.reference if certificate else ""})
+    declaration_state_record(employer=declaration.employer, business_year=declaration.business_year, state="reopened")
     if certificate is not None:
         receipt_cancel(receipt=certificate, actor=actor, reason=reason)
-        delivery_cancel(actor=actor, certificate=certificate, reason=reason)
+        delivery_revoke(actor=actor, certificate=certificate, reason=reason)
     certified_figures_cancel(employer=declaration.employer, business_year=declaration.business_year, actor=actor,
                              reason=reason)
     return declaration
@@ -134,6 +139,8 @@ def withdrawal_decide(*, actor, request: WithdrawalRequest, approve: bool, reaso
             declaration_reopen(actor=actor, declaration=declaration, reason=f"年审申报撤回：{request.reason}")
         elif approve:
             transition_apply(declaration, "withdraw", actor=actor, reason=request.reason)
+            declaration_state_record(employer=declaration.employer, business_year=declaration.business_year,
+                                     state="returned")
         outcome = "已同意，申报已退回为“进行中”，可修改后重新完成申报" if approve else f"未同意，理由：{reason}"
         notice_post(employer=declaration.employer, kind=Notice.Kind.REVIEW, actor=actor,
                     title=f"{declaration.business_year}年度年审申报撤回申请办理结果",

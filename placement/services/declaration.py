@@ -9,6 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from levy.services.assessment import declaration_state_record
 from placement import choices as c
 from placement import predicates as p
 from placement import rules
@@ -171,8 +172,10 @@ def declaration_submit(*, actor, declaration: AnnualDeclaration, commitment_acce
         raise ValidationFailed("请阅读并勾选确认《申报资料真实性承诺书》", field="commitment")
     if not declaration.started:
         raise NotAllowed("本年度尚未登记安置人员。未安置残疾人的单位无需办理年审认证。")
-    return transition_apply(declaration, "submit", actor=actor, by=actor, related=("employer",),
-                            prepare=lambda locked_row: _submission_receipt(locked_row, actor))
+    declaration = transition_apply(declaration, "submit", actor=actor, by=actor, related=("employer",),
+                                   prepare=lambda locked_row: _submission_receipt(locked_row, actor))
+    declaration_state_record(employer=declaration.employer, business_year=declaration.business_year, state="submitted")
+    return declaration
 
 
 # --- 导入上一年申报名单 --------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """发送税务: handing certified declarations to the tax bureau's intake and tracking each hand-off
-until the bureau acknowledges it (ARCHITECTURE.md "where we go beyond" 7).
+until the bureau acknowledges it (ARCHITECTURE.md "where we go beyond" 7); and when a reopening
+cancels a result that had reached tax, handing over its revocation the same way (issue 14: tax
+was never told, and the result vanished from its console).
 
 One TaxDelivery per certificate: sending again re-drives the same row, so a declaration is
 delivered once however many times (or however many tabs at once) it is sent. What is sent is the
@@ -35,6 +37,7 @@ from portal.feeds.types import (
     INTAKE_REJECTED,
     CertifiedPerson,
     CertifiedResult,
+    CertifiedRevocation,
     IntakeReceipt,
 )
 from portal.guards import insist
@@ -43,7 +46,7 @@ from portal.predicates import is_federation_staff
 from portal.workflow import audit_created, can, locked, transition_apply
 
 log = logging.getLogger(__name__)
-D, DS = c.DeclarationStatus, c.DeliveryStatus
+D, DS, DK = c.DeclarationStatus, c.DeliveryStatus, c.DeliveryKind
 # A queued row untouched this long (its task lost with a broker restart) is re-driven by the sweep.
 STUCK_AFTER = timedelta(minutes=10)
 POLL_AFTER_S = 30  # the first status query after a submission
@@ -70,6 +73,23 @@ def certified_result(declaration: AnnualDeclaration) -> CertifiedResult:
     )
 
 
+def revocation_of(delivery: TaxDelivery) -> CertifiedRevocation:
+    """The withdrawal of a result, as the intake receives it."""
+    employer = delivery.declaration.employer
+    return CertifiedRevocation(
+        reference=delivery.reference, revokes=delivery.certificate.reference, credit_code=employer.credit_code,
+        unit_name=employer.name, business_year=delivery.declaration.business_year, reason=delivery.reason,
+        revoked_at=delivery.queued_at,
+    )
+
+
+def _hand_over(intake, delivery: TaxDelivery) -> IntakeReceipt:
+    if delivery.is_revocation:
+        return intake.revoke(revocation_of(delivery))
+    declaration = AnnualDeclaration.objects.select_related("employer", "certificate").get(pk=delivery.declaration_id)
+    return intake.submit(certified_result(declaration))
+
+
 # --- 发送税务 (reviewers) -----------------------------------------------------------------------
 
 
@@ -89,7 +109,7 @@ def delivery_send(*, actor, declaration: AnnualDeclaration) -> TaxDelivery:
         if not declaration.is_certified or declaration.certificate_id is None:
             raise NotAllowed(f"{declaration}当前状态为“{declaration.get_status_display()}”，只有年审认证通过的申报才能发送税务")
         delivery, created = TaxDelivery.objects.get_or_create(
-            certificate_id=declaration.certificate_id,
+            certificate_id=declaration.certificate_id, kind=DK.RESULT,
             defaults={"declaration": declaration, "queued_by": actor if getattr(actor, "pk", None) else None},
         )
         if created:
@@ -128,13 +148,27 @@ def delivery_send_batch(*, actor, declarations) -> BatchOutcome:
     return outcome
 
 
-def delivery_cancel(*, actor, certificate, reason: str) -> None:
-    """The certificate was cancelled (its declaration reopened): its hand-off, wherever it stands,
-    is cancelled too, so the sweep never sends it and tax staff see why. Idempotent."""
-    delivery = TaxDelivery.objects.filter(certificate=certificate).first()
-    if delivery is None or delivery.status == DS.CANCELLED:
-        return  # idempotent: never sent, or already cancelled
-    transition_apply(delivery, "cancel", actor=actor, reason=reason)
+def delivery_revoke(*, actor, certificate, reason: str) -> TaxDelivery | None:
+    """The certificate was cancelled (its declaration reopened): its result hand-off, wherever it
+    stands, is cancelled, so the sweep never sends it and staff see why (已作废); and when the result
+    had reached the intake, a revocation is handed over and tracked like a result. Idempotent."""
+    result = TaxDelivery.objects.filter(certificate=certificate, kind=DK.RESULT).first()
+    if result is None:
+        return None  # never handed over: nothing to withdraw
+    reached = result.sent_at is not None or result.status in (DS.SENT, DS.ACKNOWLEDGED)
+    if result.status != DS.CANCELLED:
+        transition_apply(result, "cancel", actor=actor, reason=reason)
+    if not reached:
+        return None
+    revocation, created = TaxDelivery.objects.get_or_create(
+        certificate=certificate, kind=DK.REVOCATION,
+        defaults={"declaration_id": result.declaration_id, "reason": reason[:500],
+                  "queued_by": actor if getattr(actor, "pk", None) else None},
+    )
+    if created:
+        audit_created(revocation, actor=actor, action="tax_delivery.queue", reason=reason)
+        _enqueue_push(revocation)
+    return revocation
 
 
 def delivery_retry(*, actor, delivery: TaxDelivery) -> TaxDelivery:
@@ -164,6 +198,8 @@ def _acknowledged(delivery: TaxDelivery, receipt: IntakeReceipt | None, *, actor
         delivery.intake_reference = number
     transition_apply(delivery, "acknowledge", actor=actor, lock=False, reason=reason,
                      by=actor if getattr(actor, "pk", None) else None)
+    if delivery.is_revocation:
+        return  # the declaration was reopened: it moves on when it is certified and sent again
     declaration = locked(delivery.declaration, "employer")
     if can(actor, declaration, "mark_sent_to_tax"):
         transition_apply(declaration, "mark_sent_to_tax", actor=actor, lock=False, reason=reason,
@@ -181,7 +217,8 @@ def _fail(delivery: TaxDelivery, error: str) -> None:
 
 def _live(delivery_id: int, *statuses) -> TaxDelivery | None:
     """The delivery, locked, if it is still in one of `statuses` (a cancelled one never is)."""
-    delivery = TaxDelivery.objects.select_for_update().select_related("certificate").filter(pk=delivery_id).first()
+    delivery = TaxDelivery.objects.select_for_update(of=("self",)).select_related(
+        "certificate", "declaration__employer").filter(pk=delivery_id).first()
     if delivery is None or delivery.status not in statuses:
         return None
     return delivery
@@ -196,12 +233,12 @@ def delivery_push(delivery_id: int) -> float | None:
         delivery = _live(delivery_id, DS.QUEUED)
         if delivery is None:
             return None  # idempotent: already sent, acknowledged, failed or cancelled
-        declaration = AnnualDeclaration.objects.select_related("employer", "certificate").get(
-            pk=delivery.declaration_id)
-        if not declaration.is_certified or declaration.certificate_id != delivery.certificate_id:
-            return None  # the declaration was reopened: the reopening cancels this row
+        if not delivery.is_revocation:
+            declaration = AnnualDeclaration.objects.get(pk=delivery.declaration_id)
+            if not declaration.is_certified or declaration.certificate_id != delivery.certificate_id:
+                return None  # the declaration was reopened: the reopening cancels this row
         try:
-            receipt = get_feeds().tax_intake.submit(certified_result(declaration))
+            receipt = _hand_over(get_feeds().tax_intake, delivery)
         except FeedRejected as error:
             _fail(delivery, error.message)
             return None
@@ -251,11 +288,9 @@ def delivery_poll(delivery_id: int) -> None:
         intake = get_feeds().tax_intake
         try:
             try:
-                receipt = intake.status(delivery.certificate.reference)
+                receipt = intake.status(delivery.reference)
             except SubmissionNotFound:
-                declaration = AnnualDeclaration.objects.select_related("employer", "certificate").get(
-                    pk=delivery.declaration_id)
-                receipt = intake.submit(certified_result(declaration))
+                receipt = _hand_over(intake, delivery)
         except FeedRejected as error:
             _fail(delivery, error.message)
             return

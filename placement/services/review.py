@@ -14,8 +14,9 @@ from django.utils import timezone
 from placement import choices as c
 from placement import rules
 from placement.facts import cert_periods
-from placement.models import Certificate, Contract, MonthCheck, PlacedPerson
+from placement.models import Certificate, Contract, MonthCheck, PlacedPerson, PlacementMonth
 from placement.registry import certificate_in_registry
+from placement.services.verification import upsert_cells
 from portal.exceptions import DomainError, NotAllowed, ValidationFailed
 from portal.models import Notice
 from portal.notices import notice_post
@@ -81,10 +82,13 @@ def person_review_decide(*, actor, person: PlacedPerson, decisions: dict[int, Mo
         year = person.declaration.business_year
         months = list(person.months.filter(selected=True).order_by("month"))
         _check_decisions(months, decisions, year)
+        answers = _answers_now(person)
         for pm in months:
             decision = decisions[pm.month]
             review_request(item=pm)  # idempotent: declared months reach the reviewer pending
             review_decide(item=pm, actor=actor, approve=decision.valid, reason=decision.reason)
+            # what the registries said when it was decided (a later re-check may say otherwise)
+            PlacementMonth.objects.filter(pk=pm.pk).update(decided_on=answers.get(pm.month, {}))
         valid = [pm.month for pm in months if decisions[pm.month].valid]
         invalid = {pm.month: decisions[pm.month].reason.strip() for pm in months if not decisions[pm.month].valid}
         outcome = "confirm_by_reviewer" if not invalid else "reject" if not valid else "reject_partially"
@@ -103,6 +107,15 @@ def person_review_decide(*, actor, person: PlacedPerson, decisions: dict[int, Mo
             dedupe_key=f"person-review:{person.pk}:{timezone.now().isoformat()}",
         )
     return PlacedPerson.objects.get(pk=person.pk)
+
+
+def _answers_now(person: PlacedPerson) -> dict[int, dict]:
+    answers: dict[int, dict] = {}
+    for month, item, outcome, reason, asked_at in MonthCheck.objects.filter(person=person).values_list(
+            "month", "item", "outcome", "reason", "asked_at"):
+        answers.setdefault(month, {})[item] = {"outcome": outcome, "reason": reason,
+                                                "asked_at": asked_at.isoformat()}
+    return answers
 
 
 def review_notice_body(name: str, year: int, valid: list[int], invalid: dict[int, str]) -> str:
@@ -151,9 +164,12 @@ def _refresh_certificate_cells(person: PlacedPerson) -> None:
         medical_insurance=None,
     )
     passing = [m for m in rules.MONTHS if rules.certificate_cell(facts, m).outcome == c.Outcome.OK]
-    MonthCheck.objects.filter(person=person, item=c.Check.CERTIFICATE, month__in=passing) \
-        .exclude(outcome=c.Outcome.OK).update(outcome=c.Outcome.OK, reason="手动添加的残疾证已由残联审核通过",
-                                               asked_at=timezone.now())
+    now = timezone.now()
+    upsert_cells([
+        (person.pk, month, item, str(c.Outcome.OK), "手动添加的残疾证已由残联审核通过", {}, now)
+        for month, item in MonthCheck.objects.filter(person=person, item=c.Check.CERTIFICATE, month__in=passing)
+        .exclude(outcome=c.Outcome.OK).values_list("month", "item")
+    ])
 
 
 def dispatch_review(*, actor, contract: Contract, approve: bool, reason: str = "",

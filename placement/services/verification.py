@@ -16,7 +16,7 @@ from psycopg2.extras import execute_values
 from placement import choices as c
 from placement import rules
 from placement.facts import SOURCES, answer_of, contract_terms, facts_for
-from placement.models import Certificate, MonthCheck, PlacedPerson, PlacementMonth
+from placement.models import Certificate, MonthCheck, MonthCheckAnswer, PlacedPerson, PlacementMonth
 from placement.registry import fetch_each
 from placement.selectors.year import claims_of
 from placement.services.evaluation import person_evaluate
@@ -84,8 +84,9 @@ def evaluate_person(person: PlacedPerson, answers: dict, claims: dict) -> Person
 
 def persons_verify(person_ids: list[int], *, count_progress: bool = False) -> None:
     """Verify every month of these persons (one task: the wizard's one person, or a batch of a
-    declaration). Idempotent: confirmed persons, filed declarations and months a reviewer decided
-    are left alone; cells are upserted per person, month and check, in one transaction at the end
+    declaration). Idempotent: confirmed persons and filed declarations are left alone; a month a
+    reviewer decided is checked again (the cell says what the registry says now, its history and
+    the decision's `decided_on` what it said before) but counts by the decision; cells are upserted per person, month and check, in one transaction at the end
     (a worker killed before it leaves nothing half-written)."""
     persons = list(
         PlacedPerson.objects.filter(pk__in=person_ids, declaration__status=c.DeclarationStatus.DRAFT)
@@ -117,9 +118,6 @@ def store_outcomes(outcomes: list[PersonResult]) -> None:
     with transaction.atomic():
         statuses = dict(PlacedPerson.objects.select_for_update().filter(pk__in=[o.person.pk for o in outcomes])
                         .values_list("pk", "status"))
-        decided = set(PlacementMonth.objects.filter(person__in=[o.person for o in outcomes])
-                      .filter(review_state__in=(c.ReviewState.APPROVED, c.ReviewState.REJECTED))
-                      .values_list("person_id", "month"))
         now = timezone.now()
         rows, forced_q, forced_persons, finished, certificates = [], Q(), [], [], []
         for outcome in outcomes:
@@ -132,7 +130,6 @@ def store_outcomes(outcomes: list[PersonResult]) -> None:
                 (person.pk, month, str(check), str(cell.outcome), cell.reason[:300],
                  answer_of(outcome.answers, year, month, check), now)
                 for (month, check), cell in outcome.cells.items()
-                if (person.pk, month) not in decided
             ]
             forced = rules.forced_months(outcome.cells,
                                          dispatched=rules.is_dispatched(contract_terms(person.contracts.all())))
@@ -162,9 +159,12 @@ def store_outcomes(outcomes: list[PersonResult]) -> None:
 def upsert_cells(rows: list[tuple]) -> None:
     """Write grid cells (person id, month, item, outcome, reason, answer dict, asked at); a cell
     already there is overwritten, never duplicated (the unique constraint per person, month and
-    item). Plain SQL: building 84 model instances a person costs more than the feed calls."""
+    item), and every answer that differs from the cell's last one is kept in its history
+    (MonthCheckAnswer). Plain SQL: building 84 model instances a person costs more than the feed
+    calls."""
     if not rows:
         return
+    _keep_history(rows)
     table = connection.ops.quote_name(MonthCheck._meta.db_table)
     postgres = connection.vendor == "postgresql"
     values = "%s" if postgres else "(%s, %s, %s, %s, %s, %s, %s)"
@@ -185,6 +185,22 @@ def upsert_cells(rows: list[tuple]) -> None:
             execute_values(cursor.cursor, sql, params, template="(%s, %s, %s, %s, %s, %s::jsonb, %s)", page_size=1000)
         else:
             cursor.executemany(sql, params)
+
+
+def _keep_history(rows: list[tuple]) -> None:
+    """Append the answers that are new or changed (one query for the cells as they are now)."""
+    current = {
+        (pk, month, item): (outcome, reason, answer)
+        for pk, month, item, outcome, reason, answer in MonthCheck.objects.filter(
+            person_id__in={row[0] for row in rows}).values_list("person_id", "month", "item", "outcome", "reason",
+                                                                 "answer")
+    }
+    MonthCheckAnswer.objects.bulk_create([
+        MonthCheckAnswer(person_id=pk, month=month, item=item, outcome=outcome, reason=reason, answer=answer,
+                         asked_at=at)
+        for pk, month, item, outcome, reason, answer, at in rows
+        if current.get((pk, month, item)) != (outcome, reason, answer)
+    ], batch_size=2000)
 
 
 def claims_refresh(*, person: PlacedPerson) -> None:
@@ -216,10 +232,8 @@ def claims_refresh_many(persons: list[PlacedPerson]) -> None:
             if (other.pk, m) in decided:
                 continue
             cell = rules.no_other_unit_cell(claims[other.pk].get(m))
-            rows.append(MonthCheck(person=other, month=m, item=c.Check.NO_OTHER_UNIT, outcome=cell.outcome,
-                                   reason=cell.reason, asked_at=now))
-    MonthCheck.objects.bulk_create(rows, update_conflicts=True, unique_fields=["person", "month", "item"],
-                                   update_fields=["outcome", "reason", "asked_at"])
+            rows.append((other.pk, m, str(c.Check.NO_OTHER_UNIT), str(cell.outcome), cell.reason, {}, now))
+    upsert_cells(rows)
 
 
 def batches(ids, size: int = BATCH) -> list[list[int]]:

@@ -41,9 +41,11 @@ class Behaviour:
     timeout_s: float = 5.0  # a caller's patience, for the slot and for the answer
     seed: int | None = None
     ack_delay_s: float = 2.0  # the tax intake acknowledges a submission this long after it
+    settle_delay_s: float = 2.0  # the payment channel settles an order this long after it
 
     def __post_init__(self):
-        if self.latency_ms < 0 or self.concurrency < 1 or self.timeout_s <= 0 or self.ack_delay_s < 0:
+        if self.latency_ms < 0 or self.concurrency < 1 or self.timeout_s <= 0 or self.ack_delay_s < 0 \
+                or self.settle_delay_s < 0:
             raise ValueError(f"invalid feeds behaviour: {self}")
         if not (0 <= self.error_rate <= 1 and 0 <= self.timeout_rate <= 1 and self.error_rate + self.timeout_rate <= 1):
             raise ValueError(f"error_rate and timeout_rate must be shares adding up to at most 1: {self}")

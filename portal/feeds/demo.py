@@ -33,7 +33,15 @@ from portal.feeds.generator import (
     resident_id,
     retirement_month,
 )
-from portal.feeds.models import DEMO, Certificate, RegistryPerson, RegistryUnit, UnitHeadcount
+from portal.feeds.models import (
+    DEMO,
+    Certificate,
+    RegistryPerson,
+    RegistryUnit,
+    UnitContribution,
+    UnitContributionChange,
+    UnitHeadcount,
+)
 from portal.feeds.types import add_months, month_of
 
 D = datetime.date
@@ -334,8 +342,76 @@ def _headcount_rows(until: int) -> Iterator[UnitHeadcount]:
             yield UnitHeadcount(unit_id=unit.credit_code, month=month, headcount=count, retirees=alive)
 
 
+# --- 征缴基数 (the Shanghai levy method) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LevyDemoUnit:
+    """A Shanghai unit the levy demo assesses by the registry method: its monthly 征缴基数."""
+
+    key: str
+    credit_code: str
+    name: str
+    region: str
+    si_number: str
+    accounts: int  # 帐户人数 around which the months wobble
+    average_base: int  # 社保缴费基数 per account per month
+    over_cap_share: str = "0.04"  # the part of the base above the per-person 2× cap
+    refund: int = 0  # a 退账 in the year (negative change)
+    missing_month: int | None = None  # a month the registry has nothing for
+
+
+LEVY_DEMO_UNITS = [
+    LevyDemoUnit("sh", _BY_KEY["sh"].credit_code, _BY_KEY["sh"].name, "310104", "31061826", 182, 11800,
+                 over_cap_share="0.11", refund=-36500, missing_month=3),
+    LevyDemoUnit("levy-sh-draft", credit_code("91310104MA1LW0A1D"), "上海申江电子科技有限公司", "310104", "31062001", 236, 12600,
+                 refund=-18200),
+    LevyDemoUnit("levy-sh-objection", credit_code("91310104MA1LW0A2E"), "上海徐汇物流有限公司", "310104", "31062002", 148,
+                 8200, missing_month=7),
+    LevyDemoUnit("levy-sh-assessed", credit_code("91310104MA1LW0A3F"), "上海光启精密模具有限公司", "310104", "31062003",
+                 95, 10400),
+    LevyDemoUnit("levy-sh-paid", credit_code("91310115MA1LW0A4G"), "上海漕河泾食品有限公司", "310115", "31062004", 310,
+                 9900),
+    LevyDemoUnit("levy-sh-overdue", credit_code("91310115MA1LW0A5H"), "上海浦东医药有限公司", "310115", "31062005", 420,
+                 15800, over_cap_share="0.18"),
+    LevyDemoUnit("levy-sh-exempt", credit_code("91310104MA1LW0A6J"), "上海小微文化传媒有限公司", "310104", "31062006", 24,
+                 9100),
+    LevyDemoUnit("levy-sh-over", credit_code("91310104MA1LW0A7K"), "上海助残福利工场有限公司", "310104", "31062007", 40,
+                 7600),
+]
+
+
+def _contribution_rows(until: int) -> Iterator:
+    """Twelve months a year of each levy demo unit's 征缴基数 (2024 to `until`), with its oddities:
+    a missing month, a base well above the cap, a 退账."""
+    for unit in LEVY_DEMO_UNITS:
+        if unit.key != "sh":
+            yield RegistryUnit(credit_code=unit.credit_code, name=unit.name, address=f"{REGIONS[unit.region]}示范路1号",
+                               registration_authority=f"{REGIONS[unit.region]}市场监督管理局", region_code=unit.region,
+                               si_number=unit.si_number, origin=DEMO)
+        for month in months_between(FIRST_MONTH, until):
+            if unit.missing_month and month % 100 == unit.missing_month and month // 100 == 2025:
+                continue
+            accounts = unit.accounts + _SEASON[month % 100 - 1]
+            base = Decimal(accounts * unit.average_base + (month % 100) * 137).quantize(Decimal("0.01"))
+            capped = (base * (1 - Decimal(unit.over_cap_share))).quantize(Decimal("0.01"))
+            yield UnitContribution(unit_id=unit.credit_code, month=month, base=base, capped_base=capped,
+                                   accounts=accounts)
+        for year in range(FIRST_MONTH // 100, until // 100 + 1):
+            if unit.refund:
+                yield UnitContributionChange(unit_id=unit.credit_code, year=year, category="refund",
+                                             base=Decimal(unit.refund), capped_base=Decimal(unit.refund))
+            yield UnitContributionChange(unit_id=unit.credit_code, year=year, category="back_payment",
+                                         base=Decimal(unit.average_base * 2), capped_base=Decimal(unit.average_base * 2))
+
+
 def demo_rows(until: int) -> Iterator:
     """Every demo registry row with records up to `until` (YYYYMM)."""
+    yield from _demo_rows(until)
+    yield from _contribution_rows(until)
+
+
+def _demo_rows(until: int) -> Iterator:
     for u in DEMO_UNITS:
         yield RegistryUnit(credit_code=u.credit_code, name=u.name, address=u.address,
                            registration_authority=u.authority, region_code=u.region, si_number=u.si_number,

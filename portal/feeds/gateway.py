@@ -20,6 +20,7 @@ from portal.feeds.mock import MockSocialInsurance
 ROUTES = [
     (re.compile(r"^/v1/social-insurance/persons/([0-9X]{18})/(\d{4})$"), "person_year"),
     (re.compile(r"^/v1/social-insurance/units/([0-9A-Z]{18})/(\d{4})$"), "unit_year"),
+    (re.compile(r"^/v1/social-insurance/units/([0-9A-Z]{18})/(\d{4})/contribution-base$"), "unit_contribution_base"),
 ]
 
 

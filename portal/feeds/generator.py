@@ -30,7 +30,15 @@ from typing import NamedTuple
 from django.db import connection, transaction
 from stdnum.cn import ric, uscc
 
-from portal.feeds.models import Certificate, MonthRecord, RegistryPerson, RegistryUnit, UnitHeadcount
+from portal.feeds.models import (
+    Certificate,
+    MonthRecord,
+    RegistryPerson,
+    RegistryUnit,
+    UnitContribution,
+    UnitContributionChange,
+    UnitHeadcount,
+)
 from portal.feeds.types import add_months, month_of
 
 FIRST_MONTH = 202401
@@ -61,6 +69,8 @@ INDUSTRIES = ["机械制造", "电子科技", "食品", "物流", "建筑工程"
 BANKS = ["中国工商银行", "中国建设银行", "中国农业银行", "中国银行", "交通银行", "上海农商银行"]
 CATEGORY_WEIGHTS = [(1, 12), (2, 14), (3, 3), (4, 45), (5, 10), (6, 10), (7, 6)]
 SI_BASE_FLOOR = Decimal("4000")  # illustrative, not an official 缴费基数下限
+# The levy's per-person monthly cap: twice a monthly average wage (illustrative: 2 × 147,684 / 12).
+LEVY_BASE_CAP = Decimal("24614.00")
 
 # --- identity numbers -------------------------------------------------------------------------------
 
@@ -204,7 +214,8 @@ class Writer:
     """Bulk inserts in batches, parents before children. With `ignore_conflicts` rows that exist
     already are left as they are (a re-run adds only what is missing and keeps staff's edits)."""
 
-    ORDER = (RegistryUnit, RegistryPerson, Certificate, MonthRow, UnitHeadcount)
+    ORDER = (RegistryUnit, RegistryPerson, Certificate, MonthRow, UnitHeadcount, UnitContribution,
+             UnitContributionChange)
 
     def __init__(self, *, batch: int = 5000, ignore_conflicts: bool = False):
         self.batch = batch
@@ -296,6 +307,7 @@ def population(seed: int, people: int, until: int) -> Iterator:
     yield from units
     used: set[str] = set()
     headcount: Counter = Counter()
+    bases: dict[tuple[str, int], list[Decimal]] = {}  # (unit, month) → [base, capped base]
     retirees: dict[str, list[tuple[int, datetime.date | None]]] = {}  # unit → (retired from, died)
     serial = 0
     for _ in range(people):
@@ -345,12 +357,37 @@ def population(seed: int, people: int, until: int) -> Iterator:
             for row in job.rows(id_number):
                 if row.si_paid:
                     headcount[(row.credit_code, row.month)] += 1
+                    total = bases.setdefault((row.credit_code, row.month), [Decimal(0), Decimal(0)])
+                    total[0] += row.si_base
+                    total[1] += min(row.si_base, LEVY_BASE_CAP)
                 yield row
 
     for (code, month), count in sorted(headcount.items()):
         alive_retired = sum(1 for since, died in retirees.get(code, ())
                             if since <= month and (died is None or month_of(died) >= month))
         yield UnitHeadcount(unit_id=code, month=month, headcount=count, retirees=alive_retired)
+    yield from _contributions(random.Random(seed + 1), bases, headcount)
+
+
+def _contributions(rng: random.Random, bases: dict, headcount: Counter) -> Iterator:
+    """征缴基数 per unit and month, summed from the persons' bases (before and after the levy's
+    per-person cap), with the registry's oddities: a month missing for a few units, and 退账 or
+    补缴 changes in some years."""
+    missing = {code for code, _month in bases if rng.random() < 0.02}
+    for (code, month), (base, capped) in sorted(bases.items()):
+        if code in missing and month % 100 == 3:
+            continue  # the registry lost this unit's March
+        yield UnitContribution(unit_id=code, month=month, base=base, capped_base=capped,
+                               accounts=headcount[(code, month)])
+    for code, year in sorted({(code, month // 100) for code, month in bases}):
+        roll = rng.random()
+        if roll < 0.05:
+            amount = Decimal(rng.randrange(2000, 30000))
+            yield UnitContributionChange(unit_id=code, year=year, category="refund", base=-amount, capped_base=-amount)
+        elif roll < 0.08:
+            amount = Decimal(rng.randrange(5000, 60000))
+            yield UnitContributionChange(unit_id=code, year=year, category="back_payment", base=amount,
+                                         capped_base=min(amount, LEVY_BASE_CAP * 2))
 
 
 def _certificates(rng: random.Random, id_number: str, region: str, serial: int) -> Iterator[Certificate]:
@@ -412,5 +449,7 @@ def delete_generated() -> None:
         MonthRecord.objects.filter(unit__origin=GENERATED).delete()
         Certificate.objects.filter(person__origin=GENERATED).delete()
         UnitHeadcount.objects.filter(unit__origin=GENERATED).delete()
+        UnitContribution.objects.filter(unit__origin=GENERATED).delete()
+        UnitContributionChange.objects.filter(unit__origin=GENERATED).delete()
         RegistryPerson.objects.filter(origin=GENERATED).delete()
         RegistryUnit.objects.filter(origin=GENERATED).delete()

@@ -4,6 +4,7 @@ government's endpoint) and passes the same contract tests as the mock.
 
     GET {base}/v1/social-insurance/persons/{id_number}/{year}  → SocialInsuranceYear
     GET {base}/v1/social-insurance/units/{credit_code}/{year}  → UnitInsuranceYear
+    GET {base}/v1/social-insurance/units/{credit_code}/{year}/contribution-base  → UnitContributionYear
     errors: {"error": "person_not_found" | "unit_not_found" | "rejected" | "unavailable", "message": "…"}
 
 Failures map onto the package's two kinds: no answer within FEEDS_TIMEOUT_S, a refused connection
@@ -20,7 +21,13 @@ from portal.feeds import interface
 from portal.feeds.behaviour import current_behaviour
 from portal.feeds.codec import decode
 from portal.feeds.errors import FeedRejected, FeedUnavailable, PersonNotFound, UnitNotFound
-from portal.feeds.types import SocialInsuranceYear, UnitInsuranceYear, months_of
+from portal.feeds.types import (
+    BASE_CHANGE_CATEGORIES,
+    SocialInsuranceYear,
+    UnitContributionYear,
+    UnitInsuranceYear,
+    months_of,
+)
 
 # No proxy: the registry is reached directly (an http_proxy variable must not reroute it).
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -43,6 +50,14 @@ class HttpSocialInsurance(interface.SocialInsuranceSource):
         data = self._get(f"/v1/social-insurance/units/{quote(credit_code)}/{year}")
         result = decode(UnitInsuranceYear, data)
         self._check(result, credit_code, year)
+        return result
+
+    def _unit_contribution_base(self, credit_code: str, year: int) -> UnitContributionYear:
+        data = self._get(f"/v1/social-insurance/units/{quote(credit_code)}/{year}/contribution-base")
+        result = decode(UnitContributionYear, data)
+        self._check(result, credit_code, year)
+        if tuple(c.category for c in result.changes) != tuple(BASE_CHANGE_CATEGORIES):
+            raise FeedRejected(f"{self.label}：变更基数类别不符", source=self.name)
         return result
 
     def _check(self, result, subject: str, year: int) -> None:

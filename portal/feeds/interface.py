@@ -10,14 +10,19 @@ from time import perf_counter
 from portal.feeds import stats
 from portal.feeds.errors import FeedRejected, FeedUnavailable, RecordNotFound
 from portal.feeds.types import (
+    PAYMENT_METHODS,
     CertificateYear,
     CertifiedResult,
+    CertifiedRevocation,
     CivilStatus,
     EnterpriseRecord,
     IntakeReceipt,
     MedicalInsuranceYear,
+    PaymentOrder,
+    PaymentReceipt,
     PensionStatus,
     SocialInsuranceYear,
+    UnitContributionYear,
     UnitInsuranceYear,
     WageYear,
 )
@@ -96,6 +101,14 @@ class SocialInsuranceSource(PersonYearSource):
     @abstractmethod
     def _unit_year(self, credit_code: str, year: int) -> UnitInsuranceYear: ...
 
+    def unit_contribution_base(self, credit_code: str, year: int) -> UnitContributionYear:
+        """The unit's 征缴基数 for the year: twelve monthly base totals before and after the 2× cap,
+        monthly account counts, and the four change categories; UnitNotFound when unknown."""
+        return self._ask(self._unit_contribution_base, self._credit_code(credit_code), self._year(year))
+
+    @abstractmethod
+    def _unit_contribution_base(self, credit_code: str, year: int) -> UnitContributionYear: ...
+
 
 class MedicalInsuranceSource(PersonYearSource):
     name, label = "medical_insurance", "医疗保险"
@@ -161,15 +174,49 @@ class TaxIntakeSource(Source, ABC):
             raise FeedRejected("税务接收：提交编号不正确", source=self.name)
         return self._ask(self._submit, result)
 
+    def revoke(self, revocation: CertifiedRevocation) -> IntakeReceipt:
+        """Withdraw a result handed over before. Idempotent by `revocation.reference`, acknowledged
+        later like a submission (poll `status` with its reference)."""
+        if not revocation.reference or len(revocation.reference) > 64 or not revocation.revokes:
+            raise FeedRejected("税务接收：撤销编号不正确", source=self.name)
+        return self._ask(self._revoke, revocation)
+
     def status(self, reference: str) -> IntakeReceipt:
-        """Where a submission stands; SubmissionNotFound for an unknown reference."""
+        """Where a submission or a revocation stands; SubmissionNotFound for an unknown reference."""
         return self._ask(self._status, str(reference))
 
     @abstractmethod
     def _submit(self, result: CertifiedResult) -> IntakeReceipt: ...
 
     @abstractmethod
+    def _revoke(self, revocation: CertifiedRevocation) -> IntakeReceipt: ...
+
+    @abstractmethod
     def _status(self, reference: str) -> IntakeReceipt: ...
+
+
+class PaymentChannelSource(Source, ABC):
+    name, label = "payments", "缴费渠道"
+
+    def request(self, order: PaymentOrder) -> PaymentReceipt:
+        """Ask for a payment. Idempotent by `order.reference`: the same order again returns the first
+        receipt; the same reference with another amount is FeedRejected. The bank answers later:
+        poll `status`."""
+        if not order.reference or len(order.reference) > 40:
+            raise FeedRejected("缴费渠道：缴费单号不正确", source=self.name)
+        if order.method not in PAYMENT_METHODS or order.amount <= 0:
+            raise FeedRejected("缴费渠道：缴费方式或金额不正确", source=self.name)
+        return self._ask(self._request, order)
+
+    def status(self, reference: str) -> PaymentReceipt:
+        """Where an order stands; SubmissionNotFound for an unknown reference."""
+        return self._ask(self._status, str(reference))
+
+    @abstractmethod
+    def _request(self, order: PaymentOrder) -> PaymentReceipt: ...
+
+    @abstractmethod
+    def _status(self, reference: str) -> PaymentReceipt: ...
 
 
 @dataclass(frozen=True)
@@ -184,6 +231,7 @@ class Feeds:
     pension: PensionSource
     enterprises: EnterpriseSource
     tax_intake: TaxIntakeSource
+    payments: PaymentChannelSource
 
     def sources(self) -> list[Source]:
         return [getattr(self, f.name) for f in fields(self)]
@@ -192,5 +240,5 @@ class Feeds:
 SOURCE_LABELS = {
     cls.name: cls.label
     for cls in (SocialInsuranceSource, MedicalInsuranceSource, WageSource, CertificateSource,
-                CivilStatusSource, PensionSource, EnterpriseSource, TaxIntakeSource)
+                CivilStatusSource, PensionSource, EnterpriseSource, TaxIntakeSource, PaymentChannelSource)
 }

@@ -20,24 +20,41 @@ from portal.feeds import interface
 from portal.feeds.behaviour import current_behaviour, serve
 from portal.feeds.errors import FeedRejected, PersonNotFound, SubmissionNotFound, UnitNotFound
 from portal.feeds.models import Certificate as CertificateRow
-from portal.feeds.models import IntakeSubmission, MonthRecord, RegistryPerson, RegistryUnit, UnitHeadcount
+from portal.feeds.models import (
+    IntakeSubmission,
+    MonthRecord,
+    PaymentRecord,
+    RegistryPerson,
+    RegistryUnit,
+    UnitContribution,
+    UnitContributionChange,
+    UnitHeadcount,
+)
 from portal.feeds.types import (
+    BASE_CHANGE_CATEGORIES,
     INTAKE_ACKNOWLEDGED,
     INTAKE_RECEIVED,
+    PAYMENT_PENDING,
     Certificate,
     CertificateYear,
     CertifiedResult,
+    CertifiedRevocation,
     CivilStatus,
     Contribution,
+    ContributionBaseChange,
+    ContributionBaseMonth,
     Coverage,
     EnterpriseRecord,
     Holder,
     IntakeReceipt,
     MedicalInsuranceMonth,
     MedicalInsuranceYear,
+    PaymentOrder,
+    PaymentReceipt,
     PensionStatus,
     SocialInsuranceMonth,
     SocialInsuranceYear,
+    UnitContributionYear,
     UnitHeadcountMonth,
     UnitInsuranceYear,
     UnitRef,
@@ -180,6 +197,29 @@ class MockSocialInsurance(Served, interface.SocialInsuranceSource):
         )
         return UnitInsuranceYear(credit_code, unit.name, unit.si_number, year, months)
 
+    def _unit_contribution_base(self, credit_code: str, year: int) -> UnitContributionYear:
+        return self._serve(self._answer_contribution, credit_code, year)
+
+    def _answer_contribution(self, credit_code: str, year: int) -> UnitContributionYear:
+        unit = RegistryUnit.objects.filter(credit_code=credit_code).first()
+        if unit is None or not unit.si_number:
+            raise UnitNotFound("社会保险：未查询到该单位的参保登记", source=self.name)
+        rows = {r.month: r for r in UnitContribution.objects.filter(unit_id=credit_code, month__gte=year * 100 + 1,
+                                                                   month__lte=year * 100 + 12)}
+        months = tuple(
+            ContributionBaseMonth(m, _decimal(rows[m].base), _decimal(rows[m].capped_base), rows[m].accounts)
+            if m in rows else ContributionBaseMonth(m, None, None, None)
+            for m in months_of(year)
+        )
+        changed = {c.category: c for c in UnitContributionChange.objects.filter(unit_id=credit_code, year=year)}
+        zero = Decimal("0.00")
+        changes = tuple(
+            ContributionBaseChange(code, _decimal(changed[code].base), _decimal(changed[code].capped_base))
+            if code in changed else ContributionBaseChange(code, zero, zero)
+            for code in BASE_CHANGE_CATEGORIES
+        )
+        return UnitContributionYear(credit_code, unit.name, unit.si_number, year, months, changes)
+
 
 class MockMedicalInsurance(Served, interface.MedicalInsuranceSource):
     def _person_year(self, id_number: str, year: int) -> MedicalInsuranceYear:
@@ -283,23 +323,27 @@ class MockTaxIntake(Served, interface.TaxIntakeSource):
     staff staged a refusal."""
 
     def _submit(self, result: CertifiedResult) -> IntakeReceipt:
-        return self._serve(self._receive, result)
+        return self._serve(self._receive, result, _payload(result))
 
-    def _receive(self, result: CertifiedResult) -> IntakeReceipt:
-        payload = _payload(result)
+    def _revoke(self, revocation: CertifiedRevocation) -> IntakeReceipt:
+        payload = {"revokes": revocation.revokes, "reason": revocation.reason,
+                   "revoked_at": revocation.revoked_at.isoformat()}
+        return self._serve(self._receive, revocation, payload)
+
+    def _receive(self, handed, payload: dict) -> IntakeReceipt:
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        existing = IntakeSubmission.objects.filter(reference=result.reference).first()
+        existing = IntakeSubmission.objects.filter(reference=handed.reference).first()
         if existing is None:
             now = timezone.now()
             try:
                 with transaction.atomic():
                     existing = IntakeSubmission.objects.create(
-                        reference=result.reference, credit_code=result.credit_code, unit_name=result.unit_name,
-                        business_year=result.business_year, payload=payload, digest=digest, received_at=now,
+                        reference=handed.reference, credit_code=handed.credit_code, unit_name=handed.unit_name,
+                        business_year=handed.business_year, payload=payload, digest=digest, received_at=now,
                         ack_due_at=now + timedelta(seconds=current_behaviour().ack_delay_s),
                     )
             except IntegrityError:  # the same hand-off arrived twice at once
-                existing = IntakeSubmission.objects.get(reference=result.reference)
+                existing = IntakeSubmission.objects.get(reference=handed.reference)
         if existing.digest != digest:
             raise FeedRejected("税务接收：该提交编号已用于内容不同的提交", source=self.name)
         return _receipt(existing)
@@ -322,6 +366,55 @@ class MockTaxIntake(Served, interface.TaxIntakeSource):
         return _receipt(s)
 
 
+def _payment_receipt(r: PaymentRecord) -> PaymentReceipt:
+    return PaymentReceipt(r.reference, r.status, _decimal(r.amount), r.requested_at, r.settled_at, r.bank_reference,
+                          r.message)
+
+
+class MockPayments(Served, interface.PaymentChannelSource):
+    """Receives at once and settles `settle_delay_s` later (seen at the next status query) with the
+    staged outcome: paid, unless a failure was staged on the record."""
+
+    def _request(self, order: PaymentOrder) -> PaymentReceipt:
+        return self._serve(self._receive, order)
+
+    def _receive(self, order: PaymentOrder) -> PaymentReceipt:
+        record = PaymentRecord.objects.filter(reference=order.reference).first()
+        if record is None:
+            now = timezone.now()
+            try:
+                with transaction.atomic():
+                    record = PaymentRecord.objects.create(
+                        reference=order.reference, credit_code=order.credit_code, unit_name=order.unit_name,
+                        amount=order.amount, method=order.method, purpose=order.purpose, requested_at=now,
+                        settle_due_at=now + timedelta(seconds=current_behaviour().settle_delay_s),
+                    )
+            except IntegrityError:  # the same order arrived twice at once
+                record = PaymentRecord.objects.get(reference=order.reference)
+        if _decimal(record.amount) != order.amount or record.credit_code != order.credit_code:
+            raise FeedRejected("缴费渠道：该缴费单号已用于金额或单位不同的缴费", source=self.name)
+        return _payment_receipt(record)
+
+    def _status(self, reference: str) -> PaymentReceipt:
+        return self._serve(self._answer_status, reference)
+
+    def _answer_status(self, reference: str) -> PaymentReceipt:
+        now = timezone.now()
+        record = PaymentRecord.objects.filter(reference=reference).first()
+        if record is None:
+            raise SubmissionNotFound("缴费渠道：未查询到该缴费单", source=self.name)
+        if record.status == PAYMENT_PENDING and record.settle_due_at <= now:
+            paid = record.staged_outcome != "failed"
+            # conditional, so two status queries at once settle once and agree
+            PaymentRecord.objects.filter(pk=record.pk, status=PAYMENT_PENDING).update(
+                status="paid" if paid else "failed", settled_at=now,
+                bank_reference=f"YH{timezone.localdate(now):%Y%m%d}{record.pk:08d}" if paid else "",
+                message="" if paid else (record.staged_message or "扣款失败"),
+            )
+            record = PaymentRecord.objects.get(pk=record.pk)
+        return _payment_receipt(record)
+
+
 def mock_feeds(*, observed: bool = True) -> interface.Feeds:
     return interface.Feeds(
         social_insurance=MockSocialInsurance(observed=observed),
@@ -332,4 +425,5 @@ def mock_feeds(*, observed: bool = True) -> interface.Feeds:
         pension=MockPension(observed=observed),
         enterprises=MockEnterprises(observed=observed),
         tax_intake=MockTaxIntake(observed=observed),
+        payments=MockPayments(observed=observed),
     )

@@ -188,3 +188,73 @@ class IntakeSubmission(models.Model):
     def intake_number_for(self, now) -> str:
         """税务受理编号, given when the bureau acknowledges."""
         return f"SW{timezone.localdate(now):%Y%m%d}{self.pk:06d}"
+
+
+class UnitContribution(models.Model):
+    """Social insurance's monthly 征缴基数 figures for a unit: the base total before and after the
+    2× cap and the account count (the Shanghai levy method reads them)."""
+
+    unit = models.ForeignKey(
+        RegistryUnit, verbose_name="单位", on_delete=models.CASCADE, to_field="credit_code",
+        db_column="credit_code", related_name="contributions",
+    )
+    month = models.PositiveIntegerField("年月", validators=[validate_month])
+    base = models.DecimalField("社保缴费基数合计（2倍封顶前）", max_digits=16, decimal_places=2)
+    capped_base = models.DecimalField("2倍封顶后基数合计", max_digits=16, decimal_places=2)
+    accounts = models.PositiveIntegerField("帐户人数")
+
+    class Meta:
+        ordering = ["unit_id", "month"]
+        verbose_name = verbose_name_plural = "单位月度缴费基数"
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="feeds_contribution_once_per_month")]
+
+    def __str__(self):
+        return f"{self.month} {self.unit_id}"
+
+
+class UnitContributionChange(models.Model):
+    """变更基数汇总: a unit's year of 补缴 / 调整 / 退账 (negative) / 申报录入 bases."""
+
+    unit = models.ForeignKey(
+        RegistryUnit, verbose_name="单位", on_delete=models.CASCADE, to_field="credit_code",
+        db_column="credit_code", related_name="contribution_changes",
+    )
+    year = models.PositiveIntegerField("年度")
+    category = models.CharField("变更类别", max_length=20)
+    base = models.DecimalField("社保缴费基数合计（2倍封顶前）", max_digits=16, decimal_places=2)
+    capped_base = models.DecimalField("2倍封顶后基数合计", max_digits=16, decimal_places=2)
+
+    class Meta:
+        ordering = ["unit_id", "year", "category"]
+        verbose_name = verbose_name_plural = "单位缴费基数变更"
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "category"], name="feeds_change_once")]
+
+    def __str__(self):
+        return f"{self.year} {self.category} {self.unit_id}"
+
+
+class PaymentRecord(models.Model):
+    """What the payment channel received. It settles on its own time (`settle_due_at`) with the
+    staged outcome (paid unless staff or a test staged a failure, e.g. 账户余额不足)."""
+
+    reference = models.CharField("缴费单号", max_length=40, unique=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    unit_name = models.CharField("单位名称", max_length=200)
+    amount = models.DecimalField("金额", max_digits=14, decimal_places=2)
+    method = models.CharField("缴费方式", max_length=10)
+    purpose = models.CharField("缴费项目", max_length=100)
+    requested_at = models.DateTimeField("接收时间", default=timezone.now)
+    settle_due_at = models.DateTimeField("预计处理时间")
+    status = models.CharField("状态", max_length=10, default="pending")
+    settled_at = models.DateTimeField("处理时间", null=True, blank=True)
+    bank_reference = models.CharField("银行流水号", max_length=40, blank=True)
+    message = models.CharField("失败原因", max_length=200, blank=True)
+    staged_outcome = models.CharField("预设结果", max_length=10, default="paid", help_text="paid 或 failed")
+    staged_message = models.CharField("预设失败原因", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = verbose_name_plural = "缴费渠道记录"
+
+    def __str__(self):
+        return self.reference

@@ -17,7 +17,9 @@ __all__ = [
     "UnitInsuranceYear", "Coverage", "MedicalInsuranceMonth", "MedicalInsuranceYear", "WagePayment", "WageMonth",
     "WageYear", "Holder", "Certificate", "CERTIFICATE_KINDS", "CertificateYear", "CivilStatus", "PensionStatus",
     "EnterpriseRecord", "CertifiedPerson", "CertifiedResult", "IntakeReceipt", "INTAKE_RECEIVED",
-    "INTAKE_ACKNOWLEDGED", "INTAKE_REJECTED", "INTAKE_STATUSES",
+    "INTAKE_ACKNOWLEDGED", "INTAKE_REJECTED", "INTAKE_STATUSES", "ContributionBaseMonth", "ContributionBaseChange",
+    "UnitContributionYear", "BASE_CHANGE_CATEGORIES", "PaymentOrder", "PaymentReceipt", "PAYMENT_PENDING",
+    "PAYMENT_PAID", "PAYMENT_FAILED", "PAYMENT_STATUSES", "PAYMENT_METHODS",
 ]
 
 # --- months ----------------------------------------------------------------------------------------
@@ -128,6 +130,45 @@ class UnitInsuranceYear:
     months: tuple[UnitHeadcountMonth, ...]
 
     def month(self, month: int) -> UnitHeadcountMonth:
+        return self.months[month % 100 - 1]
+
+
+@dataclass(frozen=True)
+class ContributionBaseMonth:
+    """One month of a unit's 正常缴费基数汇总 (the Shanghai 征缴 method's registry figures)."""
+
+    month: int
+    base: Decimal | None  # 社保缴费基数合计（2倍封顶前）; None: the registry has nothing for the month
+    capped_base: Decimal | None  # 2倍封顶后基数合计 (each person's base capped at twice the average)
+    accounts: int | None  # 帐户人数 (在职参保缴费职工)
+
+
+BASE_CHANGE_CATEGORIES = {"back_payment": "补缴基数", "adjustment": "缴费基数调整基数", "refund": "退账基数",
+                          "manual": "申报录入基数"}
+
+
+@dataclass(frozen=True)
+class ContributionBaseChange:
+    """变更基数汇总: what changed the year's bases after the monthly declarations. A 退账 is negative."""
+
+    category: str  # one of BASE_CHANGE_CATEGORIES
+    base: Decimal
+    capped_base: Decimal
+
+
+@dataclass(frozen=True)
+class UnitContributionYear:
+    """社会保险, per unit: the twelve monthly contribution-base totals before and after the 2× cap,
+    the monthly account counts and the four change categories of one year (征缴基数)."""
+
+    credit_code: str
+    name: str
+    si_number: str
+    year: int
+    months: tuple[ContributionBaseMonth, ...]
+    changes: tuple[ContributionBaseChange, ...]  # one per category, in BASE_CHANGE_CATEGORIES order
+
+    def month(self, month: int) -> ContributionBaseMonth:
         return self.months[month % 100 - 1]
 
 
@@ -333,6 +374,20 @@ class CertifiedResult:
     certified_at: datetime.datetime
 
 
+@dataclass(frozen=True)
+class CertifiedRevocation:
+    """The federation withdraws a result it handed over (the declaration was reopened): tax must
+    stop using it. Acknowledged like a result; the new result, once certified, comes on its own."""
+
+    reference: str  # ours, unique per revocation
+    revokes: str  # the reference of the result it withdraws
+    credit_code: str
+    unit_name: str
+    business_year: int
+    reason: str
+    revoked_at: datetime.datetime
+
+
 INTAKE_RECEIVED, INTAKE_ACKNOWLEDGED, INTAKE_REJECTED = "received", "acknowledged", "rejected"
 INTAKE_STATUSES = {INTAKE_RECEIVED: "已接收待确认", INTAKE_ACKNOWLEDGED: "已确认接收", INTAKE_REJECTED: "已退回"}
 
@@ -351,3 +406,39 @@ class IntakeReceipt:
     @property
     def status_label(self) -> str:
         return INTAKE_STATUSES[self.status]
+
+
+# --- the levy payment channel ---------------------------------------------------------------------
+
+PAYMENT_PENDING, PAYMENT_PAID, PAYMENT_FAILED = "pending", "paid", "failed"
+PAYMENT_STATUSES = {PAYMENT_PENDING: "银行处理中", PAYMENT_PAID: "缴费成功", PAYMENT_FAILED: "缴费失败"}
+PAYMENT_METHODS = {"agreement": "三方协议扣款", "transfer": "银行转账"}
+
+
+@dataclass(frozen=True)
+class PaymentOrder:
+    """A levy payment asked of the channel (the tax bureau's collection through the unit's bank)."""
+
+    reference: str  # ours, unique per order; asking again with the same reference is harmless
+    credit_code: str
+    unit_name: str
+    amount: Decimal
+    method: str  # one of PAYMENT_METHODS
+    purpose: str  # 缴费项目, e.g. 2026年残疾人就业保障金
+
+
+@dataclass(frozen=True)
+class PaymentReceipt:
+    """The channel's answer: pending, then paid or failed on its own time."""
+
+    reference: str
+    status: str  # pending → paid | failed
+    amount: Decimal
+    requested_at: datetime.datetime
+    settled_at: datetime.datetime | None
+    bank_reference: str  # 银行流水号 when paid
+    message: str  # the bank's reason when failed
+
+    @property
+    def status_label(self) -> str:
+        return PAYMENT_STATUSES[self.status]

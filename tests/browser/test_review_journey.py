@@ -1,6 +1,6 @@
 """The federation side of the placement journey (issue: Back office 1 of 2): a reviewer logs in
 with TOTP, finds a flagged person in the queue, rejects one month with a reason and approves the
-rest; the employer reads the review-complete notice and sees the new counts."""
+rest; a later check that says otherwise shows beside the answer the decision read; the employer reads the review-complete notice and sees the new counts."""
 
 import shutil
 from pathlib import Path
@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from placement.models import PlacedPerson
+from placement.services.verification import person_verify
 from portal.feeds.demo import demo_person, load_registry
+from portal.feeds.models import MonthRecord
+from portal.feeds.services import month_record_save
 from tests import factories as f
 from tests.browser.conftest import SCREENSHOTS, log_in, staff_log_in
 from tests.placement.conftest import demo_employer
@@ -59,6 +62,19 @@ def test_a_reviewer_rejects_one_month_and_the_employer_sees_the_notice_and_count
     assert "部分审核不通过" in page.content() and "已通知用人单位" in page.content()
     journey.check("decided")
     assert PlacedPerson.objects.get(pk=person.pk).status == "partially_rejected"
+
+    # social insurance back-fills March and the next check says ✓: the cell shows the answer now,
+    # what it said when the reviewer decided, and its history (issue 14, point 16)
+    record = MonthRecord.objects.get(person_id=person.id_number, month=202503, unit_id=unit.credit_code)
+    month_record_save(actor=None, person=record.person, record=record, si_paid=True, si_base=6500)
+    person_verify(person.pk)
+    page.reload()
+    march = page.get_by_role("row").filter(has_text="202503")
+    assert "审核时：✗" in march.inner_text() and "依据" in march.inner_text()
+    march.get_by_text("历次校验").click()
+    history = march.locator("details.cell-history ol").inner_text()
+    assert "✗" in history and "✓" in history
+    journey.check("cell-history")
 
     page.context.clear_cookies()
     log_in(page, agent.username, f.PASSWORD)

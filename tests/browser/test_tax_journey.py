@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from placement.models import AnnualDeclaration, PlacedPerson
+from placement.services.declaration import withdrawal_request_submit
 from portal import feeds
 from tests import factories as f
 from tests.browser.conftest import SCREENSHOTS, log_in, staff_log_in
@@ -89,4 +90,31 @@ def test_certify_download_verify_send_to_tax_and_export(page, journey):
         page.get_by_role("link", name="导出Excel").click()
     assert export.value.suggested_filename.endswith(".xlsx")
     assert AnnualDeclaration.objects.get(pk=declaration.pk).status == "sent_to_tax"
+    log_out(page)
+
+    # issue 14, point 3: the unit asks to withdraw the certified year; a supervisor who did not certify
+    # approves; tax sees the result withdrawn (已作废) and its revocation handed over and received
+    withdrawal_request_submit(actor=agent, declaration=declaration, reason="漏报一名安置人员")
+    supervisor = f.UserFactory(supervisor=True, username="sup-tax", region=f.region("310000"), full_name="认证主管")
+    staff_log_in(page, supervisor)
+    with feeds.configure(ack_delay_s=0):
+        page.goto("/backoffice/after-certification/")
+        page.get_by_role("link", name="审核", exact=True).click()
+        page.get_by_label("同意撤回（撤销审核认定书，申报退回为“进行中”）").check()
+        page.get_by_role("button", name="提交审核结果").click()
+        page.get_by_text("已办理").first.wait_for()
+    page.goto("/backoffice/deliveries/?status=cancelled")
+    assert unit.name in page.content()
+    page.goto("/backoffice/deliveries/?kind=revocation")
+    journey.check("revocation-delivery")
+    assert "撤销认定" in page.get_by_role("row").filter(has_text=unit.name).inner_text()
+    log_out(page)
+    staff_log_in(page, f.UserFactory(tax=True, username="tax-officer2", region=f.region("310000")))
+    page.goto("/tax/results/")
+    row = page.get_by_role("row").filter(has_text=unit.name).inner_text()
+    assert "已作废" in row and "撤销已送达" in row
+    journey.check("tax-results-revoked")
+    page.get_by_role("link", name="查看", exact=True).click()
+    assert "撤销认定" in page.content()
+    journey.check("tax-result-revoked")
     journey.assert_accessible()

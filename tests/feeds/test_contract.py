@@ -104,3 +104,38 @@ def test_outages_and_timeouts_are_unavailable(source, world):
     with configure(timeout_rate=1.0, timeout_s=0.2), pytest.raises(FeedUnavailable) as caught:
         source.person_year(person.id_number, 2025)
     assert caught.value.reason == "timeout"
+
+
+def test_a_unit_contribution_base_has_twelve_months_the_cap_and_the_four_changes(source, world):
+    """Issue 16: the Shanghai 征缴 method's unit-level figures, with the oddities it must survive: a
+    missing month, a base above the cap, and a 退账 (negative)."""
+    from portal.feeds.models import UnitContribution, UnitContributionChange
+    from portal.feeds.types import BASE_CHANGE_CATEGORIES, UnitContributionYear
+
+    unit = world["unit"]
+    for month in months_of(2025):
+        if month == 202503:
+            continue  # the registry has nothing for March
+        UnitContribution.objects.create(unit=unit, month=month, base=Decimal("1850000.00"),
+                                        capped_base=Decimal("1720000.50"), accounts=180 + month % 100)
+    UnitContributionChange.objects.create(unit=unit, year=2025, category="refund", base=Decimal("-12000.00"),
+                                          capped_base=Decimal("-12000.00"))
+    UnitContributionChange.objects.create(unit=unit, year=2025, category="back_payment", base=Decimal("30000.00"),
+                                          capped_base=Decimal("28000.00"))
+    result = source.unit_contribution_base(unit.credit_code, 2025)
+    assert isinstance(result, UnitContributionYear)
+    assert (result.credit_code, result.si_number, result.year) == (unit.credit_code, "31069999", 2025)
+    assert [m.month for m in result.months] == list(months_of(2025))
+    march = result.month(202503)
+    assert (march.base, march.capped_base, march.accounts) == (None, None, None)
+    jan = result.month(202501)
+    assert (jan.base, jan.capped_base, jan.accounts) == (Decimal("1850000.00"), Decimal("1720000.50"), 181)
+    assert jan.capped_base < jan.base
+    assert [c.category for c in result.changes] == list(BASE_CHANGE_CATEGORIES)
+    changes = {c.category: c for c in result.changes}
+    assert changes["refund"].base == Decimal("-12000.00") and changes["back_payment"].capped_base == Decimal("28000.00")
+    assert changes["manual"].base == Decimal("0.00")
+    with pytest.raises(UnitNotFound):
+        source.unit_contribution_base("91310104MA1FL3X8Q9", 2025)
+    with configure(error_rate=1.0), pytest.raises(FeedUnavailable):
+        source.unit_contribution_base(unit.credit_code, 2025)

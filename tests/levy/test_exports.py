@@ -52,10 +52,15 @@ def test_the_export_masks_ids_keeps_formulas_as_text_and_is_scoped(admin_user, t
     assert row["认定状态"] == "有效"
 
 
-def test_cancelled_figures_are_not_exported(admin_user, tax_sh):
+def test_cancelled_figures_stay_in_the_export_as_cancelled(admin_user, tax_sh):
+    """Regression (issue 14, point 3): a reopened result vanished from the tax side; tax must see
+    that it was withdrawn (已作废) until the new result replaces it."""
     from levy.services import certified_figures_cancel
 
     employer = f.EmployerFactory()
     certify(employer, admin_user)
     certified_figures_cancel(employer=employer, business_year=2025, actor=admin_user, reason="撤回")
-    assert not certified_results_visible(tax_sh).exists()
+    response = certified_results_xlsx(certified_results_visible(tax_sh), "x.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+        values_only=True))
+    assert dict(zip(HEADERS, rows[1], strict=True))["认定状态"] == "已作废"

@@ -112,7 +112,10 @@ def test_filing_windows_by_region_and_year():
     assert filing_window("310104", 2025) == (datetime.date(2026, 3, 16), datetime.date(2026, 10, 31))
     assert filing_window("310104", 2026) == (datetime.date(2027, 3, 1), datetime.date(2027, 10, 31))
     assert filing_window("110105", 2025, "payment") == (datetime.date(2026, 8, 1), datetime.date(2026, 9, 30))
-    assert filing_window("310104", 2025, "payment") is None
+    # issue 16: Shanghai, Inner Mongolia and a national default have payment windows
+    assert filing_window("310104", 2025, "payment") == (datetime.date(2026, 8, 19), datetime.date(2026, 11, 30))
+    assert filing_window("150102", 2025, "payment") == (datetime.date(2026, 7, 1), datetime.date(2026, 12, 31))
+    assert filing_window("210102", 2025, "payment") == (datetime.date(2026, 8, 1), datetime.date(2026, 11, 30))
 
 
 # --- edits with history -------------------------------------------------------------------------

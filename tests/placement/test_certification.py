@@ -9,7 +9,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from levy.models import CertifiedFigures
+from levy.models import CertifiedFigures, DeclarationStatus
 from placement import choices as c
 from placement.models import (
     AnnualDeclaration,
@@ -167,6 +167,9 @@ def test_a_withdrawal_before_certification_is_decided_by_a_reviewer(ready, sh_ag
     request = withdrawal_decide(actor=reviewer, request=request, approve=True, reason="")
     assert request.status == c.RequestStatus.APPROVED
     assert AnnualDeclaration.objects.get(pk=ready.pk).status == D.DRAFT
+    # levy's guide stops telling the unit to wait for a certification that will not come
+    assert DeclarationStatus.objects.get(employer=ready.employer, business_year=ready.business_year).state == \
+        "returned"
     with pytest.raises(Conflict, match="已由"):
         withdrawal_decide(actor=reviewer, request=request, approve=False, reason="重复办理")
 

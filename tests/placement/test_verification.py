@@ -101,12 +101,17 @@ def test_reverification_never_changes_a_confirmed_person(sh_unit, sh_agent, djan
     assert list(MonthCheck.objects.filter(person=person).values_list("asked_at", flat=True)) == before
 
 
-def test_a_month_a_reviewer_decided_is_not_rechecked(sh_unit, sh_agent, django_capture_on_commit_callbacks):
+def test_a_month_a_reviewer_decided_is_checked_again_but_counts_by_its_decision(
+        sh_unit, sh_agent, django_capture_on_commit_callbacks):
     person = registered_person(sh_unit, sh_agent, "sh-gap", capture=django_capture_on_commit_callbacks)
+    services.months_select(actor=sh_agent, person=person, months=set(range(1, 13)))
     person.months.filter(month=3).update(review_state="approved")
-    MonthCheck.objects.filter(person=person, month=3).update(reason="reviewer saw this")
-    person_verify(person.pk)
-    assert set(MonthCheck.objects.filter(person=person, month=3).values_list("reason", flat=True)) == {"reviewer saw this"}
+    with configure(error_rate=1.0):  # an outage: the cell waits for the registry, the decision stands
+        person_verify(person.pk)
+    assert set(MonthCheck.objects.filter(person=person, month=3, item=c.Check.SOCIAL_INSURANCE)
+               .values_list("outcome", flat=True)) == {"pending"}
+    assert 3 in [s.month for s in person_year(person).months if s.decision == "approved"]
+    assert person_year(person).counts.confirmed == 1  # March by its decision; the others wait
 
 
 def test_a_person_claimed_by_two_units_shows_the_other_claim_to_both(sh_unit, ln_unit, sh_agent,

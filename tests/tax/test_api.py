@@ -71,7 +71,7 @@ def test_filters_by_year_region_and_update_time(sh_key, unit_a):
     old = DeclarationFactory(employer=unit_a, business_year=2024, certified=True)
     new = DeclarationFactory(employer=f.EmployerFactory(admin_region=f.region("310101")), certified=True)
     CertifiedFigures.objects.filter(employer=old.employer, business_year=2024).update(
-        recorded_at=timezone.now() - datetime.timedelta(days=30))
+        recorded_at=timezone.now() - datetime.timedelta(days=30), updated_at=timezone.now() - datetime.timedelta(days=30))
     assert call(key, year=2024).json()["count"] == 1
     assert [r["credit_code"] for r in call(key, region="310101").json()["results"]] == [new.employer.credit_code]
     since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
@@ -102,3 +102,20 @@ def test_a_signed_in_tax_officer_may_call_it_and_other_roles_may_not(client_for,
 def test_it_is_in_the_schema(admin_user, client_for):
     schema = client_for(admin_user).get(reverse("api_schema")).content.decode()
     assert "/api/v1/tax/certified-results" in schema and "updated_since" in schema
+
+
+def test_a_cancelled_result_is_returned_as_cancelled_since_its_cancellation(sh_key, unit_a, admin_user):
+    """Regression (issue 14, point 3): a reopened result disappeared from the API, also with
+    updated_since, so a tax system never learnt it was withdrawn."""
+    from levy.services import certified_figures_cancel
+
+    _token, key = sh_key
+    declaration = DeclarationFactory(employer=unit_a, certified=True)
+    CertifiedFigures.objects.filter(employer=unit_a).update(updated_at=timezone.now() - datetime.timedelta(days=3))
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    assert call(key, updated_since=since).json()["count"] == 0
+    certified_figures_cancel(employer=unit_a, business_year=declaration.business_year, actor=admin_user,
+                             reason="年审申报撤回：人数有误")
+    [result] = call(key, updated_since=since).json()["results"]
+    assert (result["state"], result["cancel_reason"]) == ("cancelled", "年审申报撤回：人数有误")
+    assert call(key, state="active").json()["count"] == 0

@@ -262,8 +262,14 @@ def test_a_reopened_declarations_delivery_is_cancelled_and_sending_the_new_certi
         first = delivery_send(actor=reviewer_sh, declaration=declaration)
     request = WithdrawalRequest.objects.create(declaration=declaration, reason="人数有误", after_certification=True,
                                                submitted_by=owner)
-    withdrawal_decide(actor=supervisor_sh, request=request, approve=True, reason="同意")
+    with django_capture_on_commit_callbacks(execute=True), feeds.configure(ack_delay_s=0):
+        withdrawal_decide(actor=supervisor_sh, request=request, approve=True, reason="同意")
     assert fresh(first).cancelled_at is not None and fresh(first).status == DS.CANCELLED
+    # issue 14, point 3: the result had reached the intake, so its revocation is handed over and tracked
+    revocation = TaxDelivery.objects.get(certificate=first.certificate, kind=c.DeliveryKind.REVOCATION)
+    assert revocation.status in (DS.SENT, DS.ACKNOWLEDGED) and "人数有误" in revocation.reason
+    received = IntakeSubmission.objects.get(reference=f"{first.certificate.reference}-CX")
+    assert received.payload["revokes"] == first.certificate.reference
     with pytest.raises(NotAllowed):
         delivery_send(actor=reviewer_sh, declaration=declaration)  # a draft again
     # the unit files again (submission has its own tests)
@@ -273,7 +279,16 @@ def test_a_reopened_declarations_delivery_is_cancelled_and_sending_the_new_certi
         declaration = declaration_certify(actor=reviewer_sh, declaration=declaration)
         second = delivery_send(actor=reviewer_sh, declaration=declaration)
     assert second.pk != first.pk and second.certificate == declaration.certificate
-    assert TaxDelivery.objects.filter(declaration=declaration).count() == 2
+    assert TaxDelivery.objects.filter(declaration=declaration).count() == 3  # result, revocation, new result
+
+
+def test_a_result_that_never_reached_tax_is_cancelled_without_a_revocation(certified, reviewer_sh):
+    from placement.services.delivery import delivery_revoke
+
+    queued = TaxDeliveryFactory(declaration=certified)
+    assert delivery_revoke(actor=reviewer_sh, certificate=certified.certificate, reason="重新打开") is None
+    assert fresh(queued).status == DS.CANCELLED
+    assert not TaxDelivery.objects.filter(kind=c.DeliveryKind.REVOCATION).exists()
 
 
 def test_the_hand_off_sends_the_certified_figures_even_after_a_policy_edit(unit_a, reviewer_sh):

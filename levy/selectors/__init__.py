@@ -249,12 +249,13 @@ def rows_of(policy: Policy) -> list[PolicyRow]:
 
 
 def certified_results_visible(user):
-    """Active certified figures of the units a user may see: tax officers (and tax systems' tokens)
-    by the unit's 税务主管部门, federation staff by 残联主管部门, administrators all."""
+    """Certified figures of the units a user may see — the active ones and those a reopening
+    cancelled (shown as 已作废 with the time and reason until the year is certified again): tax
+    officers (and tax systems' tokens) by the unit's 税务主管部门, federation staff by 残联主管部门,
+    administrators all."""
     from portal.scoping import employer_scope_q
 
     return (
-        CertifiedFigures.objects.filter(cancelled_at__isnull=True)
-        .filter(employer_scope_q(user, prefix="employer__"))
+        CertifiedFigures.objects.filter(employer_scope_q(user, prefix="employer__"))
         .select_related("employer", "employer__tax_region")
     )

@@ -278,7 +278,7 @@ class CertifiedFigures(ConcurrentTransitionMixin, models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", "有效"
-        CANCELLED = "cancelled", "已撤销"
+        CANCELLED = "cancelled", "已作废"
 
     employer = models.ForeignKey(
         "employers.Employer", verbose_name="用人单位", on_delete=models.PROTECT, related_name="certified_figures"
@@ -294,6 +294,8 @@ class CertifiedFigures(ConcurrentTransitionMixin, models.Model):
     certificate_reference = models.CharField("审核认定书编号", max_length=64)
     status = FSMField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE, protected=True)
     recorded_at = models.DateTimeField("记录时间")
+    # recorded, cancelled or recorded again: what tax systems pull changes since (updated_since)
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",

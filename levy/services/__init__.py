@@ -10,6 +10,7 @@ from django.utils import timezone
 from levy.models import CertifiedFigures, CertifiedPerson, PolicyBase
 from levy.rules import certified
 from levy.rules.certified import CountedPerson
+from levy.services.assessment import assessments_on_figures_cancelled, assessments_on_figures_recorded
 from portal.exceptions import Conflict, ValidationFailed
 from portal.workflow import audit_change, audit_created, transition_apply
 
@@ -120,6 +121,7 @@ def certified_figures_record(*, employer, business_year: int, headcount: int, pe
         row.persons.all().delete()
         row = transition_apply(row, "record_again", actor=actor, lock=False, by=recorder, data=data)
     CertifiedPerson.objects.bulk_create([CertifiedPerson(figures=row, **_snapshot(p)) for p in persons])
+    assessments_on_figures_recorded(employer=employer, business_year=business_year, actor=actor)
     return row
 
 
@@ -133,5 +135,6 @@ def certified_figures_cancel(*, employer, business_year: int, actor, reason: str
         raise ValidationFailed(f"{business_year}年度没有认证数据，无需撤销")
     if not row.is_active:
         return row  # idempotent: already cancelled
-    return transition_apply(row, "cancel", actor=actor, reason=reason,
-                            by=actor if getattr(actor, "pk", None) else None)
+    row = transition_apply(row, "cancel", actor=actor, reason=reason, by=actor if getattr(actor, "pk", None) else None)
+    assessments_on_figures_cancelled(employer=employer, business_year=business_year, actor=actor, reason=reason)
+    return row

@@ -1,0 +1,128 @@
+"""The unit's assessments through the API (`GET /api/v1/levy/assessments/` and
+`/api/v1/levy/assessments/{collection_year}/`: every figure the pages show, from the same read
+model), and the payment channel's callback (`POST /api/v1/levy/payments/notify`, a tax system's
+token). Money and ratios are decimal strings."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from employers.selectors import employer_for_agent
+from levy.choices import AssessmentMethod, Outcome
+from levy.rules import plain, shown
+from levy.selectors.assessment import AssessmentView, assessment_of_unit, assessment_view, assessments_of_unit
+from levy.services.payment import payment_notify
+from portal.access import HasRole
+from portal.roles import ADMIN, EMPLOYER, TAX
+from portal.tokens import SystemTokenAuthentication
+
+
+def _money(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def assessment_summary(a) -> dict:
+    return {"collection_year": a.collection_year, "data_year": a.data_year, "reference": a.reference,
+            "method": a.method, "method_label": AssessmentMethod(a.method).label, "status": a.status,
+            "status_label": a.get_status_display(), "outcome": a.outcome or None,
+            "levy": _money(a.levy_amount) if a.record else None, "deadline": a.deadline,
+            "submitted_at": a.submitted_at, "paid_on": a.paid_on}
+
+
+def assessment_data(view: AssessmentView) -> dict:
+    """Every figure the pages show, and the explanation (the same read model as the pages)."""
+    a, r = view.assessment, view.result
+    data = {
+        **assessment_summary(a),
+        "unit_name": a.employer.name, "credit_code": a.employer.credit_code, "si_code": a.si_code,
+        "is_business_registered": a.is_business_registered, "is_concentrated": a.is_concentrated,
+        "outcome": view.outcome or None, "outcome_label": Outcome(view.outcome).label if view.outcome else None,
+        "exempt_reason": view.exempt_reason or None, "deadline": view.deadline,
+        "monthly": None, "declared": None, "problems": view.problems,
+    }
+    if view.totals is not None:
+        data["monthly"] = {
+            "months": a.figures.get("months", []), "changes": a.figures.get("changes", {}),
+            "base_total": _money(view.totals.base), "capped_base_total": _money(view.totals.capped_base),
+            "missing_months": list(view.totals.missing_months),
+        }
+    if a.method == AssessmentMethod.DECLARED:
+        data["declared"] = {"headcount": a.declared_headcount, "wage_total": _money(a.declared_wage_total)}
+    if r is not None:
+        data.update({
+            "headcount": r.headcount, "average_wage_uncapped": _money(r.average_wage_uncapped),
+            "capped_wage": _money(r.average_wage), "cap_applied": r.cap_applied,
+            "disabled_count": str(shown(r.disabled_count)), "required_count": str(shown(r.required_count)),
+            "ratio": plain(r.ratio), "actual_ratio": str(shown(r.actual_ratio)), "gross_levy": _money(r.gross_levy),
+            "reduction_rule": r.reduction_rule, "reduction_label": r.reduction_label, "reduction": _money(r.reduction),
+            "levy": _money(r.levy), "explanation": [step.to_json() for step in r.steps],
+            "engine_version": (a.record or {}).get("engine_version"),
+        })
+    fee = view.fee_today
+    data["late_fee_today"] = None if fee is None else {
+        "days": fee.days, "fee": _money(fee.fee), "capped": fee.capped, "cap": _money(a.levy_amount)}
+    data["owed_today"] = _money(view.owed_today)
+    if a.adjustment is not None:
+        data["adjustment"] = _money(a.adjustment)
+    return data
+
+
+ANY = inline_serializer("LevyAssessment", {"collection_year": serializers.IntegerField()})
+
+
+class AssessmentListView(APIView):
+    """The unit's assessments by collection year, newest first."""
+
+    allowed_roles = EMPLOYER
+    permission_classes = [HasRole]
+
+    @extend_schema(summary="残保金征缴（本单位，按征收年份）", tags=["残保金"], responses={200: ANY},
+                   operation_id="levy_assessments_list")
+    def get(self, request):
+        employer = employer_for_agent(request.user)
+        rows = assessments_of_unit(employer).order_by("-collection_year", "-created_at")
+        return Response({"results": [assessment_summary(a) for a in rows]})
+
+
+class AssessmentDetailView(APIView):
+    """One collection year's live assessment with every figure and the explanation."""
+
+    allowed_roles = EMPLOYER
+    permission_classes = [HasRole]
+
+    @extend_schema(summary="残保金征缴详情（本单位）", tags=["残保金"], responses={200: ANY},
+                   operation_id="levy_assessment_retrieve")
+    def get(self, request, collection_year: int):
+        employer = employer_for_agent(request.user)
+        assessment = assessment_of_unit(employer=employer, collection_year=collection_year)
+        if assessment is None:
+            raise Http404("本年度尚未办理残保金征缴")
+        return Response(assessment_data(assessment_view(assessment)))
+
+
+class NotifySerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=40, help_text="缴费单号")
+    status = serializers.ChoiceField(choices=["paid", "failed"], error_messages={"invalid_choice": "status 应为 paid 或 failed"})
+    bank_reference = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    message = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    paid_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class PaymentNotifyView(APIView):
+    """缴费渠道回调: the channel (a tax system's token, scoped to its tax region) says an order was
+    paid or failed. Unknown or already settled orders are refused (400 / 409), nothing changes."""
+
+    authentication_classes = [SystemTokenAuthentication, SessionAuthentication]
+    permission_classes = [HasRole]
+    allowed_roles = TAX | ADMIN
+
+    @extend_schema(summary="缴费结果通知（缴费渠道）", tags=["残保金"], request=NotifySerializer, responses={200: ANY})
+    def post(self, request):
+        form = NotifySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        payment = payment_notify(actor=request.user, **form.validated_data)
+        return Response({"reference": payment.reference, "status": payment.status,
+                         "assessment_status": payment.assessment.status})
