@@ -438,6 +438,23 @@ class TestStaffApiAccess:
         with pytest.raises(PermissionDenied, match="需要完成两步验证"):
             VerifiedSessionAuthentication().authenticate(Request(request))
 
+    def test_no_api_view_takes_drfs_own_session_or_token_authentication(self):
+        # a view naming its own classes must take ours, or staff would skip the second factor there
+        from django.urls import URLPattern, URLResolver, get_resolver
+        from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+
+        def views(patterns):
+            for p in patterns:
+                if isinstance(p, URLResolver):
+                    yield from views(p.url_patterns)
+                elif isinstance(p, URLPattern):
+                    yield getattr(p.callback, "cls", None) or getattr(p.callback, "view_class", None)
+
+        offenders = {f"{view.__module__}.{view.__name__}" for view in views(get_resolver().url_patterns)
+                     if view is not None and set(getattr(view, "authentication_classes", ()))
+                     & {SessionAuthentication, TokenAuthentication}}
+        assert offenders == set(), "use portal.authentication's classes"
+
     def test_the_schema_still_names_the_session_cookie_and_the_token(self, client):
         schema = client.get(reverse("api_schema"), {"format": "json"}).json()
         assert {"cookieAuth", "tokenAuth", "systemToken"} <= set(schema["components"]["securitySchemes"])
