@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# make run PORT=9000: links in receipts and e-mails follow the port (see runportal)
+PORT   ?= 8000
 
 .PHONY: install sysdeps run test bench lint totp clean
 
@@ -22,7 +24,7 @@ install: $(STAMP) sysdeps
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runportal
+	$(BIN)/python manage.py runportal --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -6,13 +6,13 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.authentication import SessionAuthentication
 
 from backoffice.levy_filters import AssessmentFilter
 from levy.api.assessment import assessment_summary
 from levy.models import LevyAssessment
 from levy.selectors.assessment import assessments_visible, late_fee_of_row
 from portal.access import HasRole
+from portal.authentication import VerifiedSessionAuthentication
 from portal.roles import ADMIN, TAX
 from portal.tokens import SystemTokenAuthentication
 
@@ -44,7 +44,7 @@ class AssessmentSerializer(serializers.Serializer):
 class AssessmentsView(generics.ListAPIView):
     """Assessments of the caller's tax region, oldest update first (stable for paging)."""
 
-    authentication_classes = [SystemTokenAuthentication, SessionAuthentication]
+    authentication_classes = [SystemTokenAuthentication, VerifiedSessionAuthentication]
     permission_classes = [HasRole]
     allowed_roles = TAX | ADMIN
     serializer_class = AssessmentSerializer

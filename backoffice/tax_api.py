@@ -9,13 +9,13 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.authentication import SessionAuthentication
 
 from levy.models import CertifiedFigures
 from levy.rules import round_half_up
 from levy.selectors import certified_results_visible
 from placement.filters import TaxResultFilter
 from portal.access import HasRole
+from portal.authentication import VerifiedSessionAuthentication
 from portal.roles import ADMIN, TAX
 from portal.tokens import SystemTokenAuthentication
 
@@ -64,7 +64,7 @@ class CertifiedResultSerializer(serializers.ModelSerializer):
 class CertifiedResultsView(generics.ListAPIView):
     """Certified results of the caller's tax region, newest update last (stable for paging)."""
 
-    authentication_classes = [SystemTokenAuthentication, SessionAuthentication]
+    authentication_classes = [SystemTokenAuthentication, VerifiedSessionAuthentication]
     permission_classes = [HasRole]
     allowed_roles = TAX | ADMIN
     serializer_class = CertifiedResultSerializer

@@ -100,6 +100,7 @@ class Workers:
             # production-like workers: DEBUG off (no query log), the same encryption key as the set-up
             "DEBUG": "false", "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2, "ALLOWED_HOSTS": "localhost",
             "FIELD_ENCRYPTION_KEY": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+            "PORTAL_BASE_URL": settings.PORTAL_BASE_URL,
         })
         # With Redis the limit is shared by all processes; without it each process has its own,
         # so the processes split the limit between them (together never more than CONCURRENCY).

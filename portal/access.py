@@ -66,8 +66,28 @@ class HasRole(BasePermission):
         return bool(user and user.is_authenticated and user.role in getattr(view, "allowed_roles", ()))
 
 
+OTP_REQUIRED = "需要完成两步验证"
+PASSWORD_CHANGE_REQUIRED = "请先修改管理员设置的初始密码"
+
+
+def session_refusal(user) -> str | None:
+    """Why a signed-in person may not use the portal yet, or None. Staff pass their second factor
+    first (checklist B1), then change a password an administrator chose (issue 14, point 9). Asked
+    by the middleware for every page and by the API's session authentication, so no path and no
+    API view is left out."""
+    if user is None or not user.is_authenticated or not getattr(user, "is_staff_member", False):
+        return None
+    # django-otp's middleware gives the request's user is_verified(); a user from anywhere else
+    # has not passed the second factor in this request
+    if not getattr(user, "is_verified", lambda: False)():
+        return OTP_REQUIRED
+    if user.must_change_password:
+        return PASSWORD_CHANGE_REQUIRED
+    return None
+
+
 def user_role(user) -> str | None:
     return getattr(user, "role", None) if user.is_authenticated else None
 
 
-__all__ = ["roles_required", "public", "RoleRequiredMixin", "HasRole", "Role"]
+__all__ = ["roles_required", "public", "RoleRequiredMixin", "HasRole", "Role", "session_refusal"]

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from portal.access import session_refusal
 from portal.navigation import menu_for
 from portal.roles import ADMIN
 from portal.units import unit_of
@@ -12,8 +13,8 @@ def frame(request):
     context = {"portal_name": "残疾人就业服务平台", "debug": settings.DEBUG}
     if user is None or not user.is_authenticated:
         return context
-    if user.is_staff_member and not user.is_verified():
-        return context  # nothing behind the second factor is shown before it
+    if session_refusal(user):
+        return context  # nothing behind the second factor (or the initial password) is shown before it
     from portal.notices import unread_count
 
     employer = unit_of(user)

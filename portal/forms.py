@@ -2,12 +2,13 @@
 the bridge from domain errors to form errors."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.forms.renderers import TemplatesSetting
 
 from portal.exceptions import DomainError
 from portal.models import Region
 from portal.roles import STAFF, Role
+from portal.services import password_set
 from portal.unions import UnionDistrict
 
 
@@ -136,6 +137,35 @@ class OtpForm(Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
         error_messages={"required": "请输入6位动态验证码", "min_length": "请输入6位动态验证码"},
     )
+
+
+class OwnPasswordForm(PortalFormMixin, SetPasswordForm):
+    """A person sets their own password from the e-mailed reset or invitation link."""
+
+    how = "reset"
+
+    def save(self, commit=True):
+        # through the service: it clears an administrator-set password's must-change flag, audited
+        password_set(user=self.user, password=self.cleaned_data["new_password1"], how=self.how)
+        return self.user
+
+
+class OwnPasswordChangeForm(PasswordChangeForm, OwnPasswordForm):
+    """修改密码: the current password, then a new one that differs from it (an administrator-set
+    initial password must really be replaced)."""
+
+    how = "change"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("old_password") and data.get("new_password1") == data["old_password"]:
+            self.add_error("new_password1", "新密码不能与当前密码相同")
+        return data
+
+
+class StaffPasswordForm(Form):
+    password = forms.CharField(label="新的初始密码", widget=forms.PasswordInput,
+                               help_text="至少12位，须包含字母、数字和特殊字符；该用户下次登录后须修改")
 
 
 class StaffCreateForm(Form):

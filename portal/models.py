@@ -64,6 +64,9 @@ class User(AbstractUser):
     phone = models.CharField("联系电话", max_length=20, blank=True)
     # union staff see the units of their 区局工会 only (portal.scoping); blank for everyone else
     union_district = models.CharField("所属区局工会", max_length=60, choices=UnionDistrict.choices, blank=True)
+    # Set when an administrator chooses the password (a new staff account, a reset): after login
+    # and the second factor the person changes it before anything else (issue 14, point 9).
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
 
     objects = PortalUserManager()
 

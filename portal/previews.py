@@ -3,7 +3,6 @@ reviewer reads the evidence beside the month it supports without a PDF plugin, a
 still never runs as a page of ours (it is served sandboxed, checklist H2). Pages are rendered once
 and kept in storage."""
 
-import re
 import shutil
 import subprocess
 import tempfile
@@ -14,15 +13,15 @@ from django.core.files.storage import default_storage
 
 from portal.exceptions import NotAllowed
 from portal.models import Upload
+from portal.pdfcheck import PdfRefused, pdf_inspect
 from portal.uploads import PDF
 
 MAX_PAGES = 20  # a longer file is downloaded, not previewed
 RENDER_TIMEOUT_S = 30
-_PAGES = re.compile(rb"^Pages:\s+(\d+)", re.M)
 
 
 def previews_available() -> bool:
-    return bool(shutil.which("pdftoppm") and shutil.which("pdfinfo"))
+    return bool(shutil.which("pdftoppm"))
 
 
 def _read(upload: Upload) -> bytes:
@@ -31,18 +30,14 @@ def _read(upload: Upload) -> bytes:
 
 
 def preview_page_count(upload: Upload) -> int:
-    """How many pages the preview shows (0: not a PDF, or poppler is missing)."""
+    """How many pages the preview shows (0: not a PDF, poppler is missing, or a file stored before
+    uploads were parsed that the upload check would refuse today: it is not rendered)."""
     if upload.content_type != PDF or not previews_available():
         return 0
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-        tmp.write(_read(upload))
-        tmp.flush()
-        try:
-            info = subprocess.run(["pdfinfo", tmp.name], capture_output=True, timeout=RENDER_TIMEOUT_S).stdout
-        except subprocess.TimeoutExpired:
-            return 0
-    match = _PAGES.search(info)
-    return min(int(match.group(1)), MAX_PAGES) if match else 0
+    try:
+        return min(pdf_inspect(_read(upload)), MAX_PAGES)
+    except PdfRefused:
+        return 0
 
 
 def preview_page(upload: Upload, page: int) -> bytes:
@@ -55,6 +50,8 @@ def preview_page(upload: Upload, page: int) -> bytes:
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as fh:
             return fh.read()
+    if page > preview_page_count(upload):  # parsed by the upload check's rules before poppler sees it
+        raise NotAllowed("页码不正确")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "file.pdf"
         source.write_bytes(_read(upload))

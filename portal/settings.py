@@ -1,8 +1,10 @@
 """Settings: the one module that reads the environment.
 
 With no environment variables at all the portal runs in the *embedded default*: a SQLite file in WAL
-mode, kombu's filesystem broker, files on local disk, a generated local secret and DEBUG on.
-Production sets DEBUG=false and must then provide a real secret, hosts, and an encryption key.
+mode, kombu's filesystem broker, files on local disk and generated local secrets; it shows the
+portal's own Chinese error pages, as users will see them (Django's debug pages, which list every URL
+pattern, only with an explicit DEBUG=true). Production sets DEBUG=false and must then provide a real
+secret, hosts, an encryption key and the address links point at (PORTAL_BASE_URL).
 Every variable is listed in `.env.example`. A malformed value raises ImproperlyConfigured naming it.
 """
 
@@ -19,7 +21,7 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 
-def _bool(name: str, default: bool) -> bool:
+def _bool(name: str, default: bool | None) -> bool | None:
     raw = env.str(name, default="")
     if raw == "":
         return default
@@ -66,22 +68,27 @@ def _local_secret(filename: str, generate) -> str:
     return path.read_text().strip()
 
 
-DEBUG = _bool("DEBUG", default=True)
+# DEBUG says which kind of machine this is. Unset: a developer's machine or the embedded default
+# (generated local secrets, plain http) with the portal's own error pages; true: the same with
+# Django's debug pages, asked for explicitly; false: production, where nothing has a default.
+_DEBUG_ENV = _bool("DEBUG", default=None)
+PRODUCTION = _DEBUG_ENV is False
+DEBUG = _DEBUG_ENV is True
 EMBEDDED = not env.str("DATABASE_URL", default="")
 
 # --- secrets -------------------------------------------------------------------------------------
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
+    if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=false")
     SECRET_KEY = _local_secret("secret_key", lambda: secrets.token_urlsafe(50))
-elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
+elif PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured("SECRET_KEY must be a real secret of at least 50 characters")
 
 # AES-256 keys for personal numbers, comma-separated, newest first (older ones still decrypt).
 FIELD_ENCRYPTION_KEYS = [k.strip() for k in env.str("FIELD_ENCRYPTION_KEY", default="").split(",") if k.strip()]
 if not FIELD_ENCRYPTION_KEYS:
-    if not DEBUG:
+    if PRODUCTION:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DEBUG=false")
     import base64
 
@@ -91,7 +98,7 @@ if not FIELD_ENCRYPTION_KEYS:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
-    if not DEBUG:
+    if PRODUCTION:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG=false")
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -246,6 +253,7 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "portal.views.errors.csrf_failure"  # in Chinese, like every other error page
 
 OTP_TOTP_ISSUER = "残疾人按比例就业服务平台"
 OTP_TOTP_TOLERANCE = 1
@@ -269,7 +277,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-if not DEBUG:
+if PRODUCTION:
     SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
@@ -291,7 +299,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-WHITENOISE_USE_FINDERS = DEBUG  # the embedded default serves straight from static/
+WHITENOISE_USE_FINDERS = not PRODUCTION  # the embedded default serves straight from static/
 # Uploads live outside the web root and are only served through views that check the viewer's
 # right to the owning object; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -303,7 +311,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
-        if not DEBUG
+        if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -318,8 +326,16 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@portal.example.gov.cn")
-# Links in e-mails use this origin, never the request's Host header (checklist H3).
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Links in e-mails, receipts and certificates (查验地址, QR codes) use this origin, never the
+# request's Host header (checklist H3). Production names it; `make run` passes the address it serves
+# to its processes (portal/management/commands/runportal.py), whatever PORT it was given.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
+if not PORTAL_BASE_URL:
+    if PRODUCTION:
+        raise ImproperlyConfigured("PORTAL_BASE_URL must be set when DEBUG=false")
+    PORTAL_BASE_URL = "http://127.0.0.1:8000"
+if not PORTAL_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"PORTAL_BASE_URL must start with http:// or https://, not {PORTAL_BASE_URL!r}")
 
 # --- Celery --------------------------------------------------------------------------------------
 if REDIS_URL:
@@ -358,9 +374,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --- REST framework ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first so an anonymous call gets 401 with a WWW-Authenticate header
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first so an anonymous call gets 401 with a WWW-Authenticate header. Staff reach the
+        # API only through a session that passed the second factor, or an issued system token
+        # (portal.tokens) where a view takes one: their personal tokens are refused (portal.authentication).
+        "portal.authentication.AgentTokenAuthentication",
+        "portal.authentication.VerifiedSessionAuthentication",
     ],
     # Deny by default: every API view names its roles (portal.access.HasRole)
     "DEFAULT_PERMISSION_CLASSES": ["portal.access.HasRole"],
@@ -386,7 +404,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # The schema and docs are open in the embedded default and need a login in production.
-API_DOCS_PUBLIC = _bool("API_DOCS_PUBLIC", default=DEBUG)
+API_DOCS_PUBLIC = _bool("API_DOCS_PUBLIC", default=not PRODUCTION)
 
 # --- feeds (the mocked government registries; see portal/feeds) ----------------------------------
 FEEDS_BACKEND = env.str("FEEDS_BACKEND", default="mock")
@@ -425,5 +443,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "pypdf": {"level": "ERROR"},  # the upload check's parser: repairs of ordinary files are not news
     },
 }

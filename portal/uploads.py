@@ -1,5 +1,7 @@
 """The one upload service: type from content (never the name), a size limit per use, images
-re-encoded, random storage names outside the web root, nothing stored when a file is refused.
+re-encoded, PDFs parsed and refused when they are broken, active or more than a PDF
+(portal.pdfcheck), random storage names outside the web root, nothing stored when a file is
+refused. A download is named by the type found, never the uploader's extension.
 
 Apps register their kinds of upload (what it is for, which types, how large) with `upload_kind`
 and call `upload_accept`. Files are served by portal.views.files.file_download, which asks
@@ -22,6 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from portal.audit import audit_record
 from portal.exceptions import ValidationFailed
 from portal.models import Upload
+from portal.pdfcheck import PdfRefused, pdf_inspect
 from portal.roles import ADMIN, FEDERATION, UNION
 from portal.scoping import employer_scope_q
 from portal.units import unit_of
@@ -31,6 +34,7 @@ JPEG, PNG, PDF, XLSX = "image/jpeg", "image/png", "application/pdf", (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 TYPE_LABELS = {JPEG: "jpg/jpeg", PNG: "png", PDF: "pdf", XLSX: "xlsx"}
+EXTENSIONS = {JPEG: ".jpg", PNG: ".png", PDF: ".pdf", XLSX: ".xlsx"}
 IMAGES = (JPEG, PNG)
 DOCUMENTS = (JPEG, PNG, PDF)
 # Decompression bombs: refuse images above this many pixels before decoding them.
@@ -125,8 +129,11 @@ def validate_file(file, kind: UploadKind, *, field: str = "file") -> tuple[bytes
         except ValidationFailed as error:
             error.field = field
             raise
-    elif content_type == PDF and b"%%EOF" not in data[-2048:]:
-        raise ValidationFailed("PDF文件不完整或已损坏，请重新导出后上传", field=field)
+    elif content_type == PDF:
+        try:
+            pdf_inspect(data)
+        except PdfRefused as refused:
+            raise ValidationFailed(refused.message, field=field, code="unsafe_pdf") from None
     return data, content_type
 
 
@@ -174,6 +181,16 @@ def uploads_visible(user) -> QuerySet[Upload]:
         return qs.filter(employer=employer) if employer else qs.none()
     kinds = [code for code, rule in KINDS.items() if user.role in rule.staff_roles]
     return qs.filter(kind__in=kinds).filter(employer_scope_q(user, prefix="employer__"))
+
+
+def download_name(upload: Upload) -> str:
+    """The file name a download is saved under: the uploader's name with the extension of the type
+    the content was found to be (issue 14, point 12: 合同.html stored as a PDF was served as
+    合同.html)."""
+    stem, dot, suffix = upload.original_name.rpartition(".")
+    if not dot or len(suffix) > 5:  # no extension, or a dot inside the name
+        stem = upload.original_name
+    return (stem.strip(" .") or "附件") + EXTENSIONS[upload.content_type]
 
 
 def upload_open(*, upload: Upload, actor):

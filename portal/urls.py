@@ -25,6 +25,7 @@ account_patterns = [
 console_patterns = [
     path("staff/", console.staff_list, name="console_staff"),
     path("staff/new/", console.staff_new, name="console_staff_new"),
+    path("staff/<int:pk>/reset-password/", console.staff_reset_password_view, name="console_staff_reset_password"),
     path("staff/<int:pk>/reset-totp/", console.staff_reset_totp_view, name="console_staff_reset_totp"),
     path("staff/<int:pk>/toggle-active/", console.staff_toggle_active, name="console_staff_toggle"),
     path("audit/", console.audit_list, name="console_audit"),
@@ -73,6 +74,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
+handler400 = "portal.views.errors.bad_request"
 handler403 = "portal.views.errors.permission_denied"
 handler404 = "portal.views.errors.not_found"
 handler500 = "portal.views.errors.server_error"

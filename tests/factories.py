@@ -7,13 +7,11 @@ from stdnum.cn import uscc
 from employers.models import Agent, Employer
 from portal.models import Notice, Region, User
 from portal.roles import Role
+from tests.pdf_samples import PLAIN as PLAIN_PDF
 
 PASSWORD = "Test#2026pass"
-# The smallest valid PDF (with %%EOF) and a 1×1 PNG, for upload tests.
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# The smallest valid PDF (a page, its xref table, %%EOF) and a 1×1 PNG, for upload tests.
+PDF_BYTES = PLAIN_PDF
 
 
 def png_bytes(size=(8, 8), color=(11, 74, 139)) -> bytes:

@@ -8,14 +8,20 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.test import APIClient
 
 from employers.models import Agent, Employer
+from portal.authentication import VerifiedSessionAuthentication
 from portal.models import AuditEntry, User
 from portal.passwords import password_problems
+from portal.tokens import token_issue
 from tests import factories as f
 from tests.conftest import login
 
@@ -275,6 +281,26 @@ class TestStaffTwoFactor:
         response = again.post(reverse("otp"), {"token": code})
         assert response.status_code == 200 and "已使用" in response.content.decode()
 
+    def test_a_right_code_just_after_a_wrong_one_says_when_to_try_again(self, reviewer_sh):
+        # issue 14, point 17: django-otp's throttle refused the right code as "不正确或已使用"
+        device = f.confirmed_totp(reviewer_sh)
+        client = Client()
+        post_login(client, reviewer_sh.username, f.PASSWORD)
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            code = f"{totp(device.bin_key):06d}"
+            wrong = next(c for c in ("000000", "111111", "222222", "333333") if c != code
+                         and c not in {f"{totp(device.bin_key, t0=d):06d}" for d in (-30, 30)})
+            assert client.post(reverse("otp"), {"token": wrong}).status_code == 200
+            body = client.post(reverse("otp"), {"token": code}).content.decode()
+            assert "请在 1 秒后再输入" in body and "不正确或已使用" not in body
+            clock.shift(1.5)
+            assert client.post(reverse("otp"), {"token": wrong}).status_code == 200  # the second failure: 2 s
+            clock.shift(1)
+            assert "请在 1 秒后再输入" in client.post(reverse("otp"), {"token": code}).content.decode()
+            clock.shift(1.5)
+            assert client.post(reverse("otp"), {"token": code}).status_code == 302  # the code was not spent
+        assert client.get(reverse("home")).status_code == 200
+
     def test_an_administrator_can_reset_a_staff_members_authenticator(self, reviewer_sh, admin_user, client_for):
         f.confirmed_totp(reviewer_sh)
         client_for(admin_user).post(reverse("console_staff_reset_totp", args=[reviewer_sh.pk]))
@@ -299,6 +325,146 @@ class TestStaffTwoFactor:
         login_client = Client()
         post_login(login_client, "newrev", "Staff#2026pass!")
         assert login_client.get(reverse("home"))["Location"].startswith(reverse("otp"))
+
+
+def pass_second_factor(client: Client, user) -> None:
+    device = f.confirmed_totp(user)
+    with time_machine.travel(timezone.now() + timedelta(seconds=40)):  # a fresh time step
+        response = client.post(reverse("otp"), {"token": f"{totp(device.bin_key):06d}"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+class TestInitialPasswords:
+    """Issue 14, point 9: changing the password needed no second factor, and a password an
+    administrator chose was never replaced."""
+
+    def test_the_password_cannot_be_changed_before_the_second_factor(self, reviewer_sh):
+        client = Client()
+        post_login(client, reviewer_sh.username, f.PASSWORD)
+        assert client.get(reverse("password_change"))["Location"].startswith(reverse("otp"))
+        response = client.post(reverse("password_change"), {
+            "old_password": f.PASSWORD, "new_password1": "Chg#2026staffpw", "new_password2": "Chg#2026staffpw"})
+        assert response.status_code == 302 and response["Location"].startswith(reverse("otp"))
+        reviewer_sh.refresh_from_db()
+        assert reviewer_sh.check_password(f.PASSWORD)
+
+    def test_a_new_staff_member_changes_the_initial_password_before_anything_else(self, admin_user, client_for):
+        client_for(admin_user).post(reverse("console_staff_new"), {
+            "username": "newrev", "full_name": "新审核员", "role": "fed_reviewer", "region_province": "310000",
+            "region": "", "region_city": "", "email": "", "password": "Staff#2026pass!"})
+        user = User.objects.get(username="newrev")
+        assert user.must_change_password
+        client = Client()
+        post_login(client, "newrev", "Staff#2026pass!")
+        pass_second_factor(client, user)
+        for url in (reverse("home"), reverse("notice_list"), reverse("console_staff"), "/backoffice/"):
+            assert client.get(url)["Location"] == reverse("password_change"), url
+        api = client.get(reverse("api_me"))
+        assert api.status_code == 403 and api.json()["detail"] == "请先修改管理员设置的初始密码"
+        page = client.get(reverse("password_change")).content.decode()
+        assert "您的密码由系统管理员设置" in page and '主菜单' not in page and "退出登录" in page
+
+        same = client.post(reverse("password_change"), {
+            "old_password": "Staff#2026pass!", "new_password1": "Staff#2026pass!", "new_password2": "Staff#2026pass!"})
+        assert "新密码不能与当前密码相同" in same.content.decode()
+        changed = client.post(reverse("password_change"), {
+            "old_password": "Staff#2026pass!", "new_password1": "Mine#2026secret", "new_password2": "Mine#2026secret"})
+        assert changed.status_code == 302
+        user.refresh_from_db()
+        assert not user.must_change_password and user.check_password("Mine#2026secret")
+        assert client.get(reverse("home")).status_code == 200  # this session stays signed in
+        assert AuditEntry.objects.filter(action="auth.password_change", actor=user).exists()
+
+    def test_an_administrator_reset_gives_a_new_initial_password_that_must_be_changed(
+            self, admin_user, reviewer_sh, client_for):
+        staff_session = client_for(reviewer_sh)
+        admin = client_for(admin_user)
+        url = reverse("console_staff_reset_password", args=[reviewer_sh.pk])
+        weak = admin.post(url, {"password": "short"})
+        assert weak.status_code == 200 and "error" in weak.content.decode()
+        assert admin.post(url, {"password": "Reset#2026pass!"})["Location"] == reverse("console_staff")
+        reviewer_sh.refresh_from_db()
+        assert reviewer_sh.must_change_password and reviewer_sh.check_password("Reset#2026pass!")
+        assert staff_session.get(reverse("home"))["Location"].startswith(reverse("login"))  # signed out
+        assert AuditEntry.objects.filter(action="staff.reset_password", actor=admin_user).exists()
+        own = admin.post(reverse("console_staff_reset_password", args=[admin_user.pk]), {"password": "Reset#2026pass!"})
+        assert "不能重置自己的密码" in own.content.decode()
+
+        client = Client()
+        post_login(client, reviewer_sh.username, "Reset#2026pass!")
+        pass_second_factor(client, reviewer_sh)
+        assert client.get(reverse("home"))["Location"] == reverse("password_change")
+
+    def test_a_password_set_from_the_emailed_link_is_the_persons_own(self, reviewer_sh):
+        reviewer_sh.must_change_password = True
+        reviewer_sh.email = "rev@example.gov.cn"
+        reviewer_sh.save()
+        client = Client()
+        client.post(reverse("password_reset"), {"email": reviewer_sh.email})
+        link = link_from_last_mail().replace("https://portal.example.gov.cn", "")
+        url = client.get(link, follow=True).redirect_chain[-1][0]
+        assert client.post(url, {"new_password1": "Own#2026secret!", "new_password2": "Own#2026secret!"}).status_code == 302
+        reviewer_sh.refresh_from_db()
+        assert not reviewer_sh.must_change_password
+
+
+class TestStaffApiAccess:
+    """Issue 14, point 8: staff reach the API only through a session that passed the second factor
+    or an issued system token; a personal DRF token skipped the second factor."""
+
+    def test_a_staff_members_personal_token_is_refused(self, reviewer_sh, admin_user):
+        for user in (reviewer_sh, admin_user):
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+            response = client.get(reverse("api_me"))
+            assert response.status_code == 401 and "工作人员不能使用个人令牌" in response.json()["detail"]
+
+    def test_an_employer_agents_token_still_works(self, owner):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=owner).key}")
+        assert client.get(reverse("api_me")).status_code == 200
+
+    def test_a_staff_session_reaches_the_api_only_after_the_second_factor(self, reviewer_sh, client_for):
+        half = Client()
+        post_login(half, reviewer_sh.username, f.PASSWORD)
+        response = half.get(reverse("api_me"))
+        assert response.status_code == 403 and response.json()["detail"] == "需要完成两步验证"
+        assert client_for(reviewer_sh).get(reverse("api_me")).status_code == 200
+
+    def test_the_api_asks_the_rule_itself_wherever_the_view_is_mounted(self, reviewer_sh):
+        # the middleware guards paths; the API's session authentication guards every API view
+        request = RequestFactory().get("/anywhere/")
+        request.user, request._dont_enforce_csrf_checks = reviewer_sh, True
+        with pytest.raises(PermissionDenied, match="需要完成两步验证"):
+            VerifiedSessionAuthentication().authenticate(Request(request))
+
+    def test_no_api_view_takes_drfs_own_session_or_token_authentication(self):
+        # a view naming its own classes must take ours, or staff would skip the second factor there
+        from django.urls import URLPattern, URLResolver, get_resolver
+        from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+
+        def views(patterns):
+            for p in patterns:
+                if isinstance(p, URLResolver):
+                    yield from views(p.url_patterns)
+                elif isinstance(p, URLPattern):
+                    yield getattr(p.callback, "cls", None) or getattr(p.callback, "view_class", None)
+
+        offenders = {f"{view.__module__}.{view.__name__}" for view in views(get_resolver().url_patterns)
+                     if view is not None and set(getattr(view, "authentication_classes", ()))
+                     & {SessionAuthentication, TokenAuthentication}}
+        assert offenders == set(), "use portal.authentication's classes"
+
+    def test_the_schema_still_names_the_session_cookie_and_the_token(self, client):
+        schema = client.get(reverse("api_schema"), {"format": "json"}).json()
+        assert {"cookieAuth", "tokenAuth", "systemToken"} <= set(schema["components"]["securitySchemes"])
+
+    def test_an_issued_system_token_is_the_way_for_a_tax_system(self, tax_sh):
+        region = tax_sh.region
+        _token, key = token_issue(actor=f.UserFactory(admin=True), name="税务系统", region=region)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert client.get(reverse("api_tax_certified_results")).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ PROD_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "x" * 20 + "-prod-secret-" + "y" * 30,
     "ALLOWED_HOSTS": "portal.example.gov.cn",
+    "PORTAL_BASE_URL": "https://portal.example.gov.cn",
     "FIELD_ENCRYPTION_KEY": "VGhpcyBpcyBhIDMyIGJ5dGUga2V5IGZvciB0ZXN0cyE=",
     "DATABASE_URL": "sqlite:///:memory:",
     "REDIS_URL": "redis://127.0.0.1:6379/15",
@@ -47,7 +48,31 @@ def test_the_embedded_default_uses_sqlite_in_wal_mode_and_the_filesystem_broker(
                   "from django.db import connection;c=connection.cursor();c.execute('PRAGMA journal_mode');"
                   "print(s.CELERY_BROKER_URL, c.fetchone()[0], s.DEBUG)"],
                  {"SQLITE_PATH": str(ROOT / "var" / "probe.sqlite3")})
-    assert result.stdout.split() == ["filesystem://", "wal", "True"]
+    assert result.stdout.split() == ["filesystem://", "wal", "False"]
+
+
+PAGE_404 = ("import django;django.setup();from django.test import Client;"
+            "r=Client().get('/no-such-page/');print(r.status_code);print(r.content.decode())")
+
+
+def test_the_embedded_default_shows_the_portals_chinese_error_pages_not_djangos_debug_pages():
+    # issue 14, point 14: `make run` answered any 404 with Django's English page listing every URL
+    embedded = run(["-c", PAGE_404], {"SQLITE_PATH": str(ROOT / "var" / "probe.sqlite3")}).stdout
+    assert embedded.startswith("404") and "页面不存在" in embedded
+    assert "URLconf" not in embedded and "api/v1/" not in embedded
+    asked = run(["-c", PAGE_404], {"SQLITE_PATH": str(ROOT / "var" / "probe.sqlite3"), "DEBUG": "1"}).stdout
+    assert asked.startswith("404") and "URLconf" in asked  # debug output only when asked for
+
+
+@pytest.mark.django_db
+def test_a_bad_host_and_an_expired_form_get_chinese_pages(owner):
+    from django.test import Client
+
+    bad_host = Client().get("/accounts/login/", HTTP_HOST="evil.example")
+    assert bad_host.status_code == 400 and "请求无效" in bad_host.content.decode()
+    expired = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": owner.username})
+    assert expired.status_code == 403 and "页面已过期" in expired.content.decode()
+    assert "CSRF" not in expired.content.decode()
 
 
 def test_production_settings_are_secure():
@@ -70,6 +95,8 @@ def test_production_settings_are_secure():
         ({"FEEDS_CONCURRENCY": "0"}, "FEEDS_CONCURRENCY must be at least 1"),
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must start with redis://"),
+        ({"PORTAL_BASE_URL": ""}, "PORTAL_BASE_URL must be set"),  # production names where its links point
+        ({"PORTAL_BASE_URL": "portal.example.gov.cn"}, "PORTAL_BASE_URL must start with http"),
     ],
 )
 def test_production_refuses_to_start_with_missing_or_malformed_settings(overrides, message):

@@ -223,6 +223,7 @@ URL_KWARGS = {
     "password_reset_confirm": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
     "notice_detail": {"own": pk("notice"), "foreign": pk("notice")},
     "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},
+    "console_staff_reset_password": {"own": pk("staff"), "foreign": pk("staff")},
     "console_staff_reset_totp": {"own": pk("staff"), "foreign": pk("staff")},
     "console_staff_toggle": {"own": pk("staff"), "foreign": pk("staff")},
     "console_token_revoke": {"own": pk("token")},

@@ -6,7 +6,6 @@ token). Money and ratios are decimal strings."""
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +15,7 @@ from levy.rules import plain, shown
 from levy.selectors.assessment import AssessmentView, assessment_of_unit, assessment_view, assessments_of_unit
 from levy.services.payment import payment_notify
 from portal.access import HasRole
+from portal.authentication import VerifiedSessionAuthentication
 from portal.roles import ADMIN, EMPLOYER, TAX
 from portal.tokens import SystemTokenAuthentication
 
@@ -115,7 +115,7 @@ class PaymentNotifyView(APIView):
     """缴费渠道回调: the channel (a tax system's token, scoped to its tax region) says an order was
     paid or failed. Unknown or already settled orders are refused (400 / 409), nothing changes."""
 
-    authentication_classes = [SystemTokenAuthentication, SessionAuthentication]
+    authentication_classes = [SystemTokenAuthentication, VerifiedSessionAuthentication]
     permission_classes = [HasRole]
     allowed_roles = TAX | ADMIN
 

@@ -12,6 +12,7 @@ from portal.feeds.forms import CertificateForm, HeadcountForm, IntakeForm, Month
 from portal.feeds.models import Certificate, IntakeSubmission, MonthRecord, RegistryPerson, RegistryUnit
 from portal.feeds.types import months_of
 from portal.models import Region
+from portal.pii import pii_reveal
 from portal.roles import ADMIN
 from portal.views.base import paginate
 
@@ -59,12 +60,21 @@ def people(request):
 
 @roles_required(ADMIN)
 def person_detail(request, pk: int):
+    """A registry person, ID and certificate numbers masked; POST reveal shows them in full once,
+    each an audited read like everywhere else (issue 14, point 13)."""
     person = get_object_or_404(RegistryPerson.objects.select_related("retiree_unit"), pk=pk)
     year = _year(request)
+    certificates = list(person.certificates.all())
+    revealed = request.method == "POST" and "reveal" in request.POST
+    if revealed:
+        person.revealed_id = pii_reveal(actor=request.user, obj=person, field="id_number", label="身份证号")
+        for certificate in certificates:
+            certificate.revealed_number = pii_reveal(actor=request.user, obj=certificate, field="number",
+                                                     label="残疾证号")
     return render(request, "feeds/person_detail.html", {
         "person": person, "year": year, "years": sorted(set(YEARS) | set(selectors.person_years(person=person))),
         "months": selectors.person_year_months(person=person, year=year),
-        "certificates": person.certificates.all(),
+        "certificates": certificates, "revealed": revealed,
         "hukou": Region.objects.filter(code=person.hukou_region).values_list("full_name", flat=True).first(),
     })
 
@@ -73,6 +83,8 @@ def person_detail(request, pk: int):
 def person_edit(request, pk: int):
     person = get_object_or_404(RegistryPerson, pk=pk)
     url = reverse("feeds:person", args=[pk])
+    if request.method == "GET" and person.pension_account:  # the form shows the full account: audited
+        pii_reveal(actor=request.user, obj=person, field="pension_account", label="养老金账户")
     # A valid model form has already written its values into its instance: the service gets a
     # fresh row, so that it can tell (and audit) what changed.
     return _edit(
@@ -117,6 +129,8 @@ def month_new(request, pk: int):
 
 def _certificate_page(request, person: RegistryPerson, certificate: Certificate | None):
     url = reverse("feeds:person", args=[person.pk])
+    if request.method == "GET" and certificate is not None:  # the form shows the full number: audited
+        pii_reveal(actor=request.user, obj=certificate, field="number", label="残疾证号")
     return _edit(
         request, CertificateForm(request.POST or None, instance=certificate, person=person),
         lambda fields: services.certificate_save(

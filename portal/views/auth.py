@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from portal.access import public
-from portal.forms import LoginForm, OtpForm
+from portal.exceptions import DomainError
+from portal.forms import LoginForm, OtpForm, OwnPasswordChangeForm, OwnPasswordForm, add_domain_error
 from portal.roles import EVERYONE
 from portal.services import totp_device_for, totp_verify
 
@@ -58,11 +59,15 @@ def otp_view(request):
     device = totp_device_for(user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        verified = totp_verify(user=user, token=form.cleaned_data["token"])
-        if verified:
-            otp_login(request, verified)
-            return redirect(_safe_next(request))
-        form.add_error("token", "动态验证码不正确或已使用，请输入身份验证器当前显示的6位数字")
+        try:
+            verified = totp_verify(user=user, token=form.cleaned_data["token"])
+        except DomainError as error:  # too soon after a wrong code: it says when to try again
+            add_domain_error(form, error)
+        else:
+            if verified:
+                otp_login(request, verified)
+                return redirect(_safe_next(request))
+            form.add_error("token", "动态验证码不正确或已使用，请输入身份验证器当前显示的6位数字")
     context = {"form": form, "enrolling": not device.confirmed, "next": _safe_next(request, "")}
     if not device.confirmed:
         import base64
@@ -102,6 +107,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     public = True
     post_reset_login = False
+    form_class = OwnPasswordForm
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -110,9 +116,11 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Changing the password ends the user's other sessions (Django's session auth hash); this one
-    stays logged in."""
+    stays logged in. A staff member whose password an administrator set is sent here after the
+    second factor, and nothing else opens until it is changed (portal.middleware)."""
 
     allowed_roles = EVERYONE
+    form_class = OwnPasswordChangeForm
 
     def form_valid(self, form):
         messages.success(self.request, "密码已修改，其他设备上的登录已失效。")

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.access import public, roles_required
-from portal.forms import StaffCreateForm
+from portal.forms import StaffCreateForm, StaffPasswordForm
 from portal.models import AuditEntry, Region, WorkerHeartbeat, WorkerOutage
 from portal.roles import ADMIN, STAFF, Role
-from portal.services import staff_create, staff_reset_totp, staff_set_active
+from portal.services import staff_create, staff_reset_password, staff_reset_totp, staff_set_active
 from portal.views.base import call_service, paginate
 from portal.worker import worker_outage_notice, worker_silent
 
@@ -45,6 +45,19 @@ def staff_new(request):
             messages.success(request, f"已创建工作人员账号 {user.username}。首次登录时须绑定身份验证器。")
             return redirect("console_staff")
     return render(request, "portal/console/staff_form.html", {"form": form})
+
+
+@roles_required(ADMIN)
+def staff_reset_password_view(request, pk: int):
+    """重置密码: a new initial password the staff member must change after their next login."""
+    user = get_object_or_404(User.objects.filter(role__in=STAFF), pk=pk)
+    form = StaffPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, staff_reset_password, actor=request.user, user=user,
+                        password=form.cleaned_data["password"]):
+            messages.success(request, f"已重置 {user.username} 的密码。该用户下次登录并完成两步验证后须先修改密码。")
+            return redirect("console_staff")
+    return render(request, "portal/console/staff_password.html", {"form": form, "staff": user})
 
 
 @require_POST

@@ -14,7 +14,7 @@ from portal.previews import preview_page, preview_page_count
 from portal.receipts import receipt_verify
 from portal.roles import ADMIN, EMPLOYER, FEDERATION, TAX, UNION
 from portal.throttling import throttle
-from portal.uploads import IMAGES, PDF, upload_open, upload_read_record, uploads_visible
+from portal.uploads import IMAGES, PDF, download_name, upload_open, upload_read_record, uploads_visible
 
 
 def _harden(response, *, inline: bool):
@@ -34,7 +34,7 @@ def file_download(request, pk):
     inline = request.GET.get("inline") == "1" and upload.content_type in (*IMAGES, PDF)
     response = FileResponse(
         upload_open(upload=upload, actor=request.user), as_attachment=not inline,
-        filename=upload.original_name, content_type=upload.content_type,
+        filename=download_name(upload), content_type=upload.content_type,
     )
     return _harden(response, inline=inline)
 

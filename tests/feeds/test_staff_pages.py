@@ -169,3 +169,33 @@ def test_a_decimal_balance_and_a_blank_retirement_month_round_trip_through_the_p
     assert admin.post(reverse("feeds:person_edit", args=[person.pk]), form).status_code == 302
     pension = feeds.pension.person_year(person.id_number, 2025)
     assert (pension.retirement_month, pension.withholdable, pension.balance) == (None, False, Decimal("88.50"))
+
+
+def test_a_persons_page_masks_numbers_and_a_reveal_is_audited(admin, admin_user):
+    # issue 14, point 13: the page showed full ID and certificate numbers without an audit entry
+    certificate = CertificateFactory()
+    person = certificate.person
+    url = reverse("feeds:person", args=[person.pk])
+    page = admin.get(url).content.decode()
+    assert person.id_number not in page and certificate.number not in page
+    assert person.id_number[:6] + "********" + person.id_number[-4:] in page and "查看完整号码" in page
+    assert not AuditEntry.objects.filter(action="pii.reveal").exists()
+
+    shown = admin.post(url, {"reveal": "1"}).content.decode()
+    assert person.id_number in shown and certificate.number in shown and "本次查看已记录" in shown
+    reads = AuditEntry.objects.filter(action="pii.reveal", actor=admin_user)
+    assert {(e.object_id, e.data["field"]) for e in reads} == {(str(person.pk), "id_number"),
+                                                               (str(certificate.pk), "number")}
+
+
+def test_opening_an_edit_form_that_shows_a_full_number_is_audited(admin, admin_user):
+    certificate = CertificateFactory()
+    form = admin.get(reverse("feeds:certificate_edit", args=[certificate.pk])).content.decode()
+    assert certificate.number in form
+    entry = AuditEntry.objects.get(action="pii.reveal", actor=admin_user)
+    assert entry.object_id == str(certificate.pk) and entry.data["label"] == "查看完整残疾证号"
+    person = certificate.person
+    RegistryPerson.objects.filter(pk=person.pk).update(pension_account="6222020200112233445")
+    assert "6222020200112233445" in admin.get(reverse("feeds:person_edit", args=[person.pk])).content.decode()
+    assert AuditEntry.objects.filter(action="pii.reveal", object_id=str(person.pk),
+                                     data__field="pension_account").count() == 1

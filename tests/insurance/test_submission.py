@@ -5,8 +5,8 @@ import pytest
 
 from insurance import choices as c
 from insurance.models import CodeRatio, InsuranceBatch
-from insurance.selectors.submission import submission_blockers
 from insurance.selectors.ratio import ratio_rows
+from insurance.selectors.submission import submission_blockers
 from insurance.services import members, submission
 from portal.exceptions import NotAllowed, ValidationFailed
 from portal.feeds.demo import demo_person
