@@ -2,18 +2,20 @@
 tokens and scoping as /api/v1/tax/certified-results (a token sees units whose 税务主管部门 lies in
 its region). Paginated; filters year (征收年份), region, status, outcome, updated_since."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
 from backoffice.levy_filters import AssessmentFilter
 from levy.api.assessment import assessment_summary
+from levy.choices import AssessmentStatus
 from levy.models import LevyAssessment
 from levy.selectors.assessment import assessments_visible, late_fee_of_row
 from portal.access import HasRole
 from portal.authentication import VerifiedSessionAuthentication
+from portal.drf import StrictFilterBackend
 from portal.roles import ADMIN, TAX
+from portal.serializers import REGION_SCHEMA
 from portal.tokens import SystemTokenAuthentication
 
 
@@ -35,9 +37,10 @@ class AssessmentSerializer(serializers.Serializer):
 @extend_schema(
     summary="残保金征缴（税务系统）", tags=["残保金"],
     parameters=[
-        OpenApiParameter("year", OpenApiTypes.INT, description="征收年份"),
-        OpenApiParameter("region", OpenApiTypes.STR, description="税务主管部门行政区划代码（须在令牌区域内，含下级）"),
-        OpenApiParameter("status", OpenApiTypes.STR, description="办理状态，如 submitted / overdue / paid"),
+        OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100}, description="征收年份"),
+        OpenApiParameter("region", REGION_SCHEMA, description="税务主管部门行政区划代码（须在令牌区域内，含下级）"),
+        OpenApiParameter("status", OpenApiTypes.STR, enum=[*AssessmentStatus.values, "all"],
+                         description="办理状态；all 或不传为全部"),
         OpenApiParameter("updated_since", OpenApiTypes.DATETIME, description="只返回此时间（含）之后更新的记录"),
     ],
 )
@@ -48,7 +51,7 @@ class AssessmentsView(generics.ListAPIView):
     permission_classes = [HasRole]
     allowed_roles = TAX | ADMIN
     serializer_class = AssessmentSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = AssessmentFilter
 
     def get_queryset(self):

@@ -5,7 +5,6 @@ Authenticated with a system token (`Authorization: Bearer tx_…`, issued per ta
 税务主管部门 lies in its region (the same selector as the tax officers' console); tax officers
 signed in to the portal may call it too. Paginated, filterable by year, region and update time."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -16,7 +15,9 @@ from levy.selectors import certified_results_visible
 from placement.filters import TaxResultFilter
 from portal.access import HasRole
 from portal.authentication import VerifiedSessionAuthentication
+from portal.drf import StrictFilterBackend
 from portal.roles import ADMIN, TAX
+from portal.serializers import REGION_SCHEMA
 from portal.tokens import SystemTokenAuthentication
 
 
@@ -53,8 +54,8 @@ class CertifiedResultSerializer(serializers.ModelSerializer):
 @extend_schema(
     summary="认定结果（税务系统）",
     parameters=[
-        OpenApiParameter("year", OpenApiTypes.INT, description="业务年度"),
-        OpenApiParameter("region", OpenApiTypes.STR, description="税务主管部门行政区划代码（须在令牌区域内，含下级）"),
+        OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100}, description="业务年度"),
+        OpenApiParameter("region", REGION_SCHEMA, description="税务主管部门行政区划代码（须在令牌区域内，含下级）"),
         OpenApiParameter("state", OpenApiTypes.STR, enum=["active", "cancelled"],
                          description="认定状态：active 有效，cancelled 已作废（不传则两者都返回）"),
         OpenApiParameter("updated_since", OpenApiTypes.DATETIME,
@@ -69,7 +70,7 @@ class CertifiedResultsView(generics.ListAPIView):
     allowed_roles = TAX | ADMIN
     serializer_class = CertifiedResultSerializer
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = TaxResultFilter
 
     def get_queryset(self):

@@ -1,7 +1,6 @@
 """单位信息维护 for employers under /api/v1/unit/ (the same services as the pages)."""
 
 from rest_framework import generics, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from employers.models import RelatedUnit
@@ -9,6 +8,7 @@ from employers.selectors import employer_for_agent, related_units_of
 from employers.serializers import RelatedUnitSerializer, UnitSerializer
 from employers.services import employer_update, related_unit_add, related_unit_delete, related_unit_update
 from portal.access import HasRole
+from portal.drf import FILE_PARSERS
 from portal.exceptions import ValidationFailed
 from portal.roles import EMPLOYER
 
@@ -36,7 +36,7 @@ class RelatedUnitViewSet(viewsets.ModelViewSet):
     permission_classes = [HasRole]
     allowed_roles = EMPLOYER
     serializer_class = RelatedUnitSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = FILE_PARSERS
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user

@@ -1,8 +1,7 @@
 from rest_framework import serializers
 
 from employers.models import Employer, RelatedUnit
-from portal.models import Region
-from portal.serializers import MaskedIdField
+from portal.serializers import MaskedIdField, RegionField
 
 UNIT_WRITABLE = [
     "tax_registration_no", "unit_nature", "economic_nature", "industry", "fed_region", "tax_region", "admin_region",
@@ -15,9 +14,9 @@ UNIT_WRITABLE = [
 class UnitSerializer(serializers.ModelSerializer):
     """单位信息. The legal representative's number is write-only in full and read masked."""
 
-    fed_region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    tax_region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    admin_region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    fed_region = RegionField()
+    tax_region = RegionField()
+    admin_region = RegionField()
     legal_rep_id_masked = MaskedIdField(source="legal_rep_id_number")
     legal_rep_id_number = serializers.CharField(write_only=True, required=False)
     unit_kind = serializers.CharField(read_only=True)
@@ -31,7 +30,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class RelatedUnitSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    region = RegionField()
     evidence = serializers.FileField(write_only=True, required=False)
     evidence_id = serializers.UUIDField(read_only=True)
 

@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +22,7 @@ from insurance.services import batches as batch_services
 from insurance.services import roster as roster_services
 from insurance.sheets import ROSTER_TEMPLATE
 from portal.access import HasRole
+from portal.drf import FILE_PARSERS
 from portal.exceptions import ValidationFailed
 from portal.roles import EMPLOYER
 from portal.spreadsheets import template_workbook
@@ -32,7 +32,6 @@ from portal.uploads import XLSX
 class AgentView(APIView):
     permission_classes = [HasRole]
     allowed_roles = EMPLOYER
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
 
 class CodeListView(AgentView):
@@ -43,6 +42,7 @@ class CodeListView(AgentView):
 
 
 class BatchListView(AgentView):
+    parser_classes = FILE_PARSERS  # the 委托代扣款申请表 may come with the batch
     @extend_schema(responses=BatchSerializer(many=True))
     def get(self, request):
         """The unit's batches, newest first (deleted ones are gone)."""
@@ -83,7 +83,7 @@ class RosterTemplateView(AgentView):
 
 
 class RosterImportView(AgentView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = FILE_PARSERS
 
     @extend_schema(request=RosterUploadSerializer, responses={201: dict, 400: dict})
     def post(self, request, pk):

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from levy.choices import FIRST_DATA_YEAR, UnitKind
 from levy.rules import NATIONAL, CertificateKind, person_problems
 from portal.models import Region
+from portal.serializers import REGION_SCHEMA
 
 
 def _money(label: str, **kwargs) -> serializers.DecimalField:
@@ -31,13 +32,14 @@ def _integer(label: str, **kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(error_messages=messages, **kwargs)
 
 
+@extend_schema_field(REGION_SCHEMA)
 class RegionCodeField(serializers.CharField):
     """A GB/T 2260 code of a region in our tree, or 000000 for the national default."""
 
     def to_internal_value(self, data):
         code = super().to_internal_value(data)
         if code != NATIONAL and not Region.objects.filter(code=code).exists():
-            raise serializers.ValidationError("未知的行政区划代码（应为6位GB/T 2260代码，如 310000）")
+            raise serializers.ValidationError("未知的行政区划代码（应为6位GB/T 2260代码，如 310000）", code="rule")
         return code
 
 
@@ -59,7 +61,7 @@ class DisabledSerializer(serializers.Serializer):
     def validate(self, data):
         problems = person_problems(data["certificate"], data["grade"], data["months"])
         if problems:
-            raise serializers.ValidationError(problems)
+            raise serializers.ValidationError(problems, code="rule")
         return data
 
 
@@ -69,11 +71,11 @@ class RewardDisabledSerializer(DisabledSerializer):
 
 def _check_year_not_future(value: int) -> int:
     if value > timezone.localdate().year + 1:
-        raise serializers.ValidationError("数据年度不能晚于明年")
+        raise serializers.ValidationError("数据年度不能晚于明年", code="rule")
     return value
 
 
-class CalculateRequestSerializer(serializers.Serializer):
+class CalculateSerializer(serializers.Serializer):
     region = _region()
     data_year = _data_year()
     unit_kind = serializers.ChoiceField(
@@ -81,8 +83,9 @@ class CalculateRequestSerializer(serializers.Serializer):
         error_messages={"invalid_choice": "单位类型应为 enterprise、government、institution 或 social_org"},
     )
     monthly_headcounts = serializers.ListField(
-        child=_integer("月在职职工人数", min_value=0), required=False,
-        error_messages={"not_a_list": "monthly_headcounts 应为12个整数的列表"},
+        child=_integer("月在职职工人数", min_value=0), required=False, min_length=12, max_length=12,
+        error_messages={"not_a_list": "monthly_headcounts 应为12个整数的列表",
+                        "min_length": "应提供12个月的在职职工人数", "max_length": "应提供12个月的在职职工人数"},
         help_text="1至12月的在职职工人数；与 headcount 二选一",
     )
     headcount = serializers.DecimalField(
@@ -98,20 +101,15 @@ class CalculateRequestSerializer(serializers.Serializer):
     def validate_data_year(self, value):
         return _check_year_not_future(value)
 
-    def validate_monthly_headcounts(self, value):
-        if len(value) != 12:
-            raise serializers.ValidationError(f"应提供12个月的在职职工人数，收到{len(value)}个")
-        return value
-
     def validate(self, data):
         has_months, has_figure = "monthly_headcounts" in data, data.get("headcount") is not None
         if has_months == has_figure:
             raise serializers.ValidationError(
-                {"headcount": "请提供 monthly_headcounts（12个月）或 headcount 二者之一"})
+                {"headcount": "请提供 monthly_headcounts（12个月）或 headcount 二者之一"}, code="rule")
         return data
 
 
-class LateFeeRequestSerializer(serializers.Serializer):
+class LateFeeSerializer(serializers.Serializer):
     principal = _money("欠缴金额")
     deadline = serializers.DateField(error_messages={"invalid": "缴费期限应为日期，如 2025-10-31",
                                                      "required": "请提供缴费期限 deadline"})
@@ -120,7 +118,7 @@ class LateFeeRequestSerializer(serializers.Serializer):
     region = _region(required=False, default=NATIONAL)
 
 
-class RewardRequestSerializer(serializers.Serializer):
+class RewardSerializer(serializers.Serializer):
     region = _region()
     data_year = _data_year()
     area_class = _integer("地区类别", min_value=1, required=False, allow_null=True,

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -35,15 +34,13 @@ from placement.services import declaration as declarations
 from placement.services import wizard as services
 from placement.years import selected_year
 from portal.access import HasRole
+from portal.drf import FILE_PARSERS
 from portal.roles import EMPLOYER
-
-PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
 class EmployerScoped:
     permission_classes = [HasRole]
     allowed_roles = EMPLOYER
-    parser_classes = PARSERS
 
     def person(self) -> PlacedPerson:
         return get_object_or_404(persons_visible(self.request.user), pk=self.kwargs["person_pk"])
@@ -136,6 +133,7 @@ class ContractViewSet(EmployerScoped, mixins.ListModelMixin, mixins.CreateModelM
     """合同管理 of one person (a file is required: multipart `attachment`)."""
 
     serializer_class = ContractSerializer
+    parser_classes = FILE_PARSERS
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -167,6 +165,7 @@ class CertificateViewSet(EmployerScoped, mixins.ListModelMixin, mixins.CreateMod
     """残疾证管理 of one person; adding one by hand needs its image (multipart `image`)."""
 
     serializer_class = CertificateSerializer
+    parser_classes = FILE_PARSERS
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -191,6 +190,7 @@ class EvidenceViewSet(EmployerScoped, mixins.ListModelMixin, mixins.CreateModelM
     """上传附件: material for one failed check and the months it proves (multipart)."""
 
     serializer_class = EvidenceSerializer
+    parser_classes = FILE_PARSERS
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -269,6 +269,8 @@ class WithdrawalCreateView(DeclarationBase):
 
 
 class FeedbackCreateView(DeclarationBase):
+    parser_classes = FILE_PARSERS
+
     @extend_schema(request={"multipart/form-data": FeedbackInputSerializer}, responses={201: FeedbackSerializer})
     def post(self, request):
         """年审认证反馈: text and attachments (multipart `files`), once certified."""

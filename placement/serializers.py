@@ -7,8 +7,7 @@ from placement import predicates
 from placement.models import Certificate, Contract, Evidence, MonthCheck, PlacedPerson
 from placement.selectors.year import person_year
 from placement.window import filing_window_of
-from portal.models import Region
-from portal.serializers import MaskedCertificateField, MaskedIdField
+from portal.serializers import MaskedCertificateField, MaskedIdField, RegionField
 from portal.worker import job_delayed
 
 
@@ -28,13 +27,15 @@ class PersonSerializer(serializers.ModelSerializer):
 
     id_number_masked = MaskedIdField(source="id_number")
     id_number = serializers.CharField(write_only=True)
-    hukou_region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), required=False,
+    hukou_region = RegionField(required=False,
                                                 allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     # men need none; for women the service asks for F50 / F55 with a message that says so
     retirement_category = serializers.CharField(required=False, allow_blank=True, max_length=3)
     business_year = serializers.IntegerField(source="declaration.business_year", read_only=True)
     counts = serializers.SerializerMethodField()
+    confirmed_by = serializers.ChoiceField(choices=c.ConfirmedBy.choices, allow_blank=True, read_only=True,
+                                           help_text="system 系统核验通过，reviewer 残联审核通过；未确认时为空")
     verification_delayed = serializers.SerializerMethodField(
         help_text="校验已排队超过几分钟（后台任务延迟）；请求已保存，恢复后自动继续，无需重复提交")
 
@@ -164,7 +165,7 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class HeadcountSerializer(serializers.Serializer):
-    headcount = serializers.IntegerField(min_value=1)
+    headcount = serializers.IntegerField(min_value=1, max_value=10_000_000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 

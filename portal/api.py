@@ -15,7 +15,8 @@ class MeSerializer(serializers.Serializer):
     display_name = serializers.CharField()
     role = serializers.CharField()
     role_label = serializers.CharField(source="get_role_display")
-    region = serializers.CharField(source="region.code", default=None)
+    region = serializers.CharField(source="region.code", default=None, allow_null=True,
+                                   help_text="工作人员的行政区划代码；用人单位经办人为 null")
 
 
 class MeView(generics.RetrieveAPIView):

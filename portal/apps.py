@@ -6,4 +6,4 @@ class PortalConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self):
-        from portal import signals  # noqa: F401
+        from portal import schema, signals  # noqa: F401  (schema: the API fields' OpenAPI extensions)

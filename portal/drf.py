@@ -1,18 +1,84 @@
 """API plumbing: pagination, throttling and the one exception handler (kept apart from the API
 views because DRF imports these while its own generics load)."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.exceptions import DomainError
 
+# The API reads JSON (the default in settings); an operation that receives a file reads
+# multipart/form-data only, so its schema offers no encoding in which the file cannot travel.
+FILE_PARSERS = [MultiPartParser]
+
+
+class SchemaCheckedJSONParser(JSONParser):
+    """JSON, held to the operation's documented request schema before any serializer coerces it
+    (portal.schema.request_body_problems): a wrong type is a 400, as the schema promises."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        from portal.schema import request_body_problems  # generates the schema: not while DRF loads
+
+        data = super().parse(stream, media_type, parser_context)
+        request = (parser_context or {}).get("request")
+        if request is not None:
+            problems = request_body_problems(request.path, request.method, data)
+            if problems:
+                raise ValidationError(problems)
+        return data
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter reads an empty parameter as "not given", which a client generated from the
+    schema cannot know: a filter other than the search box is refused when sent empty."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        names = set(filterset_class.base_filters) - {"q"} if filterset_class else set()  # 搜索 may be empty
+        empty = sorted(name for name in names if request.query_params.get(name, None) == "")
+        if empty:
+            raise ValidationError({name: ["不能为空；不筛选时请不要传此参数"] for name in empty})
+        return super().filter_queryset(request, queryset, view)
+
 
 class Pagination(PageNumberPagination):
+    """50 a page; `page_size` up to 500. A page size that is not a whole number from 1 to 500 is
+    refused with 400 (not silently replaced by the default, which a client would never notice)."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_number(self, request, paginator):
+        """A page is a whole number from 1 (an empty or a word is refused, not read as page 1)."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and (not raw.isdigit() or int(raw) < 1):
+            raise ValidationError({self.page_query_param: ["页码须为从 1 开始的整数"]})
+        return raw or 1
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError({self.page_size_query_param: [f"每页条数须为 1 至 {self.max_page_size} 的整数"]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
 
 
 class PublicThrottle(AnonRateThrottle):
@@ -22,11 +88,63 @@ class PublicThrottle(AnonRateThrottle):
 
 
 def exception_handler(exc, context):
-    """Domain errors become 400 (bad input) or 409 (wrong state, conflict) with a Chinese
-    message, and the field they concern when there is one."""
+    """Every API error has one body (portal.schema.ErrorSerializer, documented on every operation):
+    `detail` a Chinese sentence, `code` a stable word, `errors` field → messages when fields are
+    concerned. Domain errors are 400 (bad input) or 409 (wrong state, conflict)."""
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code}
         if exc.field:
             body["errors"] = {exc.field: [exc.message]}
         return Response(body, status=exc.http_status)
-    return drf_exception_handler(exc, context)
+    if isinstance(exc, Http404):  # as DRF's handler does, so the body below applies to it too
+        exc = NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = DRFPermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        shape = bool(_leaf_codes(exc.get_codes()) & SHAPE_CODES)
+        response.status_code = 400 if shape else 422
+        response.data = {"detail": _first_message(errors) or "提交的数据有误", "code": "invalid" if shape else "rule",
+                         "errors": errors}
+    elif isinstance(exc, APIException):
+        response.data = {"detail": str(exc.detail), "code": _code_of(exc)}
+    return response
+
+
+# DRF's own field errors: the request does not match the schema (a type, a required field, a
+# length, a choice, a date format). Anything else a serializer says is a rule (422): a reference to
+# an object that does not exist, a check across fields, a code the policy table does not know.
+SHAPE_CODES = {
+    "required", "null", "blank", "invalid", "max_length", "min_length", "max_value", "min_value", "invalid_choice",
+    "not_a_list", "empty", "incorrect_type", "max_digits", "max_decimal_places", "max_whole_digits", "max_string_length",
+    "no_name", "parse_error", "not_a_dict", "invalid_image", "date", "datetime", "make_aware", "overflow",
+}
+
+
+def _leaf_codes(codes) -> set:
+    if isinstance(codes, dict):
+        return set().union(*map(_leaf_codes, codes.values())) if codes else set()
+    if isinstance(codes, list):
+        return set().union(*map(_leaf_codes, codes)) if codes else set()
+    return {codes}
+
+
+def _first_message(errors) -> str:
+    """The first message of a nested error structure, with its field's name."""
+    if isinstance(errors, dict):
+        for field, inner in errors.items():
+            message = _first_message(inner)
+            if message:
+                return message if field == "non_field_errors" else f"{field}：{message}"
+        return ""
+    if isinstance(errors, list):
+        return next((m for m in map(_first_message, errors) if m), "")
+    return str(errors)
+
+
+def _code_of(exc) -> str:
+    codes = exc.get_codes()
+    return codes if isinstance(codes, str) else exc.default_code

@@ -1,13 +1,14 @@
 """One hierarchy of domain errors. Services raise them with a Chinese message for the user; the
-API maps them to 400/409 once (portal.api.exception_handler) and pages show them as form errors
-or messages (portal.views.base)."""
+API maps them once (portal.drf.exception_handler): a rule refusing well-formed input is 422, a
+state that does not allow the action 409; a request that does not match the API schema is DRF's
+400. Pages show them as form errors or messages (portal.views.base)."""
 
 
 class DomainError(Exception):
     """A rule of the business said no. `message` is shown to the user as is."""
 
-    code = "invalid"
-    http_status = 400
+    code = "rule"
+    http_status = 422
 
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
         super().__init__(message)
@@ -18,7 +19,8 @@ class DomainError(Exception):
 
 
 class ValidationFailed(DomainError):
-    """Input that breaks a rule (a bad ID number, a contract ending before it starts)."""
+    """Input that breaks a rule (a bad ID number, a contract ending before it starts): 422 in the
+    API, since the request itself was well formed."""
 
 
 class NotAllowed(DomainError):

@@ -383,6 +383,9 @@ REST_FRAMEWORK = {
     # Deny by default: every API view names its roles (portal.access.HasRole)
     "DEFAULT_PERMISSION_CLASSES": ["portal.access.HasRole"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON in; views that receive files take multipart/form-data instead (portal.drf.FILE_PARSERS)
+    "DEFAULT_PARSER_CLASSES": ["portal.drf.SchemaCheckedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "portal.drf.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "portal.drf.exception_handler",
@@ -397,6 +400,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # requests and responses as separate components: a request shows what may be sent (files as
+    # binary, no read-only fields, non-blank strings with minLength 1)
+    "COMPONENT_SPLIT_REQUEST": True,
+    # every operation's error responses and the one error body (portal.schema)
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "portal.schema.form_bodies",
+                            "portal.schema.non_blank_strings", "portal.schema.document_errors"],
     # one name per choice set that several serializers share
     "ENUM_NAME_OVERRIDES": {
         "CertificateKindEnum": "levy.rules.certificates.CertificateKind.choices",

@@ -68,7 +68,7 @@ def _schema(summary: str, view):
 
 
 class LevyCalculateView(PublicLevyView):
-    request_serializer = s.CalculateRequestSerializer
+    request_serializer = s.CalculateSerializer
     response_serializer = s.CalculateResponseSerializer
 
     def answer(self, data):
@@ -95,7 +95,7 @@ class LevyCalculateView(PublicLevyView):
 
 
 class LateFeeView(PublicLevyView):
-    request_serializer = s.LateFeeRequestSerializer
+    request_serializer = s.LateFeeSerializer
     response_serializer = s.LateFeeResponseSerializer
 
     def answer(self, data):
@@ -107,7 +107,7 @@ class LateFeeView(PublicLevyView):
 
 
 class OverRatioRewardView(PublicLevyView):
-    request_serializer = s.RewardRequestSerializer
+    request_serializer = s.RewardSerializer
     response_serializer = s.RewardResponseSerializer
 
     def answer(self, data):

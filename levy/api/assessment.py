@@ -4,7 +4,7 @@ model), and the payment channel's callback (`POST /api/v1/levy/payments/notify`,
 token). Money and ratios are decimal strings."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -70,7 +70,79 @@ def assessment_data(view: AssessmentView) -> dict:
     return data
 
 
-ANY = inline_serializer("LevyAssessment", {"collection_year": serializers.IntegerField()})
+# --- what the two reads answer (the schema; the views build the same dicts) --------------------------
+
+def _nullable_money(help_text: str = "") -> serializers.CharField:
+    return serializers.CharField(allow_null=True, help_text=help_text or "金额（元，两位小数的字符串）")
+
+
+class AssessmentSummarySerializer(serializers.Serializer):
+    collection_year = serializers.IntegerField(help_text="征收年份")
+    data_year = serializers.IntegerField(help_text="数据年度（征收年份的上一年）")
+    reference = serializers.CharField(help_text="统一审批编码")
+    method = serializers.ChoiceField(choices=AssessmentMethod.choices)
+    method_label = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_null=True, help_text="核定前为 null")
+    levy = _nullable_money("应缴纳残保金；核定前为 null")
+    deadline = serializers.DateField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    paid_on = serializers.DateField(allow_null=True)
+
+
+class AssessmentListSerializer(serializers.Serializer):
+    results = AssessmentSummarySerializer(many=True)
+
+
+class MonthlySerializer(serializers.Serializer):
+    months = serializers.ListField(child=serializers.DictField(), help_text="社保征缴基数逐月数据")
+    changes = serializers.DictField(help_text="补缴、调整、退账、申报录入")
+    base_total = serializers.CharField()
+    capped_base_total = serializers.CharField()
+    missing_months = serializers.ListField(child=serializers.IntegerField())
+
+
+class DeclaredSerializer(serializers.Serializer):
+    headcount = serializers.IntegerField(allow_null=True)
+    wage_total = _nullable_money()
+
+
+class LateFeeTodaySerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    fee = serializers.CharField()
+    capped = serializers.BooleanField()
+    cap = _nullable_money()
+
+
+class AssessmentDetailSerializer(AssessmentSummarySerializer):
+    unit_name = serializers.CharField()
+    credit_code = serializers.CharField()
+    si_code = serializers.CharField(allow_blank=True)
+    is_business_registered = serializers.BooleanField(allow_null=True)
+    is_concentrated = serializers.BooleanField(allow_null=True)
+    outcome_label = serializers.CharField(allow_null=True)
+    exempt_reason = serializers.CharField(allow_null=True)
+    monthly = MonthlySerializer(allow_null=True, help_text="社保征缴基数核定方式的逐月数据；其他方式为 null")
+    declared = DeclaredSerializer(allow_null=True, help_text="申报表核定方式的申报数据；其他方式为 null")
+    problems = serializers.ListField(child=serializers.CharField())
+    headcount = serializers.IntegerField(required=False, help_text="以下各项在可以计算时给出")
+    average_wage_uncapped = serializers.CharField(required=False)
+    capped_wage = serializers.CharField(required=False)
+    cap_applied = serializers.BooleanField(required=False)
+    disabled_count = serializers.CharField(required=False)
+    required_count = serializers.CharField(required=False)
+    ratio = serializers.CharField(required=False)
+    actual_ratio = serializers.CharField(required=False)
+    gross_levy = serializers.CharField(required=False)
+    reduction_rule = serializers.CharField(required=False, allow_blank=True)
+    reduction_label = serializers.CharField(required=False, allow_blank=True)
+    reduction = serializers.CharField(required=False)
+    explanation = serializers.ListField(child=serializers.DictField(), required=False, help_text="计算过程，逐步")
+    engine_version = serializers.CharField(required=False, allow_null=True)
+    late_fee_today = LateFeeTodaySerializer(allow_null=True, help_text="逾期时今日的滞纳金；未逾期为 null")
+    owed_today = _nullable_money("今日应缴合计")
+    adjustment = serializers.CharField(required=False, help_text="重新认证后的应补（正）或应退（负）")
 
 
 class AssessmentListView(APIView):
@@ -79,7 +151,7 @@ class AssessmentListView(APIView):
     allowed_roles = EMPLOYER
     permission_classes = [HasRole]
 
-    @extend_schema(summary="残保金征缴（本单位，按征收年份）", tags=["残保金"], responses={200: ANY},
+    @extend_schema(summary="残保金征缴（本单位，按征收年份）", tags=["残保金"], responses={200: AssessmentListSerializer},
                    operation_id="levy_assessments_list")
     def get(self, request):
         employer = employer_for_agent(request.user)
@@ -93,7 +165,7 @@ class AssessmentDetailView(APIView):
     allowed_roles = EMPLOYER
     permission_classes = [HasRole]
 
-    @extend_schema(summary="残保金征缴详情（本单位）", tags=["残保金"], responses={200: ANY},
+    @extend_schema(summary="残保金征缴详情（本单位）", tags=["残保金"], responses={200: AssessmentDetailSerializer},
                    operation_id="levy_assessment_retrieve")
     def get(self, request, collection_year: int):
         employer = employer_for_agent(request.user)
@@ -111,15 +183,23 @@ class NotifySerializer(serializers.Serializer):
     paid_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+class NotifyResultSerializer(serializers.Serializer):
+    reference = serializers.CharField(help_text="缴费单号")
+    status = serializers.CharField(help_text="缴费单的状态")
+    assessment_status = serializers.CharField(help_text="征缴事项的办理状态")
+
+
 class PaymentNotifyView(APIView):
     """缴费渠道回调: the channel (a tax system's token, scoped to its tax region) says an order was
-    paid or failed. Unknown or already settled orders are refused (400 / 409), nothing changes."""
+    paid or failed. Unknown orders are refused (422), already settled ones too (409); nothing
+    changes."""
 
     authentication_classes = [SystemTokenAuthentication, VerifiedSessionAuthentication]
     permission_classes = [HasRole]
     allowed_roles = TAX | ADMIN
 
-    @extend_schema(summary="缴费结果通知（缴费渠道）", tags=["残保金"], request=NotifySerializer, responses={200: ANY})
+    @extend_schema(summary="缴费结果通知（缴费渠道）", tags=["残保金"], request=NotifySerializer,
+                   responses={200: NotifyResultSerializer})
     def post(self, request):
         form = NotifySerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -30,7 +30,7 @@ def test_a_batch_is_created_with_its_payment_method(api, sh_code):
     with at(2027, 5, 20):
         response = api.post(reverse("api_insurance_batches"), {"code": "31000023", "type": "central",
                                                                 "payment_method": "withholding",
-                                                                "withholding_amount": "300"}, format="json")
+                                                                "withholding_amount": "300"}, format="multipart")
     assert response.status_code == 201, response.json()
     batch = InsuranceBatch.objects.get(pk=response.json()["id"])
     assert (batch.kind, batch.payment_method, str(batch.withholding_amount)) == ("central", "withholding", "300.00")
@@ -44,7 +44,7 @@ def test_a_batch_is_created_with_its_payment_method(api, sh_code):
 ])
 def test_a_refused_batch_says_why(api, sh_code, moment, body, status, field):
     with at(*moment):
-        response = api.post(reverse("api_insurance_batches"), body, format="json")
+        response = api.post(reverse("api_insurance_batches"), body, format="multipart")
     assert response.status_code == status
     if field:
         assert field in response.json()["errors"]

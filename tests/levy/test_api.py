@@ -98,17 +98,17 @@ def test_e5_exempt_through_the_api():
 def test_bad_input_gets_a_400_with_a_chinese_message_at_the_field(changes, field):
     response = post(CALCULATE, {**DOMAIN_EXAMPLE, **changes})
     assert response.status_code == 400
-    messages = flatten(response.json()[field])
+    messages = flatten(response.json()["errors"][field])
     assert messages and all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages)
 
 
 def test_neither_headcount_nor_monthly_counts_is_a_400():
     body = {k: v for k, v in DOMAIN_EXAMPLE.items() if k != "monthly_headcounts"}
-    assert post(CALCULATE, body).json()["headcount"]
+    assert post(CALCULATE, body).json()["errors"]["headcount"]
 
 
 def test_missing_fields_are_named():
-    data = post(CALCULATE, {}).json()
+    data = post(CALCULATE, {}).json()["errors"]
     assert {"region", "data_year", "unit_kind", "wage_total"} <= data.keys()
 
 
@@ -124,7 +124,7 @@ def test_missing_fields_are_named():
 def test_a_bad_disabled_person_is_named_by_position_and_field(person, field):
     response = post(CALCULATE, {**DOMAIN_EXAMPLE, "disabled": [DOMAIN_EXAMPLE["disabled"][0], person]})
     assert response.status_code == 400
-    assert field in response.json()["disabled"]["1"]
+    assert field in response.json()["errors"]["disabled"]["1"]
 
 
 def test_military_grades_up_to_ten_are_accepted():
@@ -151,7 +151,7 @@ def test_late_fee(paid_on, days, fee, capped):
 def test_late_fee_bad_input(changes, field):
     body = {"principal": "180000.00", "deadline": "2025-10-31", "paid_on": "2025-12-15", **changes}
     response = post(LATE_FEE, body)
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400 and field in response.json()["errors"]
 
 
 REWARD_BODY = {"region": "150100", "data_year": 2024, "area_class": 1, "budget_funded": False, "headcount": 30,
@@ -186,7 +186,7 @@ def test_shanghais_reward_is_marked_an_estimate_with_fractional_persons():
 ])
 def test_reward_bad_input(changes, field):
     response = post(REWARD, {**REWARD_BODY, **changes})
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400 and field in response.json()["errors"]
 
 
 def test_the_api_is_public_for_a_signed_in_browser_too(client_for, owner):
