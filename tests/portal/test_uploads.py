@@ -185,7 +185,7 @@ def test_a_real_pdf_with_fonts_links_and_metadata_is_accepted(unit_a, owner):
 
 def test_the_page_and_the_api_say_why_at_the_field(unit_a, owner, client_for):
     from employers.models import RelatedUnit
-    from tests.test_unit_page import related_post
+    from tests.employers.test_unit_page import related_post
 
     client = client_for(owner)
     page = client.post(reverse("employers:related_new"), related_post(
