@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.person_list, name="list"),
     path("persons/new/", views.person_new, name="person_new"),
     path("persons/<int:pk>/", views.person_resume, name="resume"),
+    path("persons/<int:pk>/record/", views.person_record, name="record"),
     path("persons/<int:pk>/register/", views.step1, name="step1"),
     path("persons/<int:pk>/contracts/new/", views.contract_edit, name="contract_new"),
     path("persons/<int:pk>/contracts/<int:contract_id>/", views.contract_edit, name="contract_edit"),

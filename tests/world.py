@@ -245,6 +245,7 @@ URL_KWARGS = {
     "feeds:unit_headcounts": {"own": walk_pk("unit")},
     "feeds:intake_edit": {"own": walk_pk("intake")},
     "placement:resume": {"own": pk("person"), "foreign": pk("person")},
+    "placement:record": {"own": pk("person"), "foreign": pk("person")},
     "placement:step1": {"own": pk("person"), "foreign": pk("person")},
     "placement:step2": {"own": pk("person"), "foreign": pk("person")},
     "placement:step2_progress": {"own": pk("person"), "foreign": pk("person")},
