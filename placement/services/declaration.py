@@ -39,7 +39,7 @@ from portal.notices import notice_post
 from portal.receipts import receipt_issue
 from portal.reviewable import review_request
 from portal.uploads import upload_accept
-from portal.workflow import audit_created, locked, transition_apply
+from portal.workflow import audit_created, locked, require, transition_apply
 
 D = c.DeclarationStatus
 S = c.PersonStatus
@@ -163,15 +163,26 @@ def _submission_receipt(declaration: AnnualDeclaration, actor) -> dict:
     return {"submission_receipt": receipt}
 
 
+def declaration_submit_check(*, actor, declaration: AnnualDeclaration, commitment_accepted: bool) -> None:
+    """Every check of 完成申报 without filing: the page asks its final “确定” only once these pass,
+    so the agent is told what is wrong before being asked to confirm (issue 15)."""
+    _submit_preconditions(declaration, commitment_accepted)
+    require(declaration, "submit", actor=actor)
+
+
+def _submit_preconditions(declaration: AnnualDeclaration, commitment_accepted: bool) -> None:
+    if not commitment_accepted:
+        raise ValidationFailed("请阅读并勾选确认《申报资料真实性承诺书》", field="commitment")
+    if not declaration.started:
+        raise NotAllowed("本年度尚未登记安置人员。未安置残疾人的单位无需办理年审认证。")
+
+
 def declaration_submit(*, actor, declaration: AnnualDeclaration, commitment_accepted: bool) -> AnnualDeclaration:
     """完成申报: inside the filing window, every person confirmed, the headcount confirmed and the
     承诺书 accepted (the transition's conditions). The declaration locks and the agent gets a
     receipt. Two tabs at once: the row lock (PostgreSQL) and the concurrent-transition check (any
     database) let exactly one through; the other is told it is already submitted."""
-    if not commitment_accepted:
-        raise ValidationFailed("请阅读并勾选确认《申报资料真实性承诺书》", field="commitment")
-    if not declaration.started:
-        raise NotAllowed("本年度尚未登记安置人员。未安置残疾人的单位无需办理年审认证。")
+    _submit_preconditions(declaration, commitment_accepted)  # the transition checks the rest on the locked row
     declaration = transition_apply(declaration, "submit", actor=actor, by=actor, related=("employer",),
                                    prepare=lambda locked_row: _submission_receipt(locked_row, actor))
     declaration_state_record(employer=declaration.employer, business_year=declaration.business_year, state="submitted")
