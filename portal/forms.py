@@ -10,6 +10,7 @@ from portal.models import Region
 from portal.roles import STAFF, Role
 from portal.services import password_set
 from portal.unions import UnionDistrict
+from portal.uploads import EMPTY_FILE
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -25,10 +26,21 @@ class PortalFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.say_required()
+
+    def say_required(self):
+        """Word every field's messages from its label (call again after changing a label)."""
         default = str(forms.Field.default_error_messages["required"])
         for field in self.fields.values():
-            if str(field.error_messages.get("required", "")) != default:
+            if isinstance(field, forms.FileField):
+                # Django's own sentences ("提交的文件为空。") said neither which file nor what to do
+                field.error_messages.update({
+                    "empty": EMPTY_FILE, "invalid": f"{field.label or '文件'}未能读取，请重新选择文件",
+                    "missing": f"请上传{field.label or '文件'}",
+                    "max_length": f"{field.label or '文件'}的文件名过长，请改短后再上传"})
+            if str(field.error_messages.get("required", "")) != default and not getattr(field, "_worded", False):
                 continue
+            field._worded = True
             widget = field.widget
             if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
                 verb = "请上传"
