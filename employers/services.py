@@ -30,19 +30,37 @@ def _check_password(password: str, user) -> None:
         raise ValidationFailed("；".join(exc.messages), field="password1") from None
 
 
+def registration_problems(*, credit_code: str | None = None, email: str | None = None,
+                          password: str | None = None, full_name: str = "") -> list[ValidationFailed]:
+    """Every rule a registration breaks, for the values given (a page passes those that were well
+    formed, so one round reports everything: a taken credit code no longer hides a weak password)."""
+    problems = []
+    if credit_code and Employer.objects.filter(credit_code=credit_code).exists():
+        problems.append(ValidationFailed("该统一社会信用代码已注册。如需账号，请联系本单位的注册经办人邀请您。",
+                                         field="credit_code"))
+    email = (email or "").strip().lower()
+    if email and User.objects.filter(username__iexact=email).exists():
+        problems.append(ValidationFailed("该邮箱已被其他账号使用", field="email"))
+    if password:
+        try:
+            _check_password(password, User(username=email, email=email, full_name=full_name))
+        except ValidationFailed as problem:
+            problems.append(problem)
+    return problems
+
+
 def employer_register(
-    *, name: str, credit_code: str, region: Region, email: str, phone: str, password: str
+    *, name: str, credit_code: str, region: Region, email: str, phone: str, password: str, full_name: str = ""
 ) -> User:
     """用人单位注册: one registration per credit code. Creates the unit, its registering agent's
-    account and the link between them."""
+    (经办人's) account and the link between them."""
     code = parse_credit_code(credit_code).code
     email = email.strip().lower()
-    if Employer.objects.filter(credit_code=code).exists():
-        raise ValidationFailed("该统一社会信用代码已注册。如需账号，请联系本单位的注册经办人邀请您。", field="credit_code")
-    if User.objects.filter(username__iexact=email).exists():
-        raise ValidationFailed("该邮箱已被其他账号使用", field="email")
-    user = User(username=email, email=email, phone=phone.strip(), role=Role.EMPLOYER_AGENT)
-    _check_password(password, user)
+    problems = registration_problems(credit_code=code, email=email, password=password, full_name=full_name)
+    if problems:
+        raise ValidationFailed.all_of(problems)
+    user = User(username=email, email=email, phone=phone.strip(), full_name=full_name.strip(),
+                role=Role.EMPLOYER_AGENT)
     with transaction.atomic():
         employer = Employer(
             name=name.strip(), credit_code=code, admin_region=region, fed_region=region, tax_region=region,

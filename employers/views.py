@@ -18,6 +18,7 @@ from employers.services import (
     agent_remove,
     employer_register,
     employer_update,
+    registration_problems,
     related_unit_add,
     related_unit_delete,
     related_unit_update,
@@ -39,11 +40,19 @@ def register_view(request):
         data = form.cleaned_data
         user = call_service(
             form, employer_register, name=data["name"], credit_code=data["credit_code"], region=data["region"],
-            email=data["email"], phone=data["phone"], password=data["password1"],
+            email=data["email"], phone=data["phone"], password=data["password1"], full_name=data["full_name"],
         )
         if user is not None:
-            messages.success(request, f"注册成功。请使用邮箱 {user.username} 和您设置的密码登录。")
+            messages.success(request, f"{user.full_name}，您好：注册成功。请使用邮箱 {user.username} 和您设置的密码登录。")
             return redirect("login")
+    elif request.method == "POST":
+        # the rules too, for the fields that were well formed: every problem in one round (issue 15)
+        data = form.cleaned_data
+        for problem in registration_problems(credit_code=data.get("credit_code"), email=data.get("email"),
+                                             password=request.POST.get("password1"),
+                                             full_name=data.get("full_name", "")):
+            if problem.field not in form.errors:
+                form.add_error(problem.field, problem.message)
     return render(request, "employers/register.html", {"form": form})
 
 

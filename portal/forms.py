@@ -32,6 +32,13 @@ class PortalFormMixin:
         """Word every field's messages from its label (call again after changing a label)."""
         default = str(forms.Field.default_error_messages["required"])
         for field in self.fields.values():
+            # an empty choice reads 请选择, never Django's "---------" (issue 15)
+            if getattr(field, "empty_label", None) == "---------":
+                field.empty_label = "请选择"
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0] == ("", "---------"):
+                    field.choices = [("", "请选择"), *choices[1:]]
             if isinstance(field, forms.FileField):
                 # Django's own sentences ("提交的文件为空。") said neither which file nor what to do
                 field.error_messages.update({
@@ -63,8 +70,9 @@ class ModelForm(PortalFormMixin, forms.ModelForm):
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal next to the field it names, or at the top of the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    for problem in [error, *getattr(error, "also", [])]:
+        field = problem.field if problem.field in form.fields else None
+        form.add_error(field, problem.message)
 
 
 class RegionPicker(forms.Widget):

@@ -39,6 +39,7 @@ def register(client: Client, **overrides):
         "region_province": "310000",
         "region_city": "310100",
         "region": "310104",
+        "full_name": "王经办",
         "email": "hr@reg.example.cn",
         "phone": "021-55556666",
         "password1": "Reg#2026abc",
@@ -82,6 +83,26 @@ class TestRegistrationJourney:
         response = post_login(other, "colleague@reg.example.cn", "Col#2026xyz")
         assert response.status_code == 302
         assert other.get(reverse("employers:unit")).context["employer"] == employer
+
+    def test_every_problem_is_reported_in_one_round(self, unit_a, owner):
+        """Issue 15: a taken credit code hid the weak password (one error per round)."""
+        body = register(Client(), credit_code=unit_a.credit_code, email=owner.username, password1="abcdefgh123",
+                        password2="abcdefgh123").content.decode()
+        assert "该统一社会信用代码已注册" in body and "该邮箱已被其他账号使用" in body
+        assert "字母、数字和特殊字符" in body
+        body = register(Client(), credit_code=unit_a.credit_code, password1="abcdefgh123", password2="other",
+                        full_name="").content.decode()  # the form's own errors and the rules' together
+        assert "该统一社会信用代码已注册" in body and "两次输入的密码不一致" in body and "请输入经办人姓名" in body
+        assert "字母、数字和特殊字符" in body
+
+    def test_it_asks_the_agents_name_and_greets_them_by_it(self):
+        client = Client()
+        page = client.get(reverse("register")).content.decode()
+        assert "经办人姓名" in page and "---------" not in page
+        register(client)
+        assert User.objects.get(username="hr@reg.example.cn").full_name == "王经办"
+        client.post(reverse("login"), {"username": "hr@reg.example.cn", "password": "Reg#2026abc"})
+        assert "您好，王经办" in client.get(reverse("home")).content.decode()
 
     def test_one_registration_per_credit_code(self, unit_a):
         response = register(Client(), credit_code=unit_a.credit_code, email="second@reg.example.cn")
