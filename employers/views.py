@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from employers.forms import InviteForm, RegistrationForm, RelatedUnitForm, UnitForm
+from employers.invitations import invitation_lifetime_text, invitation_tokens
 from employers.locks import region_change_blocked
 from employers.selectors import (
     agent_is_registrant,
@@ -27,6 +28,7 @@ from portal.access import public, roles_required
 from portal.exceptions import DomainError
 from portal.pii import pii_reveal
 from portal.roles import EMPLOYER
+from portal.views.auth import PasswordResetConfirmView
 from portal.views.base import call_service
 
 
@@ -54,6 +56,18 @@ def register_view(request):
             if problem.field not in form.errors:
                 form.add_error(problem.field, problem.message)
     return render(request, "employers/register.html", {"form": form})
+
+
+class InvitationAcceptView(PasswordResetConfirmView):
+    """经办人邀请链接: the invited colleague sets a first password (the link lasts
+    INVITATION_TIMEOUT, longer than a password reset's hour; employers.invitations)."""
+
+    public = True
+    token_generator = invitation_tokens
+    template_name = "employers/invitation_accept.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "lifetime": invitation_lifetime_text()}
 
 
 @roles_required(EMPLOYER)
@@ -152,11 +166,13 @@ def agent_list(request):
         if form.is_valid():
             agent = call_service(form, agent_invite, actor=request.user, employer=employer, **form.cleaned_data)
             if agent:
-                messages.success(request, f"已向 {agent.user.email} 发送邀请邮件，对方设置密码后即可登录。")
+                messages.success(request, f"已向 {agent.user.email} 发送邀请邮件。邀请链接{invitation_lifetime_text()}内有效，"
+                                          "对方设置密码后即可登录；过期后可移除并重新邀请。")
                 return redirect("employers:agents")
     return render(
         request, "employers/agent_list.html",
-        {"employer": employer, "agents": agents_of(employer), "form": form, "is_registrant": is_registrant},
+        {"employer": employer, "agents": agents_of(employer), "form": form, "is_registrant": is_registrant,
+         "lifetime": invitation_lifetime_text()},
     )
 
 

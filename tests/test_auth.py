@@ -1,6 +1,7 @@
 """Registration, login, agents, password reset, lock-out, session lifetimes and the staff second
 factor (issue: Foundation 1 of 3)."""
 
+import datetime
 import re
 import time
 from datetime import timedelta
@@ -73,7 +74,7 @@ class TestRegistrationJourney:
         invited = User.objects.get(username="colleague@reg.example.cn")
         assert not invited.has_usable_password()
         link = link_from_last_mail()
-        assert link.startswith("https://portal.example.gov.cn/accounts/password/reset/")
+        assert link.startswith("https://portal.example.gov.cn/accounts/invitation/")
 
         other = Client()
         response = other.get(link.replace("https://portal.example.gov.cn", ""), follow=True)
@@ -103,6 +104,26 @@ class TestRegistrationJourney:
         assert User.objects.get(username="hr@reg.example.cn").full_name == "王经办"
         client.post(reverse("login"), {"username": "hr@reg.example.cn", "password": "Reg#2026abc"})
         assert "您好，王经办" in client.get(reverse("home")).content.decode()
+
+    def test_the_invitation_lasts_three_days_and_says_so(self, owner, django_capture_on_commit_callbacks):
+        """Issue 15: the link lasted one hour (the password reset's); now three days, said in the
+        e-mail and on the page, while a password reset keeps its hour."""
+        import time_machine
+        from django.utils import timezone
+
+        client = login(Client(), owner)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("employers:agents"),
+                                   {"full_name": "新同事", "email": "late@reg.example.cn", "phone": ""}, follow=True)
+        assert "邀请链接3天（72小时）内有效" in response.content.decode()
+        assert "请在3天（72小时）内" in mail.outbox[-1].body
+        path = link_from_last_mail().replace("https://portal.example.gov.cn", "")
+        with time_machine.travel(timezone.now() + datetime.timedelta(hours=48)):
+            page = Client().get(path, follow=True).content.decode()
+            assert "设置密码" in page and "3天（72小时）内有效" in page
+        with time_machine.travel(timezone.now() + datetime.timedelta(hours=90)):
+            page = Client().get(path, follow=True).content.decode()
+            assert "邀请链接无效或已过期（有效期3天（72小时）" in page
 
     def test_one_registration_per_credit_code(self, unit_a):
         response = register(Client(), credit_code=unit_a.credit_code, email="second@reg.example.cn")

@@ -221,6 +221,7 @@ URL_KWARGS = {
     "tax:levy_assessment": {"own": pk("assessment"), "foreign": pk("assessment")},
     "tax:levy_objection": {"own": pk("objection"), "foreign": pk("objection")},
     "password_reset_confirm": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
+    "invitation_accept": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
     "notice_detail": {"own": pk("notice"), "foreign": pk("notice")},
     "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},
     "console_staff_reset_password": {"own": pk("staff"), "foreign": pk("staff")},
