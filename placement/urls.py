@@ -25,6 +25,7 @@ urlpatterns = [
     path("persons/<int:pk>/accept/", views.person_accept, name="person_accept"),
     path("persons/<int:pk>/re-register/", views.person_re_register, name="person_re_register"),
     path("persons/<int:pk>/delete/", views.person_delete, name="person_delete"),
+    path("persons/delete/", views.persons_delete, name="persons_delete"),
     path("import/", views.import_previous, name="import"),
     path("headcount/", views.headcount, name="headcount"),
     path("submit/", views.submit, name="submit"),

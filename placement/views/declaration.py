@@ -92,6 +92,7 @@ def _list_rows(request, page, declaration) -> list[dict]:
             "re_register_url": urls["person_re_register"](person.pk)
             if editable and can(user, person, "re_register") else "",
             "delete_url": urls["person_delete"](person.pk) if editable else "",
+            "pk": person.pk,
         })
     return rows
 
@@ -144,6 +145,21 @@ def person_re_register(request, pk):
 def person_delete(request, pk):
     """删除 (while the declaration is not submitted)."""
     return _person_action(request, pk, wizard.person_delete, "已删除“{name}”。")
+
+
+@require_POST
+@roles_required(EMPLOYER)
+def persons_delete(request):
+    """删除所选: the ticked rows of 安置人员列表 (issue 15)."""
+    declaration = _declaration(request)
+    ids = [int(v) for v in request.POST.getlist("persons") if v.isdigit()]
+    try:
+        count = wizard.persons_delete(actor=request.user, declaration=declaration, person_ids=ids)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已删除所选的 {count} 人。")
+    return redirect("placement:list")
 
 
 @roles_required(EMPLOYER)

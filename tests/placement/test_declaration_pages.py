@@ -297,3 +297,27 @@ def test_viewing_a_year_never_files_it(unit_a, owner, client_for):
     assert (api["id"], api["started"], api["status_label"]) == (None, False, "未申报")
     client.post("/placement/headcount/?year=2024", {"headcount": 80, "reason": "社保暂无登记"})
     assert AnnualDeclaration.objects.get(employer=unit_a, business_year=2024).headcount == 80
+
+
+def test_the_list_deletes_the_ticked_persons_at_once(declaration, owner, client_for):
+    """Issue 15, point 9: the manual's checkbox column with 删除所选."""
+    keep, *gone = PersonFactory.create_batch(3, declaration=declaration, confirmed=True)
+    stranger = PersonFactory(confirmed=True)  # another unit's person: never touched
+    client = client_for(owner)
+    page = client.get("/placement/?year=2025").content.decode()
+    assert 'data-check-all="persons"' in page and "删除所选" in page
+    response = client.post("/placement/persons/delete/?year=2025",
+                           {"persons": [p.pk for p in gone] + [stranger.pk]}, follow=True)
+    assert "已删除所选的 2 人" in response.content.decode()
+    assert set(PlacedPerson.objects.values_list("pk", flat=True)) == {keep.pk, stranger.pk}
+    nothing = client.post("/placement/persons/delete/?year=2025", {}, follow=True).content.decode()
+    assert "请先勾选要删除的人员" in nothing
+
+
+def test_a_filed_year_deletes_no_one(unit_a, owner, client_for):
+    declaration = DeclarationFactory(employer=unit_a, business_year=2025, submitted=True, persons=0)
+    person = PersonFactory(declaration=declaration, confirmed=True)
+    client = client_for(owner)
+    assert 'data-check-all="persons"' not in client.get("/placement/?year=2025").content.decode()
+    client.post("/placement/persons/delete/?year=2025", {"persons": [person.pk]})
+    assert PlacedPerson.objects.filter(pk=person.pk).exists()
