@@ -163,6 +163,7 @@ class OwnPasswordForm(PortalFormMixin, SetPasswordForm):
     """A person sets their own password from the e-mailed reset or invitation link."""
 
     how = "reset"
+    error_messages = {**SetPasswordForm.error_messages, "password_mismatch": "两次输入的密码不一致。"}
 
     def save(self, commit=True):
         # through the service: it clears an administrator-set password's must-change flag, audited
@@ -175,6 +176,8 @@ class OwnPasswordChangeForm(PasswordChangeForm, OwnPasswordForm):
     initial password must really be replaced)."""
 
     how = "change"
+    error_messages = {**PasswordChangeForm.error_messages,
+                      "password_incorrect": "您输入的当前密码不正确，请重新输入。"}
 
     def clean(self):
         data = super().clean()

@@ -146,10 +146,20 @@ def headcount_confirm(*, actor, declaration: AnnualDeclaration, headcount: int, 
 # --- 完成申报 -----------------------------------------------------------------------------------
 
 
+# the federation's service line, printed on every placement receipt (issue 15): the unit knows whom to call
+FEDERATION_HOTLINE = "12385"
+
+
+def federation_contact(employer) -> str:
+    region = employer.fed_region.full_name if employer.fed_region_id else "所属地区"
+    return f"如有疑问，请联系{region}残疾人联合会，服务热线：{FEDERATION_HOTLINE}（工作日 9:00–17:00）。"
+
+
 def _receipt(*, kind, title, declaration=None, employer=None, actor, facts, details=None):
     employer = employer or declaration.employer
     return receipt_issue(kind=kind, title=title, employer=employer, actor=actor,
-                         public_facts={"单位名称": employer.name, **facts}, details=details or {})
+                         public_facts={"单位名称": employer.name, **facts}, details=details or {},
+                         document_context={"contact": federation_contact(employer)})
 
 
 def _submission_receipt(declaration: AnnualDeclaration, actor) -> dict:
@@ -158,7 +168,7 @@ def _submission_receipt(declaration: AnnualDeclaration, actor) -> dict:
         kind="placement_submission", title="按比例就业年审完成申报回执", declaration=declaration, actor=actor,
         facts={"事项": "按比例就业情况年审 完成申报", "业务年度": f"{declaration.business_year}年"},
         details={"在职职工人数": f"{declaration.headcount} 人", "安置人数": f"{totals['persons']} 人",
-                 "安置确认(月)": totals["confirmed"], "安置核定(月)": totals["approved"]},
+                 "安置确认（月）": totals["confirmed"], "安置核定（月）": totals["approved"]},
     )
     return {"submission_receipt": receipt}
 

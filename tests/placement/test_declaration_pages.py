@@ -321,3 +321,15 @@ def test_a_filed_year_deletes_no_one(unit_a, owner, client_for):
     assert 'data-check-all="persons"' not in client.get("/placement/?year=2025").content.decode()
     client.post("/placement/persons/delete/?year=2025", {"persons": [person.pk]})
     assert PlacedPerson.objects.filter(pk=person.pk).exists()
+
+
+@time_machine.travel(IN_WINDOW)
+def test_the_submission_receipt_gives_the_federations_phone(declaration, owner, client_for):
+    """Issue 15, point 8: the unit knows whom to call about its receipt."""
+    from django.template.loader import render_to_string
+
+    PersonFactory(declaration=declaration, confirmed=True)
+    client_for(owner).post("/placement/submit/", {"commitment": "on", "confirmed": "1"})
+    document = AnnualDeclaration.objects.get(pk=declaration.pk).submission_receipt.document
+    assert "服务热线：12385" in document.context["contact"]
+    assert "服务热线：12385" in render_to_string(document.template, document.context)

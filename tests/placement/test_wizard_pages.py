@@ -94,7 +94,7 @@ def test_the_grid_page_shows_reasons_and_a_legend(sh_unit, sh_agent, client_for,
     person = registered_person(sh_unit, sh_agent, "sh-gap", capture=django_capture_on_commit_callbacks)
     body = client_for(sh_agent).get(reverse("placement:step2", args=[person.pk])).content.decode()
     assert "该月无社保缴费记录" in body and "系统核验不通过" in body
-    assert 'data-confirm-months="该人员安置月数为{n}个月，是否确认并保存?"' in body
+    assert 'data-confirm-months="该人员安置月数为{n}个月，是否确认并保存？"' in body
     assert body.count('disabled aria-label="') == 10  # ten months passed: forced, cannot be unselected
 
 
