@@ -34,14 +34,28 @@ def _internal(text: str) -> bool:
     return any(marker in text for marker in INTERNAL_MARKERS)
 
 
+_DOCUMENT = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号|财政部公告\d{4}年第\d+号|《[^》]+》")
+
+
+def _note_or_reference(match: re.Match) -> str:
+    note = match.group(0)
+    if not _internal(note):
+        return note
+    if "凭记忆" in note:
+        return ""
+    documents = _DOCUMENT.findall(note)
+    return f"（{'、'.join(documents)}）" if documents else ""
+
+
 def public_citation(source: str) -> str:
     """The official part of a policy row's source: each “；”-separated citation without its
     parenthesised research notes (where it was read, reprints, doubts) and without bare links;
     citations that are only notes are dropped. Pure, so the calculator, explanations and
     receipts show the same words."""
     kept = []
-    # parenthesised notes first (they may hold a “；”): （转载 https://…）, (文号凭记忆…) — both widths
-    text = re.sub(r"[（(][^（）()]*[）)]", lambda m: "" if _internal(m.group(0)) else m.group(0), source or "")
+    # parenthesised notes first (they may hold a “；”): （转载 https://…）, (文号凭记忆…) — both widths;
+    # a note naming a document (“京财税〔2019〕1333号问答 https://…”) keeps the document's number
+    text = re.sub(r"[（(][^（）()]*[）)]", _note_or_reference, source or "")
     for part in re.split(r"[；;]", text):
         part = _URL.sub("", part).strip(" ，,：:")
         if part and not _internal(part):

@@ -281,3 +281,10 @@ def test_the_public_citation_keeps_the_official_text_only(source, public, verifi
 
     assert public_citation(source) == public
     assert looks_verified(source) is verifiable
+
+
+def test_a_note_naming_a_document_keeps_its_number():
+    from levy.rules.policy import public_citation
+
+    source = "“12个月人数相加除以12，结果须为整数”（京财税〔2019〕1333号问答 https://m.kjjl100.com/answer/290662.html）"
+    assert public_citation(source) == "“12个月人数相加除以12，结果须为整数”（京财税〔2019〕1333号）"
