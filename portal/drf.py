@@ -105,7 +105,9 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code}
         if exc.field:
-            body["errors"] = {exc.field: [exc.message]}
+            body["errors"] = {}
+            for problem in [exc, *getattr(exc, "also", [])]:
+                body["errors"].setdefault(problem.field or "non_field_errors", []).append(problem.message)
         return Response(body, status=exc.http_status)
     if isinstance(exc, Http404):  # as DRF's handler does, so the body below applies to it too
         exc = NotFound()

@@ -224,14 +224,18 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portal.passwords.RolePasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's rules in the portal's words (您; issue 15)
+    {"NAME": "portal.passwords.SimilarityValidator"},
+    {"NAME": "portal.passwords.CommonPasswordValidator"},
+    {"NAME": "portal.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 3600  # one hour (checklist B3)
+# 经办人邀请链接: three days, so an invitation sent on a Friday still works on Monday (issue 15);
+# its own token salt (employers.invitations), so the reset link keeps its one hour
+INVITATION_TIMEOUT = 3 * 24 * 3600
 
 # django-axes: five failures per user *and* address lock for 30 minutes; a remote attacker cannot
 # lock a victim out from everywhere (checklist B2).
