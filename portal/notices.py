@@ -5,8 +5,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from portal.audit import audit_record
 from portal.exceptions import NotAllowed
 from portal.models import Notice, NoticeRead, Region
-from portal.roles import ADMIN, FEDERATION
-from portal.scoping import employer_scope_q
+from portal.roles import ADMIN
 from portal.units import unit_of
 
 
@@ -46,8 +45,8 @@ def notice_publish(*, actor, region: Region, title: str, body: str) -> Notice:
 
 def notices_visible(user) -> QuerySet[Notice]:
     """Employers: their unit's notices and broadcasts to their 残联主管部门's region or above.
-    Staff: broadcasts to their region, above it or below it; federation staff also the unit
-    notices (review outcomes) of the units in their scope."""
+    Staff: broadcasts to their region, above it or below it, and nothing addressed to a unit: a
+    unit's 审核通知 or 撤回办理结果 is the unit's mail, not the reviewer's (issue 15, 12)."""
     qs = Notice.objects.select_related("region", "employer")
     if user.is_employer_agent:
         employer = unit_of(user)
@@ -70,8 +69,6 @@ def notices_visible(user) -> QuerySet[Notice]:
         | Q(employer__isnull=True, region__path__in=ancestors)
         | Q(employer__isnull=True, region__path__startswith=path)
     )
-    if user.role in FEDERATION:
-        return qs.filter(broadcasts | employer_scope_q(user, prefix="employer__"))
     return qs.filter(broadcasts)
 
 

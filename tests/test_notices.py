@@ -24,13 +24,16 @@ def test_a_region_broadcast_reaches_units_below_it_and_not_beside_it(owner, outs
     assert set(notices_visible(outsider).values_list("title", flat=True)) == {"全国通知"}
 
 
-def test_staff_see_broadcasts_in_and_above_their_region_and_reviewers_their_units_notices(
-    reviewer_sh, reviewer_ln, tax_sh, unit_a
+def test_staff_see_broadcasts_in_and_above_their_region_and_never_a_units_notices(
+    reviewer_sh, reviewer_ln, tax_sh, unit_a, client_for
 ):
+    """Issue 15 (12): a reviewer's list is not filled with the units' 审核通知 and 撤回办理结果."""
     notice_post(title="徐汇区通知", body="x", region=f.region("310104"))
     notice_post(title="辽宁通知", body="x", region=f.region("210000"))
-    notice_post(title="甲单位审核通知", body="x", employer=unit_a)
-    assert set(notices_visible(reviewer_sh).values_list("title", flat=True)) == {"徐汇区通知", "甲单位审核通知"}
+    unit_notice = notice_post(title="甲单位审核通知", body="x", employer=unit_a)
+    assert set(notices_visible(reviewer_sh).values_list("title", flat=True)) == {"徐汇区通知"}
+    assert unread_count(reviewer_sh) == 1
+    assert client_for(reviewer_sh).get(reverse("notice_detail", args=[unit_notice.pk])).status_code == 404
     assert set(notices_visible(tax_sh).values_list("title", flat=True)) == {"徐汇区通知"}
     assert set(notices_visible(reviewer_ln).values_list("title", flat=True)) == {"辽宁通知"}
 

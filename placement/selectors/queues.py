@@ -103,7 +103,7 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
     """What each row of the person queue shows, in the order of `pks`: three narrow queries for the
     page, whatever its size (plain values, not model instances: this is the reviewers' busiest page)."""
     people = {row[0]: row for row in PlacedPerson.objects.filter(pk__in=pks).values_list(
-        "pk", "name", "id_number", "status", "registered_at", "declaration__business_year",
+        "pk", "name", "id_number", "status", "registered_at", "reviewed_at", "declaration__business_year",
         "declaration__employer_id", "declaration__employer__name")}
     selected: dict[int, set[int]] = {}
     for person_id, month in PlacementMonth.objects.filter(person_id__in=pks, selected=True) \
@@ -114,6 +114,15 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
             .values_list("person_id", "month", "item"):
         if month in selected.get(person_id, ()):
             flagged.setdefault(person_id, set()).add(item)
+    # the hand-added items a reviewer had to look at (issue 15, 13: a person confirmed by the
+    # system had none, and the column must not say otherwise)
+    manual: dict[int, list[str]] = {}
+    for person_id in Certificate.objects.filter(person_id__in=pks, source=c.CertificateSource.MANUAL) \
+            .exclude(review_state=R.NOT_NEEDED).values_list("person_id", flat=True).distinct():
+        manual.setdefault(person_id, []).append("手动添加的证件")
+    for person_id in Contract.objects.filter(person_id__in=pks, is_dispatch=True) \
+            .exclude(review_state=R.NOT_NEEDED).values_list("person_id", flat=True).distinct():
+        manual.setdefault(person_id, []).append("劳务派遣协议")
     now = timezone.now()
     review_url = reverse("backoffice:person_review", args=[0]).removesuffix("0/")
     labels = {check.value: check.label for check in c.Check}
@@ -122,16 +131,27 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
     for pk in pks:
         if pk not in people:
             continue  # deleted since the page was counted
-        _pk, name, id_number, status, registered_at, year, unit_id, unit = people[pk]
+        _pk, name, id_number, status, registered_at, reviewed_at, year, unit_id, unit = people[pk]
         items = flagged.get(pk, set())
+        checks = [labels[k] for k in labels if k in items] + manual.get(pk, [])
         rows.append({
             "pk": pk, "name": name, "masked_id": mask_id(id_number), "unit": unit, "unit_id": unit_id, "year": year,
-            "months": len(selected.get(pk, ())), "flagged": "、".join(labels[k] for k in labels if k in items),
+            "months": len(selected.get(pk, ())), "flagged": "、".join(checks),
             "status": status, "status_label": statuses[status], "tone": tone(status),
             "url": f"{review_url}{pk}/", "registered_at": timezone.localtime(registered_at).strftime("%Y-%m-%d %H:%M"),
-            "waited": waited(now - registered_at),
+            "waited": _waited_in_queue(status, registered_at, reviewed_at, now),
         })
     return rows
+
+
+def _waited_in_queue(status: str, registered_at, reviewed_at, now) -> str:
+    """已等待 runs only while the person waits for a reviewer; once decided the clock stops at the
+    decision (a person the system confirmed never waited for anyone)."""
+    if status == S.PENDING_REVIEW:
+        return waited(now - registered_at)
+    if reviewed_at is None or reviewed_at <= registered_at:
+        return "—"
+    return f"审核用时{waited(reviewed_at - registered_at)}"
 
 
 def person_timeline(person: PlacedPerson) -> QuerySet[AuditEntry]:

@@ -200,3 +200,40 @@ def test_every_console_offers_the_same_regions_to_filter_by(client_for):
     for url in ("backoffice:person_queue", "tax:certification_queue", "tax:deliveries"):
         page = client.get(reverse(url)).content.decode()
         assert '<option value="310000"' in page and '<option value="310100"' in page, url
+
+
+def test_the_queue_names_only_the_items_a_person_really_had_to_review_and_stops_the_clock_when_decided(
+        sh_unit, client_for, reviewer_sh):
+    """Issue 15 (13): with 状态=全部 a system-confirmed person showed "手动添加的证件或劳务派遣协议"
+    and 已等待 kept counting for decided persons."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.placement.factories import (
+        CertificateFactory,
+        ContractFactory,
+        DeclarationFactory,
+        PersonFactory,
+    )
+
+    declaration = DeclarationFactory(employer=sh_unit)
+    registered = timezone.now() - datetime.timedelta(days=5)
+    PersonFactory(declaration=declaration, confirmed=True, name="系统确认者", registered_at=registered,
+                  reviewed_at=registered)
+    manual = PersonFactory(declaration=declaration, pending_review=True, name="手动证件者", registered_at=registered)
+    CertificateFactory(person=manual, source=c.CertificateSource.MANUAL, review_state=c.ReviewState.PENDING,
+                       number=manual.id_number + "43")
+    dispatched = PersonFactory(declaration=declaration, rejected=True, name="派遣者", registered_at=registered,
+                               reviewed_at=registered + datetime.timedelta(days=2))
+    ContractFactory(person=dispatched, is_dispatch=True, review_state=c.ReviewState.REJECTED)
+    page = client_for(reviewer_sh).get(reverse("backoffice:person_queue"), {"status": "all"}).content.decode()
+    assert "手动添加的证件或劳务派遣协议" not in page
+
+    def row(name):
+        return re.search(rf"<tr>(?:(?!</tr>).)*{name}(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+
+    assert "手动添加的证件" not in row("系统确认者") and "劳务派遣协议" not in row("系统确认者")
+    assert "<td>—</td>" in row("系统确认者")
+    assert "手动添加的证件" in row("手动证件者") and "5天" in row("手动证件者")
+    assert "劳务派遣协议" in row("派遣者") and "审核用时2天" in row("派遣者") and "5天" not in row("派遣者")
