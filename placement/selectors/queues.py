@@ -225,6 +225,12 @@ def declarations_to_send(user) -> QuerySet[AnnualDeclaration]:
     )
 
 
+def declarations_never_sent(user) -> QuerySet[AnnualDeclaration]:
+    """The dashboard's 发送税务: certified declarations never handed over. One whose hand-off failed
+    is counted once, under 发送税务失败 (issue 15, 18), though the 发送税务 page lists it to resend."""
+    return declarations_to_send(user).filter(failed=False)
+
+
 def deliveries_listed(user) -> QuerySet[TaxDelivery]:
     """发送税务查询: every hand-off of the user's scope — results and revocations, the cancelled ones
     too (已作废) — newest first."""

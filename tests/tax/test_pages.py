@@ -164,7 +164,7 @@ def test_a_batch_send_makes_one_delivery_each_and_sending_again_none(client_for,
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("tax:send"), {"declaration": [first.pk, second.pk]}, follow=True)
         client.post(reverse("tax:send_one", args=[first.pk]), follow=True)  # a stale tab
-    assert "已发送 2 家单位" in html(response)
+    assert "已提交发送 2 家单位" in html(response)
     assert TaxDelivery.objects.count() == 2
     assert first.employer.name not in html(client.get(reverse("tax:send")))
 
@@ -301,6 +301,15 @@ def test_the_reviewer_dashboard_counts_certification_and_failed_hand_off_queues(
         row = re.search(rf'<tr[^>]*>(?:(?!</tr>).)*{label}(?:(?!</tr>).)*</tr>', page, re.S)
         assert row, label
         assert url in row.group(0) and re.search(r">\s*1\s*<", row.group(0)), row.group(0)
+    # issue 15 (18): the failed hand-off is counted once, under 发送税务失败, not under 发送税务 too
+    send = re.search(r'<tr[^>]*>(?:(?!</tr>).)*发送税务</a>(?:(?!</tr>).)*</tr>', page, re.S)
+    assert send and re.search(r">\s*0\s*<", send.group(0)) and not re.search(r">\s*1\s*<", send.group(0)), page
+
+
+def test_sending_one_says_it_is_on_its_way_not_that_it_was_sent(client_for, reviewer_sh, certified):
+    """Issue 15 (18): the message read "已发送…（待发送）"."""
+    page = html(client_for(reviewer_sh).post(reverse("tax:send_one", args=[certified.pk]), follow=True))
+    assert "（待发送）" not in page and "已提交发送" in page and "正在发送税务部门" in page
 
 
 def test_union_staff_see_no_declaration_request_or_hand_off(certified, owner, unit_a):
