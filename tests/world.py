@@ -282,6 +282,8 @@ URL_KWARGS = {
     "tax:feedback_decide": {"own": pk("feedback"), "foreign": pk("feedback")},
     "tax:delivery_retry": {"own": pk("delivery"), "foreign": pk("delivery")},
     "tax:result_detail": {"own": pk("figures"), "foreign": pk("figures")},
+    "tax:result_roster": {"own": pk("figures"), "foreign": pk("figures")},
+    "tax:result_certificate": {"own": pk("figures"), "foreign": pk("figures")},
     "insurance:batch_new": {"own": lambda o: {"kind": "central"}},
     **{f"insurance:{name}": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")} for name in (
         "batch", "batch_unit", "batch_info", "batch_people", "batch_delete", "batch_roster", "batch_payment",

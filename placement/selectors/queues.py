@@ -24,7 +24,7 @@ from placement.models import (
 )
 from placement.selectors.scope import declarations_visible, deliveries_visible, one, scoped
 from portal.identity import mask_id
-from portal.models import AuditEntry
+from portal.models import AuditEntry, Receipt
 from portal.roles import ADMIN, FEDERATION
 from portal.tones import tone
 
@@ -272,3 +272,9 @@ def tax_result_for(user, pk: int):
     hand_offs = {d.kind: d for d in TaxDelivery.objects.filter(certificate__reference=figures.certificate_reference)
                  .select_related("acknowledged_by")}
     return figures, declaration, hand_offs.get(DK.RESULT), hand_offs.get(DK.REVOCATION)
+
+
+def tax_result_certificate(user, pk: int):
+    """The 审核认定书 (its receipt) of one certified result in the user's scope, or None."""
+    figures = one(certified_results_visible(user), pk, "未找到该认定结果")
+    return Receipt.objects.filter(reference=figures.certificate_reference).select_related("document").first()

@@ -12,6 +12,7 @@ from placement import choices as c
 from placement.models import AnnualDeclaration, FeedbackRequest, TaxDelivery, WithdrawalRequest
 from placement.services.certification import declaration_certify
 from portal import feeds
+from portal.identity import mask_id
 from portal.models import AuditEntry
 from tests import factories as f
 from tests.factories import fresh
@@ -236,6 +237,42 @@ def test_a_tax_officer_sees_only_results_of_their_tax_region(client_for, tax_sh,
     figures_ln = certified_ln.employer.certified_figures.get()
     assert client_for(tax_sh).get(reverse("tax:result_detail", args=[figures_ln.pk])).status_code == 404
     assert certified_ln.employer.name in html(client_for(tax_ln).get(reverse("tax:results")))
+
+
+def test_a_tax_officer_finds_a_unit_by_part_of_its_credit_code_or_of_its_name(client_for, tax_sh, certified):
+    """Issue 15 (20): only the full eighteen characters found a unit."""
+    employer = certified.employer
+    client = client_for(tax_sh)
+    for term in (employer.credit_code[4:12], employer.credit_code[-6:].lower(), employer.name[2:6],
+                 employer.credit_code):
+        page = html(client.get(reverse("tax:results"), {"q": term}))
+        assert reverse("tax:result_detail", args=[employer.certified_figures.get().pk]) in page, term
+    assert "没有符合条件的认定结果" in html(client.get(reverse("tax:results"), {"q": "不存在的单位"}))
+
+
+def test_a_result_offers_its_roster_and_its_certificate(client_for, tax_sh, tax_ln, certified):
+    """Issue 15 (21): the 残疾职工名册 and the 审核认定书 PDF from a tax result."""
+    figures = certified.employer.certified_figures.get()
+    client = client_for(tax_sh)
+    listed = html(client.get(reverse("tax:results")))
+    detail = html(client.get(reverse("tax:result_detail", args=[figures.pk])))
+    for url in (reverse("tax:result_roster", args=[figures.pk]), reverse("tax:result_certificate", args=[figures.pk])):
+        assert url in detail
+    assert reverse("tax:result_certificate", args=[figures.pk]) in listed
+    roster = client.get(reverse("tax:result_roster", args=[figures.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(roster.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    person = figures.persons.order_by("pk").first()
+    assert rows[0][:3] == ("序号", "姓名", "身份证号") and len(rows) == 3
+    assert (person.name, mask_id(person.id_number)) in [(r[1], r[2]) for r in rows[1:]]
+    assert person.id_number not in str(rows)
+    assert AuditEntry.objects.filter(action="levy.certified_persons_export", actor=tax_sh).exists()
+    certificate = client.get(reverse("tax:result_certificate", args=[figures.pk]))
+    assert certificate.status_code == 302
+    assert certificate["Location"] == reverse("document_download", args=[certified.certificate.document_id])
+    assert client.get(certificate["Location"]).status_code == 200
+    for name in ("tax:result_roster", "tax:result_certificate"):
+        assert client_for(tax_ln).get(reverse(name, args=[figures.pk])).status_code == 404
 
 
 def test_the_tax_region_not_the_federation_region_decides(client_for, tax_sh, unit_b):
