@@ -1,9 +1,8 @@
-"""工作台 of the reviewer console: the queues with their counts and how long the oldest waited, and
-the region's announcements."""
+"""The reviewer console's entry and 通知公告管理. Staff have one 工作台, the home page (its queue
+section is backoffice.home): /backoffice/ only leads there (issue 15, 11)."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from backoffice.queues import queue_summary
 from portal.access import roles_required
 from portal.models import Notice
 from portal.notices import notices_visible
@@ -13,7 +12,8 @@ from portal.views.base import paginate
 
 @roles_required(FEDERATION)
 def dashboard(request):
-    return render(request, "backoffice/dashboard.html", {"data": {"queues": queue_summary(request.user), "home": False}})
+    """The old address of 审核工作台: the one 工作台 is the home page."""
+    return redirect("home")
 
 
 @roles_required(FEDERATION)

@@ -62,7 +62,7 @@ def test_the_queue_shows_the_person_with_the_flagged_check_and_filters_by_it(per
 
 
 def test_the_dashboard_counts_the_waiting_person(person, client_for, reviewer_sh):
-    page = client_for(reviewer_sh).get(reverse("backoffice:dashboard")).content.decode()
+    page = client_for(reviewer_sh).get(reverse("home")).content.decode()
     row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*安置登记审核（待审核人员）(?:(?!</tr>).)*</tr>", page, re.S)
     assert row and re.search(r">\s*1\s*<", row.group(0)), page
 
@@ -237,3 +237,28 @@ def test_the_queue_names_only_the_items_a_person_really_had_to_review_and_stops_
     assert "<td>—</td>" in row("系统确认者")
     assert "手动添加的证件" in row("手动证件者") and "5天" in row("手动证件者")
     assert "劳务派遣协议" in row("派遣者") and "审核用时2天" in row("派遣者") and "5天" not in row("派遣者")
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "supervisor", "tax", "union"])
+def test_staff_have_one_workbench_whose_every_queue_and_notice_management_are_in_the_menu(persona, client_for):
+    """Issue 15 (11): "/" and /backoffice/ were two 工作台, and some queues (残疾证审核, 劳务派遣审核,
+    年审申报撤回) and 通知公告管理 were reachable from neither menu."""
+    from backoffice.queues import queue_summary
+
+    user = f.UserFactory(**{persona: True}, region=f.region("310000"))
+    client = client_for(user)
+    old = client.get("/backoffice/")
+    if persona in ("reviewer", "supervisor"):
+        assert old.status_code == 302 and old["Location"] == reverse("home")
+    home = client.get(reverse("home")).content.decode()
+    assert "<h1>工作台</h1>" in home
+    menu = re.search(r'<nav class="mainnav".*?</nav>', home, re.S).group(0)
+    queues = queue_summary(user)
+    assert queues
+    for row in queues:
+        assert f'href="{row["url"]}"' in menu, row["queue"].label  # each queue is one click from anywhere
+        assert row["queue"].label in home
+    if persona in ("reviewer", "supervisor"):
+        assert f'href="{reverse("backoffice:announcements")}"' in menu and "通知公告管理" in menu
+    else:
+        assert "通知公告管理" not in home

@@ -333,7 +333,7 @@ def test_the_reviewer_dashboard_counts_certification_and_failed_hand_off_queues(
     DeclarationFactory(employer=unit_a, business_year=2025, submitted=True)
     failed = TaxDeliveryFactory(declaration=DeclarationFactory(employer=unit_a, business_year=2024, certified=True))
     TaxDelivery.objects.filter(pk=failed.pk).update(status=DS.FAILED, last_error="税务接口超时")
-    page = html(client_for(reviewer).get(reverse("backoffice:dashboard")))
+    page = html(client_for(reviewer).get(reverse("home")))
     for label, url in (("年审认证审核", reverse("tax:certification_queue")), ("发送税务失败", reverse("tax:deliveries"))):
         row = re.search(rf'<tr[^>]*>(?:(?!</tr>).)*{label}(?:(?!</tr>).)*</tr>', page, re.S)
         assert row, label
