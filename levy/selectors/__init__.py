@@ -175,7 +175,7 @@ class ImpliedLevy:
 
     result: LevyResult | None
     wage_basis: str  # how the unit's average wage was taken (the engine needs a wage bill)
-    missing: str = ""  # why there is no figure (no policy row for the region and year)
+    missing: str = ""  # why there is no figure (no policy row, or no wage to price the shortfall with)
 
 
 def implied_levy(*, region_code: str, business_year: int, unit_kind: str, headcount: int,
@@ -188,15 +188,18 @@ def implied_levy(*, region_code: str, business_year: int, unit_kind: str, headco
     except PolicyMissing as error:
         return ImpliedLevy(None, "", missing=error.message)
     basis = "按单位申报的上年工资总额"
-    if wage_total is None:
-        if policy.social_average_wage is None:
-            return ImpliedLevy(None, "", missing=f"{policy.data_year}年社会平均工资未录入政策参数表")
+    missing = ""
+    if wage_total is None and policy.social_average_wage is None:
+        # the shortfall still comes from the engine; only its price in yuan is unknown
+        wage_total, basis = Decimal(0), ""
+        missing = f"单位尚未申报上年工资总额，{policy.data_year}年社会平均工资未录入政策参数表"
+    elif wage_total is None:
         wage_total = policy.social_average_wage * headcount
         basis = f"按{policy.data_year}年社会平均工资{policy.social_average_wage}元/人估算，实际以税务核定的工资总额为准"
     kind = unit_kind if unit_kind in UNIT_KINDS else "enterprise"
     inputs = LevyInputs(unit_kind=kind, wage_total=wage_total, headcount=Decimal(headcount),
                         disabled_count=disabled_count)
-    return ImpliedLevy(calculate_levy(inputs, policy), basis)
+    return ImpliedLevy(calculate_levy(inputs, policy), basis, missing=missing)
 
 
 def late_fee_estimate(*, principal: Decimal, deadline: datetime.date, paid_on: datetime.date,

@@ -385,3 +385,13 @@ def test_union_staff_see_no_declaration_request_or_hand_off(certified, owner, un
     for selector in (declarations_visible, deliveries_visible, lambda u: withdrawals_visible(u, after_certification=True)):
         assert selector(reviewer).exists()  # the same rows are there for the federation
         assert not selector(union).exists()
+
+
+def test_without_a_wage_the_summary_gives_the_engines_shortfall_and_says_tax_prices_it(client_for, reviewer_ln,
+                                                                                        unit_b):
+    """Issue 15 (15): a region whose policy table has no 社会平均工资 and a unit with no declared
+    wage bill still shows the shortfall the certification implies."""
+    declaration = DeclarationFactory(employer=unit_b, submitted=True, persons=1, headcount=500)
+    page = html(client_for(reviewer_ln).get(reverse("tax:certification_detail", args=[declaration.pk])))
+    figures = re.search(r'<section[^>]*aria-labelledby="figures-title".*?</section>', page, re.S).group(0)
+    assert "差额" in figures and "金额由税务部门核定" in figures and "¥" not in figures, figures
