@@ -48,7 +48,7 @@ MENU = [
     NavItem("用户管理", "console_staff", ADMIN),
     NavItem("审计日志", "console_audit", ADMIN),
     NavItem("运行状态", "console_health", ADMIN),
-    NavItem("接口令牌", "console_tokens", ADMIN),
+    NavItem("接口令牌", "console_tokens", ADMIN | TAX),
     NavItem("模拟数据源", "feeds:people", ADMIN),
 ]
 

@@ -48,6 +48,8 @@ def build_world() -> World:
     from portal.models import SystemToken
 
     w.own["token"] = SystemToken.objects.create(name="税务系统", region=shanghai, prefix="tx_x", key_hash="x" * 64)
+    w.foreign["token"] = SystemToken.objects.create(name="辽宁税务系统", region=f.region("210000"), prefix="tx_y",
+                                                    key_hash="y" * 64)
     w.own.update(unit=unit_a, agent=agent_a, colleague=colleague_a,
                  notice=Notice.objects.create(title="上海通知", body="x", region=shanghai),
                  staff=w.users[Role.FED_REVIEWER.value])
@@ -59,6 +61,9 @@ def build_world() -> World:
         upload = upload_accept(file=SimpleUploadedFile("proof.pdf", f.PDF_BYTES), kind=RELATED_UNIT_PROOF.code,
                                employer=unit, actor=agent.user)
         objs["upload"] = upload
+        objs["notice_upload"] = upload_accept(file=SimpleUploadedFile("通知附件.pdf", f.PDF_BYTES),
+                                              kind="notice_attachment")
+        objs["notice"].attachments.add(objs["notice_upload"])
         objs["roster_upload"] = Upload.objects.create(
             kind=ROSTER.code, employer=unit, original_name="名单.xlsx", content_type=XLSX, size=1, sha256="0",
             storage_name=default_storage.save(f"test/roster-{unit.pk}", ContentFile(b"x")),
@@ -222,11 +227,15 @@ URL_KWARGS = {
     "tax:levy_objection": {"own": pk("objection"), "foreign": pk("objection")},
     "password_reset_confirm": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
     "notice_detail": {"own": pk("notice"), "foreign": pk("notice")},
+    "notice_edit": {"own": pk("notice"), "foreign": pk("notice")},
+    "notice_withdraw": {"own": pk("notice"), "foreign": pk("notice")},
+    "notice_attachment": {"own": lambda o: {"pk": o["notice"].pk, "upload_pk": o["notice_upload"].pk},
+                          "foreign": lambda o: {"pk": o["notice"].pk, "upload_pk": o["notice_upload"].pk}},
     "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},
     "console_staff_reset_password": {"own": pk("staff"), "foreign": pk("staff")},
     "console_staff_reset_totp": {"own": pk("staff"), "foreign": pk("staff")},
     "console_staff_toggle": {"own": pk("staff"), "foreign": pk("staff")},
-    "console_token_revoke": {"own": pk("token")},
+    "console_token_revoke": {"own": pk("token"), "foreign": pk("token")},
     "employers:related_edit": {"own": pk("related_unit"), "foreign": pk("related_unit")},
     "employers:related_delete": {"own": pk("related_unit"), "foreign": pk("related_unit")},
     "file_download": {"own": pk("upload"), "foreign": pk("upload"), "own_for": {"union_admin": pk("roster_upload")}},

@@ -4,8 +4,7 @@ section is backoffice.home): /backoffice/ only leads there (issue 15, 11)."""
 from django.shortcuts import redirect, render
 
 from portal.access import roles_required
-from portal.models import Notice
-from portal.notices import notices_visible
+from portal.notices import notices_managed
 from portal.roles import FEDERATION
 from portal.views.base import paginate
 
@@ -18,8 +17,8 @@ def dashboard(request):
 
 @roles_required(FEDERATION)
 def announcements(request):
-    """通知公告 of the region: what reviewers published, newest first, and 发布通知."""
-    qs = notices_visible(request.user).filter(kind=Notice.Kind.ANNOUNCEMENT, employer__isnull=True) \
-        .select_related("created_by").order_by("-published_at", "-pk")
+    """通知公告管理: the region's announcements, newest first, each to 修改 or 撤回 (the withdrawn ones
+    marked), and 发布通知."""
+    qs = notices_managed(request.user).order_by("-published_at", "-pk")
     page, query = paginate(request, qs)
     return render(request, "backoffice/announcements.html", {"page": page, "query": query})

@@ -2,8 +2,8 @@
 with every queue of the role, each queue and 通知公告管理 one click away in the menu (11); the
 Inner Mongolia reviewer finds work in every queue (23); 年审认证审核 sums up what is certified, with
 each person's review one click away (15); the tax officer finds a unit by part of its credit code
-and takes its roster and 审核认定书 from the result (20, 21). Every page screenshotted and checked
-with axe."""
+and takes its roster and 审核认定书 from the result (20, 21), and issues its own region's API key
+(22); an announcement is edited (19). Every page screenshotted and checked with axe."""
 
 import re
 
@@ -53,6 +53,14 @@ def test_a_reviewer_and_a_tax_officer_find_every_queue_from_one_workbench(page, 
         page.wait_for_load_state()
         assert menu.get_by_role("link", name=label, exact=True).get_attribute("aria-current") == "page", label
         journey.check(f"menu-{REVIEWER_MENU.index(label):02d}")
+    # 通知公告管理: 修改 an announcement (19)
+    page.goto("/backoffice/announcements/")
+    page.get_by_role("link", name=re.compile("^修改")).first.click()
+    page.get_by_label("标题").fill("呼和浩特市残保金征缴工作提示（更正）")
+    journey.check("notice-edit")
+    page.get_by_role("button", name="保存修改").click()
+    page.get_by_text("通知已修改").wait_for()
+    journey.check("notice-edited")
     page.goto("/backoffice/persons/?status=all")
     journey.check("person-queue-all")
     assert "手动添加的证件或劳务派遣协议" not in page.content()
@@ -94,4 +102,11 @@ def test_a_reviewer_and_a_tax_officer_find_every_queue_from_one_workbench(page, 
         page.get_by_role("link", name="下载审核认定书").click()
     assert certificate.value.suggested_filename.endswith(".pdf")
     journey.check("tax-result")
+
+    # 接口令牌 of the officer's own region (22)
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="接口令牌", exact=True).click()
+    page.get_by_label("系统名称").fill("呼和浩特市税务局残保金征收系统")
+    page.get_by_role("button", name=re.compile("签发")).click()
+    page.get_by_text("只显示这一次").wait_for()
+    journey.check("tax-token-issued")
     journey.assert_accessible()
