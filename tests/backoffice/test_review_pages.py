@@ -262,3 +262,19 @@ def test_staff_have_one_workbench_whose_every_queue_and_notice_management_are_in
         assert f'href="{reverse("backoffice:announcements")}"' in menu and "通知公告管理" in menu
     else:
         assert "通知公告管理" not in home
+
+
+def test_the_material_of_a_month_is_shown_under_that_month_not_in_another_tab(person, client_for, reviewer_sh):
+    """Issue 15 (14): the evidence opened in a new tab, away from the month it supports."""
+    from placement.models import Evidence
+
+    page = client_for(reviewer_sh).get(reverse("backoffice:person_review", args=[person.pk])).content.decode()
+    grid = re.search(r'<section class="panel" aria-labelledby="grid-title">.*?</section>', page, re.S).group(0)
+    assert 'target="_blank"' not in grid
+    for evidence in Evidence.objects.filter(person=person).select_related("upload"):
+        label = f"{person.declaration.business_year}{evidence.month:02d}"
+        row = re.search(rf'<tr class="evidence-row" id="evidence-{label}">.*?</tr>', grid, re.S)
+        assert row, label
+        assert reverse("file_preview", args=[evidence.upload.pk, 1]) in row.group(0)
+        assert f'href="#evidence-{label}"' in page
+    assert 'id="evidence-' + f"{person.declaration.business_year}01" + '"' not in page  # a clean month has none

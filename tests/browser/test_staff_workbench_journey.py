@@ -3,7 +3,7 @@ with every queue of the role, each queue and 通知公告管理 one click away i
 Inner Mongolia reviewer finds work in every queue (23); 年审认证审核 sums up what is certified, with
 each person's review one click away (15); the tax officer finds a unit by part of its credit code
 and takes its roster and 审核认定书 from the result (20, 21), and issues its own region's API key
-(22); an announcement is edited (19). Every page screenshotted and checked with axe."""
+(22); an announcement is edited (19); a month's material is shown under it (14). Every page screenshotted and checked with axe."""
 
 import re
 
@@ -55,7 +55,7 @@ def test_a_reviewer_and_a_tax_officer_find_every_queue_from_one_workbench(page, 
         journey.check(f"menu-{REVIEWER_MENU.index(label):02d}")
     # 通知公告管理: 修改 an announcement (19)
     page.goto("/backoffice/announcements/")
-    page.get_by_role("link", name=re.compile("^修改")).first.click()
+    page.get_by_role("link", name=re.compile("^修改 ")).first.click()
     page.get_by_label("标题").fill("呼和浩特市残保金征缴工作提示（更正）")
     journey.check("notice-edit")
     page.get_by_role("button", name="保存修改").click()
@@ -64,6 +64,12 @@ def test_a_reviewer_and_a_tax_officer_find_every_queue_from_one_workbench(page, 
     page.goto("/backoffice/persons/?status=all")
     journey.check("person-queue-all")
     assert "手动添加的证件或劳务派遣协议" not in page.content()
+    # the material under the month it supports (14)
+    page.get_by_role("link", name="审核 图雅").click()
+    preview = page.locator("#evidence-202505 img").first
+    preview.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=preview.element_handle())
+    journey.check("person-review-evidence")
 
     # 年审认证审核: the summary the reviewer certifies on (15)
     submitted = next(u for u in UNITS if u.key == "nm-sub")
