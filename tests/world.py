@@ -227,6 +227,7 @@ URL_KWARGS = {
     "tax:levy_objection": {"own": pk("objection"), "foreign": pk("objection")},
     "password_reset_confirm": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
     "notice_detail": {"own": pk("notice"), "foreign": pk("notice")},
+    "backoffice:unit_overview": {"own": pk("unit"), "foreign": pk("unit")},
     "notice_edit": {"own": pk("notice"), "foreign": pk("notice")},
     "notice_withdraw": {"own": pk("notice"), "foreign": pk("notice")},
     "notice_attachment": {"own": lambda o: {"pk": o["notice"].pk, "upload_pk": o["notice_upload"].pk},

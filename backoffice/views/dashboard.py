@@ -3,9 +3,10 @@ section is backoffice.home): /backoffice/ only leads there (issue 15, 11)."""
 
 from django.shortcuts import redirect, render
 
+from placement.selectors.queues import unit_overview as unit_overview_of
 from portal.access import roles_required
 from portal.notices import notices_managed
-from portal.roles import FEDERATION
+from portal.roles import ADMIN, FEDERATION
 from portal.views.base import paginate
 
 
@@ -22,3 +23,9 @@ def announcements(request):
     qs = notices_managed(request.user).order_by("-published_at", "-pk")
     page, query = paginate(request, qs)
     return render(request, "backoffice/announcements.html", {"page": page, "query": query})
+
+
+@roles_required(FEDERATION | ADMIN)
+def unit_overview(request, pk: int):
+    """残疾人安置管理 of one unit: all its years with their persons, its requests and its history."""
+    return render(request, "backoffice/unit_overview.html", unit_overview_of(request.user, pk))

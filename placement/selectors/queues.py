@@ -5,6 +5,7 @@ hand-offs of 发送税务查询, the tax officers' certified results, and one ob
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from placement.selectors.scope import declarations_visible, deliveries_visible, 
 from portal.identity import mask_id
 from portal.models import AuditEntry, Receipt
 from portal.roles import ADMIN, FEDERATION
+from portal.scoping import employer_scope_q
 from portal.tones import tone
 
 D, S, R, DS, DK = c.DeclarationStatus, c.PersonStatus, c.ReviewState, c.DeliveryStatus, c.DeliveryKind
@@ -166,6 +168,56 @@ def person_timeline(person: PlacedPerson) -> QuerySet[AuditEntry]:
 
 def month_decisions(person: PlacedPerson) -> dict[int, PlacementMonth]:
     return {pm.month: pm for pm in person.months.select_related("reviewed_by")}
+
+
+# --- 残疾人安置管理: one unit as a reviewer sees it (issue 15, 16) -----------------------------------------
+
+
+def unit_overview(user, pk: int) -> dict:
+    """A unit of the reviewer's region in one place: every year it declared with its persons, every
+    request it made, and its history (the unit's, its declarations' and its requests' audit
+    entries). A unit outside the region is a 404."""
+    from employers.models import Employer
+
+    if user.is_employer_agent or user.role not in STAFF_ONLY:
+        raise Http404("未找到该单位")
+    employer = one(Employer.objects.filter(employer_scope_q(user)).select_related("fed_region", "tax_region"), pk,
+                   "未找到该单位")
+    declarations = list(AnnualDeclaration.objects.filter(employer=employer).select_related(
+        "certificate", "certified_by").annotate(person_count=Count("persons")).order_by("-business_year"))
+    persons: dict[int, list] = {}
+    for person in PlacedPerson.objects.filter(declaration__employer=employer).order_by("registered_at", "pk") \
+            .values("pk", "name", "id_number", "status", "confirmed_by", "registered_at", "declaration_id"):
+        persons.setdefault(person["declaration_id"], []).append(
+            {**person, "masked_id": mask_id(person["id_number"]), "status_label": S(person["status"]).label,
+             "tone": tone(person["status"])})
+    withdrawals = list(WithdrawalRequest.objects.filter(declaration__employer=employer)
+                       .select_related("declaration", "decided_by").order_by("-submitted_at"))
+    feedback = list(FeedbackRequest.objects.filter(declaration__employer=employer)
+                    .select_related("declaration", "decided_by").order_by("-submitted_at"))
+    deregistrations = list(DeregistrationRequest.objects.filter(employer=employer).select_related("decided_by")
+                           .order_by("-submitted_at"))
+    types = ContentType.objects.get_for_models(type(employer), AnnualDeclaration, WithdrawalRequest, FeedbackRequest,
+                                               DeregistrationRequest)
+    q = Q(content_type=types[type(employer)], object_id=str(employer.pk))
+    for model, rows in ((AnnualDeclaration, declarations), (WithdrawalRequest, withdrawals),
+                        (FeedbackRequest, feedback), (DeregistrationRequest, deregistrations)):
+        q |= Q(content_type=types[model], object_id__in=[str(r.pk) for r in rows])
+    history = list(AuditEntry.objects.filter(q).order_by("-at", "-id")[:200])[::-1]
+    return {
+        "employer": employer,
+        "years": [{"declaration": d, "persons": persons.get(d.pk, [])} for d in declarations],
+        "requests": [
+            *[{"kind": "年审申报撤回（认证后）" if r.after_certification else "年审申报撤回", "request": r, "text": r.reason,
+               "url": reverse("tax:withdrawal_decide" if r.after_certification else "backoffice:withdrawal_decide",
+                              args=[r.pk])} for r in withdrawals],
+            *[{"kind": "年审认证反馈", "request": r, "text": r.text, "url": reverse("tax:feedback_decide", args=[r.pk])}
+              for r in feedback],
+            *[{"kind": "单位注销安置登记", "request": r, "text": r.reason,
+               "url": reverse("backoffice:deregistration_decide", args=[r.pk])} for r in deregistrations],
+        ],
+        "history": history,
+    }
 
 
 # --- the requests ------------------------------------------------------------------------------------------

@@ -278,3 +278,30 @@ def test_the_material_of_a_month_is_shown_under_that_month_not_in_another_tab(pe
         assert reverse("file_preview", args=[evidence.upload.pk, 1]) in row.group(0)
         assert f'href="#evidence-{label}"' in page
     assert 'id="evidence-' + f"{person.declaration.business_year}01" + '"' not in page  # a clean month has none
+
+
+def test_a_unit_overview_shows_every_year_person_request_and_the_history(sh_unit, client_for, reviewer_sh,
+                                                                         reviewer_ln, sh_agent):
+    """Issue 15 (16): the manual's 残疾人安置管理 tab — all of a unit in one place for a reviewer."""
+    from placement.models import DeregistrationRequest, FeedbackRequest, WithdrawalRequest
+    from portal.uploads import upload_accept
+    from tests.placement.factories import DeclarationFactory, PersonFactory, pdf
+
+    old = DeclarationFactory(employer=sh_unit, business_year=2024, certified=True)
+    current = DeclarationFactory(employer=sh_unit, business_year=2025, submitted=True, persons=0)
+    waiting = PersonFactory(declaration=current, pending_review=True, name="待审核者")
+    WithdrawalRequest.objects.create(declaration=current, reason="人数填错", submitted_by=sh_agent)
+    FeedbackRequest.objects.create(declaration=old, text="核定月份少了三月", submitted_by=sh_agent)
+    form = upload_accept(file=pdf("注销业务申请书.pdf"), kind="related_unit_proof", employer=sh_unit)
+    DeregistrationRequest.objects.create(employer=sh_unit, reason="迁出本区", submitted_by=sh_agent, signed_form=form)
+    url = reverse("backoffice:unit_overview", args=[sh_unit.pk])
+    page = client_for(reviewer_sh).get(url).content.decode()
+    assert "2024年度" in page and "2025年度" in page and old.certificate.reference in page
+    assert "待审核者" in page and reverse("backoffice:person_review", args=[waiting.pk]) in page
+    for text in ("人数填错", "核定月份少了三月", "迁出本区"):
+        assert text in page
+    assert "办理记录" in page
+    assert client_for(reviewer_ln).get(url).status_code == 404
+    assert client_for(sh_agent).get(url).status_code == 403
+    queue = client_for(reviewer_sh).get(reverse("backoffice:person_queue")).content.decode()
+    assert url in queue  # one click from the queue

@@ -3,7 +3,7 @@ with every queue of the role, each queue and 通知公告管理 one click away i
 Inner Mongolia reviewer finds work in every queue (23); 年审认证审核 sums up what is certified, with
 each person's review one click away (15); the tax officer finds a unit by part of its credit code
 and takes its roster and 审核认定书 from the result (20, 21), and issues its own region's API key
-(22); an announcement is edited (19); a month's material is shown under it (14). Every page screenshotted and checked with axe."""
+(22); an announcement is edited (19); a month's material is shown under it (14); a unit is seen whole (16). Every page screenshotted and checked with axe."""
 
 import re
 
@@ -70,6 +70,11 @@ def test_a_reviewer_and_a_tax_officer_find_every_queue_from_one_workbench(page, 
     preview.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=preview.element_handle())
     journey.check("person-review-evidence")
+    # the unit in one place: its years, persons, requests and history (16)
+    page.get_by_role("link", name="呼和浩特市大青山服装有限公司").click()
+    page.get_by_role("heading", name="残疾人安置管理：呼和浩特市大青山服装有限公司").wait_for()
+    assert "2025年度" in page.content() and "图雅" in page.content()
+    journey.check("unit-overview")
 
     # 年审认证审核: the summary the reviewer certifies on (15)
     submitted = next(u for u in UNITS if u.key == "nm-sub")
