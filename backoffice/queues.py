@@ -82,8 +82,8 @@ register_queue(Queue("feedback", "年审认证反馈", "tax:requests", lambda us
 register_queue(Queue("deregistrations", "单位注销安置登记", "backoffice:deregistration_queue",
                      lambda user: q.open_requests(q.deregistrations_visible(user)), "submitted_at", order=45,
                      help="核对盖章的注销业务申请书。"))
-register_queue(Queue("send_to_tax", "发送税务", "tax:send", q.declarations_to_send, "certified_at", order=50,
-                     help="已认证、尚未发送税务部门（或发送失败）的申报"))
+register_queue(Queue("send_to_tax", "发送税务", "tax:send", q.declarations_never_sent, "certified_at", order=50,
+                     help="已认证、尚未发送税务部门的申报（发送失败的见“发送税务失败”）"))
 register_queue(Queue("failed_deliveries", "发送税务失败", "tax:deliveries", q.failed_deliveries, "queued_at",
                      order=51, help="税务部门尚未收到，请查看原因后重新发送"))
 

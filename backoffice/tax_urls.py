@@ -22,6 +22,8 @@ urlpatterns = [
     path("tax/results/", tax.results, name="results"),
     path("tax/results/export/", tax.results_export, name="results_export"),
     path("tax/results/<int:pk>/", tax.result_detail, name="result_detail"),
+    path("tax/results/<int:pk>/roster/", tax.result_roster, name="result_roster"),
+    path("tax/results/<int:pk>/certificate/", tax.result_certificate, name="result_certificate"),
     # 残保金征缴 (issue 16)
     path("tax/levy/", levy.assessments, name="levy_assessments"),
     path("tax/levy/export/", levy.assessments_export, name="levy_export"),

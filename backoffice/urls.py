@@ -7,6 +7,7 @@ app_name = "backoffice"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("announcements/", dashboard.announcements, name="announcements"),
+    path("units/<int:pk>/", dashboard.unit_overview, name="unit_overview"),
     path("persons/", persons.person_queue, name="person_queue"),
     path("persons/<int:pk>/", persons.person_review, name="person_review"),
     path("certificates/", items.item_queue, {"kind": "certificate"}, name="certificate_queue"),

@@ -83,6 +83,9 @@ UNITS = [
              ((1, 12), (3, 12))),
     LevyUnit("levy-nm-assessed", "内蒙古敕勒川建材有限公司", _code("91150102MA0LW1B8K"), "150102", "assessed", 210,
              "15120000"),
+    # 逾期未缴 in Inner Mongolia too (issue 15, 23: tax-nm's queues were empty)
+    LevyUnit("levy-nm-overdue", "呼和浩特金川化工有限公司", _code("91150102MA0LW1B9L"), "150102", "overdue", 320,
+             "22400000", ((4, 12),), previous_year=True),
 ]
 
 

@@ -48,6 +48,8 @@ def build_world() -> World:
     from portal.models import SystemToken
 
     w.own["token"] = SystemToken.objects.create(name="税务系统", region=shanghai, prefix="tx_x", key_hash="x" * 64)
+    w.foreign["token"] = SystemToken.objects.create(name="辽宁税务系统", region=f.region("210000"), prefix="tx_y",
+                                                    key_hash="y" * 64)
     w.own.update(unit=unit_a, agent=agent_a, colleague=colleague_a,
                  notice=Notice.objects.create(title="上海通知", body="x", region=shanghai),
                  staff=w.users[Role.FED_REVIEWER.value])
@@ -59,6 +61,9 @@ def build_world() -> World:
         upload = upload_accept(file=SimpleUploadedFile("proof.pdf", f.PDF_BYTES), kind=RELATED_UNIT_PROOF.code,
                                employer=unit, actor=agent.user)
         objs["upload"] = upload
+        objs["notice_upload"] = upload_accept(file=SimpleUploadedFile("通知附件.pdf", f.PDF_BYTES),
+                                              kind="notice_attachment")
+        objs["notice"].attachments.add(objs["notice_upload"])
         objs["roster_upload"] = Upload.objects.create(
             kind=ROSTER.code, employer=unit, original_name="名单.xlsx", content_type=XLSX, size=1, sha256="0",
             storage_name=default_storage.save(f"test/roster-{unit.pk}", ContentFile(b"x")),
@@ -226,11 +231,16 @@ URL_KWARGS = {
                                "system_admin": lambda objs: {"slug": "admin"}}},
     "invitation_accept": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
     "notice_detail": {"own": pk("notice"), "foreign": pk("notice")},
+    "backoffice:unit_overview": {"own": pk("unit"), "foreign": pk("unit")},
+    "notice_edit": {"own": pk("notice"), "foreign": pk("notice")},
+    "notice_withdraw": {"own": pk("notice"), "foreign": pk("notice")},
+    "notice_attachment": {"own": lambda o: {"pk": o["notice"].pk, "upload_pk": o["notice_upload"].pk},
+                          "foreign": lambda o: {"pk": o["notice"].pk, "upload_pk": o["notice_upload"].pk}},
     "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},
     "console_staff_reset_password": {"own": pk("staff"), "foreign": pk("staff")},
     "console_staff_reset_totp": {"own": pk("staff"), "foreign": pk("staff")},
     "console_staff_toggle": {"own": pk("staff"), "foreign": pk("staff")},
-    "console_token_revoke": {"own": pk("token")},
+    "console_token_revoke": {"own": pk("token"), "foreign": pk("token")},
     "employers:related_edit": {"own": pk("related_unit"), "foreign": pk("related_unit")},
     "employers:related_delete": {"own": pk("related_unit"), "foreign": pk("related_unit")},
     "file_download": {"own": pk("upload"), "foreign": pk("upload"), "own_for": {"union_admin": pk("roster_upload")}},
@@ -287,6 +297,8 @@ URL_KWARGS = {
     "tax:feedback_decide": {"own": pk("feedback"), "foreign": pk("feedback")},
     "tax:delivery_retry": {"own": pk("delivery"), "foreign": pk("delivery")},
     "tax:result_detail": {"own": pk("figures"), "foreign": pk("figures")},
+    "tax:result_roster": {"own": pk("figures"), "foreign": pk("figures")},
+    "tax:result_certificate": {"own": pk("figures"), "foreign": pk("figures")},
     "insurance:batch_new": {"own": lambda o: {"kind": "central"}},
     **{f"insurance:{name}": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")} for name in (
         "batch", "batch_unit", "batch_info", "batch_people", "batch_delete", "batch_roster", "batch_payment",

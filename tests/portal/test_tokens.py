@@ -55,3 +55,27 @@ def test_a_revoked_key_fails(admin_user):
 
 def test_only_administrators_issue_keys(reviewer_sh, client_for):
     assert client_for(reviewer_sh).get(reverse("console_tokens")).status_code == 403
+
+
+def test_a_tax_officer_manages_the_tokens_of_their_own_region_only(tax_sh, admin_user, client_for):
+    """Issue 15 (22): only an administrator could issue or revoke a tax region's keys."""
+    client = client_for(tax_sh)
+    page = client.get(reverse("console_tokens"))
+    assert page.status_code == 200 and f'href="{reverse("console_tokens")}"' in page.content.decode()  # the menu
+    issued = client.post(reverse("console_tokens"), {
+        "name": "徐汇区税务局征收系统", "region_province": "310000", "region_city": "310100", "region": "310104"})
+    assert issued.context["key"].startswith("tx_")
+    own = SystemToken.objects.get(name="徐汇区税务局征收系统")
+    refused = client.post(reverse("console_tokens"), {
+        "name": "越权令牌", "region_province": "210000", "region_city": "", "region": ""})
+    assert refused.context["key"] is None and "只能为本辖区及下级区域的税务系统签发接口令牌" in refused.content.decode()
+    assert not SystemToken.objects.filter(name="越权令牌").exists()
+    other, _key = token_issue(actor=admin_user, name="辽宁税务系统", region=f.region("210000"))
+    listed = client.get(reverse("console_tokens")).content.decode()
+    assert "徐汇区税务局征收系统" in listed and "辽宁税务系统" not in listed
+    assert client.post(reverse("console_token_revoke", args=[other.pk])).status_code == 404
+    assert SystemToken.objects.get(pk=other.pk).revoked_at is None
+    assert client.post(reverse("console_token_revoke", args=[own.pk])).status_code == 302
+    assert SystemToken.objects.get(pk=own.pk).revoked_at is not None
+    tax_ln = f.UserFactory(tax=True, region=f.region("210102"))
+    assert client_for(tax_ln).post(reverse("console_token_revoke", args=[own.pk])).status_code == 404

@@ -12,6 +12,7 @@ from placement import choices as c
 from placement.models import AnnualDeclaration, FeedbackRequest, TaxDelivery, WithdrawalRequest
 from placement.services.certification import declaration_certify
 from portal import feeds
+from portal.identity import mask_id
 from portal.models import AuditEntry
 from tests import factories as f
 from tests.factories import fresh
@@ -81,6 +82,28 @@ def test_a_reviewer_certifies_from_the_declaration_page(client_for, reviewer_sh,
     assert declaration.status == D.CERTIFIED and declaration.certificate is not None
     again = client_for(reviewer_sh).post(url, {"action": "certify"}, follow=True)  # a second tab
     assert "已由" in html(again) and "认证通过" in html(again)
+
+
+def test_the_declaration_page_sums_up_what_the_reviewer_certifies(client_for, reviewer_sh, unit_a):
+    """Issue 15 (15): per-person rows only; now the totals, the ratio against the region's, the
+    headcount and its correction reason, the levy the figures imply, and each person's review."""
+    from levy.rules import percent_text
+    from levy.selectors import implied_levy
+
+    declaration = DeclarationFactory(employer=unit_a, submitted=True, persons=2, headcount=1000,
+                                     headcount_from_feed=1012, headcount_reason="12名实习生不计入在职职工")
+    page = html(client_for(reviewer_sh).get(reverse("tax:certification_detail", args=[declaration.pk])))
+    figures = re.search(r'<section[^>]*aria-labelledby="figures-title".*?</section>', page, re.S).group(0)
+    assert "安置确认合计</dt><dd>24 人月" in figures and "安置核定合计</dt><dd>48 人月" in figures
+    assert "4.00 人" in figures and "0.40%" in figures and "未达到规定比例" in figures
+    assert "社保登记 1012 人" in figures and "12名实习生不计入在职职工" in figures
+    expected = implied_levy(region_code=unit_a.admin_region_id, business_year=declaration.business_year,
+                            unit_kind=unit_a.unit_kind, headcount=1000, disabled_count=4)
+    assert expected.result.levy > 0
+    assert f"{expected.result.levy:,.2f}" in figures and "社会平均工资" in figures
+    assert "规定比例 " + percent_text(expected.result.ratio) in figures
+    for person in declaration.persons.all():
+        assert reverse("backoffice:person_review", args=[person.pk]) in page
 
 
 def test_a_declaration_with_unconfirmed_persons_shows_why_it_cannot_be_certified(client_for, reviewer_sh, unit_a):
@@ -164,7 +187,7 @@ def test_a_batch_send_makes_one_delivery_each_and_sending_again_none(client_for,
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("tax:send"), {"declaration": [first.pk, second.pk]}, follow=True)
         client.post(reverse("tax:send_one", args=[first.pk]), follow=True)  # a stale tab
-    assert "已发送 2 家单位" in html(response)
+    assert "已提交发送 2 家单位" in html(response)
     assert TaxDelivery.objects.count() == 2
     assert first.employer.name not in html(client.get(reverse("tax:send")))
 
@@ -238,6 +261,42 @@ def test_a_tax_officer_sees_only_results_of_their_tax_region(client_for, tax_sh,
     assert certified_ln.employer.name in html(client_for(tax_ln).get(reverse("tax:results")))
 
 
+def test_a_tax_officer_finds_a_unit_by_part_of_its_credit_code_or_of_its_name(client_for, tax_sh, certified):
+    """Issue 15 (20): only the full eighteen characters found a unit."""
+    employer = certified.employer
+    client = client_for(tax_sh)
+    for term in (employer.credit_code[4:12], employer.credit_code[-6:].lower(), employer.name[2:6],
+                 employer.credit_code):
+        page = html(client.get(reverse("tax:results"), {"q": term}))
+        assert reverse("tax:result_detail", args=[employer.certified_figures.get().pk]) in page, term
+    assert "没有符合条件的认定结果" in html(client.get(reverse("tax:results"), {"q": "不存在的单位"}))
+
+
+def test_a_result_offers_its_roster_and_its_certificate(client_for, tax_sh, tax_ln, certified):
+    """Issue 15 (21): the 残疾职工名册 and the 审核认定书 PDF from a tax result."""
+    figures = certified.employer.certified_figures.get()
+    client = client_for(tax_sh)
+    listed = html(client.get(reverse("tax:results")))
+    detail = html(client.get(reverse("tax:result_detail", args=[figures.pk])))
+    for url in (reverse("tax:result_roster", args=[figures.pk]), reverse("tax:result_certificate", args=[figures.pk])):
+        assert url in detail
+    assert reverse("tax:result_certificate", args=[figures.pk]) in listed
+    roster = client.get(reverse("tax:result_roster", args=[figures.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(roster.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    person = figures.persons.order_by("pk").first()
+    assert rows[0][:3] == ("序号", "姓名", "身份证号") and len(rows) == 3
+    assert (person.name, mask_id(person.id_number)) in [(r[1], r[2]) for r in rows[1:]]
+    assert person.id_number not in str(rows)
+    assert AuditEntry.objects.filter(action="levy.certified_persons_export", actor=tax_sh).exists()
+    certificate = client.get(reverse("tax:result_certificate", args=[figures.pk]))
+    assert certificate.status_code == 302
+    assert certificate["Location"] == reverse("document_download", args=[certified.certificate.document_id])
+    assert client.get(certificate["Location"]).status_code == 200
+    for name in ("tax:result_roster", "tax:result_certificate"):
+        assert client_for(tax_ln).get(reverse(name, args=[figures.pk])).status_code == 404
+
+
 def test_the_tax_region_not_the_federation_region_decides(client_for, tax_sh, unit_b):
     unit_b.tax_region = f.region("310104")  # registered in Liaoning, pays the levy in Shanghai
     unit_b.save()
@@ -296,11 +355,20 @@ def test_the_reviewer_dashboard_counts_certification_and_failed_hand_off_queues(
     DeclarationFactory(employer=unit_a, business_year=2025, submitted=True)
     failed = TaxDeliveryFactory(declaration=DeclarationFactory(employer=unit_a, business_year=2024, certified=True))
     TaxDelivery.objects.filter(pk=failed.pk).update(status=DS.FAILED, last_error="税务接口超时")
-    page = html(client_for(reviewer).get(reverse("backoffice:dashboard")))
+    page = html(client_for(reviewer).get(reverse("home")))
     for label, url in (("年审认证审核", reverse("tax:certification_queue")), ("发送税务失败", reverse("tax:deliveries"))):
         row = re.search(rf'<tr[^>]*>(?:(?!</tr>).)*{label}(?:(?!</tr>).)*</tr>', page, re.S)
         assert row, label
         assert url in row.group(0) and re.search(r">\s*1\s*<", row.group(0)), row.group(0)
+    # issue 15 (18): the failed hand-off is counted once, under 发送税务失败, not under 发送税务 too
+    send = re.search(r'<tr[^>]*>(?:(?!</tr>).)*发送税务</a>(?:(?!</tr>).)*</tr>', page, re.S)
+    assert send and re.search(r">\s*0\s*<", send.group(0)) and not re.search(r">\s*1\s*<", send.group(0)), page
+
+
+def test_sending_one_says_it_is_on_its_way_not_that_it_was_sent(client_for, reviewer_sh, certified):
+    """Issue 15 (18): the message read "已发送…（待发送）"."""
+    page = html(client_for(reviewer_sh).post(reverse("tax:send_one", args=[certified.pk]), follow=True))
+    assert "（待发送）" not in page and "已提交发送" in page and "正在发送税务部门" in page
 
 
 def test_union_staff_see_no_declaration_request_or_hand_off(certified, owner, unit_a):
@@ -317,3 +385,13 @@ def test_union_staff_see_no_declaration_request_or_hand_off(certified, owner, un
     for selector in (declarations_visible, deliveries_visible, lambda u: withdrawals_visible(u, after_certification=True)):
         assert selector(reviewer).exists()  # the same rows are there for the federation
         assert not selector(union).exists()
+
+
+def test_without_a_wage_the_summary_gives_the_engines_shortfall_and_says_tax_prices_it(client_for, reviewer_ln,
+                                                                                        unit_b):
+    """Issue 15 (15): a region whose policy table has no 社会平均工资 and a unit with no declared
+    wage bill still shows the shortfall the certification implies."""
+    declaration = DeclarationFactory(employer=unit_b, submitted=True, persons=1, headcount=500)
+    page = html(client_for(reviewer_ln).get(reverse("tax:certification_detail", args=[declaration.pk])))
+    figures = re.search(r'<section[^>]*aria-labelledby="figures-title".*?</section>', page, re.S).group(0)
+    assert "差额" in figures and "金额由税务部门核定" in figures and "¥" not in figures, figures
