@@ -110,37 +110,30 @@ def _refused(relief: ReliefApplication, actor) -> None:
                 dedupe_key=f"levy-relief-refused:{relief.pk}")
 
 
-def relief_decide(*, actor, relief: ReliefApplication, approve: bool, reason: str = "") -> ReliefApplication:
-    """审核: 同意 (in force at once, or 待复核 above the threshold) or 不予批准 with the reason."""
+def _decide(*, actor, relief: ReliefApplication, approve: bool, reason: str, yes: str, no: str,
+            missing_reason: str) -> ReliefApplication:
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise ValidationFailed("请填写不予批准的原因", field="reason")
+        raise ValidationFailed(missing_reason, field="reason")
     with transaction.atomic():
         if not approve:
-            relief = transition_apply(relief, "refuse", actor=actor, by=actor, reason=reason,
-                                      related=("assessment",))
+            relief = transition_apply(relief, no, actor=actor, by=actor, reason=reason, related=("assessment",))
             _refused(relief, actor)
             return relief
-        relief = transition_apply(relief, "approve", actor=actor, by=actor, reason=reason, related=("assessment",),
+        relief = transition_apply(relief, yes, actor=actor, by=actor, reason=reason, related=("assessment",),
                                   prepare=lambda row: _effect(row, locked(row.assessment)))
         if relief.status == R.APPROVED:
             _apply(relief, actor)
     return relief
 
 
+def relief_decide(*, actor, relief: ReliefApplication, approve: bool, reason: str = "") -> ReliefApplication:
+    """审核: 同意 (in force at once, or 待复核 above the threshold) or 不予批准 with the reason."""
+    return _decide(actor=actor, relief=relief, approve=approve, reason=reason, yes="approve", no="refuse",
+                   missing_reason="请填写不予批准的原因")
+
+
 def relief_confirm(*, actor, relief: ReliefApplication, approve: bool, reason: str = "") -> ReliefApplication:
     """复核 by a second officer (never the first): 同意 puts it in force; 不同意 refuses it."""
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationFailed("请填写不同意的原因", field="reason")
-    with transaction.atomic():
-        if not approve:
-            relief = transition_apply(relief, "refuse_confirmation", actor=actor, by=actor, reason=reason,
-                                      related=("assessment",))
-            _refused(relief, actor)
-            return relief
-        relief = transition_apply(relief, "confirm", actor=actor, by=actor, reason=reason, related=("assessment",),
-                                  prepare=lambda row: _effect(row, locked(row.assessment)))
-        _apply(relief, actor)
-    return relief
-
+    return _decide(actor=actor, relief=relief, approve=approve, reason=reason, yes="confirm",
+                   no="refuse_confirmation", missing_reason="请填写不同意的原因")
