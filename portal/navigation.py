@@ -30,6 +30,7 @@ MENU = [
     NavItem("认证反馈审核", "tax:requests", FEDERATION),
     NavItem("发送税务", "tax:send", FEDERATION),
     NavItem("发送税务查询", "tax:deliveries", FEDERATION),
+    NavItem("超比例奖励审核", "backoffice:reward_queue", FEDERATION),
     NavItem("认定结果", "tax:results", TAX),
     NavItem("残保金征缴", "tax:levy_assessments", TAX),
     NavItem("残保金异议", "tax:levy_objections", TAX),
