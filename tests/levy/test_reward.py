@@ -327,3 +327,35 @@ def test_a_bank_outage_is_retried_not_failed(eligible, staff, django_capture_on_
         assert svc.payout_push(payout.pk) is None  # sent; the status query after commit finds it paid
     assert RewardPayout.objects.get(pk=payout.pk).status == "paid"
     assert svc.payout_push(payout.pk) is None  # idempotent
+
+
+# --- the 奖励审核认定书: rendered once, its text, verified on the public page ------------------------------
+
+
+def test_the_certificate_pdf_carries_its_title_and_figures_and_verifies(eligible, staff, tmp_path,
+                                                                         django_capture_on_commit_callbacks):
+    import subprocess
+
+    from django.core.files.storage import default_storage
+    from django.test import Client
+    from django.urls import reverse
+
+    from portal.models import IssuedDocument
+    from tests.conftest import require_poppler
+
+    require_poppler()
+    unit, agent = eligible
+    reward = apply(unit, agent)
+    reward = svc.reward_first_decide(actor=staff["reviewer"], reward=reward, decision="approve")
+    with feeds.configure(settle_delay_s=3600), django_capture_on_commit_callbacks(execute=True):
+        reward = svc.reward_second_decide(actor=staff["supervisor"], reward=reward, decision="approve")
+    document = IssuedDocument.objects.get(pk=reward.certificate.document_id)
+    assert document.status == "ready" and reward.certificate.reference.startswith("JLRD")
+    pdf = tmp_path / "c.pdf"
+    with default_storage.open(document.storage_name, "rb") as handle:
+        pdf.write_bytes(handle.read())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "超比例奖励审核认定书" in text and "11,350.00" in text and "内蒙古测试乳业有限公司" in text
+    assert "6217000012345678901" not in text  # the account is masked
+    page = Client().get(reverse("receipt_verify"), {"code": reward.certificate.verification_code}).content.decode()
+    assert "真实有效" in page and "超比例奖励审核认定书" in page and "复审通过" in page
