@@ -34,6 +34,7 @@ MENU = [
     NavItem("认定结果", "tax:results", TAX),
     NavItem("残保金征缴", "tax:levy_assessments", TAX),
     NavItem("残保金异议", "tax:levy_objections", TAX),
+    NavItem("缓减免审核", "tax:levy_reliefs", TAX),
     NavItem("单位注销安置登记", "backoffice:deregistration_queue", FEDERATION),
     NavItem("参保批次审核", "backoffice:insurance_batches", UNION),
     NavItem("参保编码申请审核", "backoffice:code_applications", UNION),

@@ -238,6 +238,7 @@ URL_KWARGS = {
     "levy:api_assessment": {"own": lambda o: {"collection_year": 2026}},
     "tax:levy_assessment": {"own": pk("assessment"), "foreign": pk("assessment")},
     "tax:levy_objection": {"own": pk("objection"), "foreign": pk("objection")},
+    "tax:levy_relief": {"own": pk("relief"), "foreign": pk("relief")},
     "password_reset_confirm": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
     "notice_detail": {"own": pk("notice"), "foreign": pk("notice")},
     "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},

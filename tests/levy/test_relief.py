@@ -199,3 +199,21 @@ def test_one_open_application_at_a_time(submitted):
     relief_submit(actor=agent, assessment=a, kind="deferral", reason="停电", months=2, files=_evidence())
     with pytest.raises(ValidationFailed, match="正在审核"):
         relief_submit(actor=agent, assessment=a, kind="deferral", reason="停电", months=2, files=_evidence())
+
+
+def test_the_tax_console_decides_and_a_second_officer_confirms(submitted, officers, client_for):
+    unit, agent, a = submitted
+    relief = relief_submit(actor=agent, assessment=a, kind="reduction", reason="地震致停产", amount=D("60000"),
+                           files=_evidence())
+    first, second = client_for(officers[0]), client_for(officers[1])
+    listing = first.get("/tax/levy/reliefs/").content.decode()
+    assert unit.name in listing and "减免60,000.00元（须复核）" in listing
+    assert client_for(officers[2]).get(f"/tax/levy/reliefs/{relief.pk}/").status_code == 404
+    page = first.get(f"/tax/levy/reliefs/{relief.pk}/").content.decode()
+    assert "受灾证明.pdf" in page and "提交审核结果" in page
+    assert "请填写不予批准的原因" in first.post(f"/tax/levy/reliefs/{relief.pk}/", {"decision": "refuse"}).content.decode()
+    assert first.post(f"/tax/levy/reliefs/{relief.pk}/", {"decision": "approve"}).status_code == 302
+    assert "双人复核" in first.get(f"/tax/levy/reliefs/{relief.pk}/").content.decode()
+    assert second.post(f"/tax/levy/reliefs/{relief.pk}/", {"decision": "approve"}).status_code == 302
+    assert LevyAssessment.objects.get(pk=a.pk).levy_amount == D("120000.00")
+    assert "已批准" in second.get(f"/tax/levy/reliefs/{relief.pk}/").content.decode()
