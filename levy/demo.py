@@ -185,4 +185,11 @@ def load_assessments() -> None:
 
 
 DEMO_ORDER = 60  # after placement (40): its units are certified through levy
-DEMO_STEPS = [load_assessments]
+def load_rewards_and_reliefs() -> None:
+    """超比例奖励 in each state and 缓减免 pending and approved (levy.demo_rewards)."""
+    from levy import demo_rewards
+
+    demo_rewards.load_rewards_and_reliefs()
+
+
+DEMO_STEPS = [load_assessments, load_rewards_and_reliefs]
