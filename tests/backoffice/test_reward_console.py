@@ -91,3 +91,11 @@ def test_a_failed_payout_is_alerted_in_the_queue_and_paid_again(setup, django_ca
     assert response.status_code == 302
     assert OverRatioReward.objects.get(pk=reward.pk).status == "paid"
     assert "发放失败，待重新发放" not in w["r"].get("/backoffice/rewards/").content.decode()
+
+
+def test_the_dashboard_counts_the_reward_and_relief_queues(setup):
+    w = setup
+    svc.reward_apply(actor=w["agent"], employer=w["unit"], data_year=2024, budget_funded=False, **BANK)
+    reviewer_page = w["r"].get("/backoffice/").content.decode()
+    assert "超比例奖励初审" in reviewer_page and "超比例奖励复审 / 复核" not in reviewer_page
+    assert "超比例奖励复审 / 复核" in w["s"].get("/backoffice/").content.decode()
