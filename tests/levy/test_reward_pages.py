@@ -113,3 +113,17 @@ def test_relief_page_submits_a_deferral(agent_for, client_for):
     relief = ReliefApplication.objects.get()
     assert relief.months == 3 and relief.deadline_before == datetime.date(2026, 11, 30)
     assert relief.levy_before == Decimal("180000.00")
+
+
+def test_over_ratio_at_the_end_of_the_levy_flow_leads_to_the_application(agent_for, client_for):
+    """The Shanghai manual: 超比例单位 → 是否申请超比例奖励 → 是 → the application page."""
+    unit = unit_in("150102", name="内蒙古超比例流程有限公司")
+    agent = agent_for(unit)
+    client = client_for(agent)
+    with at("2026-09-01"):
+        a = declared(unit, agent, headcount=45, wages="2700000", persons=[counted(1, index=1), counted(3, index=2)])
+        assessment_svc.assessment_submit(actor=agent, assessment=a)
+        response = client.post("/levy/2026/done/", {"apply": "yes"})
+        assert response.status_code == 302 and response["Location"] == "/levy/rewards/apply/?year=2025"
+        page = client.get(response["Location"]).content.decode()
+    assert "超比例奖励信息" in page and "22,700.00" in page
