@@ -359,3 +359,30 @@ def test_the_certificate_pdf_carries_its_title_and_figures_and_verifies(eligible
     assert "6217000012345678901" not in text  # the account is masked
     page = Client().get(reverse("receipt_verify"), {"code": reward.certificate.verification_code}).content.decode()
     assert "真实有效" in page and "超比例奖励审核认定书" in page and "复审通过" in page
+
+
+def test_the_sweep_re_drives_a_lost_payout_and_asks_about_sent_ones(eligible, staff):
+    """A payout whose task was lost (a broker restart) is pushed again by the beat's sweep."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from levy.tasks import levy_sweep_task
+
+    unit, agent = eligible
+    reward = apply(unit, agent)
+    reward = svc.reward_first_decide(actor=staff["reviewer"], reward=reward, decision="approve")
+    reward = svc.reward_second_decide(actor=staff["supervisor"], reward=reward, decision="approve")  # no on_commit
+    payout = RewardPayout.objects.get(reward=reward)
+    assert payout.status == "queued" and svc.payouts_to_sweep() == ([], [])  # not stuck yet
+    RewardPayout.objects.filter(pk=payout.pk).update(requested_at=timezone.now() - timedelta(minutes=11))
+    assert svc.payouts_to_sweep() == ([payout.pk], [])
+    with feeds.configure(settle_delay_s=3600):
+        levy_sweep_task()
+    assert RewardPayout.objects.get(pk=payout.pk).status == "sent"
+    assert svc.payouts_to_sweep() == ([], [payout.pk])
+    with feeds.configure(settle_delay_s=0):
+        PaymentRecord.objects.filter(reference=payout.reference).update(
+            settle_due_at=timezone.now() - timedelta(seconds=1))
+        levy_sweep_task()
+    assert RewardPayout.objects.get(pk=payout.pk).status == "paid"
