@@ -8,10 +8,7 @@ Everything is checked before anything is stored: a bad account number, a changed
 without its proof, a unit that is not over ratio, a second application for the year."""
 
 import datetime
-import random
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,10 +18,11 @@ from levy.models import LevyAssessment, OverRatioReward, RewardPayout
 from levy.rules import plain
 from levy.rules.bank import account_problem, normalize_account, payee_changed
 from levy.selectors.reward import RewardPreview, reward_preview, rows_still_unverified
+from levy.services.channel import channel_poll, channel_push, channel_to_sweep
 from levy.tasks import payout_poll_task, payout_push_task
 from levy.uploads import REWARD_ATTACHMENT, REWARD_PAYEE_PROOF
 from portal.exceptions import Conflict, ValidationFailed
-from portal.feeds import FeedRejected, FeedUnavailable, SubmissionNotFound, get_feeds
+from portal.feeds import get_feeds
 from portal.feeds.types import PAYMENT_FAILED, PAYMENT_PAID, PaymentReceipt, PayoutOrder
 from portal.guards import insist
 from portal.identity import mask_account
@@ -36,8 +34,6 @@ from portal.uploads import upload_accept
 from portal.workflow import audit_change, audit_created, locked, require, transition_apply
 
 RS, PS = RewardStatus, PayoutStatus
-STUCK_AFTER = timedelta(minutes=10)
-POLL_AFTER_S = 5
 DECISIONS = ("approve", "return", "reject")
 
 
@@ -322,20 +318,10 @@ def payout_retry(*, actor, reward: OverRatioReward) -> RewardPayout:
         return payout_queue(reward=reward, actor=actor)
 
 
-def _backoff(attempts: int) -> float:
-    base = settings.TAX_DELIVERY_BACKOFF_S * (2 ** (attempts - 1))
-    return min(base, 3600) * (0.5 + random.random())  # noqa: S311 (jitter, not security)
-
-
 def _order(payout: RewardPayout) -> PayoutOrder:
     reward = payout.reward
     return PayoutOrder(payout.reference, reward.employer.credit_code, reward.payee_name, reward.bank_name,
                        reward.account_number, payout.amount, f"{reward.data_year}年度超比例奖励")
-
-
-def _live(payout_id: int, *statuses) -> RewardPayout | None:
-    payout = RewardPayout.objects.select_for_update().filter(pk=payout_id).first()
-    return payout if payout is not None and payout.status in statuses else None
 
 
 def _failed(payout: RewardPayout, message: str) -> None:
@@ -360,63 +346,21 @@ def _record(payout: RewardPayout, receipt: PaymentReceipt) -> None:
         _failed(payout, receipt.message or "银行退回")
 
 
+def _payouts():
+    return get_feeds().payouts
+
+
 def payout_push(payout_id: int) -> float | None:
-    """Send a queued payout to the bank. Returns seconds to wait after a transient failure (the
-    task retries), else None. Idempotent: only a queued payout is sent; the bank is idempotent
-    by reference."""
-    with transaction.atomic():
-        payout = _live(payout_id, PS.QUEUED)
-        if payout is None:
-            return None  # idempotent: already sent, paid or failed
-        try:
-            receipt = get_feeds().payouts.request(_order(payout))
-        except FeedRejected as error:
-            _failed(payout, error.message)
-            return None
-        except FeedUnavailable as error:
-            payout.attempts += 1
-            wait = _backoff(payout.attempts)
-            payout.last_error = error.message[:300]
-            payout.next_attempt_at = timezone.now() + timedelta(seconds=wait)
-            payout.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            return wait
-        payout.attempts += 1
-        payout = transition_apply(payout, "mark_sent", lock=False)
-        _record(payout, receipt)
-        if payout.status == PS.SENT:
-            pk = payout.pk
-            transaction.on_commit(lambda: payout_poll_task.apply_async((pk,), countdown=POLL_AFTER_S))
-    return None
+    """Send a queued payout to the bank (levy.services.channel: idempotent, retried with backoff)."""
+    return channel_push(RewardPayout, payout_id, source=_payouts, order=_order, failed=_failed, record=_record,
+                        poll_task=payout_poll_task)
 
 
 def payout_poll(payout_id: int) -> None:
-    """Ask the bank where a sent payout stands. Idempotent: only a sent payout is asked about; a
-    bank that lost it gets it again (same reference); an outage leaves it for the sweep."""
-    with transaction.atomic():
-        payout = _live(payout_id, PS.SENT)
-        if payout is None:
-            return  # idempotent: not in flight
-        bank = get_feeds().payouts
-        try:
-            try:
-                receipt = bank.status(payout.reference)
-            except SubmissionNotFound:
-                receipt = bank.request(_order(payout))
-        except FeedRejected as error:
-            _failed(payout, error.message)
-            return
-        except FeedUnavailable as error:
-            payout.last_error = error.message[:300]
-            payout.save(update_fields=["last_error"])
-            return
-        _record(payout, receipt)
+    """Ask the bank where a sent payout stands (idempotent; an outage leaves it for the sweep)."""
+    channel_poll(RewardPayout, payout_id, source=_payouts, order=_order, failed=_failed, record=_record)
 
 
 def payouts_to_sweep(now: datetime.datetime | None = None) -> tuple[list[int], list[int]]:
     """(queued ids whose retry is due or whose task was lost, sent ids to ask about)."""
-    now = now or timezone.now()
-    queued = RewardPayout.objects.filter(status=PS.QUEUED)
-    due = queued.filter(next_attempt_at__lte=now) | queued.filter(next_attempt_at__isnull=True,
-                                                                  requested_at__lte=now - STUCK_AFTER)
-    sent = RewardPayout.objects.filter(status=PS.SENT)
-    return list(due.values_list("pk", flat=True)), list(sent.values_list("pk", flat=True))
+    return channel_to_sweep(RewardPayout, now)
