@@ -24,6 +24,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from levy import predicates as p
 from levy.choices import BankKind, PayoutStatus, RewardMode, RewardStatus
+from levy.models.payment import BankOrder
 from portal.crypto import EncryptedCharField
 from portal.identity import mask_account
 
@@ -192,7 +193,7 @@ def new_payout_reference() -> str:
     return "FF" + secrets.token_hex(10).upper()
 
 
-class RewardPayout(ConcurrentTransitionMixin, models.Model):
+class RewardPayout(BankOrder):
     """发放: the approved reward paid to the unit's account through the bank (behind the feeds
     boundary), tracked like the tax hand-off: queued (待发送) → sent (银行处理中) → paid (已到账) |
     failed (发放失败, with the bank's reason and an alert to staff). A failed payout stays as
@@ -203,16 +204,6 @@ class RewardPayout(ConcurrentTransitionMixin, models.Model):
     reference = models.CharField("发放单号", max_length=40, unique=True, default=new_payout_reference)
     amount = models.DecimalField("发放金额", **MONEY)
     status = FSMField("发放状态", max_length=8, choices=PS.choices, default=PS.QUEUED, protected=True)
-    requested_at = models.DateTimeField("发起时间", default=timezone.now)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
-    next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
-    last_error = models.CharField("最近错误", max_length=300, blank=True)
-    sent_at = models.DateTimeField("送达银行时间", null=True, blank=True)
-    settled_at = models.DateTimeField("银行确认时间", null=True, blank=True)
-    bank_reference = models.CharField("银行流水号", max_length=40, blank=True)
-    message = models.CharField("银行说明", max_length=300, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -231,10 +222,6 @@ class RewardPayout(ConcurrentTransitionMixin, models.Model):
     @property
     def employer(self):
         return self.reward.employer
-
-    @property
-    def in_flight(self) -> bool:
-        return self.status in (PS.QUEUED, PS.SENT)
 
     @transition(field=status, source=[PS.QUEUED, PS.SENT], target=PS.SENT, permission=p.system,
                 custom={"action": "send", "label": "已送达银行"})
