@@ -410,6 +410,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CertificateKindEnum": "levy.rules.certificates.CertificateKind.choices",
         "MonthCheckItemEnum": "placement.rules.grid.Check.choices",
+        "MonthCheckOutcomeEnum": "placement.rules.grid.Outcome.choices",
+        "LevyOutcomeEnum": "levy.choices.Outcome.choices",
     },
 }
 # The schema and docs are open in the embedded default and need a login in production.

@@ -14,7 +14,7 @@ from portal.models import Notice, Upload
 from portal.roles import Role
 from portal.uploads import RELATED_UNIT_PROOF, ROSTER, XLSX, upload_accept
 from tests import factories as f
-from tests.feeds.factories import walk_pk
+from tests.portal.feeds.factories import walk_pk
 
 
 @dataclass

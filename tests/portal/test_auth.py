@@ -214,6 +214,23 @@ class TestSessions:
             response = client.get(reverse("home"))
             assert response.status_code == 302 and reverse("login") in response["Location"]
 
+    def test_a_page_does_not_write_the_session_unless_a_minute_has_passed(self, owner):
+        """Renewing the idle limit on every page wrote the session row on every page (issue 20)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def session_writes():
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse("home")).status_code == 200
+            return [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+
+        client = Client()
+        post_login(client, owner.username, f.PASSWORD)
+        client.get(reverse("home"))
+        assert session_writes() == []
+        with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+            assert len(session_writes()) == 1  # renewed: the idle limit moves on
+
     def test_an_absolute_lifetime_ends_even_a_busy_session(self, owner, client_for, settings):
         client = client_for(owner)
         session = client.session
