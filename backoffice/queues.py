@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from insurance.selectors import scope as insurance_scope
 from levy.selectors import assessment as levy_q
+from levy.selectors import reward as reward_q
 from placement.selectors import queues as q
-from portal.roles import ADMIN, FEDERATION, TAX, UNION
+from portal.roles import ADMIN, FEDERATION, SUPERVISOR, TAX, UNION
 
 
 @dataclass(frozen=True)
@@ -102,3 +103,17 @@ register_queue(Queue("name_changes", "单位名称修改审核", "backoffice:nam
                      lambda user: insurance_scope.name_changes_visible(user).filter(review_state="pending"),
                      "review_requested_at", roles=UNION | ADMIN, order=71,
                      help="核对《红头文件》或《工商变更登记表》；通过后新名称用于参保。"))
+
+# --- issue 18: over-ratio rewards (federation) and 缓减免 (tax) ---------------------------------------
+register_queue(Queue("reward_first", "超比例奖励初审", "backoffice:reward_queue",
+                     lambda user: reward_q.rewards_visible(user).filter(status="first_review"), "submitted_at",
+                     order=55, help="单位网报的超比例奖励申请：通过、退回单位或不通过"))
+register_queue(Queue("reward_second", "超比例奖励复审 / 复核", "backoffice:reward_queue",
+                     lambda user: reward_q.rewards_visible(user).filter(status="second_review"), "submitted_at",
+                     roles=SUPERVISOR | ADMIN, order=56, help="须由未参与初审（或窗口发起）的业务主管办理（双人复核）"))
+register_queue(Queue("reward_payouts_failed", "超比例奖励发放失败", "backoffice:reward_queue",
+                     reward_q.payouts_failed, "settled_at", order=57, help="银行退回的奖励发放，核实账户后重新发放"))
+register_queue(Queue("levy_reliefs", "缓减免审核", "tax:levy_reliefs",
+                     lambda user: reward_q.reliefs_visible(user).filter(status__in=["submitted", "confirming"]),
+                     "submitted_at", roles=TAX | ADMIN, order=62,
+                     help="因不可抗力申请减免或缓缴残保金；减免金额超过复核标准的须另一名税务人员复核"))

@@ -31,6 +31,8 @@ urlpatterns = [
     path("tax/levy/objections/", levy.objections, name="levy_objections"),
     path("tax/levy/objections/<int:pk>/", levy.objection_detail, name="levy_objection"),
     path("tax/levy/payments/", levy.payments, name="levy_payments"),
+    path("tax/levy/reliefs/", levy.reliefs, name="levy_reliefs"),
+    path("tax/levy/reliefs/<int:pk>/", levy.relief_detail, name="levy_relief"),
     path("tax/levy/bulk/", levy.bulk, name="levy_bulk"),
     path("api/v1/tax/levy-assessments", levy_api.AssessmentsView.as_view(), name="api_levy_assessments"),
 ]

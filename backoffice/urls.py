@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice.views import dashboard, items, persons, requests, union
+from backoffice.views import dashboard, items, persons, requests, rewards, union
 
 app_name = "backoffice"
 
@@ -20,6 +20,13 @@ urlpatterns = [
     path("deregistrations/", requests.request_queue, {"kind": "deregistration"}, name="deregistration_queue"),
     path("deregistrations/<int:pk>/", requests.request_decide, {"kind": "deregistration"},
          name="deregistration_decide"),
+    # 超比例奖励 (issue 18): 初审 / 复审 and the window's 申办
+    path("rewards/", rewards.reward_queue, name="reward_queue"),
+    path("rewards/window/", rewards.reward_window, name="reward_window"),
+    path("rewards/window/<int:unit_pk>/", rewards.reward_window_unit, name="reward_window_unit"),
+    path("rewards/<int:pk>/", rewards.reward_review, name="reward_review"),
+    path("rewards/<int:pk>/edit/", rewards.reward_window_edit, name="reward_window_edit"),
+    path("rewards/<int:pk>/retry/", rewards.reward_payout_retry, name="reward_payout_retry"),
     # the union console (职保会): the retiree plan's applications
     path("union/code-applications/", union.union_queue, {"kind": "application"}, name="code_applications"),
     path("union/code-applications/<int:pk>/", union.union_review, {"kind": "application"},

@@ -165,7 +165,18 @@ def levy_objects(unit, agent_user) -> dict:
                                          review_state="pending", review_requested_at=timezone.now())
     payment = LevyPayment.objects.create(assessment=assessment, method="transfer", principal=1, amount=1,
                                          status="failed", message="测试")
-    return {"assessment": assessment, "objection": objection, "levy_payment": payment}
+    from levy.models import CertifiedFigures, OverRatioReward, ReliefApplication
+
+    reward = OverRatioReward.objects.create(
+        employer=unit, data_year=2024, mode="online", status="returned", return_reason="账号有误",
+        certified=CertifiedFigures.objects.get(employer=unit, business_year=2024), headcount=30, disabled_numerator=2,
+        required_persons="1", excess_persons="1", ratio="1.5", base="2270.00", multiplier="5", amount="11350.00",
+        payee_name=unit.name, bank_name="中国银行", account_number="62170000123456789", bank_kind="boc",
+        submitted_by=agent_user)
+    relief = ReliefApplication.objects.create(assessment=assessment, kind="deferral", months=3, reason="洪灾",
+                                              levy_before=1, submitted_by=agent_user)
+    return {"assessment": assessment, "objection": objection, "levy_payment": payment, "reward": reward,
+            "relief": relief}
 
 
 def insurance_objects(unit, agent_user) -> dict:
@@ -221,10 +232,18 @@ URL_KWARGS = {
     "levy:objection_detail": {"own": lambda o: {"year": 2026, "pk": o["objection"].pk},
                               "foreign": lambda o: {"year": 2026, "pk": o["objection"].pk}},
     "levy:track_captcha": {"own": lambda o: {"key": "0" * 40}},
+    "levy:reward_detail": {"own": pk("reward"), "foreign": pk("reward")},
+    "backoffice:reward_review": {"own": pk("reward"), "foreign": pk("reward")},
+    "backoffice:reward_window_edit": {"own": pk("reward"), "foreign": pk("reward")},
+    "backoffice:reward_payout_retry": {"own": pk("reward"), "foreign": pk("reward")},
+    "backoffice:reward_window_unit": {"own": lambda o: {"unit_pk": o["unit"].pk},
+                                      "foreign": lambda o: {"unit_pk": o["unit"].pk}},
+    "levy:reward_edit": {"own": pk("reward"), "foreign": pk("reward")},
     "levy:track_captcha_audio": {"own": lambda o: {"key": "0" * 40}},
     "levy:api_assessment": {"own": lambda o: {"collection_year": 2026}},
     "tax:levy_assessment": {"own": pk("assessment"), "foreign": pk("assessment")},
     "tax:levy_objection": {"own": pk("objection"), "foreign": pk("objection")},
+    "tax:levy_relief": {"own": pk("relief"), "foreign": pk("relief")},
     "password_reset_confirm": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
     "help_topic": {"own": lambda objs: {"slug": "certificate-faq"},
                    "own_for": {"tax_officer": lambda objs: {"slug": "tax"}, "union_admin": lambda objs: {"slug": "union"},

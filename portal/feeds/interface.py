@@ -20,6 +20,7 @@ from portal.feeds.types import (
     MedicalInsuranceYear,
     PaymentOrder,
     PaymentReceipt,
+    PayoutOrder,
     PensionStatus,
     SocialInsuranceYear,
     UnitContributionYear,
@@ -219,6 +220,30 @@ class PaymentChannelSource(Source, ABC):
     def _status(self, reference: str) -> PaymentReceipt: ...
 
 
+class PayoutChannelSource(Source, ABC):
+    name, label = "payouts", "奖励发放银行"
+
+    def request(self, order: PayoutOrder) -> PaymentReceipt:
+        """Ask the bank to pay a reward. Idempotent by `order.reference`: the same order again
+        returns the first receipt; the same reference with another amount or account is
+        FeedRejected. The bank answers later: poll `status`."""
+        if not order.reference or len(order.reference) > 40:
+            raise FeedRejected("奖励发放银行：发放单号不正确", source=self.name)
+        if order.amount <= 0 or not order.account_number.isdigit():
+            raise FeedRejected("奖励发放银行：金额或账号不正确", source=self.name)
+        return self._ask(self._request, order)
+
+    def status(self, reference: str) -> PaymentReceipt:
+        """Where a payout stands; SubmissionNotFound for an unknown reference."""
+        return self._ask(self._status, str(reference))
+
+    @abstractmethod
+    def _request(self, order: PayoutOrder) -> PaymentReceipt: ...
+
+    @abstractmethod
+    def _status(self, reference: str) -> PaymentReceipt: ...
+
+
 @dataclass(frozen=True)
 class Feeds:
     """Every registry the portal asks. Get it with `portal.feeds.get_feeds()`."""
@@ -232,6 +257,7 @@ class Feeds:
     enterprises: EnterpriseSource
     tax_intake: TaxIntakeSource
     payments: PaymentChannelSource
+    payouts: PayoutChannelSource
 
     def sources(self) -> list[Source]:
         return [getattr(self, f.name) for f in fields(self)]
@@ -240,5 +266,6 @@ class Feeds:
 SOURCE_LABELS = {
     cls.name: cls.label
     for cls in (SocialInsuranceSource, MedicalInsuranceSource, WageSource, CertificateSource,
-                CivilStatusSource, PensionSource, EnterpriseSource, TaxIntakeSource, PaymentChannelSource)
+                CivilStatusSource, PensionSource, EnterpriseSource, TaxIntakeSource, PaymentChannelSource,
+                PayoutChannelSource)
 }

@@ -51,6 +51,7 @@ from portal.feeds.types import (
     MedicalInsuranceYear,
     PaymentOrder,
     PaymentReceipt,
+    PayoutOrder,
     PensionStatus,
     SocialInsuranceMonth,
     SocialInsuranceYear,
@@ -415,6 +416,35 @@ class MockPayments(Served, interface.PaymentChannelSource):
         return _payment_receipt(record)
 
 
+class MockPayouts(Served, interface.PayoutChannelSource):
+    """The bank paying rewards: kept with the payment channel's records (method "payout"), settling
+    the same way — paid `settle_delay_s` later unless a failure was staged on the record."""
+
+    _status = MockPayments._status
+    _answer_status = MockPayments._answer_status
+
+    def _request(self, order: PayoutOrder) -> PaymentReceipt:
+        return self._serve(self._receive_payout, order)
+
+    def _receive_payout(self, order: PayoutOrder) -> PaymentReceipt:
+        record = PaymentRecord.objects.filter(reference=order.reference).first()
+        account_tail = order.account_number[-4:]
+        if record is None:
+            now = timezone.now()
+            try:
+                with transaction.atomic():
+                    record = PaymentRecord.objects.create(
+                        reference=order.reference, credit_code=order.credit_code, unit_name=order.payee_name[:200],
+                        amount=order.amount, method="payout", purpose=f"{order.purpose}（尾号{account_tail}）"[:100],
+                        requested_at=now, settle_due_at=now + timedelta(seconds=current_behaviour().settle_delay_s),
+                    )
+            except IntegrityError:  # the same order arrived twice at once
+                record = PaymentRecord.objects.get(reference=order.reference)
+        if _decimal(record.amount) != order.amount or not record.purpose.endswith(f"（尾号{account_tail}）"):
+            raise FeedRejected("奖励发放银行：该发放单号已用于金额或账号不同的发放", source=self.name)
+        return _payment_receipt(record)
+
+
 def mock_feeds(*, observed: bool = True) -> interface.Feeds:
     return interface.Feeds(
         social_insurance=MockSocialInsurance(observed=observed),
@@ -426,4 +456,5 @@ def mock_feeds(*, observed: bool = True) -> interface.Feeds:
         enterprises=MockEnterprises(observed=observed),
         tax_intake=MockTaxIntake(observed=observed),
         payments=MockPayments(observed=observed),
+        payouts=MockPayouts(observed=observed),
     )

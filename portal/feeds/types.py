@@ -19,7 +19,7 @@ __all__ = [
     "EnterpriseRecord", "CertifiedPerson", "CertifiedResult", "IntakeReceipt", "INTAKE_RECEIVED",
     "INTAKE_ACKNOWLEDGED", "INTAKE_REJECTED", "INTAKE_STATUSES", "ContributionBaseMonth", "ContributionBaseChange",
     "UnitContributionYear", "BASE_CHANGE_CATEGORIES", "PaymentOrder", "PaymentReceipt", "PAYMENT_PENDING",
-    "PAYMENT_PAID", "PAYMENT_FAILED", "PAYMENT_STATUSES", "PAYMENT_METHODS",
+    "PAYMENT_PAID", "PAYMENT_FAILED", "PAYMENT_STATUSES", "PAYMENT_METHODS", "PayoutOrder",
 ]
 
 # --- months ----------------------------------------------------------------------------------------
@@ -442,3 +442,20 @@ class PaymentReceipt:
     @property
     def status_label(self) -> str:
         return PAYMENT_STATUSES[self.status]
+
+
+# --- the reward payout (the bank pays an approved over-ratio reward to the unit's account) ---------
+
+
+@dataclass(frozen=True)
+class PayoutOrder:
+    """An over-ratio reward to pay into the unit's account. The bank answers with a PaymentReceipt
+    (pending, then paid or failed, e.g. 账户名与账号不符)."""
+
+    reference: str  # ours, unique per payout; asking again with the same reference is harmless
+    credit_code: str
+    payee_name: str
+    bank_name: str
+    account_number: str
+    amount: Decimal
+    purpose: str  # e.g. 2025年度超比例奖励
