@@ -26,3 +26,27 @@ def insurance_sweep_task() -> None:
     from insurance.services.verification import insurance_sweep
 
     insurance_sweep()
+
+
+@shared_task
+def run_send_task(run_id: int) -> None:
+    """Hand a withholding run's file to the pension registry (idempotent)."""
+    from insurance.services.withholding import run_send
+
+    run_send(run_id)
+
+
+@shared_task
+def members_withhold_task(run_id: int, member_ids: list[int]) -> None:
+    """Withhold a chunk of a run's members through the pension registry (idempotent by reference)."""
+    from insurance.services.withholding import members_withhold
+
+    members_withhold(run_id, member_ids)
+
+
+@shared_task
+def withholding_runs_due_task() -> None:
+    """Daily: start the withholding runs whose pension day has come."""
+    from insurance.services.withholding import runs_start_due
+
+    runs_start_due()

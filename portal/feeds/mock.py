@@ -14,6 +14,7 @@ from functools import cache
 from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from portal.feeds import interface
@@ -29,12 +30,16 @@ from portal.feeds.models import (
     UnitContribution,
     UnitContributionChange,
     UnitHeadcount,
+    WithholdingRecord,
 )
 from portal.feeds.types import (
     BASE_CHANGE_CATEGORIES,
     INTAKE_ACKNOWLEDGED,
     INTAKE_RECEIVED,
     PAYMENT_PENDING,
+    WITHHOLDING_DONE,
+    WITHHOLDING_INSUFFICIENT,
+    WITHHOLDING_INVALID,
     Certificate,
     CertificateYear,
     CertifiedResult,
@@ -61,6 +66,8 @@ from portal.feeds.types import (
     WageMonth,
     WagePayment,
     WageYear,
+    WithholdingOrder,
+    WithholdingReceipt,
     months_of,
 )
 
@@ -291,6 +298,59 @@ class MockPension(Served, interface.PensionSource):
         unit = UnitRef(code, name, si_number) if code else None
         return PensionStatus(id_number, year, bool(retired), month, unit, account, bank, bool(withholdable),
                              _decimal(balance) if balance is not None else Decimal("0.00"))
+
+
+    def _withhold(self, order: WithholdingOrder) -> WithholdingReceipt:
+        return self._serve(self._take, order)
+
+    def _take(self, order: WithholdingOrder) -> WithholdingReceipt:
+        """The first answer is the answer: the record and the balance change commit together, so
+        an order asked twice (even at once) takes the money once."""
+        record = WithholdingRecord.objects.filter(reference=order.reference).first()
+        if record is None:
+            try:
+                with transaction.atomic():
+                    record = self._process(order)
+            except IntegrityError:  # the same order arrived twice at once: the other one answered
+                record = WithholdingRecord.objects.get(reference=order.reference)
+        if record.id_number != order.id_number or _decimal(record.amount) != order.amount:
+            raise FeedRejected("退休及养老金：该代扣单号已用于其他人员或金额", source=self.name)
+        return _withholding_receipt(record)
+
+    def _process(self, order: WithholdingOrder) -> WithholdingRecord:
+        now = timezone.now()
+        person = RegistryPerson.objects.filter(id_number=order.id_number).values(
+            "si_name", "pension_account", "withholdable").first()
+        status, message, withheld = WITHHOLDING_INVALID, "", Decimal("0.00")
+        if person is None or not person["si_name"] or not person["pension_account"]:
+            message = "未匹配到养老金账户"
+        elif not person["withholdable"]:
+            message = "养老金账户不接受委托代扣"
+        elif RegistryPerson.objects.filter(id_number=order.id_number, pension_balance__gte=order.amount).update(
+                pension_balance=F("pension_balance") - order.amount):
+            status, withheld = WITHHOLDING_DONE, order.amount
+        else:
+            status, message = WITHHOLDING_INSUFFICIENT, "养老金账户余额不足"
+        record = WithholdingRecord.objects.create(
+            reference=order.reference, id_number=order.id_number, name=order.name[:64], amount=order.amount,
+            purpose=order.purpose[:100], status=status, withheld=withheld, processed_at=now, message=message)
+        if status == WITHHOLDING_DONE:
+            record.bank_reference = f"DK{timezone.localdate(now):%Y%m%d}{record.pk:08d}"
+            record.save(update_fields=["bank_reference"])
+        return record
+
+    def _withholding_status(self, reference: str) -> WithholdingReceipt:
+        return self._serve(self._answer_withholding, reference)
+
+    def _answer_withholding(self, reference: str) -> WithholdingReceipt:
+        record = WithholdingRecord.objects.filter(reference=reference).first()
+        if record is None:
+            raise SubmissionNotFound("退休及养老金：未查询到该代扣单", source=self.name)
+        return _withholding_receipt(record)
+
+
+def _withholding_receipt(r: WithholdingRecord) -> WithholdingReceipt:
+    return WithholdingReceipt(r.reference, r.status, _decimal(r.withheld), r.processed_at, r.bank_reference, r.message)
 
 
 class MockEnterprises(Served, interface.EnterpriseSource):
