@@ -102,3 +102,16 @@ register_queue(Queue("name_changes", "单位名称修改审核", "backoffice:nam
                      lambda user: insurance_scope.name_changes_visible(user).filter(review_state="pending"),
                      "review_requested_at", roles=UNION | ADMIN, order=71,
                      help="核对《红头文件》或《工商变更登记表》；通过后新名称用于参保。"))
+
+# --- the union console's batches and money (issue 19) -----------------------------------------------
+register_queue(Queue("insurance_batch_reviews", "参保批次审核", "backoffice:union_batch_queue",
+                     lambda user: insurance_scope.batches_visible(user).filter(status="under_review"), "submitted_at",
+                     roles=UNION | ADMIN, order=72, help="按社保编号逐一审核参保比例与相关材料；不通过须写明原因。"))
+register_queue(Queue("insurance_runs", "代扣文件（待发送 / 发送失败）", "backoffice:union_runs",
+                     lambda user: insurance_scope.runs_visible(user).filter(status__in=("scheduled", "queued", "failed")),
+                     "created_at", roles=UNION | ADMIN, order=73,
+                     help="养老金发放日由系统发送；发送失败的请查看原因后重新发送。"))
+register_queue(Queue("insurance_voucher_reviews", "缴费凭证审核", "backoffice:union_voucher_queue",
+                     lambda user: insurance_scope.batches_visible(user).filter(status="voucher_review"),
+                     "voucher_submitted_at", roles=UNION | ADMIN, order=74,
+                     help="核对缴费凭证、退多余款与电子票据；通过后投保成功。"))

@@ -60,3 +60,21 @@ def voucher_state(batch: InsuranceBatch) -> VoucherState:
         missing_images=vouchers.filter(generated=False, image__isnull=True).count(),
         missing_explanations=sum(1 for r in refunds if r.needs_explanation and not r.explanation_id),
     )
+
+
+def with_counts(qs):
+    """Batches annotated with 参保人数 and 代扣成功人数 (one query for a whole list or export)."""
+    active = Q(members__deleted_at__isnull=True)
+    return qs.annotate(
+        member_count=Count("members", filter=active),
+        withheld_count=Count("members", filter=active & Q(members__withholding_result=c.WithholdingResult.WITHHELD)),
+    )
+
+
+def listed_settlement(batch) -> Settlement:
+    """The figures of a batch annotated by `with_counts` (no query of its own)."""
+    if not batch.is_withholding:
+        return settlement(members=batch.member_count, premium=batch.plan_year.premium)
+    return settlement(members=batch.member_count, premium=batch.plan_year.premium,
+                      requested=batch.member_count if batch.withheld_count or batch.withholding_done_at else 0,
+                      withheld=batch.withheld_count, amount=batch.withholding_amount)
