@@ -326,6 +326,8 @@ URL_KWARGS = {
     **{f"backoffice:{name}": {"own": pk("insurance_run"), "foreign": pk("insurance_run")} for name in (
         "union_run_start", "union_run_retry")},
     "api_insurance_roster": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
+    "api_insurance_amounts": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
+    "api_insurance_members": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
     "placement:evidence_delete": {"own": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk},
                                   "foreign": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk}},
 }

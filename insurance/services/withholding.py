@@ -28,6 +28,7 @@ from insurance.models import InsuranceBatch, InsuredMember, WithholdingRun
 from insurance.rules.payment import may_delete_failed
 from insurance.selectors.members import active_members
 from insurance.selectors.ratio import ratio_rows
+from insurance.services.verification import write_columns
 from insurance.tasks import members_withhold_task, run_send_task
 from insurance.workdays import add_working_days
 from portal.audit import audit_record
@@ -43,9 +44,11 @@ from portal.roles import ADMIN, UNION
 from portal.workflow import locked, transition_apply
 
 log = logging.getLogger(__name__)
-CHUNK = 200  # members per task: enough calls to keep a worker's registry threads busy
+CHUNK = 50  # members per task: small enough that the workers share the tail of the run evenly
 B, RS, W = c.BatchStatus, c.RunStatus, c.WithholdingResult
 RESULT_OF = {WITHHOLDING_DONE: W.WITHHELD, WITHHOLDING_INSUFFICIENT: W.INSUFFICIENT}
+RESULT_FIELDS = ["withholding_result", "withheld_amount", "withholding_message", "withheld_at"]
+RESULT_TYPES = {"withheld_amount": "numeric", "withheld_at": "timestamptz"}
 
 
 def pension_day_after(day, plan_day: int):
@@ -202,9 +205,7 @@ def members_withhold(run_id: int, member_ids: list[int]) -> None:
     with transaction.atomic():
         still_open = set(_open_members(run).select_for_update().filter(pk__in=[m.pk for m in answered])
                          .values_list("pk", flat=True))
-        InsuredMember.objects.bulk_update(
-            [m for m in answered if m.pk in still_open],
-            ["withholding_result", "withheld_amount", "withholding_message", "withheld_at"], batch_size=500)
+        write_columns([m for m in answered if m.pk in still_open], RESULT_FIELDS, RESULT_TYPES)
     if len(answered) < len(members):
         _defer(run_id, [m.pk for m in members if m not in answered])
         return
