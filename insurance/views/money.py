@@ -11,6 +11,7 @@ from employers.selectors import employer_for_agent
 from insurance import choices as c
 from insurance.forms import EReceiptForm, RefundForm, VoucherForm, WithholdingRequestForm
 from insurance.models import EReceipt, PaymentVoucher, Refund
+from insurance.rules.ratio import percent_text
 from insurance.selectors.members import active_members, results_summary
 from insurance.selectors.money import settlement_of, voucher_state
 from insurance.selectors.scope import batches_visible
@@ -61,6 +62,7 @@ def batch_withholding(request, pk):
     return batch_page(request, batch, 6, "insurance/batch_withholding.html", {
         "form": form, "page": page, "query": query, "result": result, "run": run,
         "summary": results_summary(batch), "figures": settlement_of(batch),
+        "threshold": percent_text(batch.plan_year.threshold),
         "can_request": problem is None, "request_refusal": problem.message if problem and batch.status == B.REVIEW_APPROVED else "",
         "can_confirm": can(request.user, batch, "roster_confirm"), "can_delete": batch.status == B.WITHHOLDING_DONE,
         "slip_ready": bool(batch.acceptance_slip_id and batch.acceptance_available_on
