@@ -22,10 +22,13 @@ def batch_settle_task(batch_id: int) -> None:
 
 @shared_task
 def insurance_sweep_task() -> None:
-    """Every five minutes: ask again where a registry was silent or a task was lost."""
+    """Every five minutes: ask again where a registry was silent or a task was lost (rosters and
+    withholding runs)."""
     from insurance.services.verification import insurance_sweep
+    from insurance.services.withholding import withholding_sweep
 
     insurance_sweep()
+    withholding_sweep()
 
 
 @shared_task

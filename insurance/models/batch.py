@@ -85,6 +85,8 @@ class InsuranceBatch(ConcurrentTransitionMixin, models.Model):
     roster_confirmed_at = models.DateTimeField("参保名单确定时间", null=True, blank=True)
     # 缴费凭证: submitted, then the union's 凭证审核
     voucher_submitted_at = models.DateTimeField("凭证提交审核时间", null=True, blank=True)
+    voucher_receipt = models.ForeignKey("portal.Receipt", verbose_name="凭证提交回执", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
     voucher_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="凭证审核人", null=True,
                                             blank=True, on_delete=models.PROTECT, related_name="+")
     voucher_reviewed_at = models.DateTimeField("凭证审核时间", null=True, blank=True)
@@ -194,8 +196,8 @@ class InsuranceBatch(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=status, source=[B.ROSTER_CONFIRMED, B.VOUCHER_REJECTED], target=B.VOUCHER_REVIEW,
                 permission=p.agent_of_unit, custom={"label": "缴费凭证提交审核", "refused": p.batch_refused("提交凭证审核")})
-    def voucher_submit(self):
-        self.voucher_submitted_at, self.voucher_reason = timezone.now(), ""
+    def voucher_submit(self, *, receipt):
+        self.voucher_submitted_at, self.voucher_reason, self.voucher_receipt = timezone.now(), "", receipt
 
     @transition(field=status, source=B.VOUCHER_REVIEW, target=B.INSURED, permission=p.voucher_reviewer,
                 custom={"label": "凭证审核通过，投保成功", "refused": p.batch_refused("审核凭证"), "code": "already_decided"})

@@ -208,12 +208,23 @@ def _row_delete(actor, batch: InsuranceBatch, row, label: str, action: str) -> N
 # --- 提交审核 and the union's 凭证审核 ---------------------------------------------------------------------
 
 
-def _add_up(batch: InsuranceBatch) -> dict:
-    problems = voucher_state(batch).problems()
+def _add_up(batch: InsuranceBatch, actor) -> dict:
+    """Inside the lock: the rows add up (else nothing is issued), then the submission's receipt."""
+    state = voucher_state(batch)
+    problems = state.problems()
     if problems:
         section, message = problems[0]
         raise ValidationFailed(message, field=section, code="totals")
-    return {}
+    receipt = receipt_issue(
+        kind="insurance_voucher_submission", title="退休住院计划缴费凭证提交回执", employer=batch.employer, actor=actor,
+        prefix="PZ", public_facts={
+            "单位名称": batch.code.unit_name, "批次号": batch.number, "参保人数": f"{state.settlement.members}人",
+            "参保总费用": f"{state.settlement.total:,.2f}元", "缴费凭证合计": f"{state.check.paid:,.2f}元",
+            "退多余款": f"{state.check.refunded:,.2f}元", "电子票据": f"{state.check.receipted:,.2f}元",
+        },
+        details={"下一步": "职保会审核凭证后，结果在“缴费凭证管理”的“职保中心反馈”中显示"},
+    )
+    return {"receipt": receipt}
 
 
 def vouchers_submit(*, actor, batch: InsuranceBatch) -> InsuranceBatch:
@@ -221,10 +232,10 @@ def vouchers_submit(*, actor, batch: InsuranceBatch) -> InsuranceBatch:
     exceed what was paid, every unit voucher has its image."""
     with transaction.atomic():
         batch = transition_apply(batch, "voucher_submit", actor=actor, related=("employer", "code", "plan_year"),
-                                 prepare=_add_up)
+                                 prepare=lambda b: _add_up(b, actor))
         notice_post(employer=batch.employer, kind=Notice.Kind.SYSTEM, actor=actor,
                     title=f"参保批次{batch.number}缴费凭证已提交审核",
-                    body="职保会审核凭证后，审核结果将在“缴费凭证管理”的“职保中心反馈”中显示。",
+                    body=f"提交回执编号{batch.voucher_receipt.reference}。职保会审核凭证后，审核结果将在“缴费凭证管理”的“职保中心反馈”中显示。",
                     link=f"/insurance/batches/{batch.pk}/vouchers/",
                     dedupe_key=f"insurance-vouchers:{batch.pk}:{batch.voucher_submitted_at}")
     return batch

@@ -322,3 +322,36 @@ def failed_members_delete(*, actor, batch: InsuranceBatch, member_ids: list[int]
         audit_record(action="insurance_member.delete_failed", actor=actor, obj=batch,
                      data={"label": f"删除代扣失败人员 {len(targets)} 人", "names": [m.name for m in targets][:20]})
     return len(targets)
+
+
+# --- the sweeper ----------------------------------------------------------------------------------
+
+STUCK_AFTER = timedelta(minutes=30)
+
+
+def runs_to_sweep(now=None) -> tuple[list[int], list[int]]:
+    """(queued runs whose send task was lost, sent runs with members unanswered and no retry due
+    soon: their tasks were lost or the worker died mid-chunk)."""
+    now = now or timezone.now()
+    stale = now - STUCK_AFTER
+    queued = WithholdingRun.objects.filter(status=RS.QUEUED, queued_at__lt=stale)
+    sent = WithholdingRun.objects.filter(status=RS.SENT, sent_at__lt=stale).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=stale))
+    return list(queued.values_list("pk", flat=True)), list(sent.values_list("pk", flat=True))
+
+
+def withholding_sweep() -> None:
+    """The periodic re-drive (with the roster sweep, every five minutes): a run is never left
+    代扣中 because a task was lost; the registry's idempotent call makes asking again harmless."""
+    queued, sent = runs_to_sweep()
+    for pk in queued:
+        run_send(pk)
+    for pk in sent:
+        run = WithholdingRun.objects.get(pk=pk)
+        ids = list(_open_members(run).order_by("pk").values_list("pk", flat=True))
+        if not ids:
+            run_settle(pk)
+            continue
+        WithholdingRun.objects.filter(pk=pk).update(next_attempt_at=timezone.now())  # not again for half an hour
+        for chunk in chunks(ids):
+            members_withhold_task.delay(pk, chunk)

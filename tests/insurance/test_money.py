@@ -201,7 +201,7 @@ def test_vouchers_refunds_and_e_receipts_add_up_before_the_review(withheld, sh_a
     receipt = vouchers.ereceipt_save(actor=sh_agent, batch=batch, data={"title": unit, "amount": "1800"})
     assert receipt.credit_code == batch.code.credit_code
     batch = vouchers.vouchers_submit(actor=sh_agent, batch=batch)
-    assert batch.status == B.VOUCHER_REVIEW
+    assert batch.status == B.VOUCHER_REVIEW and batch.voucher_receipt.public_facts["退多余款"] == "300.00元"
     with pytest.raises(NotAllowed):
         vouchers.voucher_save(actor=sh_agent, batch=batch, data=data, image=png())
 
@@ -239,3 +239,25 @@ def test_the_voucher_review_insures_every_member_and_may_need_four_eyes(in_vouch
         (plan.coverage_start, plan.coverage_end)}
     with pytest.raises(Conflict, match="投保成功"):  # a second reviewer at the same moment
         vouchers.voucher_decide(actor=colleague, batch=in_voucher_review, approve=True)
+
+
+def test_a_lost_task_is_re_driven_by_the_sweep_and_late_answers_change_nothing(
+        submitted, union_xh, sh_agent, django_capture_on_commit_callbacks):
+    with at(2027, 5, 20):
+        approve_all(submitted, union_xh)
+        withholding.withholding_request(actor=sh_agent, batch=submitted, agreed=True)
+        run = WithholdingRun.objects.get(batch=submitted)
+        withholding.run_start(actor=None, run=run)  # the beat; its task is lost (no commit callback ran)
+    assert WithholdingRun.objects.get(pk=run.pk).status == RS.QUEUED
+    with at(2027, 5, 20, 11):  # an hour later
+        with django_capture_on_commit_callbacks(execute=True):
+            withholding.withholding_sweep()
+    run = WithholdingRun.objects.get(pk=run.pk)
+    assert run.status == RS.RECEIVED and fresh(submitted).status == B.WITHHOLDING_DONE
+    # a late delivery of a chunk, with a member of another batch among the ids: nothing moves
+    stranger = MemberFactory(passed=True)
+    before = list(InsuredMember.objects.order_by("pk").values_list("withholding_result", flat=True))
+    withholding.members_withhold(run.pk, [*submitted.members.values_list("pk", flat=True), stranger.pk])
+    withholding.run_send(run.pk)
+    assert list(InsuredMember.objects.order_by("pk").values_list("withholding_result", flat=True)) == before
+    assert WithholdingRecord.objects.count() == 3
