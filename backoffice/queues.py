@@ -117,3 +117,15 @@ register_queue(Queue("levy_reliefs", "缓减免审核", "tax:levy_reliefs",
                      lambda user: reward_q.reliefs_visible(user).filter(status__in=["submitted", "confirming"]),
                      "submitted_at", roles=TAX | ADMIN, order=62,
                      help="因不可抗力申请减免或缓缴残保金；减免金额超过复核标准的须另一名税务人员复核"))
+# --- the union console's batches and money (issue 19) -----------------------------------------------
+register_queue(Queue("insurance_batch_reviews", "参保批次审核", "backoffice:union_batch_queue",
+                     lambda user: insurance_scope.batches_visible(user).filter(status="under_review"), "submitted_at",
+                     roles=UNION | ADMIN, order=72, help="按社保编号逐一审核参保比例与相关材料；不通过须写明原因。"))
+register_queue(Queue("insurance_runs", "代扣文件（待发送 / 发送失败）", "backoffice:union_runs",
+                     lambda user: insurance_scope.runs_visible(user).filter(status__in=("scheduled", "queued", "failed")),
+                     "created_at", roles=UNION | ADMIN, order=73,
+                     help="养老金发放日由系统发送；发送失败的请查看原因后重新发送。"))
+register_queue(Queue("insurance_voucher_reviews", "缴费凭证审核", "backoffice:union_voucher_queue",
+                     lambda user: insurance_scope.batches_visible(user).filter(status="voucher_review"),
+                     "voucher_submitted_at", roles=UNION | ADMIN, order=74,
+                     help="核对缴费凭证、退多余款与电子票据；通过后投保成功。"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice.views import dashboard, items, persons, requests, rewards, union
+from backoffice.views import dashboard, items, persons, requests, rewards, union, union_batches
 
 app_name = "backoffice"
 
@@ -33,4 +33,15 @@ urlpatterns = [
          name="code_application_review"),
     path("union/name-changes/", union.union_queue, {"kind": "name_change"}, name="name_changes"),
     path("union/name-changes/<int:pk>/", union.union_review, {"kind": "name_change"}, name="name_change_review"),
+    # the union console: batches, their review per 社保编号, withholding runs and vouchers (issue 19)
+    path("union/batches/", union_batches.union_batches, name="union_batches"),
+    path("union/batches/export/", union_batches.union_batches_export, name="union_batches_export"),
+    path("union/batch-reviews/", union_batches.union_batches, {"stage": "review"}, name="union_batch_queue"),
+    path("union/voucher-reviews/", union_batches.union_batches, {"stage": "vouchers"}, name="union_voucher_queue"),
+    path("union/batches/<int:pk>/", union_batches.union_batch, name="union_batch"),
+    path("union/batches/<int:pk>/review/", union_batches.union_batch_review, name="union_batch_review"),
+    path("union/batches/<int:pk>/vouchers/", union_batches.union_voucher_review, name="union_voucher_review"),
+    path("union/runs/", union_batches.union_runs, name="union_runs"),
+    path("union/runs/<int:pk>/start/", union_batches.union_run_action, {"action": "start"}, name="union_run_start"),
+    path("union/runs/<int:pk>/retry/", union_batches.union_run_action, {"action": "retry"}, name="union_run_retry"),
 ]

@@ -49,4 +49,5 @@ BENCHMARKS: list[str] = [
     "bench.roster_import",
     "bench.error_workbook",
     "bench.roster_verify",
+    "bench.withholding_run",
 ]

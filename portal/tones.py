@@ -21,6 +21,8 @@ TONES = {
     "no_si": ACTION, "unverifiable": ACTION, "returned": ACTION,
     "rejected": FAILED, "refused": FAILED, "failed": FAILED, "overdue": FAILED, "review_rejected": FAILED,
     "voucher_rejected": FAILED, "deceased": FAILED,
+    # the withholding run and a member's 代扣结果 (issue 19)
+    "scheduled": NEUTRAL, "received": DONE, "withheld": DONE, "insufficient": FAILED, "invalid": FAILED,
 }
 
 

@@ -183,6 +183,7 @@ def insurance_objects(unit, agent_user) -> dict:
     """A verified retiree batch with a member of each exception, a pending code application and
     name change, a refused name change (its edit page), and a marked roster file in the cache."""
     from django.core.cache import cache
+    from django.utils import timezone
 
     from insurance import choices as ic
     from insurance.models import CodeApplication, UnitNameChange
@@ -206,8 +207,19 @@ def insurance_objects(unit, agent_user) -> dict:
                                             credit_code=unit.credit_code, created_by=agent_user,
                                             review_state="rejected", **contact)
     cache.set(f"insurance:roster:errors:{agent_user.pk}:{batch.pk}:walk", b"PK-marked", 600)
+    # the money side (issue 19): a withholding batch waiting for its pension day, a voucher row, a receipt
+    from insurance.models import PaymentVoucher, WithholdingRun
+    from portal.receipts import receipt_issue
+
+    paying = BatchFactory(code=code, withholding=True, status=ic.BatchStatus.WITHHOLDING_REQUESTED, created_by=agent_user)
+    run = WithholdingRun.objects.create(batch=paying, pension_day=timezone.localdate(), requested=1, amount=300)
+    voucher = PaymentVoucher.objects.create(batch=batch, payer_name=unit.name, method="online", amount=100)
+    receipt = receipt_issue(kind="insurance_withholding_request", title="委托代扣受理单", employer=unit,
+                            public_facts={"批次号": paying.number})
     return {"insurance_code": code, "insurance_batch": batch, "insurance_member": member,
-            "code_application": application, "name_change": change, "name_change_refused": refused}
+            "code_application": application, "name_change": change, "name_change_refused": refused,
+            "insurance_run": run, "insurance_voucher": voucher, "insurance_upload": upload,
+            "insurance_document": receipt.document}
 
 
 def batch_member(objs):
@@ -265,8 +277,10 @@ URL_KWARGS = {
     "file_download": {"own": pk("upload"), "foreign": pk("upload"), "own_for": {"union_admin": pk("roster_upload")}},
     "file_view": {"own": pk("upload"), "foreign": pk("upload"), "own_for": {"union_admin": pk("roster_upload")}},
     "file_preview": {"own": lambda o: {"pk": o["upload"].pk, "page": 1},
-                     "foreign": lambda o: {"pk": o["upload"].pk, "page": 1}},
-    "document_download": {"own": pk("document"), "foreign": pk("document")},
+                     "foreign": lambda o: {"pk": o["upload"].pk, "page": 1},
+                     "own_for": {"union_admin": lambda o: {"pk": o["insurance_upload"].pk, "page": 1}}},
+    "document_download": {"own": pk("document"), "foreign": pk("document"),
+                          "own_for": {"union_admin": pk("insurance_document")}},
     "api_related_unit-detail": {"own": pk("related_unit"), "foreign": pk("related_unit")},
     "feeds:person": {"own": walk_pk("person")},
     "feeds:person_edit": {"own": walk_pk("person")},
@@ -338,7 +352,18 @@ URL_KWARGS = {
     "backoffice:code_application_review": {"own": pk("code_application"), "foreign": pk("code_application")},
     "backoffice:name_change_review": {"own": pk("name_change"), "foreign": pk("name_change")},
     "api_insurance_batch": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
+    **{f"insurance:{name}": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")} for name in (
+        "batch_withholding", "failed_delete", "batch_confirm_roster", "batch_vouchers")},
+    "insurance:voucher_row_delete": {
+        "own": lambda o: {"pk": o["insurance_batch"].pk, "kind": "voucher", "row": o["insurance_voucher"].pk},
+        "foreign": lambda o: {"pk": o["insurance_batch"].pk, "kind": "voucher", "row": o["insurance_voucher"].pk}},
+    **{f"backoffice:{name}": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")} for name in (
+        "union_batch", "union_batch_review", "union_voucher_review")},
+    **{f"backoffice:{name}": {"own": pk("insurance_run"), "foreign": pk("insurance_run")} for name in (
+        "union_run_start", "union_run_retry")},
     "api_insurance_roster": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
+    "api_insurance_amounts": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
+    "api_insurance_members": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
     "placement:evidence_delete": {"own": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk},
                                   "foreign": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk}},
 }

@@ -26,6 +26,8 @@ from portal.feeds.types import (
     UnitContributionYear,
     UnitInsuranceYear,
     WageYear,
+    WithholdingOrder,
+    WithholdingReceipt,
 )
 from portal.identity import normalize
 
@@ -151,6 +153,29 @@ class PensionSource(PersonYearSource):
         """Retirement month and the pension account (withholdable, balance); PersonNotFound when
         the person is unknown to social insurance."""
         return super().person_year(id_number, year)
+
+    def withhold(self, order: WithholdingOrder) -> WithholdingReceipt:
+        """委托代扣 on the pension day: take `order.amount` from the member's pension account.
+        Idempotent by `order.reference`: the same order again returns the first answer and takes
+        nothing more; the same reference for another person or amount is FeedRejected. A person
+        the registry does not know, or an account that refuses withholding, is answered
+        校验不通过 (not an exception: it is the registry's verdict on the member)."""
+        if not order.reference or len(order.reference) > 64:
+            raise FeedRejected(f"{self.label}：代扣单号不正确", source=self.name)
+        if order.amount <= 0:
+            raise FeedRejected(f"{self.label}：代扣金额不正确", source=self.name)
+        self._id_number(order.id_number)
+        return self._ask(self._withhold, order)
+
+    def withholding_status(self, reference: str) -> WithholdingReceipt:
+        """The answer given to an order; SubmissionNotFound for a reference never received."""
+        return self._ask(self._withholding_status, str(reference))
+
+    @abstractmethod
+    def _withhold(self, order: WithholdingOrder) -> WithholdingReceipt: ...
+
+    @abstractmethod
+    def _withholding_status(self, reference: str) -> WithholdingReceipt: ...
 
 
 class EnterpriseSource(Source, ABC):

@@ -16,6 +16,8 @@ __all__ = [
     "UnitRef", "Contribution", "SocialInsuranceMonth", "SocialInsuranceYear", "UnitHeadcountMonth",
     "UnitInsuranceYear", "Coverage", "MedicalInsuranceMonth", "MedicalInsuranceYear", "WagePayment", "WageMonth",
     "WageYear", "Holder", "Certificate", "CERTIFICATE_KINDS", "CertificateYear", "CivilStatus", "PensionStatus",
+    "WithholdingOrder", "WithholdingReceipt", "WITHHOLDING_DONE", "WITHHOLDING_INSUFFICIENT", "WITHHOLDING_INVALID",
+    "WITHHOLDING_STATUSES",
     "EnterpriseRecord", "CertifiedPerson", "CertifiedResult", "IntakeReceipt", "INTAKE_RECEIVED",
     "INTAKE_ACKNOWLEDGED", "INTAKE_REJECTED", "INTAKE_STATUSES", "ContributionBaseMonth", "ContributionBaseChange",
     "UnitContributionYear", "BASE_CHANGE_CATEGORIES", "PaymentOrder", "PaymentReceipt", "PAYMENT_PENDING",
@@ -333,6 +335,40 @@ class PensionStatus:
     def can_withhold(self, amount: Decimal) -> bool:
         """可代扣: the account accepts withholding and holds at least `amount`."""
         return bool(self.account_number) and self.withholdable and self.balance >= amount
+
+
+# --- pension withholding (委托代扣) ------------------------------------------------------------------
+
+WITHHOLDING_DONE, WITHHOLDING_INSUFFICIENT, WITHHOLDING_INVALID = "withheld", "insufficient", "invalid"
+WITHHOLDING_STATUSES = {WITHHOLDING_DONE: "代扣成功", WITHHOLDING_INSUFFICIENT: "余额不足",
+                        WITHHOLDING_INVALID: "校验不通过"}
+
+
+@dataclass(frozen=True)
+class WithholdingOrder:
+    """One member's premium asked of their pension account on the pension day (养老金发放日)."""
+
+    reference: str  # ours, unique per member and batch; asking again with it is harmless
+    id_number: str
+    name: str
+    amount: Decimal
+    purpose: str  # 代扣项目, e.g. 2027年度退休住院计划参保费
+
+
+@dataclass(frozen=True)
+class WithholdingReceipt:
+    """The pension registry's answer: withheld, or not (余额不足 / 校验不通过) with its reason."""
+
+    reference: str
+    status: str  # one of WITHHOLDING_STATUSES
+    amount: Decimal  # what was withheld (0 when not)
+    processed_at: datetime.datetime
+    bank_reference: str  # 银行流水号 when withheld
+    message: str  # the bank's reason when not withheld
+
+    @property
+    def status_label(self) -> str:
+        return WITHHOLDING_STATUSES[self.status]
 
 
 # --- enterprise registry --------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def file_view(request, pk):
                                                      "is_image": upload.content_type in IMAGES})
 
 
-@roles_required(EMPLOYER | FEDERATION | ADMIN)  # union staff handle spreadsheets, which have no preview
+@roles_required(EMPLOYER | FEDERATION | UNION | ADMIN)
 def file_preview(request, pk, page):
     """One page of a PDF as PNG (for the 在线查看 page)."""
     upload = get_object_or_404(uploads_visible(request.user), pk=pk)
@@ -61,7 +61,7 @@ def file_preview(request, pk, page):
     return harden(HttpResponse(png, content_type="image/png"), inline=True)
 
 
-@roles_required(EMPLOYER | FEDERATION | TAX | ADMIN)
+@roles_required(EMPLOYER | FEDERATION | TAX | UNION | ADMIN)  # union staff: the retiree plan's documents only
 def document_download(request, pk):
     """An issued PDF: the stored file once rendered, otherwise a page that waits for it."""
     document = get_object_or_404(documents_visible(request.user), pk=pk)
