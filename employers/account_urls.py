@@ -7,4 +7,5 @@ from employers import views
 
 urlpatterns = [
     path("register/", views.register_view, name="register"),
+    path("invitation/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
 ]

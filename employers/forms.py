@@ -11,6 +11,7 @@ class RegistrationForm(Form):
     name = forms.CharField(label="单位名称", max_length=200, help_text="请输入单位名称全称")
     credit_code = forms.CharField(label="统一社会信用代码", max_length=24, help_text="18位，见营业执照或登记证书")
     region = RegionField(label="单位所属行政区", min_level=3, help_text="单位注册登记的所在地")
+    full_name = forms.CharField(label="经办人姓名", max_length=64, help_text="办理业务的经办人本人姓名")
     email = forms.EmailField(label="联系邮箱", help_text="此邮箱即登录账号", error_messages={"invalid": "请输入有效的邮箱地址"})
     phone = forms.RegexField(
         label="联系电话", regex=r"^[0-9\-+ ]{7,20}$", max_length=20,

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from employers.invitations import invitation_expires_at, invitation_lifetime_text, invitation_tokens
 from employers.models import Agent, Employer, RelatedUnit
 from portal.audit import audit_record
 from portal.exceptions import NotAllowed, ValidationFailed
@@ -30,19 +30,37 @@ def _check_password(password: str, user) -> None:
         raise ValidationFailed("；".join(exc.messages), field="password1") from None
 
 
+def registration_problems(*, credit_code: str | None = None, email: str | None = None,
+                          password: str | None = None, full_name: str = "") -> list[ValidationFailed]:
+    """Every rule a registration breaks, for the values given (a page passes those that were well
+    formed, so one round reports everything: a taken credit code no longer hides a weak password)."""
+    problems = []
+    if credit_code and Employer.objects.filter(credit_code=credit_code).exists():
+        problems.append(ValidationFailed("该统一社会信用代码已注册。如需账号，请联系本单位的注册经办人邀请您。",
+                                         field="credit_code"))
+    email = (email or "").strip().lower()
+    if email and User.objects.filter(username__iexact=email).exists():
+        problems.append(ValidationFailed("该邮箱已被其他账号使用", field="email"))
+    if password:
+        try:
+            _check_password(password, User(username=email, email=email, full_name=full_name))
+        except ValidationFailed as problem:
+            problems.append(problem)
+    return problems
+
+
 def employer_register(
-    *, name: str, credit_code: str, region: Region, email: str, phone: str, password: str
+    *, name: str, credit_code: str, region: Region, email: str, phone: str, password: str, full_name: str = ""
 ) -> User:
     """用人单位注册: one registration per credit code. Creates the unit, its registering agent's
-    account and the link between them."""
+    (经办人's) account and the link between them."""
     code = parse_credit_code(credit_code).code
     email = email.strip().lower()
-    if Employer.objects.filter(credit_code=code).exists():
-        raise ValidationFailed("该统一社会信用代码已注册。如需账号，请联系本单位的注册经办人邀请您。", field="credit_code")
-    if User.objects.filter(username__iexact=email).exists():
-        raise ValidationFailed("该邮箱已被其他账号使用", field="email")
-    user = User(username=email, email=email, phone=phone.strip(), role=Role.EMPLOYER_AGENT)
-    _check_password(password, user)
+    problems = registration_problems(credit_code=code, email=email, password=password, full_name=full_name)
+    if problems:
+        raise ValidationFailed.all_of(problems)
+    user = User(username=email, email=email, phone=phone.strip(), full_name=full_name.strip(),
+                role=Role.EMPLOYER_AGENT)
     with transaction.atomic():
         employer = Employer(
             name=name.strip(), credit_code=code, admin_region=region, fed_region=region, tax_region=region,
@@ -82,14 +100,16 @@ def agent_invite(*, actor, employer: Employer, email: str, full_name: str, phone
 
 def _send_invitation(user, employer: Employer) -> None:
     link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
-        "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        "invitation_accept",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": invitation_tokens.make_token(user)},
     )
+    until = invitation_expires_at()
     send_mail(
         subject="【残疾人就业服务平台】经办人账号邀请",
         message=(
             f"{user.full_name}您好：\n\n{employer.name}邀请您作为经办人使用残疾人就业服务平台。"
-            f"请在1小时内打开以下链接设置登录密码，登录账号为本邮箱：\n{link}\n\n如非本人操作，请忽略本邮件。"
+            f"请在{invitation_lifetime_text()}内（{until:%Y年%m月%d日 %H:%M}前）打开以下链接设置登录密码，"
+            f"登录账号为本邮箱：\n{link}\n\n链接过期后，请联系邀请您的注册经办人重新邀请。如非本人操作，请忽略本邮件。"
         ),
         from_email=None,
         recipient_list=[user.email],

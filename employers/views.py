@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from employers.forms import InviteForm, RegistrationForm, RelatedUnitForm, UnitForm
+from employers.invitations import invitation_lifetime_text, invitation_tokens
 from employers.locks import region_change_blocked
 from employers.selectors import (
     agent_is_registrant,
@@ -18,6 +19,7 @@ from employers.services import (
     agent_remove,
     employer_register,
     employer_update,
+    registration_problems,
     related_unit_add,
     related_unit_delete,
     related_unit_update,
@@ -26,6 +28,7 @@ from portal.access import public, roles_required
 from portal.exceptions import DomainError
 from portal.pii import pii_reveal
 from portal.roles import EMPLOYER
+from portal.views.auth import PasswordResetConfirmView
 from portal.views.base import call_service
 
 
@@ -39,12 +42,32 @@ def register_view(request):
         data = form.cleaned_data
         user = call_service(
             form, employer_register, name=data["name"], credit_code=data["credit_code"], region=data["region"],
-            email=data["email"], phone=data["phone"], password=data["password1"],
+            email=data["email"], phone=data["phone"], password=data["password1"], full_name=data["full_name"],
         )
         if user is not None:
-            messages.success(request, f"注册成功。请使用邮箱 {user.username} 和您设置的密码登录。")
+            messages.success(request, f"{user.full_name}，您好：注册成功。请使用邮箱 {user.username} 和您设置的密码登录。")
             return redirect("login")
+    elif request.method == "POST":
+        # the rules too, for the fields that were well formed: every problem in one round (issue 15)
+        data = form.cleaned_data
+        for problem in registration_problems(credit_code=data.get("credit_code"), email=data.get("email"),
+                                             password=request.POST.get("password1"),
+                                             full_name=data.get("full_name", "")):
+            if problem.field not in form.errors:
+                form.add_error(problem.field, problem.message)
     return render(request, "employers/register.html", {"form": form})
+
+
+class InvitationAcceptView(PasswordResetConfirmView):
+    """经办人邀请链接: the invited colleague sets a first password (the link lasts
+    INVITATION_TIMEOUT, longer than a password reset's hour; employers.invitations)."""
+
+    public = True
+    token_generator = invitation_tokens
+    template_name = "employers/invitation_accept.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "lifetime": invitation_lifetime_text()}
 
 
 @roles_required(EMPLOYER)
@@ -143,11 +166,13 @@ def agent_list(request):
         if form.is_valid():
             agent = call_service(form, agent_invite, actor=request.user, employer=employer, **form.cleaned_data)
             if agent:
-                messages.success(request, f"已向 {agent.user.email} 发送邀请邮件，对方设置密码后即可登录。")
+                messages.success(request, f"已向 {agent.user.email} 发送邀请邮件。邀请链接{invitation_lifetime_text()}内有效，"
+                                          "对方设置密码后即可登录；过期后可移除并重新邀请。")
                 return redirect("employers:agents")
     return render(
         request, "employers/agent_list.html",
-        {"employer": employer, "agents": agents_of(employer), "form": form, "is_registrant": is_registrant},
+        {"employer": employer, "agents": agents_of(employer), "form": form, "is_registrant": is_registrant,
+         "lifetime": invitation_lifetime_text()},
     )
 
 

@@ -11,7 +11,7 @@ to these lists for existing installations needs a new data migration, not just a
 
 import datetime
 
-from levy.rules.policy import NATIONAL
+from levy.rules.policy import NATIONAL, looks_verified
 
 S_72 = "财税〔2015〕72号《残疾人就业保障金征收使用管理办法》第八条（重庆市残联转载 https://www.cqdpf.org.cn/web/article/1385734950387404800/web/content_1385734950387404800.html）"
 S_TIAOLI = "《残疾人就业条例》（国务院令第488号）第八条；" + S_72
@@ -63,8 +63,9 @@ TIERS = [
 
 
 def _rule(region, name, first, last, value, source, verified=True, note=""):
+    # a recollection, a sample or a third-party summary is never 已核实 (issue 15)
     return {"region_code": region, "name": name, "first_year": first, "last_year": last, "value": value,
-            "source": source, "verified": verified, "note": note}
+            "source": source, "verified": verified and looks_verified(source), "note": note}
 
 
 RULES = [

@@ -158,6 +158,8 @@ class EvidenceForm(Form):
         self.fields["months"].choices = [(m, f"{year}{m:02d}") for m in months]
         self.fields["months"].initial = months
         self.fields["file"].label = c.EVIDENCE_FOR[check][0]
+        self.fields["months"].label = f"{c.EVIDENCE_FOR[check][0]}证明的月份"
+        self.say_required()  # the messages name this section's material, not a generic 材料文件 (issue 15)
 
 
 # --- the declaration (完成申报 and the requests after it) -----------------------------------------

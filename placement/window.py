@@ -4,6 +4,8 @@ FilingWindow rows, read through levy.selectors)."""
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from levy.selectors import filing_window
 
 
@@ -18,9 +20,19 @@ class Window:
     def is_open(self, today: datetime.date) -> bool:
         return self.opens <= today <= self.closes
 
+    def is_closed(self, today: datetime.date) -> bool:
+        """Past its last day (补报 needs a new window from the federation)."""
+        return today > self.closes
+
     @property
     def text(self) -> str:
         return f"{self.opens:%Y-%m-%d}至{self.closes:%Y-%m-%d}"
+
+
+def window_closed(declaration) -> bool:
+    """The declaration's window has passed (no window at all is not "closed": nothing was set)."""
+    window = filing_window_of(declaration)
+    return bool(window and window.is_closed(timezone.localdate()))
 
 
 def filing_window_of(declaration) -> Window | None:

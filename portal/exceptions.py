@@ -20,7 +20,19 @@ class DomainError(Exception):
 
 class ValidationFailed(DomainError):
     """Input that breaks a rule (a bad ID number, a contract ending before it starts): 422 in the
-    API, since the request itself was well formed."""
+    API, since the request itself was well formed. `also` carries further problems found in the
+    same input, so a form reports them all at once (issue 15)."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
+                 also: "list[ValidationFailed] | None" = None):
+        super().__init__(message, field=field, code=code)
+        self.also = also or []
+
+    @classmethod
+    def all_of(cls, problems: "list[ValidationFailed]") -> "ValidationFailed":
+        first, *rest = problems
+        first.also = rest
+        return first
 
 
 class NotAllowed(DomainError):

@@ -10,6 +10,7 @@ from portal.models import Region
 from portal.roles import STAFF, Role
 from portal.services import password_set
 from portal.unions import UnionDistrict
+from portal.uploads import EMPTY_FILE
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -25,10 +26,28 @@ class PortalFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.say_required()
+
+    def say_required(self):
+        """Word every field's messages from its label (call again after changing a label)."""
         default = str(forms.Field.default_error_messages["required"])
         for field in self.fields.values():
-            if str(field.error_messages.get("required", "")) != default:
+            # an empty choice reads 请选择, never Django's "---------" (issue 15)
+            if getattr(field, "empty_label", None) == "---------":
+                field.empty_label = "请选择"
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0] == ("", "---------"):
+                    field.choices = [("", "请选择"), *choices[1:]]
+            if isinstance(field, forms.FileField):
+                # Django's own sentences ("提交的文件为空。") said neither which file nor what to do
+                field.error_messages.update({
+                    "empty": EMPTY_FILE, "invalid": f"{field.label or '文件'}未能读取，请重新选择文件",
+                    "missing": f"请上传{field.label or '文件'}",
+                    "max_length": f"{field.label or '文件'}的文件名过长，请改短后再上传"})
+            if str(field.error_messages.get("required", "")) != default and not getattr(field, "_worded", False):
                 continue
+            field._worded = True
             widget = field.widget
             if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
                 verb = "请上传"
@@ -51,8 +70,9 @@ class ModelForm(PortalFormMixin, forms.ModelForm):
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal next to the field it names, or at the top of the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    for problem in [error, *getattr(error, "also", [])]:
+        field = problem.field if problem.field in form.fields else None
+        form.add_error(field, problem.message)
 
 
 class RegionPicker(forms.Widget):
@@ -143,6 +163,7 @@ class OwnPasswordForm(PortalFormMixin, SetPasswordForm):
     """A person sets their own password from the e-mailed reset or invitation link."""
 
     how = "reset"
+    error_messages = {**SetPasswordForm.error_messages, "password_mismatch": "两次输入的密码不一致。"}
 
     def save(self, commit=True):
         # through the service: it clears an administrator-set password's must-change flag, audited
@@ -155,6 +176,8 @@ class OwnPasswordChangeForm(PasswordChangeForm, OwnPasswordForm):
     initial password must really be replaced)."""
 
     how = "change"
+    error_messages = {**PasswordChangeForm.error_messages,
+                      "password_incorrect": "您输入的当前密码不正确，请重新输入。"}
 
     def clean(self):
         data = super().clean()

@@ -170,6 +170,12 @@ def parse_credit_code(value: str, *, field_name: str = "credit_code") -> CreditC
 
 # --- disability certificate ---------------------------------------------------------------------
 
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """周岁 on a day: whole years since the birth date (a 29 February birthday counts on 1 March)."""
+    years = day.year - birth_date.year
+    return years - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 CERT_CATEGORIES = {1: "视力残疾", 2: "听力残疾", 3: "言语残疾", 4: "肢体残疾", 5: "智力残疾", 6: "精神残疾", 7: "多重残疾"}
 CERT_GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 

@@ -40,6 +40,7 @@ MENU = [
     NavItem("参保编码申请审核", "backoffice:code_applications", UNION),
     NavItem("单位名称修改审核", "backoffice:name_changes", UNION),
     NavItem("通知公告", "notice_list", EVERYONE),
+    NavItem("帮助", "help", EVERYONE),  # the role's help pages and 系统操作手册 (issue 15)
     NavItem("用户管理", "console_staff", ADMIN),
     NavItem("审计日志", "console_audit", ADMIN),
     NavItem("运行状态", "console_health", ADMIN),

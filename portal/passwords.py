@@ -4,6 +4,7 @@ with letters, digits and a special character (the union platform's rule); staff 
 
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 from portal.roles import STAFF
@@ -39,3 +40,31 @@ class RolePasswordValidator:
 
     def get_help_text(self):
         return "用人单位账号密码为8至20位，须包含字母、数字和特殊字符；工作人员密码至少12位。"
+
+
+# Django's own validators, worded as the portal speaks (“您”, full-width punctuation; issue 15):
+# its Chinese catalogue says “你的密码…”.
+
+
+class SimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    def get_error_message(self):
+        return "密码与您的%(verbose_name)s太相似，请换一个。"
+
+    def get_help_text(self):
+        return "密码不能与您的账号、姓名、邮箱等个人信息太相似。"
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    def get_error_message(self):
+        return "该密码过于常见，容易被猜到，请换一个。"
+
+    def get_help_text(self):
+        return "密码不能是常见密码。"
+
+
+class NumericPasswordValidator(password_validation.NumericPasswordValidator):
+    def get_error_message(self):
+        return "密码不能全部是数字。"
+
+    def get_help_text(self):
+        return "密码不能全部是数字。"

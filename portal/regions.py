@@ -49,7 +49,13 @@ def parse_loc_dat(path: Path = LOC_DAT) -> list[RegionRow]:
             continue
         suffix, rest = line.strip().split(" ", 1)
         name = _current_name(rest.split('"')[1])
-        if name is None or suffix == "0000":
+        if suffix == "0000":
+            # the province's own entry carries its current, simplified name (the header line says
+            # 香港特別行政區; the entry 香港特别行政区: issue 15)
+            if name:
+                provinces[province] = name
+            continue
+        if name is None:
             continue
         entries.append((province + suffix, name))
 

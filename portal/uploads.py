@@ -56,6 +56,7 @@ class UploadKind:
 
 
 KINDS: dict[str, UploadKind] = {}
+EMPTY_FILE = "文件是空的（0字节），请重新选择要上传的文件"
 
 
 def upload_kind(code: str, label: str, types=DOCUMENTS, max_bytes: int | None = None, staff_roles=None) -> UploadKind:
@@ -107,6 +108,32 @@ def _reencode(data: bytes, content_type: str) -> bytes:
         raise ValidationFailed("图片文件已损坏，无法打开，请重新上传", field="file") from None
 
 
+def _looks_like_text(data: bytes) -> bool:
+    sample = data[:4096]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return b"\x00" not in sample
+    return False
+
+
+def wrong_type_message(name: str, data: bytes, content_type: str | None, kind: UploadKind) -> str:
+    """What the file really is and what is allowed — never the size rule when the size is fine
+    (issue 15: a renamed text file was told about the 10MB limit)."""
+    if content_type:
+        found = f"{TYPE_LABELS[content_type]}文件"
+    elif _looks_like_text(data):
+        found = "文本文件"
+    else:
+        found = "无法识别的格式"
+    allowed = "、".join(TYPE_LABELS[t] for t in kind.types)
+    named = f"“{name}”" if name else "所选文件"
+    return (f"文件类型不符合要求：{named}的内容是{found}，只能上传{allowed}格式"
+            f"（系统按文件内容识别，修改文件扩展名无效）")
+
+
 def validate_file(file, kind: UploadKind, *, field: str = "file") -> tuple[bytes, str]:
     """Read and check an uploaded file; returns (bytes to store, content type). Raises
     ValidationFailed with a Chinese message naming the rule that failed."""
@@ -117,12 +144,12 @@ def validate_file(file, kind: UploadKind, *, field: str = "file") -> tuple[bytes
         raise ValidationFailed(f"文件过大：{kind.hint}", field=field)
     data = file.read(kind.max_bytes + 1)
     if not data:
-        raise ValidationFailed("文件是空的，请选择正确的文件", field=field)
+        raise ValidationFailed(EMPTY_FILE, field=field)
     if len(data) > kind.max_bytes:
         raise ValidationFailed(f"文件过大：{kind.hint}", field=field)
     content_type = sniff(data[:16], data)
     if content_type not in kind.types:
-        raise ValidationFailed(f"文件类型不符合要求（按文件内容识别，而不是文件名）：{kind.hint}", field=field)
+        raise ValidationFailed(wrong_type_message(getattr(file, "name", ""), data, content_type, kind), field=field)
     if content_type in IMAGES:
         try:
             data = _reencode(data, content_type)

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from portal import api
 from portal.views import auth, console, files, home, notices
+from portal.views import help as help_views
 
 admin.site.site_header = "残疾人就业服务平台 系统后台"
 admin.site.site_title = "系统后台"
@@ -60,6 +61,9 @@ urlpatterns = [
     path("files/<uuid:pk>/pages/<int:page>.png", files.file_preview, name="file_preview"),
     path("documents/<uuid:pk>/", files.document_download, name="document_download"),
     path("verify/", files.receipt_verify_view, name="receipt_verify"),
+    path("help/", help_views.help_index, name="help"),
+    path("help/manual.pdf", help_views.help_manual, name="help_manual"),
+    path("help/<slug:slug>/", help_views.help_topic, name="help_topic"),
     path("console/", include(console_patterns)),
     path("console/feeds/", include("portal.feeds.urls")),
     path("regions/children/", console.region_children, name="region_children"),

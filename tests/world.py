@@ -14,7 +14,7 @@ from portal.models import Notice, Upload
 from portal.roles import Role
 from portal.uploads import RELATED_UNIT_PROOF, ROSTER, XLSX, upload_accept
 from tests import factories as f
-from tests.feeds.factories import walk_pk
+from tests.portal.feeds.factories import walk_pk
 
 
 @dataclass
@@ -233,6 +233,10 @@ URL_KWARGS = {
     "tax:levy_assessment": {"own": pk("assessment"), "foreign": pk("assessment")},
     "tax:levy_objection": {"own": pk("objection"), "foreign": pk("objection")},
     "password_reset_confirm": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
+    "help_topic": {"own": lambda objs: {"slug": "certificate-faq"},
+                   "own_for": {"tax_officer": lambda objs: {"slug": "tax"}, "union_admin": lambda objs: {"slug": "union"},
+                               "system_admin": lambda objs: {"slug": "admin"}}},
+    "invitation_accept": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
     "notice_detail": {"own": pk("notice"), "foreign": pk("notice")},
     "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},
     "console_staff_reset_password": {"own": pk("staff"), "foreign": pk("staff")},
@@ -259,6 +263,7 @@ URL_KWARGS = {
     "feeds:unit_headcounts": {"own": walk_pk("unit")},
     "feeds:intake_edit": {"own": walk_pk("intake")},
     "placement:resume": {"own": pk("person"), "foreign": pk("person")},
+    "placement:record": {"own": pk("person"), "foreign": pk("person")},
     "placement:step1": {"own": pk("person"), "foreign": pk("person")},
     "placement:step2": {"own": pk("person"), "foreign": pk("person")},
     "placement:step2_progress": {"own": pk("person"), "foreign": pk("person")},

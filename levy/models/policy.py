@@ -19,7 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from levy.choices import RuleName, WindowKind
 from levy.rules.certificates import CertificateKind
-from levy.rules.policy import NATIONAL, PolicyRow, PolicyValueError, parse_value
+from levy.rules.policy import NATIONAL, PolicyRow, PolicyValueError, looks_verified, parse_value
 from portal.crypto import BlindIndexField, EncryptedCharField
 from portal.models import Region
 
@@ -43,6 +43,8 @@ class PolicyBase(models.Model):
     region_code = models.CharField(
         "行政区划代码", max_length=6, db_index=True, help_text="GB/T 2260 代码；000000 为全国默认"
     )
+    # the public pages show only the official citation in it (levy.rules.policy.public_citation);
+    # research notes and links stay here for the administrators
     source = models.TextField("依据（文件及出处）")
     verified = models.BooleanField("已核实", default=False, help_text="未核实的是样例值，页面上标注“未核实样例”")
     note = models.TextField("备注", blank=True)
@@ -57,6 +59,9 @@ class PolicyBase(models.Model):
         super().clean()
         if self.region_code != NATIONAL and not Region.objects.filter(code=self.region_code).exists():
             raise ValidationError({"region_code": "请输入有效的行政区划代码（全国默认为000000）"})
+        if self.verified and not looks_verified(self.source):
+            raise ValidationError({"verified": "依据须为官方文件（文号、条款、发文机关）且已与原文核对；凭记忆、样例或"
+                                               "第三方摘要不能标记为已核实"})
 
     @property
     def region_name(self) -> str:

@@ -185,6 +185,16 @@ class LevyResult:
         return pct(self.actual_ratio)
 
     @property
+    def formula_numbers(self) -> str:
+        """The manual's one-line formula with this unit's figures (issue 15): “（120 × 1.5% − 1）×
+        60000.00 × 50% = 18000.00”; a unit at or over the ratio owes nothing, and the line says so."""
+        base = f"（{self.headcount} × {pct(self.ratio)} − {plain(self.disabled_count)}）× {self.average_wage}"
+        if self.shortfall <= 0:
+            return f"{base} ≤ 0，无需缴纳"
+        factor = "" if self.pay_factor == 1 else f" × {pct(self.pay_factor)}"
+        return f"{base}{factor} = {self.levy}"
+
+    @property
     def reduction(self) -> Decimal:
         # shown figures add up: gross = levy + reduction
         return self.gross_levy - self.levy

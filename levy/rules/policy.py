@@ -5,6 +5,7 @@ dataclasses and refuses a malformed one with a Chinese message, which the admin 
 Nothing here is a number of the law: every figure arrives from a policy row.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -23,6 +24,51 @@ class PolicyValueError(ValueError):
     """A policy row's value that the engine cannot use; the message is shown to administrators."""
 
 
+# words that mark a note for the administrators, not a citation for the public
+INTERNAL_MARKERS = ("http", "凭记忆", "转载", "样例", "第三方", "请按", "请核实", "核实后", "原文未", "研究",
+                    "数据集", "domain-rules", "假设", "www.")
+_URL = re.compile(r"(https?://|www\.)\S+")
+
+
+def _internal(text: str) -> bool:
+    return any(marker in text for marker in INTERNAL_MARKERS)
+
+
+_DOCUMENT = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号|财政部公告\d{4}年第\d+号|《[^》]+》")
+
+
+def _note_or_reference(match: re.Match) -> str:
+    note = match.group(0)
+    if not _internal(note):
+        return note
+    if "凭记忆" in note:
+        return ""
+    documents = _DOCUMENT.findall(note)
+    return f"（{'、'.join(documents)}）" if documents else ""
+
+
+def public_citation(source: str) -> str:
+    """The official part of a policy row's source: each “；”-separated citation without its
+    parenthesised research notes (where it was read, reprints, doubts) and without bare links;
+    citations that are only notes are dropped. Pure, so the calculator, explanations and
+    receipts show the same words."""
+    kept = []
+    # parenthesised notes first (they may hold a “；”): （转载 https://…）, (文号凭记忆…) — both widths;
+    # a note naming a document (“京财税〔2019〕1333号问答 https://…”) keeps the document's number
+    text = re.sub(r"[（(][^（）()]*[）)]", _note_or_reference, source or "")
+    for part in re.split(r"[；;]", text):
+        part = _URL.sub("", part).strip(" ，,：:")
+        if part and not _internal(part):
+            kept.append(part)
+    return "；".join(kept)
+
+
+def looks_verified(source: str) -> bool:
+    """A row may be marked 已核实 only when its source names an official text and none of it is a
+    recollection or a sample (issue 15: a row citing “文号凭记忆” was marked 已核实)."""
+    return bool(public_citation(source)) and not any(m in (source or "") for m in ("凭记忆", "样例", "请核实", "第三方"))
+
+
 @dataclass(frozen=True)
 class PolicyRow:
     """One row of the policy table as the engine used it: what an explanation cites and what a
@@ -39,7 +85,11 @@ class PolicyRow:
 
     @property
     def citation(self) -> str:
-        return self.source + ("" if self.verified else "（未核实样例）")
+        """What the public reads as the source: the official citation only (document number,
+        article, issuing body), never the research notes or third-party links kept in `source`
+        for the administrators (issue 15); an unchecked row says so."""
+        official = public_citation(self.source) or "暂无公开文件依据"
+        return official + ("" if self.verified else "（未核实）")
 
     def to_json(self) -> dict:
         return {

@@ -11,6 +11,7 @@ from placement import predicates as p
 from placement.models.declaration import AnnualDeclaration
 from portal.crypto import BlindIndexField, EncryptedCharField
 from portal.guards import allowed
+from portal.identity import CERT_CATEGORIES, CERT_GRADES
 from portal.models import Region, Upload
 from portal.reviewable import Reviewable, not_the_requester
 
@@ -193,7 +194,17 @@ class Certificate(Reviewable):
         verbose_name = verbose_name_plural = "残疾证"
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.grade}级"
+        return f"{self.get_kind_display()} {self.grade_label}"
+
+    @property
+    def grade_label(self) -> str:
+        """The grade as the certificate prints it (二级, issue 15)."""
+        return CERT_GRADES.get(self.grade, f"{self.grade}级")
+
+    @property
+    def category_label(self) -> str:
+        """残疾类别 (视力残疾 …); a certificate without one reads "—"."""
+        return CERT_CATEGORIES.get(self.category, "—")
 
 
 class PlacementMonth(Reviewable):

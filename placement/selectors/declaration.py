@@ -18,6 +18,7 @@ from placement.models import (
     PlacedPerson,
     WithdrawalRequest,
 )
+from placement.predicates import status_summary
 from placement.selectors.year import PersonYear, declaration_years
 from placement.window import filing_window_of
 
@@ -117,6 +118,7 @@ def declaration_overview(declaration) -> dict:
     headcount = declaration.headcount
     actual = totals["disabled_count"] / headcount if headcount else None
     required = required_ratio(declaration)
+    window_closed = bool(window and window.is_closed(today))
     return {
         "declaration": declaration,
         "steps": progress_steps(declaration),
@@ -131,7 +133,47 @@ def declaration_overview(declaration) -> dict:
         "window_open": window.is_open(today) if window else False,
         "days_left": window.days_left(today) if window else None,
         "window_upcoming": bool(window and today < window.opens),
+        "window_closed": window_closed,
+        # a prefilled social-insurance figure counts on the pages, marked 待确认 until the agent confirms it
+        "headcount_pending": headcount is not None and declaration.headcount_confirmed_at is None,
+        # 完成申报 is the page's main action only while it can still be done (issue 15)
+        "submit_primary": declaration.is_draft and declaration.started and not window_closed,
     }
+
+
+def next_steps(declaration, overview: dict) -> list[dict]:
+    """首页 “接下来要做什么”: what stands between the unit and a filed year, in the order to do it,
+    each with the page that does it (issue 15). Read-only; the figures come from `overview`."""
+    if not declaration.started:
+        return [{"text": "添加本年度安置的残疾人，开始安置登记", "url": "placement:person_new"}]
+    if not declaration.is_draft:
+        return []
+    summary = status_summary(declaration)
+    steps = []
+    if summary["incomplete"]:
+        steps.append({"text": f"{summary['incomplete']} 名人员资料待完善（未完成登记或缺少证明材料），请继续登记",
+                      "url": "placement:list"})
+    if summary["partially_rejected"] or summary["rejected"]:
+        count = summary["partially_rejected"] + summary["rejected"]
+        steps.append({"text": f"{count} 名人员审核不通过或部分不通过，请“接受审核结果”或“重新登记”",
+                      "url": "placement:list"})
+    if summary["pending_review"]:
+        steps.append({"text": f"{summary['pending_review']} 名人员待残联审核，无需操作，审核结果将以通知告知",
+                      "url": "placement:list", "waiting": True})
+    if declaration.headcount_confirmed_at is None:
+        figure = f"（社保登记 {declaration.headcount} 人，待确认）" if declaration.headcount is not None else ""
+        steps.append({"text": f"确认本年度在职职工人数{figure}", "url": "placement:headcount"})
+    window = overview["window"]
+    if overview["window_closed"]:
+        steps.append({"text": f"本年度申报时间已于{window.closes:%Y-%m-%d}截止。如需补报，请联系所属残联开放补报期，"
+                              "补报期开放后即可在此完成申报", "url": "", "waiting": True})
+    elif not steps:
+        days = f"，申报截止还剩 {overview['days_left']} 天" if overview["window_open"] else ""
+        steps.append({"text": f"人员已全部审核确认，请阅读承诺书并完成申报{days}", "url": "placement:submit"})
+    elif overview["window_open"]:
+        steps.append({"text": f"以上事项办结后完成申报：申报截止 {window.closes:%Y-%m-%d}，还剩 {overview['days_left']} 天",
+                      "url": "placement:submit", "waiting": True})
+    return steps
 
 
 def declaration_of(*, employer, business_year: int) -> AnnualDeclaration:

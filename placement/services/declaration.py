@@ -39,7 +39,7 @@ from portal.notices import notice_post
 from portal.receipts import receipt_issue
 from portal.reviewable import review_request
 from portal.uploads import upload_accept
-from portal.workflow import audit_created, locked, transition_apply
+from portal.workflow import audit_created, locked, require, transition_apply
 
 D = c.DeclarationStatus
 S = c.PersonStatus
@@ -146,10 +146,20 @@ def headcount_confirm(*, actor, declaration: AnnualDeclaration, headcount: int, 
 # --- 完成申报 -----------------------------------------------------------------------------------
 
 
+# the federation's service line, printed on every placement receipt (issue 15): the unit knows whom to call
+FEDERATION_HOTLINE = "12385"
+
+
+def federation_contact(employer) -> str:
+    region = employer.fed_region.full_name if employer.fed_region_id else "所属地区"
+    return f"如有疑问，请联系{region}残疾人联合会，服务热线：{FEDERATION_HOTLINE}（工作日 9:00–17:00）。"
+
+
 def _receipt(*, kind, title, declaration=None, employer=None, actor, facts, details=None):
     employer = employer or declaration.employer
     return receipt_issue(kind=kind, title=title, employer=employer, actor=actor,
-                         public_facts={"单位名称": employer.name, **facts}, details=details or {})
+                         public_facts={"单位名称": employer.name, **facts}, details=details or {},
+                         document_context={"contact": federation_contact(employer)})
 
 
 def _submission_receipt(declaration: AnnualDeclaration, actor) -> dict:
@@ -158,9 +168,23 @@ def _submission_receipt(declaration: AnnualDeclaration, actor) -> dict:
         kind="placement_submission", title="按比例就业年审完成申报回执", declaration=declaration, actor=actor,
         facts={"事项": "按比例就业情况年审 完成申报", "业务年度": f"{declaration.business_year}年"},
         details={"在职职工人数": f"{declaration.headcount} 人", "安置人数": f"{totals['persons']} 人",
-                 "安置确认(月)": totals["confirmed"], "安置核定(月)": totals["approved"]},
+                 "安置确认（月）": totals["confirmed"], "安置核定（月）": totals["approved"]},
     )
     return {"submission_receipt": receipt}
+
+
+def declaration_submit_check(*, actor, declaration: AnnualDeclaration, commitment_accepted: bool) -> None:
+    """Every check of 完成申报 without filing: the page asks its final “确定” only once these pass,
+    so the agent is told what is wrong before being asked to confirm (issue 15)."""
+    _submit_preconditions(declaration, commitment_accepted)
+    require(declaration, "submit", actor=actor)
+
+
+def _submit_preconditions(declaration: AnnualDeclaration, commitment_accepted: bool) -> None:
+    if not commitment_accepted:
+        raise ValidationFailed("请阅读并勾选确认《申报资料真实性承诺书》", field="commitment")
+    if not declaration.started:
+        raise NotAllowed("本年度尚未登记安置人员。未安置残疾人的单位无需办理年审认证。")
 
 
 def declaration_submit(*, actor, declaration: AnnualDeclaration, commitment_accepted: bool) -> AnnualDeclaration:
@@ -168,10 +192,7 @@ def declaration_submit(*, actor, declaration: AnnualDeclaration, commitment_acce
     承诺书 accepted (the transition's conditions). The declaration locks and the agent gets a
     receipt. Two tabs at once: the row lock (PostgreSQL) and the concurrent-transition check (any
     database) let exactly one through; the other is told it is already submitted."""
-    if not commitment_accepted:
-        raise ValidationFailed("请阅读并勾选确认《申报资料真实性承诺书》", field="commitment")
-    if not declaration.started:
-        raise NotAllowed("本年度尚未登记安置人员。未安置残疾人的单位无需办理年审认证。")
+    _submit_preconditions(declaration, commitment_accepted)  # the transition checks the rest on the locked row
     declaration = transition_apply(declaration, "submit", actor=actor, by=actor, related=("employer",),
                                    prepare=lambda locked_row: _submission_receipt(locked_row, actor))
     declaration_state_record(employer=declaration.employer, business_year=declaration.business_year, state="submitted")

@@ -9,6 +9,7 @@ check tells them whose decision stood."""
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from placement import choices as c
@@ -104,6 +105,7 @@ def person_review_decide(*, actor, person: PlacedPerson, decisions: dict[int, Mo
             employer=person.declaration.employer, kind=Notice.Kind.REVIEW, actor=actor,
             title=f"安置人员“{person.name}”资料审核完成通知",
             body=review_notice_body(person.name, year, valid, invalid),
+            link=reverse("placement:record", args=[person.pk]),  # 前往办理 opens the person (issue 15)
             dedupe_key=f"person-review:{person.pk}:{timezone.now().isoformat()}",
         )
     return PlacedPerson.objects.get(pk=person.pk)
@@ -118,12 +120,17 @@ def _answers_now(person: PlacedPerson) -> dict[int, dict]:
     return answers
 
 
+def _prose_month(year: int, month: int) -> str:
+    """2025年1月: how a notice names a month (issue 15; grids keep 202501)."""
+    return f"{year}年{month}月"
+
+
 def review_notice_body(name: str, year: int, valid: list[int], invalid: dict[int, str]) -> str:
     """The manual's words, then the invalid months with their reasons and what to do next."""
-    valid_text = ",".join(_label(year, m) for m in valid) or "无"
+    valid_text = "、".join(_prose_month(year, m) for m in valid) or "无"
     body = f"贵单位安置人员“{name}”资料审核已完成，有效月份为{valid_text}"
     if invalid:
-        lines = "\n".join(f"{_label(year, m)}：{reason}" for m, reason in invalid.items())
+        lines = "\n".join(f"{_prose_month(year, m)}：{reason}" for m, reason in invalid.items())
         body += (f"。\n无效月份及原因：\n{lines}\n"
                  "请在“残疾人安置管理”中查看，可“接受审核结果”（按有效月份确认）或“重新登记”。")
     return body

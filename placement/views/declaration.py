@@ -24,9 +24,11 @@ from placement.selectors.year import list_persons, person_years, weight_rule_of
 from placement.services import declaration as declarations
 from placement.services import wizard
 from placement.views.wizard import _declaration, _person
+from placement.window import window_closed
 from placement.years import selectable_years
 from portal.access import roles_required
 from portal.exceptions import DomainError
+from portal.forms import add_domain_error
 from portal.identity import mask_certificate, mask_id
 from portal.roles import EMPLOYER
 from portal.tones import tone
@@ -90,6 +92,7 @@ def _list_rows(request, page, declaration) -> list[dict]:
             "re_register_url": urls["person_re_register"](person.pk)
             if editable and can(user, person, "re_register") else "",
             "delete_url": urls["person_delete"](person.pk) if editable else "",
+            "pk": person.pk,
         })
     return rows
 
@@ -109,7 +112,7 @@ def person_list(request):
         **_common(declaration), "page": page, "query": query, "q": q,
         "rows": _list_rows(request, page, declaration),
         "summary": predicates.status_summary(declaration), "status_help": c.PERSON_STATUS_HELP,
-        "editable": declaration.is_draft,
+        "editable": declaration.is_draft, "window_closed": window_closed(declaration),
     })
 
 
@@ -142,6 +145,21 @@ def person_re_register(request, pk):
 def person_delete(request, pk):
     """删除 (while the declaration is not submitted)."""
     return _person_action(request, pk, wizard.person_delete, "已删除“{name}”。")
+
+
+@require_POST
+@roles_required(EMPLOYER)
+def persons_delete(request):
+    """删除所选: the ticked rows of 安置人员列表 (issue 15)."""
+    declaration = _declaration(request)
+    ids = [int(v) for v in request.POST.getlist("persons") if v.isdigit()]
+    try:
+        count = wizard.persons_delete(actor=request.user, declaration=declaration, person_ids=ids)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已删除所选的 {count} 人。")
+    return redirect("placement:list")
 
 
 @roles_required(EMPLOYER)
@@ -196,21 +214,27 @@ def submit(request):
     if not declaration.is_draft:
         return redirect("placement:submitted")
     form = SubmitForm(_posted(request))
+    confirming = False
     if request.method == "POST" and form.is_valid():
+        # validate first, confirm last (issue 15): the final “确定” is asked only of a filing that passes
+        final = "confirmed" in request.POST
+        service = declarations.declaration_submit if final else declarations.declaration_submit_check
         try:
-            declarations.declaration_submit(actor=request.user, declaration=declaration,
-                                            commitment_accepted=form.cleaned_data["commitment"])
+            service(actor=request.user, declaration=declaration, commitment_accepted=form.cleaned_data["commitment"])
         except DomainError as error:
             if error.code == "already_submitted":
                 messages.info(request, error.message)
                 return redirect("placement:submitted")
-            form.add_error(None, error.message)
+            add_domain_error(form, error)
         else:
-            messages.success(request, "已完成申报。")
-            return redirect("placement:submitted")
+            if final:
+                messages.success(request, "已完成申报。")
+                return redirect("placement:submitted")
+            confirming = True
     return render(request, "placement/submit.html", {
         **_common(declaration), **declaration_overview(declaration), "form": form,
         "blockers": predicates.submission_blockers(declaration), "commitment": _commitment_context(declaration),
+        "confirming": confirming,
     })
 
 

@@ -14,8 +14,9 @@ from placement.forms import CertificateForm, ContractForm, EvidenceForm, IdLooku
 from placement.models import PlacedPerson
 from placement.registry import prefill_lookup
 from placement.selectors.declaration import declaration_of
+from placement.selectors.queues import month_decisions, person_timeline
 from placement.selectors.scope import person_for
-from placement.selectors.year import grid_rows, person_year
+from placement.selectors.year import evidence_by_upload, grid_rows, person_year
 from placement.services import evaluation, wizard
 from placement.years import selected_year
 from portal.access import roles_required
@@ -92,6 +93,8 @@ def person_new(request):
 def step1(request, pk):
     """① 安置登记: basic information, 合同管理 and 残疾证管理 on one page, as in the manual."""
     person = _person(request, pk)
+    if blocked := _read_only(request, person):
+        return blocked
     initial = {k: getattr(person, k) for k in wizard.PERSON_FIELDS}
     initial["hukou_region"] = person.hukou_region_id
     initial["is_graduate"] = "1" if person.is_graduate else "0"
@@ -117,6 +120,8 @@ def step1(request, pk):
 @roles_required(EMPLOYER)
 def contract_edit(request, pk, contract_id=None):
     person = _person(request, pk)
+    if blocked := _read_only(request, person):
+        return blocked
     contract = get_object_or_404(person.contracts, pk=contract_id) if contract_id else None
     employer = person.declaration.employer
     initial = {}
@@ -155,6 +160,8 @@ def contract_delete(request, pk, contract_id):
 def certificate_new(request, pk):
     """残疾证管理 → 添加: a certificate the registry does not show, with its image (reviewed)."""
     person = _person(request, pk)
+    if blocked := _read_only(request, person):
+        return blocked
     form = CertificateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "image"}
@@ -182,6 +189,8 @@ def certificate_delete(request, pk, certificate_id):
 def step2(request, pk):
     """② 信息校验: the month grid, filled in the background; the agent ticks the months."""
     person = _person(request, pk)
+    if blocked := _read_only(request, person):
+        return blocked
     if request.method == "POST":
         months = {int(m) for m in request.POST.getlist("months") if m.isdigit()}
         try:
@@ -230,6 +239,8 @@ def recheck(request, pk):
 def step3(request, pk):
     """③ 上传附件: for each failed check of a selected month, the material to upload and why."""
     person = _person(request, pk)
+    if blocked := _read_only(request, person):
+        return blocked
     year = person.declaration.business_year
     needed = evaluation.evidence_needed(person)
     forms_by_check = {
@@ -290,9 +301,38 @@ def step4(request, pk):
 
 @roles_required(EMPLOYER)
 def person_resume(request, pk):
-    """Open a person where the agent left off (a finished registration opens its summary)."""
+    """Open a person where the agent left off; a person whose registration can no longer change
+    (submitted for review, decided, or the year filed) opens the read-only record (issue 15)."""
     person = _person(request, pk)
-    if person.status != c.PersonStatus.INCOMPLETE:
-        return redirect("placement:step4", pk=person.pk)
+    if not predicates.person_editable(person):
+        return redirect("placement:record", pk=person.pk)
     return redirect(STEP_URLS[min(person.wizard_step, 4)], pk=person.pk)
+
+
+@roles_required(EMPLOYER)
+def person_record(request, pk):
+    """安置登记记录: everything the unit registered for a person and what became of it, read-only —
+    contracts, certificates, the month grid with each month's answers and decision, the evidence
+    with the months each file covers, and the reviewers' decisions (issue 15)."""
+    person = _person(request, pk)
+    model = person_year(person)
+    decided = month_decisions(person)
+    rows = [{**row, "decided": decided.get(row["month"])} for row in grid_rows(model)]
+    return render(request, "placement/record.html", {
+        "person": person, "year": person.declaration.business_year, "counts": model.counts,
+        "rows": rows, "checks": list(c.Check), "editable": predicates.person_editable(person),
+        "contracts": person.contracts.select_related("related_unit", "dispatch_agency", "attachment", "si_payer",
+                                                     "mi_payer", "wage_payer", "reviewed_by"),
+        "certificates": person.certificates.select_related("image", "reviewed_by"),
+        "evidence": evidence_by_upload(person), "last_review": predicates.last_review(person),
+        "timeline": person_timeline(person),
+    })
+
+
+def _read_only(request, person):
+    """The wizard's pages for a person who can no longer change open the record instead: inputs
+    without a save button misled agents (issue 15)."""
+    if request.method == "GET" and not predicates.person_editable(person):
+        return redirect("placement:record", pk=person.pk)
+    return None
 

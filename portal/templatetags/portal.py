@@ -4,6 +4,7 @@ Templates render; they never decide (STYLE.md 10)."""
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 
 from portal import identity, text
@@ -52,6 +53,14 @@ def percent(value, places=2):
         return value
     quantum = Decimal(1).scaleb(-int(places))
     return f"{number.quantize(quantum, rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def age(birth_date):
+    """A birth date → "45岁" today (周岁; the manual's 年龄 beside 出生日期)."""
+    if not birth_date:
+        return ""
+    return f"{identity.age_on(birth_date, timezone.localdate())}岁"
 
 
 @register.filter

@@ -1,6 +1,7 @@
 """A unit with confirmed persons confirms its headcount, submits its declaration (完成申报) after
 reading the 承诺书, downloads the commitment and asks for a withdrawal (issue 7)."""
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -25,13 +26,22 @@ def test_a_unit_submits_its_declaration_downloads_the_commitment_and_asks_for_a_
     agent = f.AgentFactory(employer=unit, user__username="decl@example.cn")
     from placement.years import current_business_year
 
-    declaration = DeclarationFactory(employer=unit, business_year=current_business_year())
+    # the social-insurance registry's figure, prefilled and not yet confirmed
+    declaration = DeclarationFactory(employer=unit, business_year=current_business_year(), headcount=64,
+                                     headcount_from_feed=64)
     PersonFactory.create_batch(3, declaration=declaration, confirmed=True)
     PersonFactory(declaration=declaration, partially_rejected=True, name="部分通过")
 
     log_in(page, agent.user.username, f.PASSWORD)
     page.wait_for_url("**/")
     assert "按比例安置登记" in page.content() and "安置情况分析" in page.content()
+    # issue 15, point 3: the prefilled figures marked 待确认 and what to do next
+    headcount_stat = page.locator(".stat").filter(has_text="在职职工人数")
+    assert "64 人" in headcount_stat.inner_text() and "待确认" in headcount_stat.inner_text()
+    assert "待确认" in page.locator(".stat").filter(has_text="实际安排比例").inner_text()
+    next_steps = page.get_by_role("region", name="接下来要做什么")
+    assert "审核不通过或部分不通过" in next_steps.inner_text()
+    assert next_steps.get_by_role("link", name="确认本年度在职职工人数（社保登记 64 人，待确认）").is_visible()
     journey.check("home")
 
     page.goto("/placement/")
@@ -54,10 +64,23 @@ def test_a_unit_submits_its_declaration_downloads_the_commitment_and_asks_for_a_
     assert "120 人（已确认）" in page.content()
     journey.check("submit-ready")
 
-    page.get_by_label("我已阅读《申报资料真实性承诺书》").check()
-    page.once("dialog", lambda dialog: dialog.accept())
+    # issue 15, point 4: validate first — an unticked 承诺书 is said beside the box, no question asked
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.get_by_role("button", name="已阅读、确认，完成申报").click()
+    page.wait_for_load_state()
+    assert "请阅读并勾选确认《申报资料真实性承诺书》" in page.locator("#id_commitment_error").inner_text()
+    assert not dialogs and "确定完成" not in page.content()
+    journey.check("submit-unticked")
+    page.get_by_label("我已阅读《申报资料真实性承诺书》").check()
+    page.get_by_role("button", name="已阅读、确认，完成申报").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name=re.compile("确定完成.*年度申报吗")).is_visible()
+    assert AnnualDeclaration.objects.get(pk=declaration.pk).is_draft  # confirm last
+    journey.check("submit-confirm")
+    page.get_by_role("button", name="确定完成申报").click()
     page.wait_for_url("**/submitted/")
+    assert not dialogs
     declaration = AnnualDeclaration.objects.get(pk=declaration.pk)
     assert declaration.status == "submitted"
     assert declaration.submission_receipt.reference in page.content()

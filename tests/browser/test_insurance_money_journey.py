@@ -13,8 +13,8 @@ from insurance import choices as c
 from insurance.models import CodeRatio, InsuranceBatch, PlanYear
 from tests import factories as f
 from tests.browser.conftest import log_in, staff_log_in
-from tests.feeds.factories import RegistryPersonFactory
 from tests.insurance.factories import BatchFactory, CodeFactory, MemberFactory, at
+from tests.portal.feeds.factories import RegistryPersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = {"mimeType": "application/pdf", "buffer": f.PDF_BYTES}

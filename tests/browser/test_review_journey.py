@@ -82,8 +82,8 @@ def test_a_reviewer_rejects_one_month_and_the_employer_sees_the_notice_and_count
     page.goto("/notices/")
     page.get_by_role("link", name=f"安置人员“{name}”资料审核完成通知").click()
     body = page.content()
-    assert f"贵单位安置人员“{name}”资料审核已完成，有效月份为202501,202502,202504" in body
-    assert "202503：该月无本单位或合同约定单位的社会保险缴费记录" in body
+    assert f"贵单位安置人员“{name}”资料审核已完成，有效月份为2025年1月、2025年2月、2025年4月" in body
+    assert "2025年3月：该月无本单位或合同约定单位的社会保险缴费记录" in body
     journey.check("notice")
     page.goto("/placement/?year=2025")
     text = page.locator("main").inner_text()

@@ -17,8 +17,8 @@ from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.feeds.models import RegistryPerson, WithholdingRecord
 from portal.models import Notice
 from tests import factories as f
-from tests.feeds.factories import RegistryPersonFactory
 from tests.insurance.factories import BatchFactory, MemberFactory, at, pdf
+from tests.portal.feeds.factories import RegistryPersonFactory
 
 B, W, RS = c.BatchStatus, c.WithholdingResult, c.RunStatus
 SI = "31061826"

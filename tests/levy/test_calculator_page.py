@@ -64,7 +64,7 @@ def test_simple_form_errors_are_at_the_field_in_chinese_with_the_values_kept(cli
 def test_full_form_gives_e11_in_henan(client):
     page = client.post(URL + "?mode=full", full()).content.decode()
     assert "¥40,000.00" in page and "¥80,000.00" in page and "豫发改价调〔2020〕1038号" in page
-    assert "未核实样例" in page  # the national rounding row is an assumption
+    assert "未核实" in page and "未核实样例" not in page  # the national rounding row is an assumption, flagged honestly
 
 
 def test_full_form_with_one_annual_figure(client):
@@ -94,3 +94,25 @@ def test_add_row_keeps_the_figures_without_errors(client):
 def test_a_signed_in_employer_starts_from_their_unit(client_for, owner, unit_a):
     page = client_for(owner).get(URL + "?mode=full").content.decode()
     assert 'value="310104" selected' in page and unit_a.name in page
+
+
+# --- issue 15, point 7: official citations only, an honest verified flag, the formula in one line ---
+
+
+def test_the_public_sees_official_citations_only_and_the_formula_in_one_line(client):
+    body = client.post(URL, SIMPLE).content.decode()
+    sources = "".join(part.split("</td>", 1)[0] for part in body.split('class="source">')[1:])
+    for note in ("文号凭记忆", "未核实样例", "请核实", "转载", "http", "第三方", "www."):
+        assert note not in sources, note
+    assert "财税〔2015〕72号" in sources
+    formula = body.split('data-testid="formula">', 1)[1].split("</p>", 1)[0]
+    assert "残保金 =（上年在职职工人数 × 规定比例 − 上年实际安排残疾人就业人数）× 上年在职职工年平均工资" in formula
+    assert "（1000 × 1.5% − 0）×" in formula and "<br" not in formula
+
+
+def test_a_row_citing_a_recollection_is_not_marked_verified():
+    from levy.models import PolicyRule
+
+    row = PolicyRule.objects.get(region_code="000000", name="wage_cap_multiplier", first_year=2018)
+    assert "凭记忆" in row.source and not row.verified
+    assert "财税〔2018〕39号" in row.as_row().citation and "凭记忆" not in row.as_row().citation

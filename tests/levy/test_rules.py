@@ -263,3 +263,28 @@ def test_working_age_runs_from_the_month_of_turning_16_to_the_month_before_retir
 def test_an_unknown_retirement_category_is_refused():
     with pytest.raises(ValueError):
         retirement_month(datetime.date(1970, 1, 1), "F")
+
+
+@pytest.mark.parametrize("source,public,verifiable", [
+    ("财税〔2017〕18号（文号凭记忆，内容见 http://caijing.mnw.cn/top/1634022.html）：上限3倍",
+     "财税〔2017〕18号：上限3倍", False),
+    ("京财税〔2019〕1333号（https://m.kjjl100.com/answer/290662.html）", "京财税〔2019〕1333号", True),
+    ("沪财发〔2020〕9号（上海市财政局，经第三方数据集）", "沪财发〔2020〕9号", False),
+    ("样例值：研究未找到公布数据，请按当地统计部门公布的数据核实后修改", "", False),
+    ("《残疾人就业条例》第二十七条；财税〔2015〕72号第二十六条（转载 https://x.cn/a；另见 y）",
+     "《残疾人就业条例》第二十七条；财税〔2015〕72号第二十六条", True),
+    ("在职职工总数30人（含）以下的企业暂免征收", "在职职工总数30人（含）以下的企业暂免征收", True),
+])
+def test_the_public_citation_keeps_the_official_text_only(source, public, verifiable):
+    """Issue 15: research notes and third-party links stay in the admin."""
+    from levy.rules.policy import looks_verified, public_citation
+
+    assert public_citation(source) == public
+    assert looks_verified(source) is verifiable
+
+
+def test_a_note_naming_a_document_keeps_its_number():
+    from levy.rules.policy import public_citation
+
+    source = "“12个月人数相加除以12，结果须为整数”（京财税〔2019〕1333号问答 https://m.kjjl100.com/answer/290662.html）"
+    assert public_citation(source) == "“12个月人数相加除以12，结果须为整数”（京财税〔2019〕1333号）"

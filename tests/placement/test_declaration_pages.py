@@ -111,12 +111,15 @@ def test_submitting_on_the_page_shows_the_reference_and_what_happens_next(declar
     assert "申报资料真实性承诺书" in page and declaration.employer.name in page
     missing = client.post("/placement/submit/", {})
     assert "请阅读并勾选确认" in missing.content.decode()
-    done = client.post("/placement/submit/", {"commitment": "on"}, follow=True)
+    assert "确定完成2025年度申报吗" not in missing.content.decode()  # told what is wrong, not asked to confirm
+    asked = client.post("/placement/submit/", {"commitment": "on"}).content.decode()
+    assert "确定完成2025年度申报吗" in asked and AnnualDeclaration.objects.get(pk=declaration.pk).is_draft
+    done = client.post("/placement/submit/", {"commitment": "on", "confirmed": "1"}, follow=True)
     declaration = AnnualDeclaration.objects.get(pk=declaration.pk)
     assert declaration.status == c.DeclarationStatus.SUBMITTED
     html = done.content.decode()
     assert declaration.submission_receipt.reference in html and "接下来" in html
-    second = client.post("/placement/submit/", {"commitment": "on"}, follow=True)  # a second tab
+    second = client.post("/placement/submit/", {"commitment": "on", "confirmed": "1"}, follow=True)  # a second tab
     assert "申报回执" in second.content.decode()
 
 
@@ -127,7 +130,41 @@ def test_the_submit_page_lists_what_blocks_submission(declaration, owner, client
     assert "待残联审核" in client.get("/placement/submit/").content.decode()
     refused = client.post("/placement/submit/", {"commitment": "on"}).content.decode()
     assert "不能完成申报" in refused
+    assert "确定完成2025年度申报吗" not in refused  # validate first, confirm last (issue 15)
     assert AnnualDeclaration.objects.get(pk=declaration.pk).is_draft
+
+
+@time_machine.travel(IN_WINDOW)
+def test_the_home_page_shows_the_prefilled_headcount_as_pending_and_what_to_do_next(unit_a, owner, client_for):
+    """Issue 15: the social-insurance figure and the ratio it gives, marked 待确认, and the to-do list."""
+    declaration = DeclarationFactory(employer=unit_a, business_year=2025, headcount=64, headcount_from_feed=64)
+    PersonFactory.create_batch(3, declaration=declaration, confirmed=True)
+    PersonFactory(declaration=declaration, pending_review=True)
+    PersonFactory(declaration=declaration)
+    html = client_for(owner).get("/?year=2025").content.decode()
+    assert "64 人" in html and "社保登记人数，待确认" in html
+    assert "12.50%" in html and "按社保登记人数计算，待确认" in html  # the approved months (肢体二级 × 2) ÷ 64
+    assert "接下来要做什么" in html
+    assert "1 名人员资料待完善" in html and "1 名人员待残联审核" in html
+    assert "确认本年度在职职工人数（社保登记 64 人，待确认）" in html
+    assert "还剩 10 天" in html
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 5, 10, 0, tzinfo=SH))
+def test_after_the_window_closes_the_home_page_says_how_to_file_late(declaration, owner, client_for):
+    PersonFactory(declaration=declaration, confirmed=True)
+    html = client_for(owner).get("/?year=2025").content.decode()
+    assert "本年度申报时间已截止" in html and "补报" in html
+    assert 'class="button button-primary" href="/placement/submit/"' not in html
+    assert 'class="button" href="/placement/submit/"' in html
+
+
+@time_machine.travel(IN_WINDOW)
+def test_a_ready_year_is_told_to_file_with_the_days_left(declaration, owner, client_for):
+    PersonFactory(declaration=declaration, confirmed=True)
+    html = client_for(owner).get("/?year=2025").content.decode()
+    assert "人员已全部审核确认，请阅读承诺书并完成申报，申报截止还剩 10 天" in html
+    assert 'class="button button-primary" href="/placement/submit/"' in html
 
 
 def test_the_headcount_page_confirms_or_corrects_with_a_reason(declaration, owner, client_for):
@@ -260,3 +297,39 @@ def test_viewing_a_year_never_files_it(unit_a, owner, client_for):
     assert (api["id"], api["started"], api["status_label"]) == (None, False, "未申报")
     client.post("/placement/headcount/?year=2024", {"headcount": 80, "reason": "社保暂无登记"})
     assert AnnualDeclaration.objects.get(employer=unit_a, business_year=2024).headcount == 80
+
+
+def test_the_list_deletes_the_ticked_persons_at_once(declaration, owner, client_for):
+    """Issue 15, point 9: the manual's checkbox column with 删除所选."""
+    keep, *gone = PersonFactory.create_batch(3, declaration=declaration, confirmed=True)
+    stranger = PersonFactory(confirmed=True)  # another unit's person: never touched
+    client = client_for(owner)
+    page = client.get("/placement/?year=2025").content.decode()
+    assert 'data-check-all="persons"' in page and "删除所选" in page
+    response = client.post("/placement/persons/delete/?year=2025",
+                           {"persons": [p.pk for p in gone] + [stranger.pk]}, follow=True)
+    assert "已删除所选的 2 人" in response.content.decode()
+    assert set(PlacedPerson.objects.values_list("pk", flat=True)) == {keep.pk, stranger.pk}
+    nothing = client.post("/placement/persons/delete/?year=2025", {}, follow=True).content.decode()
+    assert "请先勾选要删除的人员" in nothing
+
+
+def test_a_filed_year_deletes_no_one(unit_a, owner, client_for):
+    declaration = DeclarationFactory(employer=unit_a, business_year=2025, submitted=True, persons=0)
+    person = PersonFactory(declaration=declaration, confirmed=True)
+    client = client_for(owner)
+    assert 'data-check-all="persons"' not in client.get("/placement/?year=2025").content.decode()
+    client.post("/placement/persons/delete/?year=2025", {"persons": [person.pk]})
+    assert PlacedPerson.objects.filter(pk=person.pk).exists()
+
+
+@time_machine.travel(IN_WINDOW)
+def test_the_submission_receipt_gives_the_federations_phone(declaration, owner, client_for):
+    """Issue 15, point 8: the unit knows whom to call about its receipt."""
+    from django.template.loader import render_to_string
+
+    PersonFactory(declaration=declaration, confirmed=True)
+    client_for(owner).post("/placement/submit/", {"commitment": "on", "confirmed": "1"})
+    document = AnnualDeclaration.objects.get(pk=declaration.pk).submission_receipt.document
+    assert "服务热线：12385" in document.context["contact"]
+    assert "服务热线：12385" in render_to_string(document.template, document.context)

@@ -47,8 +47,9 @@ def test_mixed_valid_and_invalid_months_make_a_partial_rejection_with_counts_and
     assert status_summary(person.declaration)["partially_rejected"] == 1
     notice = Notice.objects.get(employer=sh_unit, kind=Notice.Kind.REVIEW)
     assert notice.title == f"安置人员“{person.name}”资料审核完成通知"
-    assert notice.body.startswith(f"贵单位安置人员“{person.name}”资料审核已完成，有效月份为202501,202502,202504,")
-    assert "202503：该月无本单位或合同约定单位的社会保险缴费记录" in notice.body
+    assert notice.body.startswith(f"贵单位安置人员“{person.name}”资料审核已完成，有效月份为2025年1月、2025年2月、2025年4月、")
+    assert "2025年3月：该月无本单位或合同约定单位的社会保险缴费记录" in notice.body
+    assert notice.link == f"/placement/persons/{person.pk}/record/"  # issue 15: the notice opens the person
     entry = AuditEntry.objects.get(action="person.review")
     assert (entry.from_state, entry.to_state, entry.actor) == (S.PENDING_REVIEW, S.PARTIALLY_REJECTED, reviewer)
 

@@ -94,5 +94,39 @@ def test_the_grid_page_shows_reasons_and_a_legend(sh_unit, sh_agent, client_for,
     person = registered_person(sh_unit, sh_agent, "sh-gap", capture=django_capture_on_commit_callbacks)
     body = client_for(sh_agent).get(reverse("placement:step2", args=[person.pk])).content.decode()
     assert "该月无社保缴费记录" in body and "系统核验不通过" in body
-    assert 'data-confirm-months="该人员安置月数为{n}个月，是否确认并保存?"' in body
+    assert 'data-confirm-months="该人员安置月数为{n}个月，是否确认并保存？"' in body
     assert body.count('disabled aria-label="') == 10  # ten months passed: forced, cannot be unselected
+
+
+# --- issue 15, point 5: say exactly what is wrong with the file, beside its field ------------------
+
+
+def test_a_renamed_text_file_is_told_what_it_is_not_the_size_limit(sh_unit, sh_agent, client_for):
+    person = registered_person(sh_unit, sh_agent, "sh-clean")
+    renamed = SimpleUploadedFile("劳动合同.pdf", "这是一个文本文件".encode(), content_type="application/pdf")
+    body = client_for(sh_agent).post(reverse("placement:contract_new", args=[person.pk]),
+                                     contract_form(attachment=renamed)).content.decode()
+    assert "“劳动合同.pdf”的内容是文本文件，只能上传jpg/jpeg、png、pdf格式" in body
+    assert "10MB" not in body.split('id="id_attachment_error"', 1)[1].split("</p>", 1)[0]
+
+
+def test_an_empty_file_gets_the_portals_sentence_beside_its_field(sh_unit, sh_agent, client_for):
+    person = registered_person(sh_unit, sh_agent, "sh-clean")
+    empty = SimpleUploadedFile("劳动合同.pdf", b"", content_type="application/pdf")
+    body = client_for(sh_agent).post(reverse("placement:contract_new", args=[person.pk]),
+                                     contract_form(attachment=empty)).content.decode()
+    assert "提交的文件为空" not in body
+    error = body.split('id="id_attachment_error"', 1)[1].split("</p>", 1)[0]
+    assert "文件是空的（0字节），请重新选择要上传的文件" in error
+
+
+def test_step_three_names_the_material_in_its_messages(sh_unit, sh_agent, client_for,
+                                                       django_capture_on_commit_callbacks):
+    from placement.selectors.year import person_year
+    from placement.services import wizard
+
+    person = registered_person(sh_unit, sh_agent, "sh-gap", capture=django_capture_on_commit_callbacks)
+    wizard.months_select(actor=sh_agent, person=person, months=person_year(person).forced_months | {3})
+    body = client_for(sh_agent).post(reverse("placement:step3", args=[person.pk]),
+                                     {"check": "si", "si-months": ["3"]}).content.decode()
+    assert "请上传社会保险缴费凭证" in body and "请上传材料文件" not in body

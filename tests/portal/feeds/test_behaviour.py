@@ -15,7 +15,7 @@ from portal.feeds import FeedUnavailable, configure, current_behaviour, get_feed
 from portal.feeds.behaviour import serve
 from portal.feeds.slots import LocalSlots, RedisSlots, slots
 from tests.conftest import skip_or_fail
-from tests.feeds.factories import RegistryPersonFactory
+from tests.portal.feeds.factories import RegistryPersonFactory
 
 pytestmark = pytest.mark.django_db
 

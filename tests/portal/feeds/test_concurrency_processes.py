@@ -8,7 +8,7 @@ import pytest
 from portal.feeds import hammer
 from portal.feeds.slots import RedisSlots, slots
 from tests.conftest import skip_or_fail
-from tests.feeds.factories import employed
+from tests.portal.feeds.factories import employed
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker processes must see the rows
 

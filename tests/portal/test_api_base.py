@@ -33,10 +33,11 @@ def test_the_schema_and_docs_are_served(client):
     assert b"cdn" not in docs.content.lower()
 
 
-def test_domain_errors_map_to_400_and_409_with_chinese_messages():
+def test_domain_errors_map_to_422_and_409_with_chinese_messages():
+    """A rule's refusal is 422 (the request was well-formed), a state's is 409."""
     request = APIRequestFactory().get("/")
     bad = exception_handler(ValidationFailed("请输入18位身份证号码", field="id_number"), {"request": request})
-    assert bad.status_code == 400 and bad.data["errors"]["id_number"] == ["请输入18位身份证号码"]
+    assert bad.status_code == 422 and bad.data["code"] == "rule" and bad.data["errors"]["id_number"] == ["请输入18位身份证号码"]
     conflict = exception_handler(Conflict("该申报已提交"), {"request": request})
     assert conflict.status_code == 409 and conflict.data["detail"] == "该申报已提交"
 

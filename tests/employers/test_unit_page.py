@@ -156,7 +156,7 @@ class TestUnitApi:
         unit_a = Employer.objects.get(pk=unit_a.pk)
         assert unit_a.agent_name == "API经办人" and unit_a.credit_code != "hacked"
         bad = client.patch("/api/v1/unit/", {"legal_rep_id_number": "123"}, content_type="application/json")
-        assert bad.status_code == 400 and "legal_rep_id_number" in bad.json()["errors"]
+        assert bad.status_code == 422 and "legal_rep_id_number" in bad.json()["errors"]
 
     def test_related_units_crud(self, unit_a, owner, outsider, client_for):
         client = client_for(owner)
@@ -169,7 +169,7 @@ class TestUnitApi:
         assert client_for(outsider).get(f"/api/v1/unit/related-units/{pk}/").status_code == 404
         no_proof = client.post("/api/v1/unit/related-units/", {**payload, "credit_code": f.credit_code(557),
                                                                "evidence": ""})
-        assert no_proof.status_code == 400
+        assert no_proof.status_code == 422
         assert client.delete(f"/api/v1/unit/related-units/{pk}/").status_code == 204
 
 

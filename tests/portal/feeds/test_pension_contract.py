@@ -12,7 +12,7 @@ from portal.feeds.http import HttpPension
 from portal.feeds.mock import MockPension
 from portal.feeds.models import RegistryPerson
 from portal.feeds.types import PensionStatus, WithholdingOrder, WithholdingReceipt
-from tests.feeds.factories import RegistryPersonFactory
+from tests.portal.feeds.factories import RegistryPersonFactory
 
 # The gateway answers from its own threads, which must see committed rows: no test transaction.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -18,7 +18,12 @@ from portal.feeds.types import (
     UnitRef,
     months_of,
 )
-from tests.feeds.factories import MonthRecordFactory, RegistryPersonFactory, RegistryUnitFactory, employed
+from tests.portal.feeds.factories import (
+    MonthRecordFactory,
+    RegistryPersonFactory,
+    RegistryUnitFactory,
+    employed,
+)
 
 # The gateway answers from its own threads, which must see committed rows: no test transaction.
 pytestmark = pytest.mark.django_db(transaction=True)

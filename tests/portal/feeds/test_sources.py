@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from portal.feeds import FeedRejected, PersonNotFound, SubmissionNotFound, UnitNotFound, configure, stats
 from portal.feeds.types import CertifiedPerson, CertifiedResult
-from tests.feeds.factories import (
+from tests.portal.feeds.factories import (
     CertificateFactory,
     MonthRecordFactory,
     RegistryPersonFactory,

@@ -185,7 +185,7 @@ def test_a_real_pdf_with_fonts_links_and_metadata_is_accepted(unit_a, owner):
 
 def test_the_page_and_the_api_say_why_at_the_field(unit_a, owner, client_for):
     from employers.models import RelatedUnit
-    from tests.test_unit_page import related_post
+    from tests.employers.test_unit_page import related_post
 
     client = client_for(owner)
     page = client.post(reverse("employers:related_new"), related_post(
@@ -194,7 +194,7 @@ def test_the_page_and_the_api_say_why_at_the_field(unit_a, owner, client_for):
     api = client.post("/api/v1/unit/related-units/", {
         "relation": "other", "region": "310104", "credit_code": f.credit_code(556), "name": "子公司",
         "evidence": SimpleUploadedFile("证明.pdf", pdf_samples.BAD["html_polyglot"])})
-    assert api.status_code == 400 and "不是单纯的PDF" in api.json()["errors"]["evidence"][0]
+    assert api.status_code == 422 and "不是单纯的PDF" in api.json()["errors"]["evidence"][0]
     assert not RelatedUnit.objects.exists() and not Upload.objects.exists()
 
 

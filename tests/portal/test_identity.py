@@ -138,3 +138,15 @@ def test_masking_shows_first_six_and_last_four_and_hides_certificate_suffixes():
     assert mask_certificate(id_number + "42B1") == "310104********0017**"
     assert "42" not in mask_certificate(id_number + "42")[-4:]
     assert normalize(" 3101 0419-8001 0100 1x ") == "31010419800101001X"
+
+
+@pytest.mark.parametrize("birth,day,expected", [
+    (datetime.date(1978, 11, 5), datetime.date(2026, 11, 4), 47),
+    (datetime.date(1978, 11, 5), datetime.date(2026, 11, 5), 48),
+    (datetime.date(2000, 2, 29), datetime.date(2026, 2, 28), 25),
+    (datetime.date(2000, 2, 29), datetime.date(2026, 3, 1), 26),
+])
+def test_age_counts_whole_years_since_the_birth_date(birth, day, expected):
+    from portal.identity import age_on
+
+    assert age_on(birth, day) == expected

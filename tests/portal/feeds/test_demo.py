@@ -12,7 +12,7 @@ from portal.feeds.demo import DEMO_PEOPLE, Oddity, demo_people, demo_person, dem
 from portal.feeds.models import MonthRecord, RegistryPerson, RegistryUnit, UnitHeadcount
 from portal.feeds.types import months_of
 from portal.identity import parse_certificate_number, parse_resident_id
-from tests.feeds.conftest import UNTIL
+from tests.portal.feeds.conftest import UNTIL
 
 pytestmark = pytest.mark.django_db
 

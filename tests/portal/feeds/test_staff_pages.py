@@ -13,7 +13,7 @@ from portal.feeds import configure
 from portal.feeds.demo import demo_person, demo_unit
 from portal.feeds.models import IntakeSubmission, MonthRecord, RegistryPerson
 from portal.models import AuditEntry
-from tests.feeds.factories import CertificateFactory, RegistryPersonFactory, employed
+from tests.portal.feeds.factories import CertificateFactory, RegistryPersonFactory, employed
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_editing_a_person_a_certificate_a_unit_and_headcounts_shows_in_the_feeds
 
 
 def test_staff_can_stage_the_tax_bureau_returning_a_submission(admin, feeds):
-    from tests.feeds.test_sources import _result
+    from tests.portal.feeds.test_sources import _result
 
     feeds.tax_intake.submit(_result())
     submission = IntakeSubmission.objects.get()
