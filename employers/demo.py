@@ -137,7 +137,8 @@ def load_units() -> None:
                 actor=agent, employer=employer,
                 data={"relation": relation, "region": Region.objects.get(code=region), "credit_code": code,
                       "name": name, "phone": "021-60000000", "address": f"{name}办公地址", "org_code": code[8:17]},
-                evidence_file=SimpleUploadedFile("劳务派遣协议.pdf", pdf, content_type="application/pdf"),
+                evidence_file=SimpleUploadedFile("劳务派遣经营许可证.pdf" if relation == "dispatch" else "关联关系证明.pdf",
+                                                 pdf, content_type="application/pdf"),
             )
 
 

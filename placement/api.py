@@ -151,9 +151,9 @@ class ContractViewSet(EmployerScoped, mixins.ListModelMixin, mixins.CreateModelM
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        attachment = data.pop("attachment", None)
+        attachment, agreement = data.pop("attachment", None), data.pop("agreement", None)
         contract, warnings = services.contract_save(actor=request.user, person=person, data=data,
-                                                    attachment_file=attachment)
+                                                    attachment_file=attachment, agreement_file=agreement)
         return Response({**self.get_serializer(contract).data, "warnings": warnings}, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):

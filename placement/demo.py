@@ -108,7 +108,9 @@ def _add(declaration, agent, info, plan):
         agency = RelatedUnit.objects.get(employer=declaration.employer, relation="dispatch")
         contract.update(is_dispatch=True, dispatch_agency=agency, counts_here_stated=True, si_payer=agency,
                         mi_payer=agency, wage_payer=agency)
-    services.contract_save(actor=agent, person=person, data=contract, attachment_file=_pdf("劳动合同"))
+    agreement = _pdf("三方协议（劳务派遣协议）") if plan == "dispatch" else None
+    services.contract_save(actor=agent, person=person, data=contract, attachment_file=_pdf("劳动合同"),
+                           agreement_file=agreement)
     if plan == "manual_certificate":
         services.certificate_add_manual(
             actor=agent, person=person, image_file=_certificate_image(info.roster_name),

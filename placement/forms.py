@@ -99,8 +99,11 @@ class ContractForm(Form):
                                       empty_label="本单位")
     wage_payer = forms.ModelChoiceField(label="工资发放单位", queryset=RelatedUnit.objects.none(), required=False,
                                         empty_label="本单位")
-    attachment = forms.FileField(label="合同附件", help_text="请上传劳动合同或者劳务派遣协议（劳务派遣协议中应明确该人员计入用人单位）。"
+    attachment = forms.FileField(label="合同附件", help_text="请上传劳动合同（劳务派遣人员：与劳务派遣单位签订的劳动合同）。"
                                  + CONTRACT_FILE.hint)
+    agreement = forms.FileField(label="三方协议（劳务派遣协议）", required=False,
+                                help_text="劳务派遣人员必须另行上传，协议中应明确该人员残疾人安置登记计入本单位；劳务派遣资质在关联单位中上传。"
+                                + CONTRACT_FILE.hint)
 
     def __init__(self, *args, employer, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

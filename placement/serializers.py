@@ -63,14 +63,17 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class ContractSerializer(serializers.ModelSerializer):
-    attachment = serializers.FileField(write_only=True, required=False)
+    attachment = serializers.FileField(write_only=True, required=False, help_text="劳动合同（或编制本）")
     attachment_id = serializers.UUIDField(read_only=True)
+    agreement = serializers.FileField(write_only=True, required=False,
+                                      help_text="三方协议（劳务派遣协议）：劳务派遣人员必填，须与劳动合同是不同的文件")
+    agreement_id = serializers.UUIDField(read_only=True, allow_null=True)
 
     class Meta:
         model = Contract
         fields = ["id", "is_dispatch", "relation", "related_unit", "contract_type", "start_date", "end_date", "job",
                   "monthly_wage", "dispatch_agency", "counts_here_stated", "si_payer", "mi_payer", "wage_payer",
-                  "attachment", "attachment_id", "review_state"]
+                  "attachment", "attachment_id", "agreement", "agreement_id", "review_state"]
         read_only_fields = ["review_state"]
 
     def __init__(self, *args, **kwargs):

@@ -161,6 +161,10 @@ class Contract(Reviewable):
     wage_payer = models.ForeignKey("employers.RelatedUnit", verbose_name="工资发放单位", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     attachment = models.ForeignKey(Upload, verbose_name="合同附件", on_delete=models.PROTECT, related_name="+")
+    # a dispatched person's three required documents are three files (issue 15, 17): the agency's
+    # 劳务派遣资质 (its related-unit proof), this 三方协议 and the 劳动合同 (`attachment`)
+    agreement = models.ForeignKey(Upload, verbose_name="三方协议（劳务派遣协议）", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["start_date", "id"]

@@ -29,6 +29,7 @@ from portal.crypto import matches
 from portal.exceptions import NotAllowed, ValidationFailed
 from portal.guards import insist
 from portal.identity import parse_resident_id
+from portal.models import Upload
 from portal.reviewable import review_request, review_waive
 from portal.uploads import upload_accept
 from portal.workflow import audit_created, transition_apply
@@ -167,7 +168,7 @@ def _check_related_units(person: PlacedPerson, data: dict) -> None:
             raise ValidationFailed("请选择本单位的关联单位", field=key)
 
 
-def contract_save(*, actor, person: PlacedPerson, data: dict, attachment_file=None,
+def contract_save(*, actor, person: PlacedPerson, data: dict, attachment_file=None, agreement_file=None,
                   contract: Contract | None = None) -> tuple[Contract, list[str]]:
     """Add or change a contract with its file. Returns the contract and any warnings (a contract
     shorter than a year is accepted with a warning: its months fail 合同状态). A dispatch agreement
@@ -190,6 +191,10 @@ def contract_save(*, actor, person: PlacedPerson, data: dict, attachment_file=No
                                                 employer=person.declaration.employer, actor=actor, field="attachment")
         if not contract.attachment_id:
             raise ValidationFailed("请上传劳动合同、劳务派遣协议或编制本", field="attachment")
+        if contract.is_dispatch:
+            _dispatch_documents(contract, person, actor, agreement_file)
+        else:
+            contract.agreement = None
         contract.full_clean(exclude=["review_state"])
         created = contract.pk is None
         contract.save()
@@ -202,6 +207,20 @@ def contract_save(*, actor, person: PlacedPerson, data: dict, attachment_file=No
         else:
             contract = review_waive(item=contract, actor=actor, reason="不是劳务派遣协议")
     return contract, contract_warnings(data)
+
+
+def _dispatch_documents(contract: Contract, person: PlacedPerson, actor, agreement_file) -> None:
+    """A dispatch contract's three required documents are three files (issue 15, 17): the agency's
+    劳务派遣资质 is its related-unit proof, and the 三方协议 is an upload of its own, not the file
+    of the 劳动合同."""
+    if agreement_file is not None:
+        contract.agreement = upload_accept(file=agreement_file, kind=CONTRACT_FILE.code,
+                                           employer=person.declaration.employer, actor=actor, field="agreement")
+    if not contract.agreement_id:
+        raise ValidationFailed("劳务派遣人员请上传三方协议（劳务派遣协议），劳动合同另行上传", field="agreement")
+    contract_file = Upload.objects.filter(pk=contract.attachment_id).values_list("sha256", flat=True).first()
+    if contract_file == contract.agreement.sha256:
+        raise ValidationFailed("三方协议与劳动合同是同一个文件，请分别上传", field="agreement")
 
 
 def contract_delete(*, actor, contract: Contract) -> None:

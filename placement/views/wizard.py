@@ -131,9 +131,10 @@ def contract_edit(request, pk, contract_id=None):
     form = ContractForm(request.POST or None, request.FILES or None, employer=employer, editing=bool(contract),
                         initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "attachment"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("attachment", "agreement")}
         result = call_service(form, wizard.contract_save, actor=request.user, person=person, data=data,
-                              attachment_file=form.cleaned_data.get("attachment"), contract=contract)
+                              attachment_file=form.cleaned_data.get("attachment"),
+                              agreement_file=form.cleaned_data.get("agreement"), contract=contract)
         if result:
             _contract, warnings = result
             for warning in warnings:

@@ -305,3 +305,24 @@ def test_a_unit_overview_shows_every_year_person_request_and_the_history(sh_unit
     assert client_for(sh_agent).get(url).status_code == 403
     queue = client_for(reviewer_sh).get(reverse("backoffice:person_queue")).content.decode()
     assert url in queue  # one click from the queue
+
+
+def test_the_dispatch_review_shows_each_required_document_as_its_own_file(sh_unit, sh_agent, client_for,
+                                                                           reviewer_sh, related_units,
+                                                                           django_capture_on_commit_callbacks):
+    """Issue 15 (17): three checkboxes named three documents, but one file stood for two of them."""
+    from tests.placement.factories import registered_person
+
+    agency = related_units["agency"]
+    person = registered_person(sh_unit, sh_agent, "sh-dispatched", capture=django_capture_on_commit_callbacks,
+                               contract={"is_dispatch": True, "dispatch_agency": agency, "counts_here_stated": True,
+                                         "si_payer": agency, "mi_payer": agency, "wage_payer": agency})
+    contract = person.contracts.get()
+    page = client_for(reviewer_sh).get(reverse("backoffice:dispatch_review", args=[contract.pk])).content.decode()
+    items = re.search(r'<section class="panel" aria-labelledby="docs-title">.*?</section>', page, re.S).group(0)
+    files = {str(agency.evidence_id), str(contract.agreement_id), str(contract.attachment_id)}
+    assert len(files) == 3
+    for label, upload in (("劳务派遣资质", agency.evidence_id), ("三方协议", contract.agreement_id),
+                          ("劳动合同", contract.attachment_id)):
+        item = re.search(rf"<li>{label}：.*?</li>", items, re.S)
+        assert item and str(upload) in item.group(0), label

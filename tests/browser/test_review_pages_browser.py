@@ -35,7 +35,7 @@ def test_the_demo_reviewer_reviews_a_certificate_and_a_dispatch_agreement(page, 
     page.get_by_label("审核通过").check()
     page.get_by_role("button", name="提交审核结果").click()
     page.wait_for_url("**/backoffice/persons/*/")
-    assert Certificate.objects.get(source="manual").review_state == "approved"
+    assert Certificate.objects.get(source="manual", person__name="钱志刚").review_state == "approved"
     journey.check("person-after-certificate")
     page.goto("/backoffice/dispatch/")
     page.get_by_role("link", name="审核 何婷 的劳务派遣协议").click()
@@ -47,7 +47,7 @@ def test_the_demo_reviewer_reviews_a_certificate_and_a_dispatch_agreement(page, 
         box.check()
     page.get_by_role("button", name="提交审核结果").click()
     page.wait_for_url("**/backoffice/persons/*/")
-    assert Contract.objects.get(is_dispatch=True).review_state == "approved"
+    assert Contract.objects.get(is_dispatch=True, person__name="何婷").review_state == "approved"
     page.goto("/backoffice/announcements/")
     journey.check("announcements")
     page.goto("/backoffice/withdrawals/")

@@ -48,6 +48,14 @@ def pdf(name="合同.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, f.PDF_BYTES, content_type="application/pdf")
 
 
+def agreement_pdf(name="三方协议.pdf") -> SimpleUploadedFile:
+    """A plain PDF other than `pdf()`'s: a dispatch agreement is its own file (issue 15, 17)."""
+    from tests.pdf_samples import CATALOG, PAGES, build
+
+    page = b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 20 20]>>"
+    return SimpleUploadedFile(name, build(CATALOG, PAGES, page), content_type="application/pdf")
+
+
 class DeclarationFactory(factory.django.DjangoModelFactory):
     """A unit's declaration of 2025. Filed ones carry `persons` confirmed persons (1 unless said)."""
 
@@ -215,7 +223,8 @@ def registered_person(employer, actor, key: str, *, contract: dict | None = None
                                     registry_certificates=prefill.certificates)
     terms = {"contract_type": "open_ended", "start_date": datetime.date(2020, 1, 1), "job": "装配工",
              "monthly_wage": 5000, "relation": "self", "is_dispatch": False}
-    services.contract_save(actor=actor, person=person, data={**terms, **(contract or {})}, attachment_file=pdf())
+    services.contract_save(actor=actor, person=person, data={**terms, **(contract or {})}, attachment_file=pdf(),
+                           agreement_file=agreement_pdf() if (contract or {}).get("is_dispatch") else None)
     if capture is not None:
         with capture(execute=True):
             services.step1_complete(actor=actor, person=person)

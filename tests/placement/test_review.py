@@ -161,3 +161,26 @@ def test_bulk_approval_approves_only_certificates_matching_the_registry_and_logs
     entries = AuditEntry.objects.filter(action="certificate.review")
     assert sorted(int(e.object_id) for e in entries) == sorted(cert.pk for cert in result.approved)
     assert all(e.actor == reviewer and e.to_state == "approved" for e in entries)
+
+
+def test_a_dispatch_contract_needs_its_own_agreement_file(sh_unit, sh_agent, related_units,
+                                                          django_capture_on_commit_callbacks):
+    """Issue 15 (17): the review names three documents, but one file could stand for two of them."""
+    import datetime
+
+    from portal.exceptions import ValidationFailed
+    from tests.placement.factories import agreement_pdf, pdf, registered_person
+
+    person = registered_person(sh_unit, sh_agent, "sh-plain", capture=django_capture_on_commit_callbacks)
+    terms = {"contract_type": "open_ended", "start_date": datetime.date(2020, 1, 1), "job": "装配工",
+             "monthly_wage": 5000, "relation": "self", "is_dispatch": True, "dispatch_agency": related_units["agency"],
+             "counts_here_stated": True}
+    with pytest.raises(ValidationFailed, match="三方协议") as missing:
+        services.contract_save(actor=sh_agent, person=person, data=dict(terms), attachment_file=pdf())
+    assert missing.value.field == "agreement"
+    with pytest.raises(ValidationFailed, match="同一个文件"):
+        services.contract_save(actor=sh_agent, person=person, data=dict(terms), attachment_file=pdf(),
+                               agreement_file=pdf("三方协议.pdf"))
+    contract, _warnings = services.contract_save(actor=sh_agent, person=person, data=dict(terms),
+                                                 attachment_file=pdf(), agreement_file=agreement_pdf())
+    assert contract.agreement_id and contract.agreement_id != contract.attachment_id
