@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # make run PORT=9000: links in receipts and e-mails follow the port (see runportal)
 PORT   ?= 8000
 
-.PHONY: install sysdeps run test bench lint totp clean
+.PHONY: install sysdeps run test bench loadtest lint totp clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# The filing-window peak: gunicorn + a worker on PostgreSQL and Redis, locust on loopback (bench/loadtest)
+loadtest: install
+	$(BIN)/python -m bench.loadtest
 
 lint: install
 	$(BIN)/ruff check .

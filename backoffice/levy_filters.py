@@ -3,7 +3,7 @@
 
 import django_filters
 
-from levy.choices import AssessmentStatus, Outcome, PaymentStatus
+from levy.choices import AssessmentStatus, Outcome, PaymentStatus, ReliefStatus, RewardMode, RewardStatus
 from placement.filters import ConsoleFilter, StatusMixin, _status
 from portal.reviewable import ReviewState
 
@@ -27,3 +27,16 @@ class ObjectionFilter(StatusMixin, ConsoleFilter):
 class PaymentFilter(StatusMixin, ConsoleFilter):
     employer_path, year_path, region_field = "assessment__employer", "assessment__collection_year", "tax_region"
     status = _status(PaymentStatus.choices)
+
+
+class RewardFilter(StatusMixin, ConsoleFilter):
+    """超比例奖励审核: by 残联主管部门, 业务年度, 状态 (待初审 / 待复审 first) and 申请方式."""
+
+    year_path, region_field = "data_year", "fed_region"
+    status = _status(RewardStatus.choices)
+    mode = django_filters.ChoiceFilter(choices=RewardMode.choices, label="申请方式")
+
+
+class ReliefFilter(StatusMixin, ConsoleFilter):
+    employer_path, year_path, region_field = "assessment__employer", "assessment__collection_year", "tax_region"
+    status = _status(ReliefStatus.choices)

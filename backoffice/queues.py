@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from insurance.selectors import scope as insurance_scope
 from levy.selectors import assessment as levy_q
+from levy.selectors import reward as reward_q
 from placement.selectors import queues as q
-from portal.roles import ADMIN, FEDERATION, TAX, UNION
+from portal.roles import ADMIN, FEDERATION, SUPERVISOR, TAX, UNION
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,8 @@ register_queue(Queue("feedback", "年审认证反馈", "tax:requests", lambda us
 register_queue(Queue("deregistrations", "单位注销安置登记", "backoffice:deregistration_queue",
                      lambda user: q.open_requests(q.deregistrations_visible(user)), "submitted_at", order=45,
                      help="核对盖章的注销业务申请书。"))
-register_queue(Queue("send_to_tax", "发送税务", "tax:send", q.declarations_to_send, "certified_at", order=50,
-                     help="已认证、尚未发送税务部门（或发送失败）的申报"))
+register_queue(Queue("send_to_tax", "发送税务", "tax:send", q.declarations_never_sent, "certified_at", order=50,
+                     help="已认证、尚未发送税务部门的申报（发送失败的见“发送税务失败”）"))
 register_queue(Queue("failed_deliveries", "发送税务失败", "tax:deliveries", q.failed_deliveries, "queued_at",
                      order=51, help="税务部门尚未收到，请查看原因后重新发送"))
 
@@ -102,3 +103,29 @@ register_queue(Queue("name_changes", "单位名称修改审核", "backoffice:nam
                      lambda user: insurance_scope.name_changes_visible(user).filter(review_state="pending"),
                      "review_requested_at", roles=UNION | ADMIN, order=71,
                      help="核对《红头文件》或《工商变更登记表》；通过后新名称用于参保。"))
+
+# --- issue 18: over-ratio rewards (federation) and 缓减免 (tax) ---------------------------------------
+register_queue(Queue("reward_first", "超比例奖励初审", "backoffice:reward_queue",
+                     lambda user: reward_q.rewards_visible(user).filter(status="first_review"), "submitted_at",
+                     order=55, help="单位网报的超比例奖励申请：通过、退回单位或不通过"))
+register_queue(Queue("reward_second", "超比例奖励复审 / 复核", "backoffice:reward_queue",
+                     lambda user: reward_q.rewards_visible(user).filter(status="second_review"), "submitted_at",
+                     roles=SUPERVISOR | ADMIN, order=56, help="须由未参与初审（或窗口发起）的业务主管办理（双人复核）"))
+register_queue(Queue("reward_payouts_failed", "超比例奖励发放失败", "backoffice:reward_queue",
+                     reward_q.payouts_failed, "settled_at", order=57, help="银行退回的奖励发放，核实账户后重新发放"))
+register_queue(Queue("levy_reliefs", "缓减免审核", "tax:levy_reliefs",
+                     lambda user: reward_q.reliefs_visible(user).filter(status__in=["submitted", "confirming"]),
+                     "submitted_at", roles=TAX | ADMIN, order=62,
+                     help="因不可抗力申请减免或缓缴残保金；减免金额超过复核标准的须另一名税务人员复核"))
+# --- the union console's batches and money (issue 19) -----------------------------------------------
+register_queue(Queue("insurance_batch_reviews", "参保批次审核", "backoffice:union_batch_queue",
+                     lambda user: insurance_scope.batches_visible(user).filter(status="under_review"), "submitted_at",
+                     roles=UNION | ADMIN, order=72, help="按社保编号逐一审核参保比例与相关材料；不通过须写明原因。"))
+register_queue(Queue("insurance_runs", "代扣文件（待发送 / 发送失败）", "backoffice:union_runs",
+                     lambda user: insurance_scope.runs_visible(user).filter(status__in=("scheduled", "queued", "failed")),
+                     "created_at", roles=UNION | ADMIN, order=73,
+                     help="养老金发放日由系统发送；发送失败的请查看原因后重新发送。"))
+register_queue(Queue("insurance_voucher_reviews", "缴费凭证审核", "backoffice:union_voucher_queue",
+                     lambda user: insurance_scope.batches_visible(user).filter(status="voucher_review"),
+                     "voucher_submitted_at", roles=UNION | ADMIN, order=74,
+                     help="核对缴费凭证、退多余款与电子票据；通过后投保成功。"))

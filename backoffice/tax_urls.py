@@ -22,6 +22,8 @@ urlpatterns = [
     path("tax/results/", tax.results, name="results"),
     path("tax/results/export/", tax.results_export, name="results_export"),
     path("tax/results/<int:pk>/", tax.result_detail, name="result_detail"),
+    path("tax/results/<int:pk>/roster/", tax.result_roster, name="result_roster"),
+    path("tax/results/<int:pk>/certificate/", tax.result_certificate, name="result_certificate"),
     # 残保金征缴 (issue 16)
     path("tax/levy/", levy.assessments, name="levy_assessments"),
     path("tax/levy/export/", levy.assessments_export, name="levy_export"),
@@ -29,6 +31,8 @@ urlpatterns = [
     path("tax/levy/objections/", levy.objections, name="levy_objections"),
     path("tax/levy/objections/<int:pk>/", levy.objection_detail, name="levy_objection"),
     path("tax/levy/payments/", levy.payments, name="levy_payments"),
+    path("tax/levy/reliefs/", levy.reliefs, name="levy_reliefs"),
+    path("tax/levy/reliefs/<int:pk>/", levy.relief_detail, name="levy_relief"),
     path("tax/levy/bulk/", levy.bulk, name="levy_bulk"),
     path("api/v1/tax/levy-assessments", levy_api.AssessmentsView.as_view(), name="api_levy_assessments"),
 ]

@@ -18,6 +18,7 @@ class Result:
     target: float
     note: str = ""
     also_ok: bool = True  # a second bar the benchmark checks (peak memory, …); failing it fails the line
+    at_least: bool = False  # a rate: the ratio must reach the target rather than stay under it
 
     @property
     def ratio(self) -> float:
@@ -25,14 +26,15 @@ class Result:
 
     @property
     def passed(self) -> bool:
-        return self.ratio <= self.target and self.also_ok
+        met = self.ratio >= self.target if self.at_least else self.ratio <= self.target
+        return met and self.also_ok and self.value > 0 and self.floor > 0  # nothing measured is no pass
 
     def line(self) -> str:
         verdict = "PASS" if self.passed else "FAIL"
         extra = f" {self.note}" if self.note else ""
         return (
             f"BENCH {self.name} value={self.value:.4g} unit={self.unit} floor={self.floor:.4g} "
-            f"ratio={self.ratio:.3f} target={self.target:g} {verdict}{extra}"
+            f"ratio={self.ratio:.3f} target={'>=' if self.at_least else ''}{self.target:g} {verdict}{extra}"
         )
 
 
@@ -47,4 +49,5 @@ BENCHMARKS: list[str] = [
     "bench.roster_import",
     "bench.error_workbook",
     "bench.roster_verify",
+    "bench.withholding_run",
 ]

@@ -51,6 +51,18 @@ UNIT_DATA = {
     ),
 }
 
+def _unit_data(unit) -> dict:
+    """A queue unit's page (portal.demo: the units that fill the reviewers' queues): plain values."""
+    if unit.key in UNIT_DATA:
+        return UNIT_DATA[unit.key]
+    serial = f"{sum(map(ord, unit.key)) % 1000:03d}"
+    return dict(unit_nature="enterprise", economic_nature="limited_liability", industry="C",
+                legal_rep_name=unit.agent_name, legal_rep_id_number=_rid(f"{unit.region}19760101{serial}"),
+                legal_rep_phone="13900000000", unit_phone=unit.phone, last_year_headcount=60,
+                agent_name=unit.agent_name, agent_phone="13900000001", business_address=f"{unit.name}办公地址",
+                registered_address=f"{unit.name}注册地址", postal_code="100000", economic_type="private")
+
+
 def _code(body: str) -> str:
     return body + uscc.calc_check_digit(body + "0")
 
@@ -71,6 +83,8 @@ RELATED = {
          _registry_unit("sh-agency").credit_code),
     ],
     "ln": [("dispatch", "210102", "沈阳和平劳务派遣有限公司", _code("91210102MA0W1Q8T4"))],
+    "nm-rev": [("dispatch", _registry_unit("nm-agency").region, _registry_unit("nm-agency").name,
+                _registry_unit("nm-agency").credit_code)],
 }
 
 
@@ -109,7 +123,7 @@ def load_units() -> None:
     for unit in UNITS:
         employer = Employer.objects.get(credit_code=unit.credit_code)
         if not employer.legal_rep_name:
-            for field, value in UNIT_DATA[unit.key].items():
+            for field, value in _unit_data(unit).items():
                 setattr(employer, field, value)
             employer.org_code = unit.credit_code[8:17]
             employer.save()

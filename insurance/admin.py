@@ -11,6 +11,7 @@ from insurance.models import (
     InsuranceCode,
     PlanYear,
     UnitNameChange,
+    WithholdingRun,
 )
 from levy.admin import PolicyAdmin
 
@@ -27,6 +28,7 @@ class PlanYearAdmin(PolicyAdmin):
         ("办理时间", {"fields": ("central_opens_at", "central_closes_at", "withholding_closes_at",
                              "withholding_request_deadline", "instant_opens_at", "waiting_days")}),
         ("职保会收款账户", {"fields": ("account_name", "account_number", "account_bank")}),
+        ("代扣与凭证审核", {"fields": ("pension_day", "voucher_four_eyes")}),
         ("修改", {"fields": ("change_reason", "history")}),
     )
 
@@ -76,3 +78,10 @@ class CodeApplicationAdmin(ReadOnly):
 class UnitNameChangeAdmin(ReadOnly):
     list_display = ("old_name", "unit_name", "code", "review_state", "review_requested_at")
     list_filter = ("review_state",)
+
+
+@admin.register(WithholdingRun)
+class WithholdingRunAdmin(ReadOnly):
+    list_display = ("batch", "pension_day", "status", "requested", "withheld", "attempts", "last_error")
+    list_filter = ("status",)
+    search_fields = ("batch__number", "batch__employer__name")

@@ -6,23 +6,29 @@ the pages. A roster that breaks the rules answers 400 with every bad row:
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from employers.selectors import employer_for_agent
+from insurance.models import InsuredMember
+from insurance.selectors.members import active_members
+from insurance.selectors.money import voucher_state
 from insurance.selectors.scope import batches_visible, codes_visible
 from insurance.serializers import (
+    AmountsSerializer,
     BatchCreateSerializer,
     BatchSerializer,
     CodeSerializer,
+    MemberSerializer,
     RosterUploadSerializer,
+    amounts_data,
 )
 from insurance.services import batches as batch_services
 from insurance.services import roster as roster_services
 from insurance.sheets import ROSTER_TEMPLATE
 from portal.access import HasRole
-from portal.drf import FILE_PARSERS
+from portal.drf import FILE_PARSERS, Pagination
 from portal.exceptions import ValidationFailed
 from portal.roles import EMPLOYER
 from portal.spreadsheets import template_workbook
@@ -100,3 +106,25 @@ class RosterImportView(AgentView):
         count = batch.members.filter(deleted_at__isnull=True).count()
         return Response({"id": batch.pk, "status": batch.status, "member_count": count},
                         status=status.HTTP_201_CREATED)
+
+
+class BatchAmountsView(AgentView):
+    @extend_schema(responses=AmountsSerializer)
+    def get(self, request, pk):
+        """A batch's amounts due: 参保总费用, the withholding results, 需单位缴纳参保费用 (DOMAIN.md §3)
+        and how the voucher rows stand against it."""
+        batch = get_object_or_404(batches_visible(request.user), pk=pk)
+        return Response(AmountsSerializer(amounts_data(voucher_state(batch))).data)
+
+
+class BatchMembersView(AgentView, generics.ListAPIView):
+    """A batch's members (document numbers masked), 50 a page, with 代扣结果 and the coverage dates."""
+
+    serializer_class = MemberSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return InsuredMember.objects.none()
+        batch = get_object_or_404(batches_visible(self.request.user), pk=self.kwargs["pk"])
+        return active_members(batch).order_by("row_number", "pk")

@@ -162,3 +162,63 @@ MATERIAL_STATES = {
     ReviewState.APPROVED: "审核通过",
     ReviewState.REJECTED: "审核不通过",
 }
+
+
+class WithholdingResult(models.TextChoices):
+    """代扣结果 of a member after the pension day (the manual's results page)."""
+
+    NONE = "", "-"
+    WITHHELD = "withheld", "代扣成功"
+    INSUFFICIENT = "insufficient", "代扣失败(余额不足)"
+    INVALID = "invalid", "代扣失败(校验不通过)"
+
+
+WITHHOLDING_FAILED = (WithholdingResult.INSUFFICIENT, WithholdingResult.INVALID)
+
+
+class RunStatus(models.TextChoices):
+    """The withholding file's delivery to the pension registry (ARCHITECTURE.md "where we go
+    beyond" 7): queued, sent, its result received, or failed with retry and an alert."""
+
+    SCHEDULED = "scheduled", "待养老金发放日"
+    QUEUED = "queued", "待发送"
+    SENT = "sent", "代扣中"
+    RECEIVED = "received", "已返回代扣结果"
+    FAILED = "failed", "发送失败"
+
+
+class VoucherMethod(models.TextChoices):
+    """缴费方式 of a voucher row."""
+
+    WITHHELD = "withheld", "个人代扣"
+    ONLINE = "online", "贷记网银"
+    TRANSFER = "transfer", "银行转账"
+    CHEQUE = "cheque", "支票"
+
+
+UNIT_VOUCHER_METHODS = [(m.value, m.label) for m in VoucherMethod if m != VoucherMethod.WITHHELD]
+
+
+class AccountKind(models.TextChoices):
+    """收款帐户类别: the union's accounts (this plan pays into the retiree account)."""
+
+    RETIREE = "retiree", "退休"
+
+
+# The manual's 参保流程各个状态的说明: what the agent may do in each status (both consoles show it).
+STATUS_TABLE = [
+    (B.AWAITING_ROSTER, "继续办理参保 / 修改参保名单 / 批次删除", "导入参保名单或新增参保人员"),
+    (B.AWAITING_VERIFICATION, "继续办理参保 / 修改参保名单 / 批次删除", "提交系统校验"),
+    (B.VERIFYING, "继续办理参保", "等待系统校验完成（可离开页面）"),
+    (B.VERIFIED, "继续办理参保 / 修改参保名单 / 批次删除", "处理异常数据后提交职保会审核"),
+    (B.UNDER_REVIEW, "查看批次信息", "等待职保会审核（按社保编号逐一审核）"),
+    (B.REVIEW_REJECTED, "继续办理参保 / 修改参保名单 / 批次删除", "查看不通过原因，修改后再次提交职保会审核"),
+    (B.REVIEW_APPROVED, "继续办理参保", "委托代扣：向职保会提交代扣申请；缴费凭证：确定参保名单，上传缴费凭证"),
+    (B.WITHHOLDING_REQUESTED, "下载代扣受理单", "等待养老金发放日银行代扣，结果以通知和邮件告知"),
+    (B.WITHHOLDING_DONE, "继续办理参保 / 修改参保名单（删除代扣失败人员）", "查看代扣结果，参保名单确定后上传缴费凭证"),
+    (B.ROSTER_CONFIRMED, "上传缴费凭证", "填写缴费凭证、退多余款、电子票据后提交审核"),
+    (B.VOUCHER_REVIEW, "查看缴费凭证", "等待职保会凭证审核"),
+    (B.VOUCHER_REJECTED, "编辑", "查看职保中心反馈，修改凭证信息后再次提交审核"),
+    (B.INSURED, "下载参保回执", "投保成功，参保人员保障期限已确定"),
+    (B.COMPLETED, "查看批次信息", "参保已完成"),
+]

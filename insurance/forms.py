@@ -8,8 +8,10 @@ from insurance.uploads import (
     CODE_APPLICATION,
     NAME_CHANGE,
     RATIO_MATERIALS,
+    REFUND_EXPLANATION,
     ROSTER,
     SITUATION_PROOF,
+    VOUCHER_IMAGE,
     WITHHOLDING_FORM,
 )
 from portal.forms import Form
@@ -176,4 +178,55 @@ class DecisionForm(Form):
         data = super().clean()
         if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
             self.add_error("reason", "请填写审核不通过的原因")
+        return data
+
+
+# --- withholding, vouchers and the union's decisions (issue 19) -------------------------------------
+
+
+class WithholdingRequestForm(Form):
+    agreed = forms.BooleanField(label="我已阅读并同意", required=False)
+
+
+class VoucherForm(Form):
+    """A unit voucher row (the service checks the amount and the image)."""
+
+    payer_name = forms.CharField(label="付款单位名称", max_length=200)
+    method = forms.ChoiceField(label="缴费方式", choices=[("", "请选择"), *c.UNIT_VOUCHER_METHODS])
+    amount = forms.CharField(label="缴费金额（元）", max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    image = _file("缴费凭证图片", VOUCHER_IMAGE, required=False, accept=".jpg,.jpeg,.png")
+
+
+class RefundForm(Form):
+    voucher = forms.ChoiceField(label="选择缴费单位")
+    account_name = forms.CharField(label="退款账户名称", max_length=200)
+    account_number = forms.CharField(label="退款账号", max_length=40, widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                                                                "autocomplete": "off"}))
+    bank = forms.CharField(label="退款银行", max_length=100)
+    amount = forms.CharField(label="退款金额（元）", max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    explanation = _file("情况说明（缴费单位与退款账户不一致时上传）", REFUND_EXPLANATION, required=False)
+
+    def __init__(self, *args, vouchers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["voucher"].choices = [("", "请选择"), *((str(v.pk), f"{v.payer_name}（{v.amount}元）") for v in vouchers)]
+
+
+class EReceiptForm(Form):
+    title = forms.CharField(label="专用收据抬头", max_length=200)
+    credit_code = forms.CharField(label="统一信用代码", max_length=18, required=False,
+                                  help_text="抬头与参保单位名称一致或为已注册单位时自动匹配，否则请填写")
+    amount = forms.CharField(label="金额（元）", max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+
+class VoucherDecisionForm(Form):
+    decision = forms.ChoiceField(label="审核结论", widget=forms.RadioSelect,
+                                 choices=[("approve", "凭证审核通过（投保成功）"), ("reject", "凭证审核不通过")])
+    reason = forms.CharField(label="职保中心反馈（不通过原因）", max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "凭证审核不通过须填写原因，如“退多余款账户信息错误”")
         return data

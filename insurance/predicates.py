@@ -133,3 +133,53 @@ def verify_refused(batch) -> str:
     if batch.status == c.BatchStatus.VERIFYING:
         return "名单校验中，请等待校验完成"
     return batch_refused("提交系统校验")(batch)
+
+
+# --- the union's review, withholding, vouchers (issue 19) -------------------------------------------
+
+
+@guard("只有委托代扣款缴费参保的批次需要提交代扣申请")
+def pays_by_withholding(batch) -> bool:
+    return batch.payment_method == c.PaymentMethod.WITHHOLDING
+
+
+def withholding_request_problem(batch, *, now=None) -> str:
+    """Why 提交代扣申请 is closed now ("" when open): the plan year's request deadline."""
+    now = now or timezone.now()
+    deadline = batch.plan_year.withholding_request_deadline
+    if now >= deadline:
+        return (f"委托代扣申请已于{_local(deadline)}截止。参保缴费方式一经选择不能修改，"
+                "请删除本批次后选择“缴费凭证参保”重新办理")
+    return ""
+
+
+@guard(lambda batch: withholding_request_problem(batch), code="window_closed")
+def withholding_request_open(batch) -> bool:
+    return not withholding_request_problem(batch)
+
+
+@guard("委托代扣批次须在代扣完成后确定参保名单；缴费凭证批次在职保会审核通过后确定")
+def roster_may_be_confirmed(batch) -> bool:
+    if batch.payment_method == c.PaymentMethod.WITHHOLDING:
+        return batch.status == B.WITHHOLDING_DONE
+    return batch.status == B.REVIEW_APPROVED
+
+
+@guard("本年度实行双人复核：审核该批次参保名单的人员不能审核其缴费凭证", code="four_eyes")
+def not_the_batch_approver(user, batch) -> bool:
+    """Four eyes, where the plan year asks for it: whoever approved the roster does not check
+    the money."""
+    if not batch.plan_year.voucher_four_eyes:
+        return True
+    return batch.reviewed_by_id is None or getattr(user, "pk", None) != batch.reviewed_by_id
+
+
+voucher_reviewer = allowed(is_union_staff, unit_in_union_scope, not_the_batch_approver)
+
+
+@guard("只有系统管理员或该单位所属区局工会的职保会人员可以办理")
+def union_or_system(user, obj) -> bool:
+    return user is None or (is_union_staff(user) and unit_in_union_scope(user, obj))
+
+
+run_operator = allowed(union_or_system)

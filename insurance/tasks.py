@@ -22,7 +22,34 @@ def batch_settle_task(batch_id: int) -> None:
 
 @shared_task
 def insurance_sweep_task() -> None:
-    """Every five minutes: ask again where a registry was silent or a task was lost."""
+    """Every five minutes: ask again where a registry was silent or a task was lost (rosters and
+    withholding runs)."""
     from insurance.services.verification import insurance_sweep
+    from insurance.services.withholding import withholding_sweep
 
     insurance_sweep()
+    withholding_sweep()
+
+
+@shared_task
+def run_send_task(run_id: int) -> None:
+    """Hand a withholding run's file to the pension registry (idempotent)."""
+    from insurance.services.withholding import run_send
+
+    run_send(run_id)
+
+
+@shared_task
+def members_withhold_task(run_id: int, member_ids: list[int]) -> None:
+    """Withhold a chunk of a run's members through the pension registry (idempotent by reference)."""
+    from insurance.services.withholding import members_withhold
+
+    members_withhold(run_id, member_ids)
+
+
+@shared_task
+def withholding_runs_due_task() -> None:
+    """Daily: start the withholding runs whose pension day has come."""
+    from insurance.services.withholding import runs_start_due
+
+    runs_start_due()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from insurance.views import batches, codes, results, roster, submit
+from insurance.views import batches, codes, money, results, roster, submit
 
 app_name = "insurance"
 
@@ -37,6 +37,13 @@ urlpatterns = [
     path(batch + "submit/", submit.batch_submit, name="batch_submit"),
     path(batch + "submit/materials/", submit.ratio_materials, name="ratio_materials"),
     path(batch + "submitted/", submit.batch_submitted, name="batch_submitted"),
+    path(batch + "withholding/", money.batch_withholding, name="batch_withholding"),
+    path(batch + "withholding/delete/", money.failed_delete, name="failed_delete"),
+    path(batch + "confirm-roster/", money.roster_confirm, name="batch_confirm_roster"),
+    path(batch + "vouchers/", money.batch_vouchers, name="batch_vouchers"),
+    path(batch + "vouchers/<str:kind>/<int:row>/delete/", money.row_delete, name="voucher_row_delete"),
+    path("vouchers/", money.voucher_list, name="vouchers"),
+    path("status-table/", batches.status_table, name="status_table"),
     path("roster-template/", roster.roster_template, name="roster_template"),
     path("withholding-template/", roster.withholding_template, name="withholding_template"),
     path("codes/", codes.code_list, name="codes"),

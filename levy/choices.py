@@ -14,6 +14,7 @@ class RuleName(models.TextChoices):
     LATE_FEE = "late_fee", "滞纳金"
     OVER_RATIO_REWARD = "over_ratio_reward", "超比例奖励"
     ASSESSMENT_METHOD = "assessment_method", "征缴方式"
+    HARDSHIP_RELIEF = "hardship_relief", "缓减免（不可抗力）"
 
 
 class WindowKind(models.TextChoices):
@@ -106,3 +107,60 @@ class DeclarationState(models.TextChoices):
     RETURNED = "returned", "已退回，待重新申报"
     CERTIFIED = "certified", "已认证"
     REOPENED = "reopened", "已重新打开，待重新申报"
+
+
+# --- 超比例奖励 (issue 18) ---------------------------------------------------------------------------
+
+
+class RewardMode(models.TextChoices):
+    """The manual's two ways in: the unit applies online (网报: 初审 → 复审), or a reviewer starts it
+    at the window (申办: 发起 → 复核)."""
+
+    ONLINE = "online", "单位网报"
+    WINDOW = "window", "窗口申办"
+
+
+class RewardStatus(models.TextChoices):
+    FIRST_REVIEW = "first_review", "待初审"
+    SECOND_REVIEW = "second_review", "待复审"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "审核通过"
+    PAID = "paid", "已发放"
+    REJECTED = "rejected", "审核不通过"
+
+
+class PayoutStatus(models.TextChoices):
+    QUEUED = "queued", "待发送"
+    SENT = "sent", "银行处理中"
+    PAID = "paid", "已到账"
+    FAILED = "failed", "发放失败"
+
+
+class BankKind(models.TextChoices):
+    """开户银行行别 (the manual's field): the bank group of the account."""
+
+    ICBC = "icbc", "中国工商银行"
+    ABC = "abc", "中国农业银行"
+    BOC = "boc", "中国银行"
+    CCB = "ccb", "中国建设银行"
+    BOCOM = "bocom", "交通银行"
+    PSBC = "psbc", "中国邮政储蓄银行"
+    JOINT = "joint", "股份制商业银行"
+    CITY = "city", "城市商业银行"
+    RURAL = "rural", "农村商业银行（农村信用社）"
+    OTHER = "other", "其他银行"
+
+
+# --- 缓减免 (issue 18) -------------------------------------------------------------------------------
+
+
+class ReliefKind(models.TextChoices):
+    REDUCTION = "reduction", "减免缴纳"
+    DEFERRAL = "deferral", "缓缴"
+
+
+class ReliefStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待审核"
+    CONFIRMING = "confirming", "待复核"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "不予批准"

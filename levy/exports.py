@@ -11,6 +11,7 @@ from levy.choices import AssessmentMethod, AssessmentStatus, Outcome
 from levy.rules.exact import quotient_half_up
 from portal.identity import mask_id
 from portal.spreadsheets import xlsx_response
+from portal.text import month_ranges
 
 HEADERS = (
     "统一社会信用代码", "单位名称", "税务主管部门", "业务年度", "在职职工人数", "安排残疾人就业人数",
@@ -47,6 +48,26 @@ def certified_result_rows(queryset, hand_off: Callable[[str | None], str] | None
 def certified_results_xlsx(queryset, filename: str, hand_off: Callable[[str | None], str] | None = None):
     return xlsx_response(filename, headers=HEADERS, rows=certified_result_rows(queryset, hand_off), title="认定结果",
                          text_columns=TEXT_COLUMNS, percent_columns=PERCENT_COLUMNS)
+
+
+# --- one result's 残疾职工名册 for the tax officer (issue 15, 21) -------------------------------------
+
+ROSTER_HEADERS = ("序号", "姓名", "身份证号", "残疾证件", "残疾等级", "户籍", "高校毕业生", "认定月份", "安置确认(月)",
+                  "安置核定(月)")
+ROSTER_TEXT_COLUMNS = ("身份证号", "认定月份")
+
+
+def certified_person_rows(figures) -> Iterator[tuple]:
+    """The persons a certification counted, as recorded then (never recomputed); numbers masked."""
+    for i, person in enumerate(figures.persons.all(), start=1):
+        yield (i, person.name, mask_id(person.id_number), person.get_certificate_kind_display(),
+               f"{person.certificate_grade}级", "本地" if person.local_hukou else "外地",
+               "是" if person.graduate else "否", month_ranges(person.months), person.confirmed, person.approved)
+
+
+def certified_persons_xlsx(figures, filename: str):
+    return xlsx_response(filename, headers=ROSTER_HEADERS, rows=certified_person_rows(figures), title="残疾职工名册",
+                         text_columns=ROSTER_TEXT_COLUMNS)
 
 
 # --- 残保金征缴 (issue 16) -------------------------------------------------------------------------

@@ -6,9 +6,9 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from levy.choices import FIRST_DATA_YEAR, BaseChange, ObjectionKind, UnitKind
+from levy.choices import FIRST_DATA_YEAR, BankKind, BaseChange, ObjectionKind, ReliefKind, UnitKind
 from levy.rules import NATIONAL, CertificateKind, DisabledPerson, LevyInputs, person_problems
-from portal.forms import Form, RegionField
+from portal.forms import Form, MultipleFileField, RegionField
 
 
 def data_year_choices():
@@ -289,3 +289,74 @@ class BulkForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(r.code, r.full_name) for r in regions]
         self.fields["year"].choices = [(y, f"{y}年") for y in years]
+
+
+# --- 超比例奖励 and 缓减免 (issue 18): parse only; the services check every rule ---------------------
+
+
+class RewardForm(Form):
+    """超比例奖励申请: the eligibility question and the 银行卡信息 (收款单位名称 defaults to the unit's name;
+    changing it needs the 更名证明或隶属关系证明)."""
+
+    budget_funded = forms.TypedChoiceField(
+        label="是否财政全额拨款单位", choices=[("no", "否"), ("yes", "是")], coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect, initial="no", error_messages={"required": "请选择是否财政全额拨款单位"},
+        help_text="内蒙古：财政全额拨款的机关、事业单位不享受超比例奖励")
+    payee_name = forms.CharField(label="收款单位名称", max_length=200, error_messages={"required": "请填写收款单位名称"},
+                                 help_text="默认为单位名称；修改后须上传更名证明或隶属关系证明")
+    bank_name = forms.CharField(label="开户银行", max_length=100, error_messages={"required": "请填写开户银行"},
+                                help_text="填写到支行，如：中国银行呼和浩特新城支行")
+    account_number = forms.CharField(label="开户账号", max_length=40, error_messages={"required": "请填写开户账号"},
+                                     widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                                     help_text="单位对公账户，8至32位数字，可用空格分组")
+    bank_kind = forms.ChoiceField(label="开户银行行别", choices=[("", "请选择"), *BankKind.choices],
+                                  error_messages={"required": "请选择开户银行行别"})
+    payee_proof = forms.FileField(
+        label="更名证明或隶属关系证明", required=False,
+        help_text="1.图片格式要求为jpg、png格式，文件大小要求在5MB以内，图片应清晰可见，整张清晰；2.真实并在有效期内",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}))
+    attachments = MultipleFileField(label="附件材料", required=False,
+                                    help_text="可选择多个文件（jpg、png、pdf，每个10MB以内）")
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {"budget_funded": data["budget_funded"], "payee_name": data["payee_name"],
+                "bank_name": data["bank_name"], "account_number": data["account_number"],
+                "bank_kind": data["bank_kind"], "payee_proof": data.get("payee_proof"),
+                "files": data.get("attachments") or []}
+
+
+class ReviewDecisionForm(Form):
+    """初审 / 复审: 通过, 退回 (to the level before) or 不通过, with the reason (required unless 通过)."""
+
+    decision = forms.ChoiceField(label="审核结果", widget=forms.RadioSelect,
+                                 choices=[("approve", "通过"), ("return", "退回"), ("reject", "不通过")],
+                                 error_messages={"required": "请选择审核结果"})
+    reason = forms.CharField(label="审核意见", max_length=300, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}), help_text="退回或不通过时必须填写原因")
+
+
+class UnitSearchForm(Form):
+    q = forms.CharField(label="单位名称或统一社会信用代码", max_length=100, required=False)
+
+
+class ReliefForm(Form):
+    """缓减免申请: the kind, the amount or months within the policy's limits, the reason and evidence."""
+
+    kind = forms.ChoiceField(label="申请类型", widget=forms.RadioSelect, choices=ReliefKind.choices,
+                             error_messages={"required": "请选择申请类型（减免缴纳或缓缴）"})
+    amount = _money_field("申请减免金额（元）", required=False)
+    months = _count_field("申请缓缴月数", required=False)
+    reason = forms.CharField(label="申请原因（不可抗力情况及损失）", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "请说明遭受不可抗力的情况和损失"})
+    evidence = MultipleFileField(label="证明材料", required=False,
+                                 help_text="必须上传：如受灾证明、损失评估报告（jpg、png、pdf，每个10MB以内，可选择多个）")
+
+
+class ReliefDecisionForm(Form):
+    decision = forms.ChoiceField(label="审核结果", widget=forms.RadioSelect,
+                                 choices=[("approve", "同意"), ("refuse", "不同意")],
+                                 error_messages={"required": "请选择审核结果"})
+    reason = forms.CharField(label="审核意见", max_length=300, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}), help_text="不同意时必须填写原因")

@@ -8,13 +8,23 @@ from django.utils import timezone
 
 from levy.choices import AssessmentMethod, AssessmentStatus, Outcome
 from portal.guards import allowed, guard
-from portal.predicates import employer_in_scope, is_employer_agent, is_system, is_tax_officer
+from portal.predicates import (
+    different_person,
+    employer_in_scope,
+    is_employer_agent,
+    is_federation_staff,
+    is_supervisor,
+    is_system,
+    is_tax_officer,
+)
 
 S = AssessmentStatus
 
 
 def _employer_of(obj):
-    for path in ("employer", "assessment"):
+    if obj._meta.model_name == "employer":
+        return obj
+    for path in ("employer", "assessment", "reward"):
         target = getattr(obj, path, None)
         if target is not None:
             return target if path == "employer" else _employer_of(target)
@@ -124,3 +134,50 @@ def refused_assessment(assessment) -> str:
         return (f"{assessment.collection_year}年残保金征缴已于{when}确认提交（当前为“{assessment.get_status_display()}”），"
                 "请勿重复提交")
     return f"{assessment.collection_year}年残保金征缴当前为“{assessment.get_status_display()}”，请刷新页面后查看"
+
+
+# --- 超比例奖励 (issue 18): 初审 by a reviewer, 复审 / 复核 by a supervisor who took no earlier step ---
+
+
+@guard("该单位的残联主管部门不在您的管辖范围内")
+def unit_in_federation_scope(user, obj) -> bool:
+    """Federation staff by the unit's 残联主管部门; administrators all."""
+    return employer_in_scope(user, _employer_of(obj))
+
+
+@guard("同一奖励申请的初审（或窗口发起）与复审不能由同一人办理（双人复核）", code="four_eyes")
+def not_an_earlier_reviewer(user, reward) -> bool:
+    """The four-eyes rule of the reward: whoever did the 初审, or started it at the window, may not
+    also do the 复审 / 复核."""
+    return different_person(user, reward.first_reviewer_id) and different_person(user, reward.initiated_by_id)
+
+
+@guard(lambda user, reward: "该申请由窗口发起，请由发起的残联工作人员修改后重新提交" if reward.mode == "window"
+       else "只能由本单位经办人修改后重新提交")
+def may_resubmit(user, reward) -> bool:
+    """A returned application goes back to whoever filed it: the unit (网报) or the window's staff."""
+    if reward.mode == "window":
+        return is_federation_staff.test(user, reward) and unit_in_federation_scope.test(user, reward)
+    return is_employer_agent.test(user, reward) and own_unit.test(user, reward)
+
+
+@guard("奖励标准尚未经管理员核实（页面显示为估算），暂不能审核通过；请联系管理员核实政策参数", code="estimate")
+def amount_verified(reward) -> bool:
+    return not reward.estimate
+
+
+first_reviewer = allowed(is_federation_staff, unit_in_federation_scope)
+second_reviewer = allowed(is_supervisor, unit_in_federation_scope, not_an_earlier_reviewer)
+resubmitter = allowed(may_resubmit)
+
+
+# --- 缓减免 (issue 18): a tax officer of the unit's region decides; a second one confirms above the threshold
+
+
+@guard("减免金额超过复核标准，须由另一名税务人员复核（双人复核）", code="four_eyes")
+def not_the_first_officer(user, relief) -> bool:
+    return different_person(user, relief.decided_by_id)
+
+
+relief_decider = allowed(is_tax_officer, unit_in_tax_scope)
+relief_confirmer = allowed(is_tax_officer, unit_in_tax_scope, not_the_first_officer)

@@ -114,6 +114,16 @@ METHOD_RULES = [
 ]
 RULES += METHOD_RULES
 
+S_HARDSHIP = ("《残疾人就业保障金征收使用管理办法》（财税〔2015〕72号）第二十条：用人单位遇不可抗力自然灾害或其他突发事件"
+              "遭受重大直接经济损失，可以申请减免或者缓缴保障金；减免数额不得超过1年的保障金应缴额，缓缴期限不得超过6个月")
+HARDSHIP_RULES = [
+    _rule(NATIONAL, "hardship_relief", 2016, None,
+          {"max_reduction_years": "1", "max_deferral_months": 6, "second_officer_above": "50000.00"}, S_HARDSHIP,
+          verified=False,
+          note="减免上限与缓缴期限按DOMAIN.md §1（未核实）；“超过5万元须第二名税务人员复核”是本平台的样例阈值，待管理员核实"),
+]
+RULES += HARDSHIP_RULES
+
 SOCIAL_AVERAGE_WAGES = [
     {"region_code": "310000", "data_year": year, "amount": "147684.00", "source": S_SAMPLE, "verified": False,
      "note": "domain-rules.md 例E10的假设值"}

@@ -55,8 +55,8 @@ class DisabledSerializer(serializers.Serializer):
     certificate = serializers.ChoiceField(
         choices=CertificateKind.choices, error_messages={"invalid_choice": "证件类型应为 disability 或 military"}
     )
-    grade = _integer("等级", help_text="disability 1–4，military 1–10")
-    months = _integer("安置月数", help_text="0–12")
+    grade = _integer("等级", min_value=1, max_value=10, help_text="disability 1–4，military 1–10")
+    months = _integer("安置月数", min_value=0, max_value=12, help_text="0–12")
 
     def validate(self, data):
         problems = person_problems(data["certificate"], data["grade"], data["months"])

@@ -32,10 +32,28 @@ def payment_poll_task(payment_id: int) -> None:
     payment_poll(payment_id)
 
 
+@shared_task(bind=True, max_retries=None)
+def payout_push_task(self, payout_id: int) -> None:
+    """Send one reward payout to the bank (idempotent)."""
+    from levy.services.reward import payout_push
+
+    wait = payout_push(payout_id)
+    if wait is not None:
+        raise self.retry(countdown=wait)
+
+
+@shared_task
+def payout_poll_task(payout_id: int) -> None:
+    """Ask the bank whether a sent payout was paid or failed (idempotent)."""
+    from levy.services.reward import payout_poll
+
+    payout_poll(payout_id)
+
+
 @shared_task
 def levy_sweep_task() -> None:
-    """Beat: re-drive registry fetches and payment orders whose retry is due or lost; ask about
-    orders the bank is processing."""
+    """Beat: re-drive registry fetches, payment orders and reward payouts whose retry is due or
+    lost; ask about orders and payouts the bank is processing."""
     from levy.services.assessment import registry_fetches_to_sweep
     from levy.services.payment import payments_to_sweep
 
@@ -46,6 +64,13 @@ def levy_sweep_task() -> None:
         payment_push_task.delay(pk)
     for pk in sent:
         payment_poll_task.delay(pk)
+    from levy.services.reward import payouts_to_sweep
+
+    queued, sent = payouts_to_sweep()
+    for pk in queued:
+        payout_push_task.delay(pk)
+    for pk in sent:
+        payout_poll_task.delay(pk)
 
 
 @shared_task

@@ -5,7 +5,7 @@ from django.urls import path
 
 from levy import api, views
 from levy.api import assessment as assessment_api
-from levy.views import assessment, tracking
+from levy.views import assessment, reward, tracking
 
 app_name = "levy"
 
@@ -24,6 +24,11 @@ urlpatterns = [
     path("levy/<int:year>/assess/", assessment.roster, name="roster"),
     path("levy/<int:year>/outcome/", assessment.outcome, name="outcome"),
     path("levy/<int:year>/done/", assessment.done, name="done"),
+    path("levy/rewards/", reward.rewards, name="reward"),
+    path("levy/rewards/apply/", reward.reward_apply_view, name="reward_apply"),
+    path("levy/rewards/<int:pk>/", reward.reward_detail, name="reward_detail"),
+    path("levy/rewards/<int:pk>/edit/", reward.reward_edit, name="reward_edit"),
+    path("levy/relief/", reward.relief, name="relief"),
     path("api/v1/levy/calculate", api.LevyCalculateView.as_view(), name="api_calculate"),
     path("api/v1/levy/late-fee", api.LateFeeView.as_view(), name="api_late_fee"),
     path("api/v1/levy/over-ratio-reward", api.OverRatioRewardView.as_view(), name="api_over_ratio_reward"),

@@ -4,6 +4,7 @@ through the same services an agent's clicks call (verification run in place of t
 import datetime
 import io
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -18,9 +19,11 @@ from placement.services import certification, evaluation
 from placement.services import declaration as declarations
 from placement.services import wizard as services
 from placement.services.declaration import declaration_open
+from placement.services.delivery import delivery_push, delivery_send
 from placement.services.review import MonthDecision, person_review_decide
 from placement.services.verification import persons_verify
 from placement.years import current_business_year
+from portal import feeds
 from portal.demo import UNITS
 from portal.feeds.demo import demo_person
 from portal.pdf import render_pdf
@@ -47,6 +50,12 @@ PLAN = [
     # for the reviewer console (issue 8): a person claimed by two units, and a certificate added by hand
     ("sh", "sh-two-units", "evidence"),
     ("sh", "sh-plain", "manual_certificate"),
+    # the same in Inner Mongolia and Liaoning (issue 15, 23: reviewer-nm's queues were all empty)
+    ("nm-rev", "nm-rev-gap", "evidence"),
+    ("nm-rev", "nm-rev-plain", "manual_certificate"),
+    ("nm-rev", "nm-rev-dispatched", "dispatch"),
+    ("ln", "ln-plain", "manual_certificate"),
+    ("ln", "ln-dispatched", "dispatch"),
 ]
 
 
@@ -147,30 +156,65 @@ def load_ready_declaration() -> None:
         person_review_decide(actor=reviewer, person=person, decisions={m: MonthDecision(valid=True) for m in months})
 
 
+# (unit, what its filed year waits for): each files with its clean person ("<unit>-clean") and is
+# decided by its region's reviewer; with the persons of PLAN, every queue of every demo reviewer
+# and supervisor has work in every region (issue 15, 23)
+FILED = [("ln2", "certified"), ("sh-sub", "submitted"), ("sh-cert", "certified"), ("sh-fail", "failed"),
+         ("nm-sub", "submitted"), ("nm-cert", "certified"), ("nm-fail", "failed"), ("ln-sub", "submitted"),
+         ("ln-fail", "failed")]
+
+
 def load_requests() -> None:
-    """The reviewers' request queues are not empty: 沈阳和平商贸有限公司 filed its 2025 declaration,
-    reviewer-ln certified it, and the unit has sent a 年审认证反馈, a withdrawal after certification
-    (waiting for a supervisor who did not certify it) and a request to deregister. Everything
-    through the services an agent's and a reviewer's clicks call. Idempotent."""
-    unit = next(u for u in UNITS if u.key == "ln2")
+    """The reviewers' queues past 安置登记审核 are not empty in any region: per FILED unit a 2025
+    declaration filed with its clean person and then
+    - "submitted": waiting for 年审认证审核, with a 年审申报撤回 asked before certification;
+    - "certified": certified by the region's reviewer, not yet sent to tax, with a 年审认证反馈, a
+      withdrawal after certification (for a supervisor who did not certify it) and a request to
+      deregister (沈阳和平商贸有限公司 is the README's);
+    - "failed": certified and sent while the tax intake was down, so its hand-off failed (发送税务失败).
+    Everything through the services an agent's and a reviewer's clicks call. Idempotent."""
+    for unit_key, plan in FILED:
+        _file(unit_key, f"{unit_key}-clean", plan, f"reviewer-{unit_key[:2]}")
+
+
+def _file(unit_key: str, person_key: str, plan: str, reviewer_name: str) -> None:
+    unit = next(u for u in UNITS if u.key == unit_key)
     employer = Employer.objects.get(credit_code=unit.credit_code)
     if AnnualDeclaration.objects.filter(employer=employer, business_year=YEAR).exclude(status="draft").exists():
-        return  # idempotent: already filed and certified
+        return  # idempotent: already filed
     User = get_user_model()
-    agent, reviewer = User.objects.get(username=unit.agent), User.objects.get(username="reviewer-ln")
+    agent, reviewer = User.objects.get(username=unit.agent), User.objects.get(username=reviewer_name)
     declaration = declaration_open(employer=employer, business_year=YEAR)
-    with transaction.atomic():
-        _add(declaration, agent, demo_person("ln2-clean"), "confirm")
+    if not services.person_find(declaration, demo_person(person_key).id_number):
+        with transaction.atomic():
+            _add(declaration, agent, demo_person(person_key), "confirm")
     declaration = declarations.headcount_prefill(declaration_id=declaration.pk)
     declarations.headcount_confirm(actor=agent, declaration=declaration, headcount=declaration.headcount_from_feed)
     declarations.declaration_submit(actor=agent, declaration=declaration, commitment_accepted=True)
+    if plan == "submitted":
+        declarations.withdrawal_request_submit(actor=agent, declaration=declaration,
+                                               reason="在职职工人数填报有误，申请撤回后更正。")
+        return
     declaration = certification.declaration_certify(actor=reviewer, declaration=declaration)
+    if plan == "failed":
+        _send_while_tax_is_down(reviewer, declaration)
+        return
     declarations.feedback_submit(actor=agent, declaration=declaration, files=[_pdf("在职职工花名册")],
                                  text="本单位2025年在职职工人数含季节性用工，请核对审核认定书中的在职职工人数。")
     declarations.withdrawal_request_submit(actor=agent, declaration=declaration,
                                            reason="漏报一名2025年10月入职的残疾职工，申请撤回后补充登记。")
     declarations.deregistration_submit(actor=agent, employer=employer, signed_form=_pdf("注销业务申请书（盖章）"),
-                                       reason="单位已整体迁出和平区，申请注销在本区的安置登记。")
+                                       reason=f"单位已整体迁出{employer.fed_region.name}，申请注销在本区的安置登记。")
+
+
+def _send_while_tax_is_down(reviewer, declaration) -> None:
+    """发送税务 while the mocked intake answers nothing: each push is the worker's (the same task
+    service), until its attempts are used up and the hand-off fails with an alert to retry."""
+    # one transaction: the push task queued by 发送税务 runs after the commit and finds it failed
+    with feeds.configure(error_rate=1.0), transaction.atomic():
+        delivery = delivery_send(actor=reviewer, declaration=declaration)
+        for _attempt in range(settings.TAX_DELIVERY_ATTEMPTS):
+            delivery_push(delivery.pk)
 
 
 DEMO_ORDER = 40  # after the units (employers) and the registries (feeds); before levy, which reads certified years

@@ -3,12 +3,22 @@ FilterSet per kind of row, so each list and the tax API parse their query the sa
 codes are looked up, never trusted: an unknown code filters to nothing."""
 
 import django_filters
+from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema_field
 
 from placement import choices as c
 from placement.selectors.queues import failed_check_q
 from placement.selectors.scope import person_search, unit_q
 from portal.models import Region
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
+class IdFilter(django_filters.NumberFilter):
+    """A row's number: a whole number, not the decimal django-filter's NumberFilter reads."""
+
+    field_class = forms.IntegerField
 
 
 class ConsoleFilter(django_filters.FilterSet):
@@ -22,8 +32,10 @@ class ConsoleFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="搜索")
     year = django_filters.NumberFilter(method="by_year", label="业务年度")
-    region = django_filters.CharFilter(method="by_region", label="地区")
-    unit = django_filters.NumberFilter(method="by_unit", label="单位")
+    region = django_filters.CharFilter(method="by_region", label="地区",
+                                       validators=[RegexValidator(r"^\d{6}$", "行政区划代码应为6位数字")])
+    unit = IdFilter(method="by_unit", label="单位", min_value=1, max_value=2**31 - 1,
+                    error_messages={"invalid": "unit 应为单位编号（正整数）"})
 
     def search(self, qs: QuerySet, _name, term: str) -> QuerySet:
         """Unit name or credit code; where the rows are persons, also a name or a full ID number."""
@@ -43,7 +55,7 @@ class ConsoleFilter(django_filters.FilterSet):
             return qs.none()
         return qs.filter(**{f"{self.employer_path}__{self.region_field}__path__startswith": region.path})
 
-    def by_unit(self, qs: QuerySet, _name, pk) -> QuerySet:
+    def by_unit(self, qs: QuerySet, _name, pk: int) -> QuerySet:
         return qs.filter(**{f"{self.employer_path}__pk": int(pk)})
 
 

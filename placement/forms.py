@@ -15,7 +15,7 @@ from placement.uploads import (
 )
 from placement.validation import certificate_problems, contract_problems, person_problems
 from portal.exceptions import DomainError
-from portal.forms import Form, RegionField
+from portal.forms import Form, MultipleFileField, RegionField
 from portal.identity import CERT_CATEGORIES, parse_resident_id
 
 YES_NO = [("", "请选择"), ("1", "是"), ("0", "否")]
@@ -180,19 +180,6 @@ class SubmitForm(Form):
 class WithdrawalForm(Form):
     reason = forms.CharField(label="撤回理由", max_length=500, widget=forms.Textarea(attrs={"rows": 4}),
                              error_messages={"required": "请填写撤回理由"})
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class FeedbackForm(Form):

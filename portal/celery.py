@@ -24,6 +24,10 @@ app.conf.beat_schedule = {
     # Every 5 minutes: retiree rosters whose registries did not answer (or whose tasks were lost)
     # are asked again, so a batch never stays 名单校验中 because of an outage; missing 社保人数 too.
     "insurance-sweep": {"task": "insurance.tasks.insurance_sweep_task", "schedule": 300.0},
+    # 07:00 every day: withholding runs whose pension day (养老金发放日) has come are handed to the pension
+    # registry (idempotent: a run leaves 待养老金发放日 once, so a repeated beat starts nothing twice).
+    "insurance-withholding-runs": {"task": "insurance.tasks.withholding_runs_due_task",
+                                   "schedule": crontab(hour=7, minute=0)},
     "placement-reminders": {"task": "placement.tasks.declaration_reminders_task", "schedule": crontab(hour=8, minute=0)},
     # 00:10 every day: levy assessments past their payment deadline become 逾期未缴 (the late fee accrues
     # from the day after the deadline; idempotent, so a missed or repeated beat is harmless).

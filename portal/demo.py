@@ -65,7 +65,24 @@ UNITS = [
     DemoUnit("ln", "沈阳和平机械制造有限公司", "91210102MA0Y9T4R2", "210102", "agent-ln@demo.cn", "李建国", "024-23450000"),
     # a unit whose certified year has requests waiting in the reviewers' queues (placement.demo)
     DemoUnit("ln2", "沈阳和平商贸有限公司", "91210102MA0Y9T5K7", "210102", "agent-ln2@demo.cn", "赵敏", "024-23451111"),
+    # units whose filed years fill the reviewers' queues in every region (issue 15, 23; placement.demo
+    # FILED): a declaration submitted with a withdrawal asked ("-sub"), one certified with a feedback,
+    # a withdrawal and a deregistration waiting ("-cert"), one whose hand-off to tax failed ("-fail"),
+    # and a unit with persons, a hand-added certificate and a dispatch agreement to review ("-rev")
+    *[DemoUnit(key, name, body, region, f"agent-{key}@demo.cn", agent, phone) for key, name, body, region, agent, phone in (
+        ("sh-sub", "上海徐汇康泰医疗器械有限公司", "91310104MA1RQ0B1C", "310104", "林晓燕", "021-64871001"),
+        ("sh-cert", "上海漕溪文化传播有限公司", "91310104MA1RQ0B2D", "310104", "黄志伟", "021-64871002"),
+        ("sh-fail", "上海宜山物流有限公司", "91310104MA1RQ0B3E", "310104", "徐静", "021-64871003"),
+        ("nm-sub", "呼和浩特市草原印务有限公司", "91150102MA0RQ0B1C", "150102", "包金花", "0471-6931001"),
+        ("nm-cert", "呼和浩特市青城食品有限公司", "91150102MA0RQ0B2D", "150102", "苏和", "0471-6931002"),
+        ("nm-fail", "呼和浩特市昭君物流有限公司", "91150102MA0RQ0B3E", "150102", "王海峰", "0471-6931003"),
+        ("nm-rev", "呼和浩特市大青山服装有限公司", "91150102MA0RQ0B4F", "150102", "萨仁", "0471-6931004"),
+        ("ln-sub", "沈阳和平印刷有限公司", "91210102MA0RQ0B1C", "210102", "孙丽", "024-23452001"),
+        ("ln-fail", "沈阳和平仓储有限公司", "91210102MA0RQ0B3E", "210102", "周强", "024-23452003"),
+    )],
 ]
+# the units a person logs in as to try the portal (README); the queue units are for the reviewers
+MAIN_UNITS = ("sh", "nm", "ln", "ln2")
 COLLEAGUES = [("sh", "agent2-sh@demo.cn", "陈思远")]
 
 
@@ -121,7 +138,7 @@ DEMO_STEPS = [load_accounts, load_notices]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    rows = [(u.agent, "用人单位经办人", u.name) for u in UNITS]
+    rows = [(u.agent, "用人单位经办人", u.name) for u in UNITS if u.key in MAIN_UNITS]
     rows += [(email, "用人单位经办人（受邀）", next(u.name for u in UNITS if u.key == key)) for key, email, _ in COLLEAGUES]
     rows += [(s.username, Role(s.role).label, Region.objects.get(code=s.region).full_name if s.region else "全国") for s in STAFF]
     return rows

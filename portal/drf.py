@@ -1,6 +1,7 @@
 """API plumbing: pagination, throttling and the one exception handler (kept apart from the API
 views because DRF imports these while its own generics load)."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -41,10 +42,16 @@ class StrictFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        names = set(filterset_class.base_filters) - {"q"} if filterset_class else set()  # 搜索 may be empty
-        empty = sorted(name for name in names if request.query_params.get(name, None) == "")
-        if empty:
-            raise ValidationError({name: ["不能为空；不筛选时请不要传此参数"] for name in empty})
+        filters = filterset_class.base_filters if filterset_class else {}
+        errors = {}
+        for name, spec in filters.items():
+            values = request.query_params.getlist(name)
+            if len(values) > 1 and not issubclass(spec.field_class, forms.MultipleChoiceField):
+                errors[name] = ["只能传一次"]  # a client must not learn which of two values we read
+            elif name != "q" and "" in values:  # 搜索 may be empty
+                errors[name] = ["不能为空；不筛选时请不要传此参数"]
+        if errors:
+            raise ValidationError(errors)
         return super().filter_queryset(request, queryset, view)
 
 
@@ -59,12 +66,16 @@ class Pagination(PageNumberPagination):
     def get_page_number(self, request, paginator):
         """A page is a whole number from 1 (an empty or a word is refused, not read as page 1)."""
         raw = request.query_params.get(self.page_query_param)
+        if len(request.query_params.getlist(self.page_query_param)) > 1:
+            raise ValidationError({self.page_query_param: ["只能传一次"]})
         if raw is not None and (not raw.isdigit() or int(raw) < 1):
             raise ValidationError({self.page_query_param: ["页码须为从 1 开始的整数"]})
         return raw or 1
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
+        if len(request.query_params.getlist(self.page_size_query_param)) > 1:
+            raise ValidationError({self.page_size_query_param: ["只能传一次"]})
         if raw is None:
             return self.page_size
         if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
@@ -123,6 +134,7 @@ SHAPE_CODES = {
     "required", "null", "blank", "invalid", "max_length", "min_length", "max_value", "min_value", "invalid_choice",
     "not_a_list", "empty", "incorrect_type", "max_digits", "max_decimal_places", "max_whole_digits", "max_string_length",
     "no_name", "parse_error", "not_a_dict", "invalid_image", "date", "datetime", "make_aware", "overflow",
+    "null_characters_not_allowed", "surrogate_characters_not_allowed",
 }
 
 

@@ -203,12 +203,51 @@ class StaffCreateForm(Form):
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput, help_text="至少12位，须包含字母、数字和特殊字符")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
 class NoticeForm(Form):
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 8}))
     region = RegionField(label="发布范围", help_text="该区域及其下级区域的用人单位可以看到")
+    files = MultipleFileField(label="附件", required=False)
+
+    def __init__(self, *args, attachments=(), **kwargs):
+        from portal.notices import NOTICE_ATTACHMENT
+
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = "可选择多个文件。" + NOTICE_ATTACHMENT.hint
+        if attachments:  # editing: the files already attached, each with a box to remove it
+            self.fields["remove"] = forms.MultipleChoiceField(
+                label="删除附件", required=False, widget=forms.CheckboxSelectMultiple,
+                choices=[(str(a.pk), a.original_name) for a in attachments])
 
 
 class TokenForm(Form):
     name = forms.CharField(label="系统名称", max_length=100, help_text="例如：上海市税务局残保金征收系统")
     region = RegionField(label="所属区域", help_text="令牌只能查询该区域及下级区域税务主管部门的单位")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one control (the upload service checks each one)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []

@@ -31,6 +31,9 @@ class RequestContextMiddleware:
             request_ip.reset(token)
 
 
+RENEW_EVERY_S = 60
+
+
 class SessionLifetimeMiddleware:
     """Idle timeout by role (30 min staff, 2 h employers) and an absolute lifetime (checklist B4).
 
@@ -42,16 +45,23 @@ class SessionLifetimeMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        expires_in = None
         if user is not None and user.is_authenticated:
             started = request.session.get("auth_time")
             if started is None or time.time() - started > settings.SESSION_ABSOLUTE:
                 logout(request)
                 return redirect(f"{reverse('login')}?expired=1")
             idle = settings.SESSION_IDLE_STAFF if user.is_staff_member else settings.SESSION_IDLE_EMPLOYER
-            request.session.set_expiry(idle)
+            renewed = request.session.get("renewed_at", 0)
+            # Renewing writes the session row: once a minute is enough (the idle limit then holds to
+            # within a minute), where renewing on every request wrote it on every page.
+            if request.session.get("_session_expiry") != idle or time.time() - renewed >= RENEW_EVERY_S:
+                request.session.set_expiry(idle)
+                request.session["renewed_at"] = renewed = int(time.time())
+            expires_in = max(0, int(idle - (time.time() - renewed)))
         response = self.get_response(request)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
-            response["X-Session-Expires-In"] = str(request.session.get_expiry_age())
+            response["X-Session-Expires-In"] = str(request.session.get_expiry_age() if expires_in is None else expires_in)
         return response
 
 

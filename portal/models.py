@@ -161,6 +161,14 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.SET_NULL
     )
     published_at = models.DateTimeField("发布时间", default=timezone.now, db_index=True)
+    # 通知公告管理 (issue 15, 19): an announcement is edited and withdrawn, and carries attachments
+    attachments = models.ManyToManyField("Upload", verbose_name="附件", blank=True, related_name="+")
+    updated_at = models.DateTimeField("修改时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="撤回人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+"
+    )
     # Notices posted twice by a retried task are the same notice (see portal.notices.notice_post).
     dedupe_key = models.CharField(max_length=120, blank=True, null=True, unique=True)
 

@@ -1,13 +1,15 @@
 """通知公告: the service other apps call to post a notice, and the reads of who sees which."""
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from portal.audit import audit_record
-from portal.exceptions import NotAllowed
+from portal.exceptions import Conflict, NotAllowed
 from portal.models import Notice, NoticeRead, Region
-from portal.roles import ADMIN, FEDERATION
-from portal.scoping import employer_scope_q
+from portal.roles import ADMIN, STAFF
 from portal.units import unit_of
+from portal.uploads import upload_accept, upload_kind
 
 
 def notice_post(
@@ -37,18 +39,76 @@ def notice_post(
     return notice
 
 
-def notice_publish(*, actor, region: Region, title: str, body: str) -> Notice:
-    """发布通知公告: a reviewer broadcasts to their region or a region below it."""
-    if actor.role not in ADMIN and not (actor.region and actor.region.contains(region)):
+NOTICE_ATTACHMENT = upload_kind("notice_attachment", "通知公告附件", staff_roles=STAFF)
+
+
+def _may_publish_to(actor, region: Region | None) -> bool:
+    return actor.role in ADMIN or bool(region and actor.region and actor.region.contains(region))
+
+
+def notice_publish(*, actor, region: Region, title: str, body: str, files=()) -> Notice:
+    """发布通知公告: a reviewer broadcasts to their region or a region below it, with attachments."""
+    if not _may_publish_to(actor, region):
         raise NotAllowed("只能向本区域及下级区域发布通知", field="region")
-    return notice_post(actor=actor, region=region, title=title, body=body, kind=Notice.Kind.ANNOUNCEMENT)
+    with transaction.atomic():
+        uploads = [upload_accept(file=f, kind=NOTICE_ATTACHMENT.code, actor=actor, field="files") for f in files]
+        notice = notice_post(actor=actor, region=region, title=title, body=body, kind=Notice.Kind.ANNOUNCEMENT)
+        notice.attachments.set(uploads)
+    return notice
+
+
+def notices_managed(user) -> QuerySet[Notice]:
+    """通知公告管理: the announcements a reviewer may edit and withdraw — those to their region or
+    below it (administrators: all), the withdrawn ones too. A unit's notices are never here."""
+    qs = Notice.objects.filter(kind=Notice.Kind.ANNOUNCEMENT, employer__isnull=True) \
+        .select_related("region", "created_by", "withdrawn_by")
+    if user.role in ADMIN:
+        return qs
+    if user.region_id is None:
+        return qs.none()
+    return qs.filter(region__path__startswith=user.region.path)
+
+
+def notice_update(*, actor, notice: Notice, region: Region, title: str, body: str, files=(),
+                  remove=()) -> Notice:
+    """修改 an announcement: its text, its scope (still within the reviewer's region), attachments
+    added or removed. A withdrawn notice stays as it was withdrawn."""
+    if not (_may_publish_to(actor, notice.region) and _may_publish_to(actor, region)):
+        raise NotAllowed("只能修改本区域及下级区域的通知", field="region")
+    if notice.withdrawn_at:
+        raise Conflict("该通知已撤回，不能修改", code="withdrawn")
+    with transaction.atomic():
+        uploads = [upload_accept(file=f, kind=NOTICE_ATTACHMENT.code, actor=actor, field="files") for f in files]
+        notice.title, notice.body, notice.region, notice.updated_at = title.strip(), body.strip(), region, \
+            timezone.now()
+        notice.full_clean(exclude=["dedupe_key"])
+        notice.save(update_fields=["title", "body", "region", "updated_at"])
+        if remove:
+            notice.attachments.remove(*notice.attachments.filter(pk__in=list(remove)))
+        notice.attachments.add(*uploads)
+        audit_record(action="notice.update", actor=actor, obj=notice,
+                     data={"added": len(uploads), "removed": len(remove)})
+    return notice
+
+
+def notice_withdraw(*, actor, notice: Notice) -> Notice:
+    """撤回 an announcement: units no longer see it; it stays in 通知公告管理 as 已撤回."""
+    if not _may_publish_to(actor, notice.region):
+        raise NotAllowed("只能撤回本区域及下级区域的通知")
+    if notice.withdrawn_at:
+        return notice  # idempotent: already withdrawn
+    with transaction.atomic():
+        notice.withdrawn_at, notice.withdrawn_by = timezone.now(), actor
+        notice.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        audit_record(action="notice.withdraw", actor=actor, obj=notice)
+    return notice
 
 
 def notices_visible(user) -> QuerySet[Notice]:
     """Employers: their unit's notices and broadcasts to their 残联主管部门's region or above.
-    Staff: broadcasts to their region, above it or below it; federation staff also the unit
-    notices (review outcomes) of the units in their scope."""
-    qs = Notice.objects.select_related("region", "employer")
+    Staff: broadcasts to their region, above it or below it, and nothing addressed to a unit: a
+    unit's 审核通知 or 撤回办理结果 is the unit's mail, not the reviewer's (issue 15, 12)."""
+    qs = Notice.objects.filter(withdrawn_at__isnull=True).select_related("region", "employer")
     if user.is_employer_agent:
         employer = unit_of(user)
         if employer is None:
@@ -70,8 +130,6 @@ def notices_visible(user) -> QuerySet[Notice]:
         | Q(employer__isnull=True, region__path__in=ancestors)
         | Q(employer__isnull=True, region__path__startswith=path)
     )
-    if user.role in FEDERATION:
-        return qs.filter(broadcasts | employer_scope_q(user, prefix="employer__"))
     return qs.filter(broadcasts)
 
 

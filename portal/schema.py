@@ -87,19 +87,29 @@ def error_statuses(path: str, method: str, operation: dict) -> list[str]:
 
 
 # A character Python's str.strip() keeps: JSON Schema's \s (ECMAScript) misses \x1c-\x1f and \x85.
-NOT_BLANK = "[^\\s\\u001c-\\u001f\\u0085]"
+# DRF refuses NUL in any text and trims what it reads, so a required text must hold one character
+# that is neither. (Lone surrogates, which DRF refuses too, cannot be said: the Rust regex engine
+# the schema's validators use has no surrogates, and would drop the whole pattern.)
+_TEXT_CHAR = "[^\\u0000]"
+TEXT = f"^{_TEXT_CHAR}*$"
+NOT_BLANK = f"^{_TEXT_CHAR}*[^\\s\\u001c-\\u001f\\u0085\\u0000]{_TEXT_CHAR}*$"
 
 
 def non_blank_strings(result: dict, generator, request, public) -> dict:
-    """POSTPROCESSING_HOOKS entry: DRF trims the strings it reads, so a required text (minLength 1)
-    of spaces only is blank; say so with a pattern where the field has none."""
+    """POSTPROCESSING_HOOKS entry: say with a pattern, where a text field has none, what DRF refuses:
+    NUL anywhere, and (it trims what it reads) a required text of spaces only."""
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if not name.endswith("Request"):
             continue
         for prop in component.get("properties", {}).values():
-            if prop.get("type") == "string" and prop.get("minLength", 0) >= 1 and not (
-                    {"pattern", "format", "enum"} & prop.keys()):
-                prop["pattern"] = NOT_BLANK
+            if prop.get("type") == "string" and not ({"pattern", "format", "enum"} & prop.keys()):
+                prop["pattern"] = NOT_BLANK if prop.get("minLength", 0) >= 1 else TEXT
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "string" and not ({"pattern", "format", "enum"} & schema.keys()):
+                    schema["pattern"] = TEXT
     return result
 
 

@@ -311,8 +311,28 @@ MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 UPLOAD_MAX_BYTES = _int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Uploaded and issued files: this machine's disk (MEDIA_ROOT, shared by every web and worker process
+# here) or, for more than one machine, an S3-compatible object store (django-storages), private: files
+# are still served only through the portal's checked views, never by the store's URLs.
+FILE_STORAGE = env.str("FILE_STORAGE", default="local")
+if FILE_STORAGE == "local":
+    _files = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif FILE_STORAGE == "s3":
+    if not env.str("S3_BUCKET", default=""):
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for a non-AWS store)")
+    _files = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env.str("S3_BUCKET"),
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("S3_REGION", default="") or None,
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False,
+        "location": env.str("S3_PREFIX", default=""),
+    }}
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE must be local or s3, not {FILE_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _files,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if PRODUCTION
@@ -414,6 +434,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CertificateKindEnum": "levy.rules.certificates.CertificateKind.choices",
         "MonthCheckItemEnum": "placement.rules.grid.Check.choices",
+        "MonthCheckOutcomeEnum": "placement.rules.grid.Outcome.choices",
+        "LevyOutcomeEnum": "levy.choices.Outcome.choices",
     },
 }
 # The schema and docs are open in the embedded default and need a login in production.

@@ -1,11 +1,12 @@
-"""API keys for government systems (tax bureaus): issued per region by administrators, shown once,
-stored as a hash, revocable. A call made with one acts as a tax officer of that region."""
+"""API keys for government systems (tax bureaus): issued per region by administrators or by the
+region's tax officers, shown once, stored as a hash, revocable. A call made with one acts as a tax officer of that region."""
 
 import hashlib
 import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
@@ -14,7 +15,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from portal.audit import audit_record
 from portal.exceptions import NotAllowed
 from portal.models import Region, SystemToken
-from portal.roles import ADMIN, Role
+from portal.roles import ADMIN, TAX, Role
 
 KEYWORD = b"bearer"
 
@@ -23,10 +24,25 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def tokens_visible(user) -> QuerySet[SystemToken]:
+    """接口令牌 a user manages: administrators all; a tax officer those of their region and below
+    (issue 15, 22: their bureau's systems are theirs to connect and cut off)."""
+    qs = SystemToken.objects.select_related("region", "created_by")
+    if user.role in ADMIN:
+        return qs
+    if user.role in TAX and user.region_id:
+        return qs.filter(region__path__startswith=user.region.path)
+    return qs.none()
+
+
+def _may_manage(actor, region: Region) -> bool:
+    return actor.role in ADMIN or (actor.role in TAX and actor.region is not None and actor.region.contains(region))
+
+
 def token_issue(*, actor, name: str, region: Region) -> tuple[SystemToken, str]:
     """A new key for a system of `region`; the key itself is returned once and never stored."""
-    if actor.role not in ADMIN:
-        raise NotAllowed("只有系统管理员可以签发接口令牌")
+    if not _may_manage(actor, region):
+        raise NotAllowed("只能为本辖区及下级区域的税务系统签发接口令牌", field="region")
     key = "tx_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = SystemToken.objects.create(name=name.strip(), region=region, prefix=key[:8], key_hash=_hash(key),
@@ -36,8 +52,8 @@ def token_issue(*, actor, name: str, region: Region) -> tuple[SystemToken, str]:
 
 
 def token_revoke(*, actor, token: SystemToken) -> None:
-    if actor.role not in ADMIN:
-        raise NotAllowed("只有系统管理员可以吊销接口令牌")
+    if not _may_manage(actor, token.region):
+        raise NotAllowed("只能吊销本辖区的接口令牌")
     if token.revoked_at:
         return  # idempotent: already revoked
     with transaction.atomic():

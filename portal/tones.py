@@ -10,16 +10,19 @@ TONES = {
     "not_checked": NEUTRAL, "deleted": NEUTRAL,
     "submitted": PROGRESS, "pending": PROGRESS, "pending_review": PROGRESS, "sent": PROGRESS,
     "running": PROGRESS, "objection": PROGRESS, "assessed": PROGRESS, "verifying": PROGRESS, "under_review": PROGRESS,
-    "withholding_requested": PROGRESS, "voucher_review": PROGRESS,
+    "withholding_requested": PROGRESS, "voucher_review": PROGRESS, "first_review": PROGRESS,
+    "second_review": PROGRESS, "confirming": PROGRESS,
     "confirmed": DONE, "certified": DONE, "sent_to_tax": DONE, "approved": DONE, "acknowledged": DONE,
     "answered": DONE, "ready": DONE, "active": DONE, "issued": DONE, "done": DONE,
     "paid": DONE, "paid_late": DONE, "exempt": DONE, "over_ratio": DONE,
     "verified": DONE, "review_approved": DONE, "withholding_done": DONE, "roster_confirmed": DONE, "insured": DONE,
     "completed": DONE, "passed": DONE, "name_confirmed": DONE, "retirement_filled": DONE,
     "partially_rejected": ACTION, "waiting": ACTION, "name_mismatch": ACTION, "retirement_missing": ACTION,
-    "no_si": ACTION, "unverifiable": ACTION,
+    "no_si": ACTION, "unverifiable": ACTION, "returned": ACTION,
     "rejected": FAILED, "refused": FAILED, "failed": FAILED, "overdue": FAILED, "review_rejected": FAILED,
     "voucher_rejected": FAILED, "deceased": FAILED,
+    # the withholding run and a member's 代扣结果 (issue 19)
+    "scheduled": NEUTRAL, "received": DONE, "withheld": DONE, "insufficient": FAILED, "invalid": FAILED,
 }
 
 

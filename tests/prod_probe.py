@@ -1,4 +1,5 @@
-"""Run in a subprocess with production environment variables (tests/test_settings.py): prints the
+"""Run as `python -m tests.prod_probe` with production environment variables (tests/test_settings.py; as a
+module, so `portal` is the app and not tests/portal): prints the
 effective settings and the headers of a few responses as JSON."""
 
 import json

@@ -76,7 +76,7 @@ def test_a_bad_host_and_an_expired_form_get_chinese_pages(owner):
 
 
 def test_production_settings_are_secure():
-    values = json.loads(run(["tests/prod_probe.py"], PROD_ENV).stdout)
+    values = json.loads(run(["-m", "tests.prod_probe"], PROD_ENV).stdout)
     assert values["DEBUG"] is False
     assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
     assert values["SESSION_COOKIE_NAME"] == "__Host-sessionid" and values["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
@@ -97,12 +97,26 @@ def test_production_settings_are_secure():
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must start with redis://"),
         ({"PORTAL_BASE_URL": ""}, "PORTAL_BASE_URL must be set"),  # production names where its links point
         ({"PORTAL_BASE_URL": "portal.example.gov.cn"}, "PORTAL_BASE_URL must start with http"),
+        ({"FILE_STORAGE": "s3"}, "needs S3_BUCKET"),
+        ({"FILE_STORAGE": "nfs"}, "FILE_STORAGE must be local or s3"),
     ],
 )
 def test_production_refuses_to_start_with_missing_or_malformed_settings(overrides, message):
     result = run(["manage.py", "check"], {**PROD_ENV, **overrides}, check=False)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_files_go_to_an_s3_compatible_store_when_the_settings_say_so():
+    """More than one machine: the files every web and worker process reads live in one private store."""
+    probe = ("import django; django.setup(); from django.core.files.storage import storages; s = storages[\"default\"]; "
+             "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl, s.querystring_auth)")
+    s3 = {**PROD_ENV, "FILE_STORAGE": "s3", "S3_BUCKET": "portal-files", "S3_ENDPOINT_URL": "http://minio:9000"}
+    assert run(["-c", probe], s3).stdout.split() == ["S3Storage", "portal-files", "http://minio:9000", "private",
+                                                     "True"]
+    local = run(["-c", "import django; django.setup(); from django.core.files.storage import storages; s = storages[\"default\"]; "
+                       "print(type(s).__name__)"], PROD_ENV)
+    assert local.stdout.strip() == "FileSystemStorage"
 
 
 def test_check_deploy_reports_no_issues_with_production_settings():
@@ -112,7 +126,7 @@ def test_check_deploy_reports_no_issues_with_production_settings():
 
 
 def test_production_responses_carry_the_security_headers():
-    values = json.loads(run(["tests/prod_probe.py", "--headers"], PROD_ENV).stdout)
+    values = json.loads(run(["-m", "tests.prod_probe", "--headers"], PROD_ENV).stdout)
     responses = values["responses"]
     for path in ("/accounts/login/", "/api/v1/me/", "/no-such-page/"):
         headers = responses[path]["headers"]

@@ -14,7 +14,7 @@ from portal.models import Notice, Upload
 from portal.roles import Role
 from portal.uploads import RELATED_UNIT_PROOF, ROSTER, XLSX, upload_accept
 from tests import factories as f
-from tests.feeds.factories import walk_pk
+from tests.portal.feeds.factories import walk_pk
 
 
 @dataclass
@@ -48,6 +48,8 @@ def build_world() -> World:
     from portal.models import SystemToken
 
     w.own["token"] = SystemToken.objects.create(name="税务系统", region=shanghai, prefix="tx_x", key_hash="x" * 64)
+    w.foreign["token"] = SystemToken.objects.create(name="辽宁税务系统", region=f.region("210000"), prefix="tx_y",
+                                                    key_hash="y" * 64)
     w.own.update(unit=unit_a, agent=agent_a, colleague=colleague_a,
                  notice=Notice.objects.create(title="上海通知", body="x", region=shanghai),
                  staff=w.users[Role.FED_REVIEWER.value])
@@ -59,6 +61,9 @@ def build_world() -> World:
         upload = upload_accept(file=SimpleUploadedFile("proof.pdf", f.PDF_BYTES), kind=RELATED_UNIT_PROOF.code,
                                employer=unit, actor=agent.user)
         objs["upload"] = upload
+        objs["notice_upload"] = upload_accept(file=SimpleUploadedFile("通知附件.pdf", f.PDF_BYTES),
+                                              kind="notice_attachment")
+        objs["notice"].attachments.add(objs["notice_upload"])
         objs["roster_upload"] = Upload.objects.create(
             kind=ROSTER.code, employer=unit, original_name="名单.xlsx", content_type=XLSX, size=1, sha256="0",
             storage_name=default_storage.save(f"test/roster-{unit.pk}", ContentFile(b"x")),
@@ -160,13 +165,25 @@ def levy_objects(unit, agent_user) -> dict:
                                          review_state="pending", review_requested_at=timezone.now())
     payment = LevyPayment.objects.create(assessment=assessment, method="transfer", principal=1, amount=1,
                                          status="failed", message="测试")
-    return {"assessment": assessment, "objection": objection, "levy_payment": payment}
+    from levy.models import CertifiedFigures, OverRatioReward, ReliefApplication
+
+    reward = OverRatioReward.objects.create(
+        employer=unit, data_year=2024, mode="online", status="returned", return_reason="账号有误",
+        certified=CertifiedFigures.objects.get(employer=unit, business_year=2024), headcount=30, disabled_numerator=2,
+        required_persons="1", excess_persons="1", ratio="1.5", base="2270.00", multiplier="5", amount="11350.00",
+        payee_name=unit.name, bank_name="中国银行", account_number="62170000123456789", bank_kind="boc",
+        submitted_by=agent_user)
+    relief = ReliefApplication.objects.create(assessment=assessment, kind="deferral", months=3, reason="洪灾",
+                                              levy_before=1, submitted_by=agent_user)
+    return {"assessment": assessment, "objection": objection, "levy_payment": payment, "reward": reward,
+            "relief": relief}
 
 
 def insurance_objects(unit, agent_user) -> dict:
     """A verified retiree batch with a member of each exception, a pending code application and
     name change, a refused name change (its edit page), and a marked roster file in the cache."""
     from django.core.cache import cache
+    from django.utils import timezone
 
     from insurance import choices as ic
     from insurance.models import CodeApplication, UnitNameChange
@@ -190,8 +207,19 @@ def insurance_objects(unit, agent_user) -> dict:
                                             credit_code=unit.credit_code, created_by=agent_user,
                                             review_state="rejected", **contact)
     cache.set(f"insurance:roster:errors:{agent_user.pk}:{batch.pk}:walk", b"PK-marked", 600)
+    # the money side (issue 19): a withholding batch waiting for its pension day, a voucher row, a receipt
+    from insurance.models import PaymentVoucher, WithholdingRun
+    from portal.receipts import receipt_issue
+
+    paying = BatchFactory(code=code, withholding=True, status=ic.BatchStatus.WITHHOLDING_REQUESTED, created_by=agent_user)
+    run = WithholdingRun.objects.create(batch=paying, pension_day=timezone.localdate(), requested=1, amount=300)
+    voucher = PaymentVoucher.objects.create(batch=batch, payer_name=unit.name, method="online", amount=100)
+    receipt = receipt_issue(kind="insurance_withholding_request", title="委托代扣受理单", employer=unit,
+                            public_facts={"批次号": paying.number})
     return {"insurance_code": code, "insurance_batch": batch, "insurance_member": member,
-            "code_application": application, "name_change": change, "name_change_refused": refused}
+            "code_application": application, "name_change": change, "name_change_refused": refused,
+            "insurance_run": run, "insurance_voucher": voucher, "insurance_upload": upload,
+            "insurance_document": receipt.document}
 
 
 def batch_member(objs):
@@ -216,28 +244,43 @@ URL_KWARGS = {
     "levy:objection_detail": {"own": lambda o: {"year": 2026, "pk": o["objection"].pk},
                               "foreign": lambda o: {"year": 2026, "pk": o["objection"].pk}},
     "levy:track_captcha": {"own": lambda o: {"key": "0" * 40}},
+    "levy:reward_detail": {"own": pk("reward"), "foreign": pk("reward")},
+    "backoffice:reward_review": {"own": pk("reward"), "foreign": pk("reward")},
+    "backoffice:reward_window_edit": {"own": pk("reward"), "foreign": pk("reward")},
+    "backoffice:reward_payout_retry": {"own": pk("reward"), "foreign": pk("reward")},
+    "backoffice:reward_window_unit": {"own": lambda o: {"unit_pk": o["unit"].pk},
+                                      "foreign": lambda o: {"unit_pk": o["unit"].pk}},
+    "levy:reward_edit": {"own": pk("reward"), "foreign": pk("reward")},
     "levy:track_captcha_audio": {"own": lambda o: {"key": "0" * 40}},
     "levy:api_assessment": {"own": lambda o: {"collection_year": 2026}},
     "tax:levy_assessment": {"own": pk("assessment"), "foreign": pk("assessment")},
     "tax:levy_objection": {"own": pk("objection"), "foreign": pk("objection")},
+    "tax:levy_relief": {"own": pk("relief"), "foreign": pk("relief")},
     "password_reset_confirm": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
     "help_topic": {"own": lambda objs: {"slug": "certificate-faq"},
                    "own_for": {"tax_officer": lambda objs: {"slug": "tax"}, "union_admin": lambda objs: {"slug": "union"},
                                "system_admin": lambda objs: {"slug": "admin"}}},
     "invitation_accept": {"own": lambda objs: {"uidb64": "MQ", "token": "set-password"}},
     "notice_detail": {"own": pk("notice"), "foreign": pk("notice")},
+    "backoffice:unit_overview": {"own": pk("unit"), "foreign": pk("unit")},
+    "notice_edit": {"own": pk("notice"), "foreign": pk("notice")},
+    "notice_withdraw": {"own": pk("notice"), "foreign": pk("notice")},
+    "notice_attachment": {"own": lambda o: {"pk": o["notice"].pk, "upload_pk": o["notice_upload"].pk},
+                          "foreign": lambda o: {"pk": o["notice"].pk, "upload_pk": o["notice_upload"].pk}},
     "employers:agent_remove": {"own": pk("colleague"), "foreign": pk("colleague")},
     "console_staff_reset_password": {"own": pk("staff"), "foreign": pk("staff")},
     "console_staff_reset_totp": {"own": pk("staff"), "foreign": pk("staff")},
     "console_staff_toggle": {"own": pk("staff"), "foreign": pk("staff")},
-    "console_token_revoke": {"own": pk("token")},
+    "console_token_revoke": {"own": pk("token"), "foreign": pk("token")},
     "employers:related_edit": {"own": pk("related_unit"), "foreign": pk("related_unit")},
     "employers:related_delete": {"own": pk("related_unit"), "foreign": pk("related_unit")},
     "file_download": {"own": pk("upload"), "foreign": pk("upload"), "own_for": {"union_admin": pk("roster_upload")}},
     "file_view": {"own": pk("upload"), "foreign": pk("upload"), "own_for": {"union_admin": pk("roster_upload")}},
     "file_preview": {"own": lambda o: {"pk": o["upload"].pk, "page": 1},
-                     "foreign": lambda o: {"pk": o["upload"].pk, "page": 1}},
-    "document_download": {"own": pk("document"), "foreign": pk("document")},
+                     "foreign": lambda o: {"pk": o["upload"].pk, "page": 1},
+                     "own_for": {"union_admin": lambda o: {"pk": o["insurance_upload"].pk, "page": 1}}},
+    "document_download": {"own": pk("document"), "foreign": pk("document"),
+                          "own_for": {"union_admin": pk("insurance_document")}},
     "api_related_unit-detail": {"own": pk("related_unit"), "foreign": pk("related_unit")},
     "feeds:person": {"own": walk_pk("person")},
     "feeds:person_edit": {"own": walk_pk("person")},
@@ -287,6 +330,8 @@ URL_KWARGS = {
     "tax:feedback_decide": {"own": pk("feedback"), "foreign": pk("feedback")},
     "tax:delivery_retry": {"own": pk("delivery"), "foreign": pk("delivery")},
     "tax:result_detail": {"own": pk("figures"), "foreign": pk("figures")},
+    "tax:result_roster": {"own": pk("figures"), "foreign": pk("figures")},
+    "tax:result_certificate": {"own": pk("figures"), "foreign": pk("figures")},
     "insurance:batch_new": {"own": lambda o: {"kind": "central"}},
     **{f"insurance:{name}": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")} for name in (
         "batch", "batch_unit", "batch_info", "batch_people", "batch_delete", "batch_roster", "batch_payment",
@@ -307,7 +352,18 @@ URL_KWARGS = {
     "backoffice:code_application_review": {"own": pk("code_application"), "foreign": pk("code_application")},
     "backoffice:name_change_review": {"own": pk("name_change"), "foreign": pk("name_change")},
     "api_insurance_batch": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
+    **{f"insurance:{name}": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")} for name in (
+        "batch_withholding", "failed_delete", "batch_confirm_roster", "batch_vouchers")},
+    "insurance:voucher_row_delete": {
+        "own": lambda o: {"pk": o["insurance_batch"].pk, "kind": "voucher", "row": o["insurance_voucher"].pk},
+        "foreign": lambda o: {"pk": o["insurance_batch"].pk, "kind": "voucher", "row": o["insurance_voucher"].pk}},
+    **{f"backoffice:{name}": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")} for name in (
+        "union_batch", "union_batch_review", "union_voucher_review")},
+    **{f"backoffice:{name}": {"own": pk("insurance_run"), "foreign": pk("insurance_run")} for name in (
+        "union_run_start", "union_run_retry")},
     "api_insurance_roster": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
+    "api_insurance_amounts": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
+    "api_insurance_members": {"own": pk("insurance_batch"), "foreign": pk("insurance_batch")},
     "placement:evidence_delete": {"own": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk},
                                   "foreign": lambda o: {"pk": o["person"].pk, "upload_id": o["evidence_upload"].pk}},
 }

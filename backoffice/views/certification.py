@@ -11,6 +11,7 @@ from backoffice.forms import FeedbackDecisionForm, ReturnForm
 from backoffice.views.common import console_list
 from placement.filters import DeclarationFilter
 from placement.predicates import certification_blockers, status_summary
+from placement.selectors.declaration import certification_summary
 from placement.selectors.queues import (
     certification_queue as queue,
 )
@@ -65,6 +66,7 @@ def certification_detail(request, pk: int):
     can_decide = can(request.user, declaration, "return_to_employer")
     return render(request, "backoffice/certification/detail.html", {
         "declaration": declaration, "summary": status_summary(declaration),
+        "figures": certification_summary(declaration),
         "rows": [(model.person, model.counts) for model in years],
         "blockers": certification_blockers(declaration) if can_decide else [],
         "can_decide": can_decide, "return_form": return_form,

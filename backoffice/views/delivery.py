@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from backoffice.views.common import console_list
+from placement import choices as c
 from placement.filters import DeliveryFilter, SendFilter
 from placement.selectors.queues import (
     declaration_for_review,
@@ -23,6 +24,7 @@ from portal.roles import ADMIN, FEDERATION
 from portal.workflow import can
 
 STAFF = FEDERATION | ADMIN
+DS = c.DeliveryStatus
 
 
 @roles_required(STAFF)
@@ -40,7 +42,8 @@ def send_list(request):
             messages.error(request, error.message)
         else:
             if outcome.sent:
-                messages.success(request, f"已发送 {len(outcome.sent)} 家单位的认定结果，可在“发送税务查询”查看接收情况。")
+                messages.success(request, f"已提交发送 {len(outcome.sent)} 家单位的认定结果，正在发送税务部门，"
+                                          "可在“发送税务查询”查看接收情况。")
             for unit, reason in outcome.refused.items():
                 messages.error(request, f"{unit}：{reason}")
         return redirect("tax:send")
@@ -58,12 +61,25 @@ def send_one(request, pk: int):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"已发送{declaration}（{delivery.get_status_display()}）。")
+        _say_delivery(request, declaration, delivery)
     back = request.POST.get("next", "")
     # only a path of this site: "//elsewhere.example" also starts with "/"
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)
     return redirect("tax:send")
+
+
+def _say_delivery(request, declaration, delivery) -> None:
+    """What a click on 发送税务 did, in words that match the hand-off's state (issue 15, 18: the
+    message read "已发送…（待发送）")."""
+    if delivery.status == DS.ACKNOWLEDGED:
+        messages.success(request, f"{declaration}的认定结果税务部门已接收。")
+    elif delivery.status == DS.FAILED:
+        messages.error(request, f"{declaration}的认定结果发送失败：{delivery.last_error or '原因未知'}。"
+                                "请在“发送税务查询”重新发送。")
+    else:
+        messages.success(request, f"已提交发送{declaration}的认定结果，正在发送税务部门，"
+                                  "可在“发送税务查询”查看接收情况。")
 
 
 @roles_required(STAFF)

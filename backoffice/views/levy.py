@@ -9,11 +9,11 @@ from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from backoffice.levy_filters import AssessmentFilter, ObjectionFilter, PaymentFilter
+from backoffice.levy_filters import AssessmentFilter, ObjectionFilter, PaymentFilter, ReliefFilter
 from backoffice.views.common import console_list
 from levy.choices import AssessmentStatus
 from levy.exports import assessments_xlsx
-from levy.forms import BulkForm, DecisionForm
+from levy.forms import BulkForm, DecisionForm, ReliefDecisionForm
 from levy.models import LevyBulkJob
 from levy.selectors.assessment import (
     assessment_for_staff,
@@ -26,8 +26,10 @@ from levy.selectors.assessment import (
     payments_visible,
     roster_rows,
 )
+from levy.selectors.reward import relief_for_staff, reliefs_visible
 from levy.services.bulk import bulk_start
 from levy.services.objection import objection_decide
+from levy.services.relief import relief_confirm, relief_decide
 from levy.views.assessment import objection_diff
 from placement.filters import apply
 from portal.access import roles_required
@@ -36,7 +38,7 @@ from portal.models import Region
 from portal.roles import ADMIN, TAX
 from portal.scoping import filter_regions
 from portal.views.base import call_service
-from portal.workflow import can
+from portal.workflow import can, refusal
 
 OFFICERS = TAX | ADMIN
 S = AssessmentStatus
@@ -137,3 +139,34 @@ def bulk(request):
         if request.user.role not in ADMIN else LevyBulkJob.objects.select_related("region", "created_by")[:20]
     running = any(j.status in ("queued", "running") for j in jobs)
     return render(request, "backoffice/levy/bulk.html", {"form": form, "jobs": jobs, "running": running})
+
+
+# --- 缓减免 (issue 18) ---------------------------------------------------------------------------
+
+
+@roles_required(OFFICERS)
+def reliefs(request):
+    """缓减免审核: the applications of the region's units (待审核 and 待复核 first by default)."""
+    qs = reliefs_visible(request.user).order_by("submitted_at", "pk")
+    return console_list(request, qs=qs, filterset=ReliefFilter, template="backoffice/levy/reliefs.html",
+                        defaults={"status": "all"}, context={"years": _years(), "year_label": "征收年份"})
+
+
+@roles_required(OFFICERS)
+def relief_detail(request, pk: int):
+    """One application with its evidence and the assessment; 同意 / 不同意 (with the reason), and the
+    second officer's 复核 above the threshold (never the officer who decided)."""
+    relief = relief_for_staff(request.user, pk)
+    stage = {"submitted": ("approve", relief_decide), "confirming": ("confirm", relief_confirm)}.get(relief.status)
+    can_decide = stage is not None and can(request.user, relief, stage[0])
+    form = ReliefDecisionForm(request.POST if request.method == "POST" and can_decide else None)
+    if form.is_valid():
+        done = call_service(form, stage[1], actor=request.user, relief=relief,
+                            approve=form.cleaned_data["decision"] == "approve", reason=form.cleaned_data["reason"])
+        if done is not None:
+            messages.success(request, f"已处理{relief.employer.name}的缓减免申请（{done.get_status_display()}）。")
+            return redirect("tax:levy_relief", pk=relief.pk)
+    problem = refusal(relief, stage[0], request.user) if stage is not None and not can_decide else None
+    return render(request, "backoffice/levy/relief_detail.html", {
+        "x": relief, "form": form, "can_decide": can_decide, "refusal": problem.message if problem else "",
+        "stage_label": "复核" if relief.status == "confirming" else "审核", "files": relief.evidence.all()})

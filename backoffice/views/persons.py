@@ -87,10 +87,13 @@ def _review_context(request, model, form):
         m = row["month"]
         field = {k: form[f"{k}_{m}"] for k in ("decision", "reason_choice", "reason")} \
             if can_decide and row["selected"] else None
-        grid.append({**row, "decided": decided.get(m), "field": field})
+        # the material of the month, shown under it (issue 15, 14: it opened in another tab)
+        evidence = [(check, f) for check, _cell, files, _was, _history in row["cells"] for f in files]
+        grid.append({**row, "decided": decided.get(m), "field": field, "evidence": evidence})
     return {
         "person": person, "declaration": person.declaration, "employer": person.declaration.employer,
-        "grid": grid, "checks": list(c.Check), "form": form, "can_decide": can_decide,
+        "grid": grid, "checks": list(c.Check), "grid_columns": len(c.Check) + 4, "form": form,
+        "can_decide": can_decide,
         "pending_items": items_awaiting_review(person), "counts": model.counts,
         "contracts": _reviewable(request, person.contracts.select_related("attachment", "dispatch_agency",
                                                                           "related_unit", "reviewed_by")),

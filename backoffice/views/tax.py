@@ -4,15 +4,16 @@ the hand-off's state and 人工确认接收 where the intake did not acknowledge
 (streamed, masked, formula-safe, audited)."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from backoffice.forms import AcknowledgeForm
 from backoffice.views.common import console_list
-from levy.exports import certified_results_xlsx
+from levy.exports import certified_persons_xlsx, certified_results_xlsx
 from levy.rules import percent_text
 from placement.filters import TaxResultFilter, apply
-from placement.selectors.queues import tax_result_for, tax_results
+from placement.selectors.queues import tax_result_certificate, tax_result_for, tax_results
 from placement.services.delivery import delivery_acknowledge_manually
 from portal.access import roles_required
 from portal.audit import audit_record
@@ -78,3 +79,22 @@ def results_export(request):
     return certified_results_xlsx(qs, f"认定结果-{timezone.localdate():%Y%m%d}.xlsx",
                                   hand_off=lambda status: HAND_OFF.get(status, ""))
 
+
+
+@roles_required(OFFICERS)
+def result_roster(request, pk: int):
+    """导出残疾职工名册 of one result: the persons as certified, masked; an audited export."""
+    figures = tax_result_for(request.user, pk)[0]
+    audit_record(action="levy.certified_persons_export", actor=request.user, obj=figures,
+                 data={"rows": figures.persons.count()})
+    return certified_persons_xlsx(figures, f"残疾职工名册-{figures.employer.name}-{figures.business_year}.xlsx")
+
+
+@roles_required(OFFICERS)
+def result_certificate(request, pk: int):
+    """下载审核认定书 of one result: the PDF its certification rendered (served, and audited, as
+    every issued document is)."""
+    certificate = tax_result_certificate(request.user, pk)
+    if certificate is None or certificate.document_id is None:
+        raise Http404("该认定结果的审核认定书尚未出具")
+    return redirect("document_download", pk=certificate.document_id)

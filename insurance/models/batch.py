@@ -4,8 +4,14 @@ machine (ARCHITECTURE.md, InsuranceBatch) up to 职保会审核中:
     名单待导入 ─roster_loaded─▶ 名单待校验 ─verify_start─▶ 名单校验中 ─verify_finish─▶ 名单校验完成
          ▲                         ▲  │                                                   │  │
          └──────roster_emptied─────┘  └──────────(roster changes, 再次提交系统校验)◀───────┘  │
-    名单校验完成 / 职保会审核不通过 ─submit─▶ 职保会审核中 (the union's review and the money side
-    follow: issue 19).        any editable state ─delete─▶ 已删除
+    名单校验完成 / 职保会审核不通过 ─submit─▶ 职保会审核中        any editable state ─delete─▶ 已删除
+
+and the union's review and the money side (issue 19):
+
+    职保会审核中 ─review_approve─▶ 职保会审核通过 ─withholding_request─▶ 代扣申请完成 ─withholding_finish─▶ 代扣完成
+         └─review_reject (reasons per 社保编号)─▶ 职保会审核不通过 (back to editing)
+    职保会审核通过 (缴费凭证) / 代扣完成 (委托代扣) ─roster_confirm─▶ 参保名单已确定 ─voucher_submit─▶ 凭证审核中
+    凭证审核中 ─voucher_approve─▶ 投保成功       凭证审核中 ─voucher_reject─▶ 凭证审核不通过 ─voucher_submit─▶ …
 
 The verification job's progress lives beside the status (`verify_*`): "校验 43%" never changes
 the business status. The payment method is chosen once and never changes (the manual: 参保缴费
@@ -64,6 +70,29 @@ class InsuranceBatch(ConcurrentTransitionMixin, models.Model):
     review_reason = models.CharField("职保会不通过原因", max_length=500, blank=True)
     # 办妥参保手续: an 即时参保 batch's coverage starts the next day (set when it is insured)
     completed_on = models.DateField("办妥参保手续日期", null=True, blank=True)
+    # 职保会审核 (per 社保编号; the reasons sit on the CodeRatio rows)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="名单审核人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField("名单审核时间", null=True, blank=True)
+    # 提交代扣申请 (the list is locked from here) and its 代扣受理单
+    withholding_requested_at = models.DateTimeField("代扣申请时间", null=True, blank=True)
+    withholding_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="代扣申请人", null=True,
+                                                 blank=True, on_delete=models.PROTECT, related_name="+")
+    acceptance_slip = models.ForeignKey("portal.IssuedDocument", verbose_name="代扣受理单", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    acceptance_available_on = models.DateField("代扣受理单可下载日期", null=True, blank=True)
+    withholding_done_at = models.DateTimeField("代扣完成时间", null=True, blank=True)
+    roster_confirmed_at = models.DateTimeField("参保名单确定时间", null=True, blank=True)
+    # 缴费凭证: submitted, then the union's 凭证审核
+    voucher_submitted_at = models.DateTimeField("凭证提交审核时间", null=True, blank=True)
+    voucher_receipt = models.ForeignKey("portal.Receipt", verbose_name="凭证提交回执", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    voucher_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="凭证审核人", null=True,
+                                            blank=True, on_delete=models.PROTECT, related_name="+")
+    voucher_reviewed_at = models.DateTimeField("凭证审核时间", null=True, blank=True)
+    voucher_reason = models.CharField("职保中心反馈", max_length=500, blank=True)
+    insured_receipt = models.ForeignKey("portal.Receipt", verbose_name="参保回执", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
                                    related_name="+")
@@ -133,3 +162,50 @@ class InsuranceBatch(ConcurrentTransitionMixin, models.Model):
                 custom={"label": "批次删除", "refused": p.batch_refused("删除批次")})
     def delete_batch(self):
         self.deleted_at = timezone.now()
+
+    # --- the union's review, withholding, vouchers (issue 19) ----------------------------------------
+    @transition(field=status, source=B.UNDER_REVIEW, target=B.REVIEW_APPROVED, permission=p.union_reviewer,
+                custom={"label": "职保会审核通过", "refused": p.batch_refused("审核"), "code": "already_decided"})
+    def review_approve(self, *, by):
+        self.reviewed_by, self.reviewed_at, self.review_reason = by, timezone.now(), ""
+
+    @transition(field=status, source=B.UNDER_REVIEW, target=B.REVIEW_REJECTED, permission=p.union_reviewer,
+                custom={"label": "职保会审核不通过", "refused": p.batch_refused("审核"), "code": "already_decided"})
+    def review_reject(self, *, by, reason: str):
+        self.reviewed_by, self.reviewed_at, self.review_reason = by, timezone.now(), reason[:500]
+
+    @transition(field=status, source=B.REVIEW_APPROVED, target=B.WITHHOLDING_REQUESTED,
+                conditions=[p.pays_by_withholding, p.withholding_request_open], permission=p.agent_of_unit,
+                custom={"label": "提交代扣申请", "refused": lambda b: (
+                    "代扣申请已提交，代扣名单已锁定，请勿重复提交" if b.status in c.SUBMITTED and b.withholding_requested_at
+                    else p.batch_refused("提交代扣申请")(b)), "code": "already_requested"})
+    def withholding_request(self, *, by, available_on):
+        self.withholding_requested_at, self.withholding_requested_by = timezone.now(), by
+        self.acceptance_available_on = available_on
+
+    @transition(field=status, source=B.WITHHOLDING_REQUESTED, target=B.WITHHOLDING_DONE, permission=p.system,
+                custom={"label": "代扣完成"})
+    def withholding_finish(self):
+        self.withholding_done_at = timezone.now()
+
+    @transition(field=status, source=[B.REVIEW_APPROVED, B.WITHHOLDING_DONE], target=B.ROSTER_CONFIRMED,
+                conditions=[p.roster_may_be_confirmed], permission=p.agent_of_unit,
+                custom={"label": "参保名单确定", "refused": p.batch_refused("确定参保名单")})
+    def roster_confirm(self):
+        self.roster_confirmed_at = timezone.now()
+
+    @transition(field=status, source=[B.ROSTER_CONFIRMED, B.VOUCHER_REJECTED], target=B.VOUCHER_REVIEW,
+                permission=p.agent_of_unit, custom={"label": "缴费凭证提交审核", "refused": p.batch_refused("提交凭证审核")})
+    def voucher_submit(self, *, receipt):
+        self.voucher_submitted_at, self.voucher_reason, self.voucher_receipt = timezone.now(), "", receipt
+
+    @transition(field=status, source=B.VOUCHER_REVIEW, target=B.INSURED, permission=p.voucher_reviewer,
+                custom={"label": "凭证审核通过，投保成功", "refused": p.batch_refused("审核凭证"), "code": "already_decided"})
+    def voucher_approve(self, *, by, receipt, completed_on):
+        self.voucher_reviewed_by, self.voucher_reviewed_at = by, timezone.now()
+        self.insured_receipt, self.completed_on, self.voucher_reason = receipt, completed_on, "投保成功"
+
+    @transition(field=status, source=B.VOUCHER_REVIEW, target=B.VOUCHER_REJECTED, permission=p.voucher_reviewer,
+                custom={"label": "凭证审核不通过", "refused": p.batch_refused("审核凭证"), "code": "already_decided"})
+    def voucher_reject(self, *, by, reason: str):
+        self.voucher_reviewed_by, self.voucher_reviewed_at, self.voucher_reason = by, timezone.now(), reason[:500]

@@ -32,6 +32,11 @@ class PlanYear(models.Model):
     account_name = models.CharField("职保会收款户名", max_length=100)
     account_number = models.CharField("职保会收款账号", max_length=40)
     account_bank = models.CharField("开户行", max_length=100)
+    pension_day = models.PositiveSmallIntegerField(
+        "养老金发放日", default=10, validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="每月养老金发放日，银行于当日代扣（系统管理员可提前模拟）")
+    voucher_four_eyes = models.BooleanField("凭证审核双人复核", default=False,
+                                            help_text="勾选后，审核参保名单的人员不能审核同一批次的缴费凭证")
     source = models.CharField("依据", max_length=300, blank=True, help_text="如《退休住院计划单位团体线上参保操作手册》")
     updated_at = models.DateTimeField("最后修改时间", default=timezone.now)
 

@@ -57,6 +57,14 @@ class InsuredMember(models.Model):
     situation_attachment = models.ForeignKey(Upload, verbose_name="情况说明材料", null=True, blank=True,
                                              on_delete=models.PROTECT, related_name="+")
 
+    # the pension day (委托代扣) and the coverage once insured
+    withholding_result = models.CharField("代扣结果", max_length=14, choices=c.WithholdingResult.choices, blank=True)
+    withheld_amount = models.DecimalField("代扣金额", max_digits=14, decimal_places=2, null=True, blank=True)
+    withholding_message = models.CharField("代扣说明", max_length=200, blank=True)
+    withheld_at = models.DateTimeField("代扣时间", null=True, blank=True)
+    coverage_start = models.DateField("起保日期", null=True, blank=True)
+    coverage_end = models.DateField("终保日期", null=True, blank=True)
+
     # derived (insurance.rules.verification), stored for the filters
     result = models.CharField("校验结果", max_length=20, choices=c.Result.choices, default=c.Result.NOT_CHECKED)
     withholding = models.CharField("代扣类型", max_length=4, choices=c.Withholding.choices, blank=True)

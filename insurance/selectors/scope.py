@@ -6,7 +6,14 @@ from django.http import Http404
 
 from employers.selectors import employer_of
 from insurance import choices as c
-from insurance.models import CodeApplication, InsuranceBatch, InsuranceCode, InsuredMember, UnitNameChange
+from insurance.models import (
+    CodeApplication,
+    InsuranceBatch,
+    InsuranceCode,
+    InsuredMember,
+    UnitNameChange,
+    WithholdingRun,
+)
 from portal.roles import ADMIN, UNION
 from portal.scoping import employer_scope_q
 
@@ -68,3 +75,8 @@ def name_changes_visible(user) -> QuerySet[UnitNameChange]:
 
 def name_change_for(user, pk) -> UnitNameChange:
     return one(name_changes_visible(user), pk, "未找到该单位名称修改申请")
+
+
+def runs_visible(user) -> QuerySet[WithholdingRun]:
+    qs = WithholdingRun.objects.select_related("batch__employer", "batch__code", "batch__plan_year")
+    return scoped(qs, user, "batch__employer")

@@ -103,13 +103,18 @@ FACT_TYPES = {"checked_at": "timestamptz", "si_found": "boolean", "died_on": "da
 
 
 def _write_facts(members: list[InsuredMember]) -> None:
+    write_columns(members, FACT_FIELDS, FACT_TYPES)
+
+
+def write_columns(members: list[InsuredMember], names: list[str], types: dict[str, str]) -> None:
     """One UPDATE … FROM (VALUES …) per chunk: bulk_update's CASE per field and row cost more
     than the registries' answers took to arrive (placement.services.verification.upsert_cells
-    made the same choice)."""
+    made the same choice). `types` gives the SQL type of each non-text column (a NULL in VALUES
+    has no type of its own)."""
     if not members:
         return
     ops = connection.ops
-    fields = [InsuredMember._meta.get_field(name) for name in FACT_FIELDS]
+    fields = [InsuredMember._meta.get_field(name) for name in names]
     rows = []
     for member in members:
         values = []
@@ -119,6 +124,8 @@ def _write_facts(members: list[InsuredMember]) -> None:
                 value = ops.adapt_datetimefield_value(value)
             elif field.get_internal_type() == "DateField":
                 value = ops.adapt_datefield_value(value)
+            elif field.get_internal_type() == "DecimalField" and value is not None and connection.vendor != "postgresql":
+                value = str(value)
             values.append(value)
         rows.append((member.pk, *values))
     table = ops.quote_name(InsuredMember._meta.db_table)
@@ -126,7 +133,7 @@ def _write_facts(members: list[InsuredMember]) -> None:
         if connection.vendor == "postgresql":
             columns = ", ".join(ops.quote_name(f.column) for f in fields)
             sets = ", ".join(f"{ops.quote_name(f.column)} = v.{ops.quote_name(f.column)}" for f in fields)
-            template = "(%s, " + ", ".join(f"%s::{FACT_TYPES.get(f.name, 'varchar')}" for f in fields) + ")"
+            template = "(%s, " + ", ".join(f"%s::{types.get(f.name, 'varchar')}" for f in fields) + ")"
             execute_values(cursor.cursor, f"UPDATE {table} AS t SET {sets} FROM (VALUES %s) AS v (id, {columns}) "
                                           "WHERE t.id = v.id", rows, template=template, page_size=500)
         else:

@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from employers.selectors import employer_for_agent
@@ -17,10 +18,11 @@ from insurance.selectors.scope import batches_visible
 from insurance.services import batches as services
 from insurance.services import codes as code_services
 from insurance.views.common import B, agent_batch, batch_page, current_step
+from insurance.views.money import money_page
 from portal.access import roles_required
 from portal.crypto import matches
 from portal.exceptions import DomainError
-from portal.roles import EMPLOYER
+from portal.roles import ADMIN, EMPLOYER, UNION
 from portal.views.base import call_service, paginate
 from portal.workflow import can
 
@@ -33,7 +35,7 @@ def _row(user, batch) -> dict:
     editable = p.roster_editable(batch)
     return {
         "batch": batch,
-        "can_continue": batch.status in (*c.ROSTER_EDITABLE, B.VERIFYING),
+        "can_continue": batch.status in (*c.ROSTER_EDITABLE, B.VERIFYING) or money_page(batch) is not None,
         "can_edit_roster": editable, "can_delete": can(user, batch, "delete_batch"),
     }
 
@@ -89,6 +91,8 @@ def batch_new(request, kind):
 def batch_resume(request, pk):
     """继续办理参保: the step the batch is at."""
     batch = agent_batch(request, pk)
+    if money_page(batch):
+        return redirect(money_page(batch), pk=batch.pk)
     if batch.status not in (*c.ROSTER_EDITABLE, B.VERIFYING):
         return redirect("insurance:batch_info", pk=batch.pk)
     return redirect(STEP_URLS[current_step(batch)], pk=batch.pk)
@@ -125,6 +129,7 @@ def batch_info(request, pk):
     return batch_page(request, batch, current_step(batch), "insurance/batch_info.html", {
         "coverage": member_coverage(batch), "members": active_members(batch).count(),
         "can_delete": can(request.user, batch, "delete_batch"),
+        "slip_ready": bool(batch.acceptance_available_on and timezone.localdate() >= batch.acceptance_available_on),
     })
 
 
@@ -154,3 +159,9 @@ def batch_delete(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("insurance:batches")
+
+
+@roles_required(EMPLOYER | UNION | ADMIN)
+def status_table(request):
+    """参保流程各个状态的说明 (the manual's status table), for agents and union staff alike."""
+    return render(request, "insurance/status_table.html", {"rows": c.STATUS_TABLE})

@@ -22,9 +22,12 @@ from levy.models.policy import (
     validate_month_day,
     years_label,
 )
+from levy.models.relief import ReliefApplication
+from levy.models.reward import OverRatioReward, RewardPayout
 
 __all__ = [
     "POSITIVE", "AreaClass", "CertifiedFigures", "CertifiedPerson", "DatedPolicy", "DeclarationStatus", "FilingWindow",
-    "LevyAssessment", "LevyBulkJob", "LevyPayment", "MinimumWage", "Objection", "PolicyBase", "PolicyRule", "SocialAverageWage",
+    "LevyAssessment", "LevyBulkJob", "LevyPayment", "MinimumWage", "Objection", "OverRatioReward",
+    "ReliefApplication", "RewardPayout", "PolicyBase", "PolicyRule", "SocialAverageWage",
     "YearRangePolicy", "region_label", "validate_month_day", "years_label",
 ]

@@ -227,6 +227,19 @@ class LevyAssessment(ConcurrentTransitionMixin, models.Model):
         self.payment_receipt, self.finished_at = receipt, timezone.now()
         return S.PAID_LATE if self.deadline is not None and paid_on > self.deadline else S.PAID
 
+    @transition(field=status, source=[S.SUBMITTED, S.OVERDUE], target=RETURN_VALUE(S.SUBMITTED, S.OVERDUE, S.EXEMPT),
+                conditions=[p.is_payable], permission=p.relief_decider,
+                custom={"label": "缓减免生效", "action": "relieve", "refused": p.refused_assessment})
+    def relieve(self, *, levy_amount, deadline, today):
+        """An approved 缓减免 (levy.services.relief): the amount after the reduction, or the deadline
+        after the deferral; the late fee follows the new deadline. Reduced to nothing: 免缴."""
+        self.levy_amount, self.deadline = levy_amount, deadline
+        self.reduction = self.gross_levy - levy_amount if self.gross_levy >= levy_amount else self.reduction
+        if levy_amount <= 0:
+            self.finished_at = timezone.now()
+            return S.EXEMPT
+        return S.OVERDUE if deadline is not None and today > deadline else S.SUBMITTED
+
     @transition(field=status, source=UNPAID, target=S.CANCELLED, permission=p.canceller,
                 custom={"label": "征缴记录作废", "refused": p.refused_assessment})
     def cancel(self, *, reason: str):

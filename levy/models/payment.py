@@ -21,16 +21,12 @@ def new_order_reference() -> str:
     return "JF" + secrets.token_hex(10).upper()
 
 
-class LevyPayment(ConcurrentTransitionMixin, models.Model):
-    assessment = models.ForeignKey("levy.LevyAssessment", verbose_name="残保金征缴", on_delete=models.PROTECT,
-                                   related_name="payments")
-    reference = models.CharField("缴费单号", max_length=40, unique=True, default=new_order_reference)
-    method = models.CharField("缴费方式", max_length=10, choices=PaymentMethod.choices)
-    principal = models.DecimalField("残保金", **MONEY)
-    late_fee = models.DecimalField("滞纳金", default=0, **MONEY)
-    amount = models.DecimalField("缴费金额", **MONEY)
-    late_days = models.PositiveIntegerField("滞纳天数", default=0)
-    status = FSMField("缴费状态", max_length=8, choices=PS.choices, default=PS.QUEUED, protected=True)
+class BankOrder(ConcurrentTransitionMixin, models.Model):
+    """What every order to a bank keeps while it is tracked (levy.services.channel): who asked and
+    when, the attempts and the next retry, the last transient error, when the bank received and
+    settled it, its 银行流水号 or its reason for refusing. Concrete models add the reference, the
+    amount, the state and its transitions."""
+
     requested_at = models.DateTimeField("发起时间", default=timezone.now)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
@@ -41,6 +37,25 @@ class LevyPayment(ConcurrentTransitionMixin, models.Model):
     settled_at = models.DateTimeField("渠道确认时间", null=True, blank=True)
     bank_reference = models.CharField("银行流水号", max_length=40, blank=True)
     message = models.CharField("渠道说明", max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status in ("queued", "sent")
+
+
+class LevyPayment(BankOrder):
+    assessment = models.ForeignKey("levy.LevyAssessment", verbose_name="残保金征缴", on_delete=models.PROTECT,
+                                   related_name="payments")
+    reference = models.CharField("缴费单号", max_length=40, unique=True, default=new_order_reference)
+    method = models.CharField("缴费方式", max_length=10, choices=PaymentMethod.choices)
+    principal = models.DecimalField("残保金", **MONEY)
+    late_fee = models.DecimalField("滞纳金", default=0, **MONEY)
+    amount = models.DecimalField("缴费金额", **MONEY)
+    late_days = models.PositiveIntegerField("滞纳天数", default=0)
+    status = FSMField("缴费状态", max_length=8, choices=PS.choices, default=PS.QUEUED, protected=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -60,10 +75,6 @@ class LevyPayment(ConcurrentTransitionMixin, models.Model):
     @property
     def employer(self):
         return self.assessment.employer
-
-    @property
-    def in_flight(self) -> bool:
-        return self.status in (PS.QUEUED, PS.SENT)
 
     @transition(field=status, source=[PS.QUEUED, PS.SENT], target=PS.SENT, permission=p.system,
                 custom={"action": "send", "label": "已提交缴费渠道"})

@@ -179,6 +179,7 @@ class Policy:
     reward: RewardRule | None
     rows: dict[str, PolicyRow] = field(default_factory=dict)  # parameter name → row used
     assessment_method: str = "declared"  # registry (Shanghai's 一件事) or declared (电子税务局 申报)
+    hardship: object = None  # levy.rules.hardship.HardshipRule, when the region has a 缓减免 row
 
     @property
     def data_year(self) -> int:
@@ -205,6 +206,7 @@ class Policy:
             reward=values.get("over_ratio_reward"),
             rows=dict(rows),
             assessment_method=values.get("assessment_method", "declared"),
+            hardship=values.get("hardship_relief"),
         )
 
 
@@ -318,6 +320,25 @@ def parse_reward(value) -> RewardRule:
     )
 
 
+def _decimal_of(value, what: str) -> Decimal:
+    _fraction(value, what)  # a number, not negative
+    return Decimal(str(value))
+
+
+def parse_hardship(value):
+    from levy.rules.hardship import HardshipRule
+
+    v = _object(value, {"max_reduction_years", "max_deferral_months", "second_officer_above"}, "缓减免规则")
+    months = _fraction(v["max_deferral_months"], "最长缓缴月数")
+    if months.denominator != 1 or months < 1:
+        raise PolicyValueError("最长缓缴月数应为正整数")
+    return HardshipRule(
+        max_reduction_years=_decimal_of(v["max_reduction_years"], "最多减免年数"),
+        max_deferral_months=int(months),
+        second_officer_above=_decimal_of(v["second_officer_above"], "须复核的减免金额"),
+    )
+
+
 def parse_wage_cap(value) -> Fraction:
     return _fraction(value, "封顶倍数", minimum=Fraction(1))
 
@@ -342,6 +363,7 @@ PARSERS = {
     "late_fee": parse_late_fee,
     "over_ratio_reward": parse_reward,
     "assessment_method": parse_method,
+    "hardship_relief": parse_hardship,
 }
 REQUIRED_RULES = ("ratio", "weight_rule", "headcount_rounding", "wage_cap_multiplier", "late_fee")
 
@@ -385,6 +407,9 @@ def describe_value(name: str, value) -> str:
     if name == "late_fee":
         cap = "，以欠缴金额为上限" if parsed.cap == "principal" else ""
         return f"每日{plain(parsed.daily_rate * 1000)}‰，自缴费期限届满次日起算{cap}"
+    if name == "hardship_relief":
+        return (f"减免不超过{plain(exact(parsed.max_reduction_years))}年的残保金；缓缴不超过{parsed.max_deferral_months}个月；"
+                f"减免金额超过{parsed.second_officer_above:,}元须第二名税务人员复核")
     if name == "over_ratio_reward":
         base = "月最低工资" if parsed.base == "minimum_wage" else f"每人{parsed.base_amount}元"
         text = (f"超比例人数（应安排人数{PERSONS_ROUNDING[parsed.required_rounding]}，超出人数"

@@ -7,6 +7,7 @@ here; they never query levy's tables themselves.
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Q
 from django.utils import timezone
@@ -28,7 +29,7 @@ from levy.rules import (
     over_ratio_reward,
     savings_from_hiring,
 )
-from levy.rules.policy import REQUIRED_RULES, parse_value
+from levy.rules.policy import REQUIRED_RULES, UNIT_KINDS, parse_value
 from portal.exceptions import ValidationFailed
 from portal.models import Region
 
@@ -166,6 +167,39 @@ def levy_estimate(*, region_code: str, data_year: int, inputs: LevyInputs, with_
             saved, _ = savings_from_hiring(inputs, policy, DisabledPerson("disability", grade, 12))
             savings.append((label, saved))
     return LevyEstimate(result, savings)
+
+
+@dataclass(frozen=True)
+class ImpliedLevy:
+    """What a certification implies for the levy, for the reviewer who certifies it."""
+
+    result: LevyResult | None
+    wage_basis: str  # how the unit's average wage was taken (the engine needs a wage bill)
+    missing: str = ""  # why there is no figure (no policy row, or no wage to price the shortfall with)
+
+
+def implied_levy(*, region_code: str, business_year: int, unit_kind: str, headcount: int,
+                 disabled_count: Fraction, wage_total: Decimal | None = None) -> ImpliedLevy:
+    """The levy a declaration's figures imply, from the engine: the unit's declared wage bill when
+    the levy has it, otherwise the region's 上年社会平均工资 for each employee (the figure the
+    cap is measured against; the tax bureau assesses on the real wage bill)."""
+    try:
+        policy = policy_for(region_code, business_year + 1)
+    except PolicyMissing as error:
+        return ImpliedLevy(None, "", missing=error.message)
+    basis = "按单位申报的上年工资总额"
+    missing = ""
+    if wage_total is None and policy.social_average_wage is None:
+        # the shortfall still comes from the engine; only its price in yuan is unknown
+        wage_total, basis = Decimal(0), ""
+        missing = f"单位尚未申报上年工资总额，{policy.data_year}年社会平均工资未录入政策参数表"
+    elif wage_total is None:
+        wage_total = policy.social_average_wage * headcount
+        basis = f"按{policy.data_year}年社会平均工资{policy.social_average_wage}元/人估算，实际以税务核定的工资总额为准"
+    kind = unit_kind if unit_kind in UNIT_KINDS else "enterprise"
+    inputs = LevyInputs(unit_kind=kind, wage_total=wage_total, headcount=Decimal(headcount),
+                        disabled_count=disabled_count)
+    return ImpliedLevy(calculate_levy(inputs, policy), basis, missing=missing)
 
 
 def late_fee_estimate(*, principal: Decimal, deadline: datetime.date, paid_on: datetime.date,

@@ -150,7 +150,9 @@ class AssessmentView:
     def owed_today(self) -> Decimal | None:
         if self.result is None or self.outcome != Outcome.PAYABLE:
             return None
-        return self.result.levy + (self.fee_today.fee if self.fee_today else Decimal(0))
+        # once submitted, the assessment's amount is what is owed (an approved 减免 lowers it)
+        levy = self.assessment.levy_amount if self.assessment.submitted_at else self.result.levy
+        return levy + (self.fee_today.fee if self.fee_today else Decimal(0))
 
 
 def _live_result(assessment: LevyAssessment, kind: str, problems: list) -> LevyResult | None:

@@ -6,11 +6,8 @@ channel failures are retried with backoff and jitter; a refused order stays fail
 pays again."""
 
 import datetime
-import random
-from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -18,9 +15,10 @@ from levy import predicates as p
 from levy.choices import AssessmentStatus, Outcome, PaymentMethod, PaymentStatus
 from levy.models import LevyAssessment, LevyPayment
 from levy.selectors.assessment import assessment_view
+from levy.services.channel import channel_poll, channel_push, channel_to_sweep
 from levy.tasks import payment_poll_task, payment_push_task
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
-from portal.feeds import FeedRejected, FeedUnavailable, SubmissionNotFound, get_feeds
+from portal.feeds import get_feeds
 from portal.feeds.types import PAYMENT_FAILED, PAYMENT_PAID, PaymentOrder, PaymentReceipt
 from portal.models import Notice
 from portal.notices import notice_post
@@ -28,8 +26,6 @@ from portal.receipts import receipt_issue
 from portal.workflow import audit_created, locked, transition_apply
 
 S, PS = AssessmentStatus, PaymentStatus
-STUCK_AFTER = timedelta(minutes=10)
-POLL_AFTER_S = 5  # the first status query after the channel received the order
 
 
 def payment_request(*, actor, assessment: LevyAssessment, method: str) -> LevyPayment:
@@ -64,74 +60,10 @@ def payment_request(*, actor, assessment: LevyAssessment, method: str) -> LevyPa
     return payment
 
 
-def _backoff(attempts: int) -> float:
-    base = settings.TAX_DELIVERY_BACKOFF_S * (2 ** (attempts - 1))
-    return min(base, 3600) * (0.5 + random.random())  # noqa: S311 (jitter, not security)
-
-
 def _order(payment: LevyPayment) -> PaymentOrder:
     employer = payment.assessment.employer
     return PaymentOrder(payment.reference, employer.credit_code, employer.name, payment.amount, payment.method,
                         f"{payment.assessment.collection_year}年残疾人就业保障金")
-
-
-def _live(payment_id: int, *statuses) -> LevyPayment | None:
-    payment = LevyPayment.objects.select_for_update().filter(pk=payment_id).first()
-    return payment if payment is not None and payment.status in statuses else None
-
-
-def payment_push(payment_id: int) -> float | None:
-    """Send a queued order to the channel. Returns seconds to wait after a transient failure
-    (the task retries), else None. Idempotent: only a queued order is sent, and the channel is
-    idempotent by reference."""
-    with transaction.atomic():
-        payment = _live(payment_id, PS.QUEUED)
-        if payment is None:
-            return None  # idempotent: already sent, settled or failed
-        try:
-            receipt = get_feeds().payments.request(_order(payment))
-        except FeedRejected as error:
-            transition_apply(payment, "fail", lock=False, message=error.message, reason=error.message[:300])
-            _tell_failed(payment)
-            return None
-        except FeedUnavailable as error:
-            payment.attempts += 1
-            wait = _backoff(payment.attempts)
-            payment.last_error = error.message[:300]
-            payment.next_attempt_at = timezone.now() + timedelta(seconds=wait)
-            payment.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            return wait
-        payment.attempts += 1
-        payment = transition_apply(payment, "mark_sent", lock=False)
-        _record(payment, receipt)
-        if payment.status == PS.SENT:
-            pk = payment.pk
-            transaction.on_commit(lambda: payment_poll_task.apply_async((pk,), countdown=POLL_AFTER_S))
-    return None
-
-
-def payment_poll(payment_id: int) -> None:
-    """Ask the channel where a sent order stands. Idempotent: only a sent order is asked about; a
-    channel that lost it gets it again (same reference); an outage leaves it for the sweep."""
-    with transaction.atomic():
-        payment = _live(payment_id, PS.SENT)
-        if payment is None:
-            return  # idempotent: not in flight
-        channel = get_feeds().payments
-        try:
-            try:
-                receipt = channel.status(payment.reference)
-            except SubmissionNotFound:
-                receipt = channel.request(_order(payment))
-        except FeedRejected as error:
-            transition_apply(payment, "fail", lock=False, message=error.message, reason=error.message[:300])
-            _tell_failed(payment)
-            return
-        except FeedUnavailable as error:
-            payment.last_error = error.message[:300]
-            payment.save(update_fields=["last_error"])
-            return
-        _record(payment, receipt)
 
 
 def _record(payment: LevyPayment, receipt: PaymentReceipt, *, actor=None) -> None:
@@ -150,6 +82,27 @@ def _tell_failed(payment: LevyPayment) -> None:
                 title=f"{assessment.collection_year}年残保金缴费失败",
                 body=f"缴费单{payment.reference}（{payment.amount:,.2f}元）缴费失败：{payment.message or payment.last_error}。"
                      "请核对账户后重新缴费。", dedupe_key=f"levy-payment-failed:{payment.pk}")
+
+
+def _fail(payment: LevyPayment, message: str) -> None:
+    transition_apply(payment, "fail", lock=False, message=message, reason=message[:300])
+    _tell_failed(payment)
+
+
+def _channel():
+    return get_feeds().payments
+
+
+def payment_push(payment_id: int) -> float | None:
+    """Send a queued order to the channel (levy.services.channel: idempotent, retried with backoff;
+    the status query follows after commit)."""
+    return channel_push(LevyPayment, payment_id, source=_channel, order=_order, failed=_fail, record=_record,
+                        poll_task=payment_poll_task)
+
+
+def payment_poll(payment_id: int) -> None:
+    """Ask the channel where a sent order stands (idempotent; an outage leaves it for the sweep)."""
+    channel_poll(LevyPayment, payment_id, source=_channel, order=_order, failed=_fail, record=_record)
 
 
 def _payment_receipt(assessment: LevyAssessment, payment: LevyPayment, paid_on: datetime.date, actor) -> dict:
@@ -209,9 +162,4 @@ def payment_notify(*, actor, reference: str, status: str, bank_reference: str = 
 
 def payments_to_sweep(now: datetime.datetime | None = None) -> tuple[list[int], list[int]]:
     """(queued ids whose retry is due or whose task was lost, sent ids to ask about)."""
-    now = now or timezone.now()
-    queued = LevyPayment.objects.filter(status=PS.QUEUED)
-    due = queued.filter(next_attempt_at__lte=now) | queued.filter(next_attempt_at__isnull=True,
-                                                                  requested_at__lte=now - STUCK_AFTER)
-    sent = LevyPayment.objects.filter(status=PS.SENT)
-    return list(due.values_list("pk", flat=True)), list(sent.values_list("pk", flat=True))
+    return channel_to_sweep(LevyPayment, now)

@@ -256,8 +256,11 @@ def done(request, year: int):
             messages.success(request, f"缴费单{payment.reference}已提交银行处理，处理结果会显示在本页并以通知告知。")
             return redirect("levy:done", year=year)
     if reward_form.is_bound and reward_form.is_valid():
-        if call_service(reward_form, services.reward_choose, actor=request.user, assessment=assessment,
-                        apply=reward_form.cleaned_data["apply"] == "yes"):
+        chosen = call_service(reward_form, services.reward_choose, actor=request.user, assessment=assessment,
+                              apply=reward_form.cleaned_data["apply"] == "yes")
+        if chosen is not None and chosen.reward_choice == "yes":  # on to the application (the manual's 是)
+            return redirect(f"{reverse('levy:reward_apply')}?year={chosen.data_year}")
+        if chosen is not None:
             return redirect("levy:done", year=year)
     view = assessment_view(assessment)
     payments = list(assessment.payments.order_by("-requested_at"))

@@ -6,9 +6,10 @@ from fractions import Fraction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from levy.models import LevyAssessment
 from levy.rules import percent_text, round_half_up
 from levy.rules.certified import CountedPerson
-from levy.selectors import PolicyMissing, policy_for
+from levy.selectors import PolicyMissing, implied_levy, policy_for
 from placement import choices as c
 from placement import rules
 from placement.models import (
@@ -174,6 +175,35 @@ def next_steps(declaration, overview: dict) -> list[dict]:
         steps.append({"text": f"以上事项办结后完成申报：申报截止 {window.closes:%Y-%m-%d}，还剩 {overview['days_left']} 天",
                       "url": "placement:submit", "waiting": True})
     return steps
+
+
+def certification_summary(declaration) -> dict:
+    """What a reviewer certifies on (issue 15, 15): the year's 安置确认 and 安置核定 months, the
+    disabled count and the ratio against the region's, the headcount with the registry's figure and
+    the reason for a correction, and the levy these figures imply (levy's engine)."""
+    totals = declaration_totals(declaration)
+    headcount = declaration.headcount
+    actual = totals["disabled_count"] / headcount if headcount else None
+    required = required_ratio(declaration)
+    levy = None
+    if headcount is not None:
+        wage_total = LevyAssessment.objects.filter(
+            employer_id=declaration.employer_id, collection_year=declaration.business_year + 1,
+            declared_wage_total__isnull=False).values_list("declared_wage_total", flat=True).first()
+        levy = implied_levy(region_code=declaration.employer.admin_region_id, business_year=declaration.business_year,
+                            unit_kind=declaration.employer.unit_kind, headcount=headcount,
+                            disabled_count=totals["disabled_count"], wage_total=wage_total)
+    return {
+        "persons": totals["persons"], "confirmed": totals["confirmed"], "approved": totals["approved"],
+        "disabled_count": str(round_half_up(totals["disabled_count"], 2)),
+        "headcount": headcount, "headcount_from_feed": declaration.headcount_from_feed,
+        "headcount_corrected": headcount is not None and declaration.headcount_from_feed is not None
+        and headcount != declaration.headcount_from_feed,
+        "headcount_reason": declaration.headcount_reason,
+        "actual_ratio": percent_text(actual), "required_ratio": percent_text(required),
+        "meets_ratio": actual is not None and required is not None and actual >= required,
+        "levy": levy,
+    }
 
 
 def declaration_of(*, employer, business_year: int) -> AnnualDeclaration:

@@ -5,6 +5,7 @@ hand-offs of 发送税务查询, the tax officers' certified results, and one ob
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,8 +25,9 @@ from placement.models import (
 )
 from placement.selectors.scope import declarations_visible, deliveries_visible, one, scoped
 from portal.identity import mask_id
-from portal.models import AuditEntry
+from portal.models import AuditEntry, Receipt
 from portal.roles import ADMIN, FEDERATION
+from portal.scoping import employer_scope_q
 from portal.tones import tone
 
 D, S, R, DS, DK = c.DeclarationStatus, c.PersonStatus, c.ReviewState, c.DeliveryStatus, c.DeliveryKind
@@ -103,7 +105,7 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
     """What each row of the person queue shows, in the order of `pks`: three narrow queries for the
     page, whatever its size (plain values, not model instances: this is the reviewers' busiest page)."""
     people = {row[0]: row for row in PlacedPerson.objects.filter(pk__in=pks).values_list(
-        "pk", "name", "id_number", "status", "registered_at", "declaration__business_year",
+        "pk", "name", "id_number", "status", "registered_at", "reviewed_at", "declaration__business_year",
         "declaration__employer_id", "declaration__employer__name")}
     selected: dict[int, set[int]] = {}
     for person_id, month in PlacementMonth.objects.filter(person_id__in=pks, selected=True) \
@@ -114,6 +116,15 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
             .values_list("person_id", "month", "item"):
         if month in selected.get(person_id, ()):
             flagged.setdefault(person_id, set()).add(item)
+    # the hand-added items a reviewer had to look at (issue 15, 13: a person confirmed by the
+    # system had none, and the column must not say otherwise)
+    manual: dict[int, list[str]] = {}
+    for person_id in Certificate.objects.filter(person_id__in=pks, source=c.CertificateSource.MANUAL) \
+            .exclude(review_state=R.NOT_NEEDED).values_list("person_id", flat=True).distinct():
+        manual.setdefault(person_id, []).append("手动添加的证件")
+    for person_id in Contract.objects.filter(person_id__in=pks, is_dispatch=True) \
+            .exclude(review_state=R.NOT_NEEDED).values_list("person_id", flat=True).distinct():
+        manual.setdefault(person_id, []).append("劳务派遣协议")
     now = timezone.now()
     review_url = reverse("backoffice:person_review", args=[0]).removesuffix("0/")
     labels = {check.value: check.label for check in c.Check}
@@ -122,16 +133,27 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
     for pk in pks:
         if pk not in people:
             continue  # deleted since the page was counted
-        _pk, name, id_number, status, registered_at, year, unit_id, unit = people[pk]
+        _pk, name, id_number, status, registered_at, reviewed_at, year, unit_id, unit = people[pk]
         items = flagged.get(pk, set())
+        checks = [labels[k] for k in labels if k in items] + manual.get(pk, [])
         rows.append({
             "pk": pk, "name": name, "masked_id": mask_id(id_number), "unit": unit, "unit_id": unit_id, "year": year,
-            "months": len(selected.get(pk, ())), "flagged": "、".join(labels[k] for k in labels if k in items),
+            "months": len(selected.get(pk, ())), "flagged": "、".join(checks),
             "status": status, "status_label": statuses[status], "tone": tone(status),
             "url": f"{review_url}{pk}/", "registered_at": timezone.localtime(registered_at).strftime("%Y-%m-%d %H:%M"),
-            "waited": waited(now - registered_at),
+            "waited": _waited_in_queue(status, registered_at, reviewed_at, now),
         })
     return rows
+
+
+def _waited_in_queue(status: str, registered_at, reviewed_at, now) -> str:
+    """已等待 runs only while the person waits for a reviewer; once decided the clock stops at the
+    decision (a person the system confirmed never waited for anyone)."""
+    if status == S.PENDING_REVIEW:
+        return waited(now - registered_at)
+    if reviewed_at is None or reviewed_at <= registered_at:
+        return "—"
+    return f"审核用时{waited(reviewed_at - registered_at)}"
 
 
 def person_timeline(person: PlacedPerson) -> QuerySet[AuditEntry]:
@@ -146,6 +168,56 @@ def person_timeline(person: PlacedPerson) -> QuerySet[AuditEntry]:
 
 def month_decisions(person: PlacedPerson) -> dict[int, PlacementMonth]:
     return {pm.month: pm for pm in person.months.select_related("reviewed_by")}
+
+
+# --- 残疾人安置管理: one unit as a reviewer sees it (issue 15, 16) -----------------------------------------
+
+
+def unit_overview(user, pk: int) -> dict:
+    """A unit of the reviewer's region in one place: every year it declared with its persons, every
+    request it made, and its history (the unit's, its declarations' and its requests' audit
+    entries). A unit outside the region is a 404."""
+    from employers.models import Employer
+
+    if user.is_employer_agent or user.role not in STAFF_ONLY:
+        raise Http404("未找到该单位")
+    employer = one(Employer.objects.filter(employer_scope_q(user)).select_related("fed_region", "tax_region"), pk,
+                   "未找到该单位")
+    declarations = list(AnnualDeclaration.objects.filter(employer=employer).select_related(
+        "certificate", "certified_by").annotate(person_count=Count("persons")).order_by("-business_year"))
+    persons: dict[int, list] = {}
+    for person in PlacedPerson.objects.filter(declaration__employer=employer).order_by("registered_at", "pk") \
+            .values("pk", "name", "id_number", "status", "confirmed_by", "registered_at", "declaration_id"):
+        persons.setdefault(person["declaration_id"], []).append(
+            {**person, "masked_id": mask_id(person["id_number"]), "status_label": S(person["status"]).label,
+             "tone": tone(person["status"])})
+    withdrawals = list(WithdrawalRequest.objects.filter(declaration__employer=employer)
+                       .select_related("declaration", "decided_by").order_by("-submitted_at"))
+    feedback = list(FeedbackRequest.objects.filter(declaration__employer=employer)
+                    .select_related("declaration", "decided_by").order_by("-submitted_at"))
+    deregistrations = list(DeregistrationRequest.objects.filter(employer=employer).select_related("decided_by")
+                           .order_by("-submitted_at"))
+    types = ContentType.objects.get_for_models(type(employer), AnnualDeclaration, WithdrawalRequest, FeedbackRequest,
+                                               DeregistrationRequest)
+    q = Q(content_type=types[type(employer)], object_id=str(employer.pk))
+    for model, rows in ((AnnualDeclaration, declarations), (WithdrawalRequest, withdrawals),
+                        (FeedbackRequest, feedback), (DeregistrationRequest, deregistrations)):
+        q |= Q(content_type=types[model], object_id__in=[str(r.pk) for r in rows])
+    history = list(AuditEntry.objects.filter(q).order_by("-at", "-id")[:200])[::-1]
+    return {
+        "employer": employer,
+        "years": [{"declaration": d, "persons": persons.get(d.pk, [])} for d in declarations],
+        "requests": [
+            *[{"kind": "年审申报撤回（认证后）" if r.after_certification else "年审申报撤回", "request": r, "text": r.reason,
+               "url": reverse("tax:withdrawal_decide" if r.after_certification else "backoffice:withdrawal_decide",
+                              args=[r.pk])} for r in withdrawals],
+            *[{"kind": "年审认证反馈", "request": r, "text": r.text, "url": reverse("tax:feedback_decide", args=[r.pk])}
+              for r in feedback],
+            *[{"kind": "单位注销安置登记", "request": r, "text": r.reason,
+               "url": reverse("backoffice:deregistration_decide", args=[r.pk])} for r in deregistrations],
+        ],
+        "history": history,
+    }
 
 
 # --- the requests ------------------------------------------------------------------------------------------
@@ -205,6 +277,12 @@ def declarations_to_send(user) -> QuerySet[AnnualDeclaration]:
     )
 
 
+def declarations_never_sent(user) -> QuerySet[AnnualDeclaration]:
+    """The dashboard's 发送税务: certified declarations never handed over. One whose hand-off failed
+    is counted once, under 发送税务失败 (issue 15, 18), though the 发送税务 page lists it to resend."""
+    return declarations_to_send(user).filter(failed=False)
+
+
 def deliveries_listed(user) -> QuerySet[TaxDelivery]:
     """发送税务查询: every hand-off of the user's scope — results and revocations, the cancelled ones
     too (已作废) — newest first."""
@@ -246,3 +324,9 @@ def tax_result_for(user, pk: int):
     hand_offs = {d.kind: d for d in TaxDelivery.objects.filter(certificate__reference=figures.certificate_reference)
                  .select_related("acknowledged_by")}
     return figures, declaration, hand_offs.get(DK.RESULT), hand_offs.get(DK.REVOCATION)
+
+
+def tax_result_certificate(user, pk: int):
+    """The 审核认定书 (its receipt) of one certified result in the user's scope, or None."""
+    figures = one(certified_results_visible(user), pk, "未找到该认定结果")
+    return Receipt.objects.filter(reference=figures.certificate_reference).select_related("document").first()

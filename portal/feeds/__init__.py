@@ -2,7 +2,8 @@
 
 Apps never reach a registry any other way. They ask `get_feeds()`, which returns the backend chosen
 by FEEDS_BACKEND ("mock", the default: seeded registry tables in this database; "http": social
-insurance over HTTP at FEEDS_HTTP_URL through `portal.feeds.http`, the other sources still mock).
+insurance and the pension registry over HTTP at FEEDS_HTTP_URL through `portal.feeds.http`, the
+other sources still mock).
 One call asks one source about one person (or unit) for one year; monthly sources answer twelve
 months. Results are frozen dataclasses (portal.feeds.types); months are YYYYMM integers.
 
@@ -78,12 +79,13 @@ def get_feeds() -> Feeds:
     if backend == "http":
         from dataclasses import replace
 
-        from portal.feeds.http import HttpSocialInsurance
+        from portal.feeds.http import HttpPension, HttpSocialInsurance
 
         if not settings.FEEDS_HTTP_URL:
             raise ImproperlyConfigured("FEEDS_HTTP_URL must be set when FEEDS_BACKEND=http")
-        # Only social insurance has an HTTP adapter so far; the other sources stay mock.
-        return replace(mock_feeds(), social_insurance=HttpSocialInsurance(settings.FEEDS_HTTP_URL))
+        # Social insurance and the pension registry have HTTP adapters so far; the others stay mock.
+        return replace(mock_feeds(), social_insurance=HttpSocialInsurance(settings.FEEDS_HTTP_URL),
+                       pension=HttpPension(settings.FEEDS_HTTP_URL))
     raise ImproperlyConfigured(f"FEEDS_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
 
 

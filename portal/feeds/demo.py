@@ -110,6 +110,14 @@ DEMO_UNITS = [
              "上海市徐汇区市场监督管理局", "310104", "31061903"),
     DemoUnit("sh-agency", credit_code("91310101MA1HR7W3N"), "上海申城人力资源服务有限公司",
              "上海市黄浦区西藏中路168号", "上海市黄浦区市场监督管理局", "310101", "31010455"),
+    # the units that fill the reviewers' queues (portal.demo), and two dispatch agencies
+    *[DemoUnit(u.key, u.credit_code, u.name, f"{REGIONS[u.region]}示范路{i + 10}号",
+               f"{REGIONS[u.region]}市场监督管理局", u.region, f"{u.region[:4]}{9100 + i}", headcount_base=60 + 10 * i)
+      for i, u in enumerate(UNITS) if "-" in u.key],
+    DemoUnit("nm-agency", credit_code("91150102MA0RQ0B9K"), "呼和浩特市青城劳务派遣有限公司", "呼和浩特市新城区新华大街9号",
+             "呼和浩特市新城区市场监督管理局", "150102", "15019109"),
+    DemoUnit("ln-agency", credit_code("91210102MA0W1Q8T4"), "沈阳和平劳务派遣有限公司", "沈阳市和平区太原北街9号",
+             "沈阳市和平区市场监督管理局", "210102", "21019109"),
 ]
 _UNIT = {u.key: u for u in DEMO_UNITS}
 
@@ -248,6 +256,29 @@ SPECS = [
     _Spec("ln-deceased", "ln", "employee", "赵国庆", "M", D(1970, 1, 1), (Oddity.DECEASED,),
           "2025-10-03死亡，此后无缴费记录", died=D(2025, 10, 3), jobs=(_Job("ln", "6600.00"),),
           certificates=(_Cert(4, 2, D(2016, 8, 30), D(2026, 8, 29)),)),
+    # --- the units that fill the reviewers' queues (issue 15, 23): one clean employee each ---------
+    *[_Spec(f"{unit}-clean", unit, "employee", name, sex, birth, (Oddity.CLEAN,), "各项核验均通过（2025年及2026年至今）",
+            jobs=(_Job(unit, "6300.00"),), certificates=(_Cert(category, grade, D(2020, 5, 1), D(2030, 4, 30)),))
+      for unit, name, sex, birth, category, grade in (
+          ("sh-sub", "唐振华", "M", D(1984, 3, 3), 4, 3), ("sh-cert", "邵丽萍", "F", D(1986, 6, 16), 2, 3),
+          ("sh-fail", "顾建军", "M", D(1981, 9, 21), 4, 2), ("nm-sub", "娜仁花", "F", D(1988, 2, 8), 1, 3),
+          ("nm-cert", "哈斯朝鲁", "M", D(1979, 11, 30), 4, 4), ("nm-fail", "斯琴", "F", D(1990, 7, 12), 3, 3),
+          ("ln-sub", "吴立新", "M", D(1983, 5, 25), 4, 3), ("ln-fail", "郭淑华", "F", D(1985, 10, 4), 2, 2))],
+    # their persons to review in Inner Mongolia and Liaoning
+    _Spec("nm-rev-gap", "nm-rev", "employee", "图雅", "F", D(1989, 4, 14), (Oddity.CONTRIBUTION_GAP,),
+          "2025年5月、6月无社保缴费记录（医保、工资正常）",
+          jobs=(_Job("nm-rev", "5200.00", si_missing=(202505, 202506)),),
+          certificates=(_Cert(4, 3, D(2019, 3, 1), D(2029, 2, 28)),)),
+    _Spec("nm-rev-plain", "nm-rev", "employee", "朝格图", "M", D(1982, 8, 19), (Oddity.NO_CERTIFICATE,),
+          "残疾证系统无此人（单位手动添加残疾证）", jobs=(_Job("nm-rev", "5600.00"),)),
+    _Spec("nm-rev-dispatched", "nm-rev", "employee", "乌兰", "F", D(1991, 1, 9), (Oddity.PAID_BY_DISPATCH_AGENCY,),
+          "劳务派遣：社保、医保和工资由呼和浩特市青城劳务派遣有限公司缴纳、发放", jobs=(_Job("nm-agency", "5000.00"),),
+          certificates=(_Cert(4, 4, D(2022, 6, 1), D(2032, 5, 31)),)),
+    _Spec("ln-plain", "ln", "employee", "韩冬", "M", D(1987, 12, 12), (Oddity.NO_CERTIFICATE,),
+          "残疾证系统无此人（单位手动添加残疾证）", jobs=(_Job("ln", "5900.00"),)),
+    _Spec("ln-dispatched", "ln", "employee", "蔡雪", "F", D(1992, 3, 27), (Oddity.PAID_BY_DISPATCH_AGENCY,),
+          "劳务派遣：社保、医保和工资由沈阳和平劳务派遣有限公司缴纳、发放", jobs=(_Job("ln-agency", "5300.00"),),
+          certificates=(_Cert(4, 4, D(2021, 9, 1), D(2031, 8, 31)),)),
 ]
 
 

@@ -7,6 +7,12 @@ government's endpoint) and passes the same contract tests as the mock.
     GET {base}/v1/social-insurance/units/{credit_code}/{year}/contribution-base  → UnitContributionYear
     errors: {"error": "person_not_found" | "unit_not_found" | "rejected" | "unavailable", "message": "…"}
 
+and for the pension registry (委托代扣 on the pension day; the POST is idempotent by reference):
+
+    GET  {base}/v1/pension/persons/{id_number}/{year}       → PensionStatus
+    POST {base}/v1/pension/withholdings   WithholdingOrder  → WithholdingReceipt
+    GET  {base}/v1/pension/withholdings/{reference}         → WithholdingReceipt (404 submission_not_found)
+
 Failures map onto the package's two kinds: no answer within FEEDS_TIMEOUT_S, a refused connection
 or a 5xx is FeedUnavailable (retry); a 404 is PersonNotFound/UnitNotFound; anything the adapter
 cannot read (bad JSON, missing fields, another status) is FeedRejected.
@@ -19,19 +25,30 @@ from urllib.parse import quote
 
 from portal.feeds import interface
 from portal.feeds.behaviour import current_behaviour
-from portal.feeds.codec import decode
-from portal.feeds.errors import FeedRejected, FeedUnavailable, PersonNotFound, UnitNotFound
+from portal.feeds.codec import decode, encode
+from portal.feeds.errors import (
+    FeedRejected,
+    FeedUnavailable,
+    PersonNotFound,
+    SubmissionNotFound,
+    UnitNotFound,
+)
 from portal.feeds.types import (
     BASE_CHANGE_CATEGORIES,
+    WITHHOLDING_STATUSES,
+    PensionStatus,
     SocialInsuranceYear,
     UnitContributionYear,
     UnitInsuranceYear,
+    WithholdingOrder,
+    WithholdingReceipt,
     months_of,
 )
 
 # No proxy: the registry is reached directly (an http_proxy variable must not reroute it).
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-_NOT_FOUND = {"person_not_found": PersonNotFound, "unit_not_found": UnitNotFound}
+_NOT_FOUND = {"person_not_found": PersonNotFound, "unit_not_found": UnitNotFound,
+              "submission_not_found": SubmissionNotFound}
 MAX_BYTES = 1024 * 1024
 
 
@@ -66,9 +83,16 @@ class HttpSocialInsurance(interface.SocialInsuranceSource):
         if asked != subject or result.year != year or tuple(m.month for m in result.months) != months_of(year):
             raise FeedRejected(f"{self.label}：应答与查询不符", source=self.name)
 
-    def _get(self, path: str):
+    def _get(self, path: str, body: dict | None = None):
+        """GET the path (POST `body` as JSON when given) and decode the JSON answer."""
         timeout = current_behaviour().timeout_s
-        request = urllib.request.Request(self.base_url + path, headers={"Accept": "application/json"})
+        headers = {"Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode()
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        request = urllib.request.Request(self.base_url + path, data=data, headers=headers,
+                                         method="POST" if body is not None else "GET")
         try:
             with _opener.open(request, timeout=timeout) as response:
                 body = response.read(MAX_BYTES + 1)
@@ -98,3 +122,32 @@ class HttpSocialInsurance(interface.SocialInsuranceSource):
         if error.code == 404 and code in _NOT_FOUND:
             return _NOT_FOUND[code](message, source=self.name)
         return FeedRejected(message, source=self.name)
+
+
+class HttpPension(interface.PensionSource):
+    """The pension registry over the same JSON conventions (and the same failure mapping)."""
+
+    def __init__(self, base_url: str, *, observed: bool = True):
+        super().__init__(observed=observed)
+        self.base_url = base_url.rstrip("/")
+
+    _get = HttpSocialInsurance._get
+    _error = HttpSocialInsurance._error
+
+    def _person_year(self, id_number: str, year: int) -> PensionStatus:
+        result = decode(PensionStatus, self._get(f"/v1/pension/persons/{quote(id_number)}/{year}"))
+        if result.id_number != id_number or result.year != year:
+            raise FeedRejected(f"{self.label}：应答与查询不符", source=self.name)
+        return result
+
+    def _withhold(self, order: WithholdingOrder) -> WithholdingReceipt:
+        return self._receipt(self._get("/v1/pension/withholdings", encode(order)), order.reference)
+
+    def _withholding_status(self, reference: str) -> WithholdingReceipt:
+        return self._receipt(self._get(f"/v1/pension/withholdings/{quote(reference, safe='')}"), reference)
+
+    def _receipt(self, data, reference: str) -> WithholdingReceipt:
+        result = decode(WithholdingReceipt, data)
+        if result.reference != reference or result.status not in WITHHOLDING_STATUSES:
+            raise FeedRejected(f"{self.label}：应答与代扣单不符", source=self.name)
+        return result

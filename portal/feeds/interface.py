@@ -20,11 +20,14 @@ from portal.feeds.types import (
     MedicalInsuranceYear,
     PaymentOrder,
     PaymentReceipt,
+    PayoutOrder,
     PensionStatus,
     SocialInsuranceYear,
     UnitContributionYear,
     UnitInsuranceYear,
     WageYear,
+    WithholdingOrder,
+    WithholdingReceipt,
 )
 from portal.identity import normalize
 
@@ -151,6 +154,29 @@ class PensionSource(PersonYearSource):
         the person is unknown to social insurance."""
         return super().person_year(id_number, year)
 
+    def withhold(self, order: WithholdingOrder) -> WithholdingReceipt:
+        """委托代扣 on the pension day: take `order.amount` from the member's pension account.
+        Idempotent by `order.reference`: the same order again returns the first answer and takes
+        nothing more; the same reference for another person or amount is FeedRejected. A person
+        the registry does not know, or an account that refuses withholding, is answered
+        校验不通过 (not an exception: it is the registry's verdict on the member)."""
+        if not order.reference or len(order.reference) > 64:
+            raise FeedRejected(f"{self.label}：代扣单号不正确", source=self.name)
+        if order.amount <= 0:
+            raise FeedRejected(f"{self.label}：代扣金额不正确", source=self.name)
+        self._id_number(order.id_number)
+        return self._ask(self._withhold, order)
+
+    def withholding_status(self, reference: str) -> WithholdingReceipt:
+        """The answer given to an order; SubmissionNotFound for a reference never received."""
+        return self._ask(self._withholding_status, str(reference))
+
+    @abstractmethod
+    def _withhold(self, order: WithholdingOrder) -> WithholdingReceipt: ...
+
+    @abstractmethod
+    def _withholding_status(self, reference: str) -> WithholdingReceipt: ...
+
 
 class EnterpriseSource(Source, ABC):
     name, label = "enterprises", "企业登记"
@@ -219,6 +245,30 @@ class PaymentChannelSource(Source, ABC):
     def _status(self, reference: str) -> PaymentReceipt: ...
 
 
+class PayoutChannelSource(Source, ABC):
+    name, label = "payouts", "奖励发放银行"
+
+    def request(self, order: PayoutOrder) -> PaymentReceipt:
+        """Ask the bank to pay a reward. Idempotent by `order.reference`: the same order again
+        returns the first receipt; the same reference with another amount or account is
+        FeedRejected. The bank answers later: poll `status`."""
+        if not order.reference or len(order.reference) > 40:
+            raise FeedRejected("奖励发放银行：发放单号不正确", source=self.name)
+        if order.amount <= 0 or not order.account_number.isdigit():
+            raise FeedRejected("奖励发放银行：金额或账号不正确", source=self.name)
+        return self._ask(self._request, order)
+
+    def status(self, reference: str) -> PaymentReceipt:
+        """Where a payout stands; SubmissionNotFound for an unknown reference."""
+        return self._ask(self._status, str(reference))
+
+    @abstractmethod
+    def _request(self, order: PayoutOrder) -> PaymentReceipt: ...
+
+    @abstractmethod
+    def _status(self, reference: str) -> PaymentReceipt: ...
+
+
 @dataclass(frozen=True)
 class Feeds:
     """Every registry the portal asks. Get it with `portal.feeds.get_feeds()`."""
@@ -232,6 +282,7 @@ class Feeds:
     enterprises: EnterpriseSource
     tax_intake: TaxIntakeSource
     payments: PaymentChannelSource
+    payouts: PayoutChannelSource
 
     def sources(self) -> list[Source]:
         return [getattr(self, f.name) for f in fields(self)]
@@ -240,5 +291,6 @@ class Feeds:
 SOURCE_LABELS = {
     cls.name: cls.label
     for cls in (SocialInsuranceSource, MedicalInsuranceSource, WageSource, CertificateSource,
-                CivilStatusSource, PensionSource, EnterpriseSource, TaxIntakeSource, PaymentChannelSource)
+                CivilStatusSource, PensionSource, EnterpriseSource, TaxIntakeSource, PaymentChannelSource,
+                PayoutChannelSource)
 }

@@ -258,3 +258,26 @@ class PaymentRecord(models.Model):
 
     def __str__(self):
         return self.reference
+
+
+class WithholdingRecord(models.Model):
+    """What the pension registry did with a withholding order (委托代扣): the answer is fixed at
+    the first call, so the same order asked again never takes the money twice."""
+
+    reference = models.CharField("代扣单号", max_length=64, unique=True)
+    id_number = models.CharField("证件号码", max_length=18)
+    name = models.CharField("姓名", max_length=64)
+    amount = models.DecimalField("代扣金额", max_digits=14, decimal_places=2)
+    purpose = models.CharField("代扣项目", max_length=100)
+    status = models.CharField("结果", max_length=14)
+    withheld = models.DecimalField("实扣金额", max_digits=14, decimal_places=2, default=0)
+    processed_at = models.DateTimeField("处理时间", default=timezone.now)
+    bank_reference = models.CharField("银行流水号", max_length=40, blank=True)
+    message = models.CharField("原因", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-processed_at"]
+        verbose_name = verbose_name_plural = "养老金代扣记录"
+
+    def __str__(self):
+        return self.reference

@@ -16,10 +16,12 @@ __all__ = [
     "UnitRef", "Contribution", "SocialInsuranceMonth", "SocialInsuranceYear", "UnitHeadcountMonth",
     "UnitInsuranceYear", "Coverage", "MedicalInsuranceMonth", "MedicalInsuranceYear", "WagePayment", "WageMonth",
     "WageYear", "Holder", "Certificate", "CERTIFICATE_KINDS", "CertificateYear", "CivilStatus", "PensionStatus",
+    "WithholdingOrder", "WithholdingReceipt", "WITHHOLDING_DONE", "WITHHOLDING_INSUFFICIENT", "WITHHOLDING_INVALID",
+    "WITHHOLDING_STATUSES",
     "EnterpriseRecord", "CertifiedPerson", "CertifiedResult", "IntakeReceipt", "INTAKE_RECEIVED",
     "INTAKE_ACKNOWLEDGED", "INTAKE_REJECTED", "INTAKE_STATUSES", "ContributionBaseMonth", "ContributionBaseChange",
     "UnitContributionYear", "BASE_CHANGE_CATEGORIES", "PaymentOrder", "PaymentReceipt", "PAYMENT_PENDING",
-    "PAYMENT_PAID", "PAYMENT_FAILED", "PAYMENT_STATUSES", "PAYMENT_METHODS",
+    "PAYMENT_PAID", "PAYMENT_FAILED", "PAYMENT_STATUSES", "PAYMENT_METHODS", "PayoutOrder",
 ]
 
 # --- months ----------------------------------------------------------------------------------------
@@ -335,6 +337,40 @@ class PensionStatus:
         return bool(self.account_number) and self.withholdable and self.balance >= amount
 
 
+# --- pension withholding (委托代扣) ------------------------------------------------------------------
+
+WITHHOLDING_DONE, WITHHOLDING_INSUFFICIENT, WITHHOLDING_INVALID = "withheld", "insufficient", "invalid"
+WITHHOLDING_STATUSES = {WITHHOLDING_DONE: "代扣成功", WITHHOLDING_INSUFFICIENT: "余额不足",
+                        WITHHOLDING_INVALID: "校验不通过"}
+
+
+@dataclass(frozen=True)
+class WithholdingOrder:
+    """One member's premium asked of their pension account on the pension day (养老金发放日)."""
+
+    reference: str  # ours, unique per member and batch; asking again with it is harmless
+    id_number: str
+    name: str
+    amount: Decimal
+    purpose: str  # 代扣项目, e.g. 2027年度退休住院计划参保费
+
+
+@dataclass(frozen=True)
+class WithholdingReceipt:
+    """The pension registry's answer: withheld, or not (余额不足 / 校验不通过) with its reason."""
+
+    reference: str
+    status: str  # one of WITHHOLDING_STATUSES
+    amount: Decimal  # what was withheld (0 when not)
+    processed_at: datetime.datetime
+    bank_reference: str  # 银行流水号 when withheld
+    message: str  # the bank's reason when not withheld
+
+    @property
+    def status_label(self) -> str:
+        return WITHHOLDING_STATUSES[self.status]
+
+
 # --- enterprise registry --------------------------------------------------------------------------
 
 
@@ -442,3 +478,20 @@ class PaymentReceipt:
     @property
     def status_label(self) -> str:
         return PAYMENT_STATUSES[self.status]
+
+
+# --- the reward payout (the bank pays an approved over-ratio reward to the unit's account) ---------
+
+
+@dataclass(frozen=True)
+class PayoutOrder:
+    """An over-ratio reward to pay into the unit's account. The bank answers with a PaymentReceipt
+    (pending, then paid or failed, e.g. 账户名与账号不符)."""
+
+    reference: str  # ours, unique per payout; asking again with the same reference is harmless
+    credit_code: str
+    payee_name: str
+    bank_name: str
+    account_number: str
+    amount: Decimal
+    purpose: str  # e.g. 2025年度超比例奖励

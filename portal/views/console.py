@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from portal.access import public, roles_required
 from portal.forms import StaffCreateForm, StaffPasswordForm
 from portal.models import AuditEntry, Region, WorkerHeartbeat, WorkerOutage
-from portal.roles import ADMIN, STAFF, Role
+from portal.roles import ADMIN, STAFF, TAX, Role
 from portal.services import staff_create, staff_reset_password, staff_reset_totp, staff_set_active
 from portal.views.base import call_service, paginate
 from portal.worker import worker_outage_notice, worker_silent
@@ -129,32 +129,31 @@ def region_children(request):
     return JsonResponse({"children": [{"code": c, "name": n} for c, n in children]})
 
 
-@roles_required(ADMIN)
+@roles_required(ADMIN | TAX)
 def token_list(request):
-    """接口令牌: keys for tax systems, one region each; a new key is shown once."""
+    """接口令牌: keys for tax systems, one region each; a new key is shown once. Tax officers see
+    and issue those of their region."""
     from portal.forms import TokenForm
-    from portal.models import SystemToken
-    from portal.tokens import token_issue
+    from portal.tokens import token_issue, tokens_visible
 
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, initial={"region": request.user.region_id})
     key = None
     if request.method == "POST" and form.is_valid():
         result = call_service(form, token_issue, actor=request.user, name=form.cleaned_data["name"],
                               region=form.cleaned_data["region"])
         if result:
             _token, key = result
-            form = TokenForm()
-    page, query = paginate(request, SystemToken.objects.select_related("region", "created_by"))
+            form = TokenForm(initial={"region": request.user.region_id})
+    page, query = paginate(request, tokens_visible(request.user))
     return render(request, "portal/console/tokens.html", {"form": form, "page": page, "query": query, "key": key})
 
 
 @require_POST
-@roles_required(ADMIN)
+@roles_required(ADMIN | TAX)
 def token_revoke_view(request, pk: int):
-    from portal.models import SystemToken
-    from portal.tokens import token_revoke
+    from portal.tokens import token_revoke, tokens_visible
 
-    token = get_object_or_404(SystemToken, pk=pk)
+    token = get_object_or_404(tokens_visible(request.user), pk=pk)
     token_revoke(actor=request.user, token=token)
     messages.success(request, f"已吊销接口令牌“{token.name}”。")
     return redirect("console_tokens")

@@ -17,7 +17,7 @@ from portal.throttling import throttle
 from portal.uploads import IMAGES, PDF, download_name, upload_open, upload_read_record, uploads_visible
 
 
-def _harden(response, *, inline: bool):
+def harden(response, *, inline: bool):
     # A downloaded file must never run as a page of ours (checklist H2).
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     response["X-Content-Type-Options"] = "nosniff"
@@ -36,7 +36,7 @@ def file_download(request, pk):
         upload_open(upload=upload, actor=request.user), as_attachment=not inline,
         filename=download_name(upload), content_type=upload.content_type,
     )
-    return _harden(response, inline=inline)
+    return harden(response, inline=inline)
 
 
 @roles_required(EMPLOYER | FEDERATION | UNION | ADMIN)
@@ -50,7 +50,7 @@ def file_view(request, pk):
                                                      "is_image": upload.content_type in IMAGES})
 
 
-@roles_required(EMPLOYER | FEDERATION | ADMIN)  # union staff handle spreadsheets, which have no preview
+@roles_required(EMPLOYER | FEDERATION | UNION | ADMIN)
 def file_preview(request, pk, page):
     """One page of a PDF as PNG (for the 在线查看 page)."""
     upload = get_object_or_404(uploads_visible(request.user), pk=pk)
@@ -58,10 +58,10 @@ def file_preview(request, pk, page):
         png = preview_page(upload, page)
     except DomainError as error:
         return HttpResponse(error.message, status=404, content_type="text/plain; charset=utf-8")
-    return _harden(HttpResponse(png, content_type="image/png"), inline=True)
+    return harden(HttpResponse(png, content_type="image/png"), inline=True)
 
 
-@roles_required(EMPLOYER | FEDERATION | TAX | ADMIN)
+@roles_required(EMPLOYER | FEDERATION | TAX | UNION | ADMIN)  # union staff: the retiree plan's documents only
 def document_download(request, pk):
     """An issued PDF: the stored file once rendered, otherwise a page that waits for it."""
     document = get_object_or_404(documents_visible(request.user), pk=pk)
@@ -73,7 +73,7 @@ def document_download(request, pk):
         audit_record(action="document.download", actor=request.user, obj=document)
     response = FileResponse(default_storage.open(document.storage_name, "rb"), as_attachment=True,
                             filename=f"{document.title}.pdf", content_type="application/pdf")
-    return _harden(response, inline=False)
+    return harden(response, inline=False)
 
 
 @public

@@ -35,3 +35,19 @@ def test_the_demo_has_a_withdrawal_a_feedback_and_a_deregistration_waiting():
     assert open_requests(withdrawals_visible(reviewer, after_certification=True)).count() == 1
     assert open_requests(feedback_visible(reviewer)).count() == 1
     assert open_requests(deregistrations_visible(reviewer)).count() == 1
+    # issue 15 (23): every queue of every demo reviewer and supervisor has work, in every region
+    # (reviewer-nm's ten were all empty), and loading twice added nothing
+    from backoffice.queues import queue_summary
+
+    empty = {}
+    for username in ("reviewer-sh", "supervisor-sh", "reviewer-nm", "supervisor-nm", "reviewer-ln", "supervisor-ln",
+                     "union-sh"):
+        rows = queue_summary(get_user_model().objects.get(username=username))
+        assert len(rows) >= 2, username
+        empty[username] = [r["queue"].label for r in rows if r["count"] == 0]
+    for username in ("tax-sh", "tax-nm", "tax-ln"):  # 异议 exist only where the registry method applies (Shanghai)
+        rows = queue_summary(get_user_model().objects.get(username=username))
+        empty[username] = [r["queue"].label for r in rows if r["count"] == 0 and r["queue"].key != "levy_objections"]
+    assert not any(empty.values()), empty
+    assert {r["queue"].key: r["count"] for r in queue_summary(get_user_model().objects.get(username="reviewer-ln"))}[
+        "failed_deliveries"] == 1

@@ -62,7 +62,7 @@ def test_the_queue_shows_the_person_with_the_flagged_check_and_filters_by_it(per
 
 
 def test_the_dashboard_counts_the_waiting_person(person, client_for, reviewer_sh):
-    page = client_for(reviewer_sh).get(reverse("backoffice:dashboard")).content.decode()
+    page = client_for(reviewer_sh).get(reverse("home")).content.decode()
     row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*安置登记审核（待审核人员）(?:(?!</tr>).)*</tr>", page, re.S)
     assert row and re.search(r">\s*1\s*<", row.group(0)), page
 
@@ -200,3 +200,108 @@ def test_every_console_offers_the_same_regions_to_filter_by(client_for):
     for url in ("backoffice:person_queue", "tax:certification_queue", "tax:deliveries"):
         page = client.get(reverse(url)).content.decode()
         assert '<option value="310000"' in page and '<option value="310100"' in page, url
+
+
+def test_the_queue_names_only_the_items_a_person_really_had_to_review_and_stops_the_clock_when_decided(
+        sh_unit, client_for, reviewer_sh):
+    """Issue 15 (13): with 状态=全部 a system-confirmed person showed "手动添加的证件或劳务派遣协议"
+    and 已等待 kept counting for decided persons."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.placement.factories import (
+        CertificateFactory,
+        ContractFactory,
+        DeclarationFactory,
+        PersonFactory,
+    )
+
+    declaration = DeclarationFactory(employer=sh_unit)
+    registered = timezone.now() - datetime.timedelta(days=5)
+    PersonFactory(declaration=declaration, confirmed=True, name="系统确认者", registered_at=registered,
+                  reviewed_at=registered)
+    manual = PersonFactory(declaration=declaration, pending_review=True, name="手动证件者", registered_at=registered)
+    CertificateFactory(person=manual, source=c.CertificateSource.MANUAL, review_state=c.ReviewState.PENDING,
+                       number=manual.id_number + "43")
+    dispatched = PersonFactory(declaration=declaration, rejected=True, name="派遣者", registered_at=registered,
+                               reviewed_at=registered + datetime.timedelta(days=2))
+    ContractFactory(person=dispatched, is_dispatch=True, review_state=c.ReviewState.REJECTED)
+    page = client_for(reviewer_sh).get(reverse("backoffice:person_queue"), {"status": "all"}).content.decode()
+    assert "手动添加的证件或劳务派遣协议" not in page
+
+    def row(name):
+        return re.search(rf"<tr>(?:(?!</tr>).)*{name}(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+
+    assert "手动添加的证件" not in row("系统确认者") and "劳务派遣协议" not in row("系统确认者")
+    assert "<td>—</td>" in row("系统确认者")
+    assert "手动添加的证件" in row("手动证件者") and "5天" in row("手动证件者")
+    assert "劳务派遣协议" in row("派遣者") and "审核用时2天" in row("派遣者") and "5天" not in row("派遣者")
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "supervisor", "tax", "union"])
+def test_staff_have_one_workbench_whose_every_queue_and_notice_management_are_in_the_menu(persona, client_for):
+    """Issue 15 (11): "/" and /backoffice/ were two 工作台, and some queues (残疾证审核, 劳务派遣审核,
+    年审申报撤回) and 通知公告管理 were reachable from neither menu."""
+    from backoffice.queues import queue_summary
+
+    user = f.UserFactory(**{persona: True}, region=f.region("310000"))
+    client = client_for(user)
+    old = client.get("/backoffice/")
+    if persona in ("reviewer", "supervisor"):
+        assert old.status_code == 302 and old["Location"] == reverse("home")
+    home = client.get(reverse("home")).content.decode()
+    assert "<h1>工作台</h1>" in home
+    menu = re.search(r'<nav class="mainnav".*?</nav>', home, re.S).group(0)
+    queues = queue_summary(user)
+    assert queues
+    for row in queues:
+        assert f'href="{row["url"]}"' in menu, row["queue"].label  # each queue is one click from anywhere
+        assert row["queue"].label in home
+    if persona in ("reviewer", "supervisor"):
+        assert f'href="{reverse("backoffice:announcements")}"' in menu and "通知公告管理" in menu
+    else:
+        assert "通知公告管理" not in home
+
+
+def test_the_material_of_a_month_is_shown_under_that_month_not_in_another_tab(person, client_for, reviewer_sh):
+    """Issue 15 (14): the evidence opened in a new tab, away from the month it supports."""
+    from placement.models import Evidence
+
+    page = client_for(reviewer_sh).get(reverse("backoffice:person_review", args=[person.pk])).content.decode()
+    grid = re.search(r'<section class="panel" aria-labelledby="grid-title">.*?</section>', page, re.S).group(0)
+    assert 'target="_blank"' not in grid
+    for evidence in Evidence.objects.filter(person=person).select_related("upload"):
+        label = f"{person.declaration.business_year}{evidence.month:02d}"
+        row = re.search(rf'<tr class="evidence-row" id="evidence-{label}">.*?</tr>', grid, re.S)
+        assert row, label
+        assert reverse("file_preview", args=[evidence.upload.pk, 1]) in row.group(0)
+        assert f'href="#evidence-{label}"' in page
+    assert 'id="evidence-' + f"{person.declaration.business_year}01" + '"' not in page  # a clean month has none
+
+
+def test_a_unit_overview_shows_every_year_person_request_and_the_history(sh_unit, client_for, reviewer_sh,
+                                                                         reviewer_ln, sh_agent):
+    """Issue 15 (16): the manual's 残疾人安置管理 tab — all of a unit in one place for a reviewer."""
+    from placement.models import DeregistrationRequest, FeedbackRequest, WithdrawalRequest
+    from portal.uploads import upload_accept
+    from tests.placement.factories import DeclarationFactory, PersonFactory, pdf
+
+    old = DeclarationFactory(employer=sh_unit, business_year=2024, certified=True)
+    current = DeclarationFactory(employer=sh_unit, business_year=2025, submitted=True, persons=0)
+    waiting = PersonFactory(declaration=current, pending_review=True, name="待审核者")
+    WithdrawalRequest.objects.create(declaration=current, reason="人数填错", submitted_by=sh_agent)
+    FeedbackRequest.objects.create(declaration=old, text="核定月份少了三月", submitted_by=sh_agent)
+    form = upload_accept(file=pdf("注销业务申请书.pdf"), kind="related_unit_proof", employer=sh_unit)
+    DeregistrationRequest.objects.create(employer=sh_unit, reason="迁出本区", submitted_by=sh_agent, signed_form=form)
+    url = reverse("backoffice:unit_overview", args=[sh_unit.pk])
+    page = client_for(reviewer_sh).get(url).content.decode()
+    assert "2024年度" in page and "2025年度" in page and old.certificate.reference in page
+    assert "待审核者" in page and reverse("backoffice:person_review", args=[waiting.pk]) in page
+    for text in ("人数填错", "核定月份少了三月", "迁出本区"):
+        assert text in page
+    assert "办理记录" in page
+    assert client_for(reviewer_ln).get(url).status_code == 404
+    assert client_for(sh_agent).get(url).status_code == 403
+    queue = client_for(reviewer_sh).get(reverse("backoffice:person_queue")).content.decode()
+    assert url in queue  # one click from the queue

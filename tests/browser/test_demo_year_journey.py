@@ -84,7 +84,7 @@ def test_the_demo_year_runs_from_the_employer_to_the_tax_officer(page, journey):
         page.goto("/backoffice/send-to-tax/")
         page.get_by_label(f"选择{unit.name}").check()
         page.get_by_role("button", name="批量发送所选").click()
-        page.get_by_text("已发送 1 家单位").wait_for()
+        page.get_by_text("已提交发送 1 家单位").wait_for()
     assert TaxDelivery.objects.get(declaration=declaration).status == "acknowledged"
     page.context.clear_cookies()
 

@@ -14,7 +14,7 @@ from portal.models import AuditEntry, User
 from tests import factories as f
 from tests import pdf_samples
 from tests.browser.conftest import AXE, log_in, pick_region, staff_log_in
-from tests.feeds.factories import CertificateFactory
+from tests.portal.feeds.factories import CertificateFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

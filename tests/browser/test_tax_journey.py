@@ -72,7 +72,7 @@ def test_certify_download_verify_send_to_tax_and_export(page, journey):
         journey.check("send")
         page.get_by_label(f"选择{unit.name}").check()
         page.get_by_role("button", name="批量发送所选").click()
-        page.get_by_text("已发送 1 家单位").wait_for()
+        page.get_by_text("已提交发送 1 家单位").wait_for()
     page.goto("/backoffice/deliveries/")
     journey.check("deliveries")
     assert "税务已接收" in page.get_by_role("row").filter(has_text=unit.name).inner_text()

@@ -74,6 +74,9 @@ class BatchFactory(factory.django.DjangoModelFactory):
                                      submitted_at=factory.LazyFunction(timezone.now))
         review_rejected = factory.Trait(status=B.REVIEW_REJECTED, verify_state=c.VerifyState.DONE, verify_round=1,
                                         review_reason="缺少《社会保险业务核定表》")
+        review_approved = factory.Trait(status=B.REVIEW_APPROVED, verify_state=c.VerifyState.DONE, verify_round=1,
+                                        submitted_at=factory.LazyFunction(timezone.now),
+                                        reviewed_at=factory.LazyFunction(timezone.now))
 
 
 class MemberFactory(factory.django.DjangoModelFactory):

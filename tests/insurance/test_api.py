@@ -38,9 +38,9 @@ def test_a_batch_is_created_with_its_payment_method(api, sh_code):
 
 @pytest.mark.parametrize("moment,body,status,field", [
     ((2026, 12, 6), {"code": "31000023", "type": "central"}, 409, None),
-    ((2027, 5, 20), {"code": "99999999", "type": "central"}, 400, "code"),
+    ((2027, 5, 20), {"code": "99999999", "type": "central"}, 422, "code"),
     ((2027, 5, 20), {"code": "31000023", "type": "central", "payment_method": "withholding",
-                     "withholding_amount": "451"}, 400, "withholding_amount"),
+                     "withholding_amount": "451"}, 422, "withholding_amount"),
 ])
 def test_a_refused_batch_says_why(api, sh_code, moment, body, status, field):
     with at(*moment):

@@ -14,7 +14,7 @@ from portal.exceptions import ValidationFailed
 from portal.models import Upload
 from tests import factories as f
 from tests.insurance.factories import BatchFactory, MemberFactory, roster_xlsx, xlsx_file
-from tests.test_spreadsheets import replace_member
+from tests.portal.test_spreadsheets import replace_member
 
 B = c.BatchStatus
 H = roster.ROSTER_TEMPLATE.headers

@@ -21,7 +21,7 @@ DOMAIN_EXAMPLE = {
     "social_average_wage": "147684.00",
 }
 E7 = {
-    "region": "000000", "data_year": 2025, "unit_kind": "enterprise", "headcount": 300, "wage_total": "27000000",
+    "region": "000000", "data_year": 2025, "unit_kind": "enterprise", "headcount": "300", "wage_total": "27000000",
     "disabled": [{"certificate": "disability", "grade": 2, "months": 12},
                  {"certificate": "disability", "grade": 1, "months": 3},
                  {"certificate": "disability", "grade": 4, "months": 8}],
@@ -63,7 +63,7 @@ def test_e7_through_the_api():
 
 
 def test_e6_cap_through_the_api():
-    data = post(CALCULATE, {"region": "110000", "data_year": 2025, "unit_kind": "enterprise", "headcount": 50,
+    data = post(CALCULATE, {"region": "110000", "data_year": 2025, "unit_kind": "enterprise", "headcount": "50",
                             "wage_total": "30000000.00", "social_average_wage": "120000"}).json()
     assert (data["average_wage"], data["average_wage_uncapped"], data["cap_applied"], data["levy"]) == (
         "240000.00", "600000.00", True, "162000.00")
@@ -76,28 +76,29 @@ def test_e5_exempt_through_the_api():
         30, "36000.00", "small_enterprise_exempt", "0.00")
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"wage_total": "-1"}, "wage_total"),
-    ({"wage_total": "abc"}, "wage_total"),
-    ({"wage_total": "1.234"}, "wage_total"),
-    ({"monthly_headcounts": [50] * 11}, "monthly_headcounts"),
-    ({"monthly_headcounts": [50] * 13}, "monthly_headcounts"),
-    ({"monthly_headcounts": [50] * 11 + [-1]}, "monthly_headcounts"),
-    ({"monthly_headcounts": [50] * 11 + ["x"]}, "monthly_headcounts"),
-    ({"monthly_headcounts": "50"}, "monthly_headcounts"),
-    ({"headcount": 50}, "headcount"),  # both figures
-    ({"region": "999999"}, "region"),
-    ({"region": "abc"}, "region"),
-    ({"data_year": "2025年"}, "data_year"),
-    ({"data_year": 2000}, "data_year"),
-    ({"data_year": 2099}, "data_year"),
-    ({"unit_kind": "company"}, "unit_kind"),
-    ({"social_average_wage": "0"}, "social_average_wage"),
-    ({"social_average_wage": "-147684"}, "social_average_wage"),
+@pytest.mark.parametrize("changes,field,status", [
+    ({"wage_total": "-1"}, "wage_total", 400),
+    ({"wage_total": "abc"}, "wage_total", 400),
+    ({"wage_total": "1.234"}, "wage_total", 400),
+    ({"monthly_headcounts": [50] * 11}, "monthly_headcounts", 400),
+    ({"monthly_headcounts": [50] * 13}, "monthly_headcounts", 400),
+    ({"monthly_headcounts": [50] * 11 + [-1]}, "monthly_headcounts", 400),
+    ({"monthly_headcounts": [50] * 11 + ["x"]}, "monthly_headcounts", 400),
+    ({"monthly_headcounts": "50"}, "monthly_headcounts", 400),
+    ({"headcount": "50"}, "headcount", 422),  # both figures
+    ({"region": "999999"}, "region", 422),  # no such region
+    ({"region": "abc"}, "region", 400),
+    ({"data_year": "2025年"}, "data_year", 400),
+    ({"data_year": 2000}, "data_year", 400),
+    ({"data_year": 2099}, "data_year", 422),  # a future year
+    ({"unit_kind": "company"}, "unit_kind", 400),
+    ({"social_average_wage": "0"}, "social_average_wage", 400),
+    ({"social_average_wage": "-147684"}, "social_average_wage", 400),
 ])
-def test_bad_input_gets_a_400_with_a_chinese_message_at_the_field(changes, field):
+def test_bad_input_gets_a_chinese_message_at_the_field(changes, field, status):
+    """400 where the request breaks the schema, 422 where it is well-formed and a rule refuses it."""
     response = post(CALCULATE, {**DOMAIN_EXAMPLE, **changes})
-    assert response.status_code == 400
+    assert response.status_code == status
     messages = flatten(response.json()["errors"][field])
     assert messages and all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages)
 
@@ -112,18 +113,19 @@ def test_missing_fields_are_named():
     assert {"region", "data_year", "unit_kind", "wage_total"} <= data.keys()
 
 
-@pytest.mark.parametrize("person,field", [
-    ({"certificate": "disability", "grade": 5, "months": 12}, "grade"),
-    ({"certificate": "disability", "grade": 0, "months": 12}, "grade"),
-    ({"certificate": "military", "grade": 11, "months": 12}, "grade"),
-    ({"certificate": "disability", "grade": 2, "months": 13}, "months"),
-    ({"certificate": "disability", "grade": 2, "months": -1}, "months"),
-    ({"certificate": "disability", "grade": "二", "months": 12}, "grade"),
-    ({"certificate": "passport", "grade": 2, "months": 12}, "certificate"),
+@pytest.mark.parametrize("person,field,status", [
+    ({"certificate": "disability", "grade": 5, "months": 12}, "grade", 422),  # a grade, not a disability grade
+    ({"certificate": "disability", "grade": 0, "months": 12}, "grade", 400),
+    ({"certificate": "military", "grade": 11, "months": 12}, "grade", 400),
+    ({"certificate": "disability", "grade": 2, "months": 13}, "months", 400),
+    ({"certificate": "disability", "grade": 2, "months": -1}, "months", 400),
+    ({"certificate": "disability", "grade": "二", "months": 12}, "grade", 400),
+    ({"certificate": "passport", "grade": 2, "months": 12}, "certificate", 400),
 ])
-def test_a_bad_disabled_person_is_named_by_position_and_field(person, field):
+def test_a_bad_disabled_person_is_named_by_position_and_field(person, field, status):
+    """400 where the schema already says no (the request's shape), 422 where a rule does."""
     response = post(CALCULATE, {**DOMAIN_EXAMPLE, "disabled": [DOMAIN_EXAMPLE["disabled"][0], person]})
-    assert response.status_code == 400
+    assert response.status_code == status
     assert field in response.json()["errors"]["disabled"]["1"]
 
 
@@ -180,13 +182,14 @@ def test_shanghais_reward_is_marked_an_estimate_with_fractional_persons():
     assert (data["required_persons"], data["excess_persons"]) == ("1.5000", "0.5000")
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"headcount": -1}, "headcount"), ({"area_class": 0}, "area_class"), ({"region": "1501"}, "region"),
-    ({"disabled": [{"certificate": "disability", "grade": 9, "months": 12}]}, "disabled"),
+@pytest.mark.parametrize("changes,field,status", [
+    ({"headcount": -1}, "headcount", 400), ({"area_class": 0}, "area_class", 400), ({"region": "1501"}, "region", 400),
+    ({"region": "999999"}, "region", 422),
+    ({"disabled": [{"certificate": "disability", "grade": 9, "months": 12}]}, "disabled", 422),
 ])
-def test_reward_bad_input(changes, field):
+def test_reward_bad_input(changes, field, status):
     response = post(REWARD, {**REWARD_BODY, **changes})
-    assert response.status_code == 400 and field in response.json()["errors"]
+    assert response.status_code == status and field in response.json()["errors"]
 
 
 def test_the_api_is_public_for_a_signed_in_browser_too(client_for, owner):

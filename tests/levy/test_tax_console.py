@@ -114,10 +114,10 @@ def test_the_tax_api_with_a_token_and_the_channel_callback(admin_user, world, ag
         payment = payment_request(actor=agent, assessment=world["ln"], method="transfer")
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {sh_key}")  # another region's token: unknown to it
     assert api.post("/api/v1/levy/payments/notify", {"reference": payment.reference, "status": "paid"},
-                    format="json").status_code == 400
+                    format="json").status_code == 422
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {ln_key}")
     assert api.post("/api/v1/levy/payments/notify", {"reference": "JFNOPE", "status": "paid"},
-                    format="json").status_code == 400
+                    format="json").status_code == 422
     ok = api.post("/api/v1/levy/payments/notify", {"reference": payment.reference, "status": "paid",
                                                    "bank_reference": "YH1"}, format="json")
     assert ok.status_code == 200 and ok.json()["assessment_status"] in ("paid", "paid_late")

@@ -52,10 +52,10 @@ def test_the_wizard_through_the_api(sh_unit, sh_agent, client_for, django_captur
         ({"retirement_category": "", "key": "sh-gap"}, "retirement_category", "退休年龄类别"),  # a woman
     ],
 )
-def test_bad_person_input_is_a_400_at_the_field(sh_unit, sh_agent, client_for, body, field, message):
+def test_bad_person_input_is_a_422_at_the_field(sh_unit, sh_agent, client_for, body, field, message):
     key = body.pop("key", "sh-clean")
     response = client_for(sh_agent).post(BASE, {**person_body(key), **body}, content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 422  # well-formed, refused by a rule
     assert message in str(response.json())
     assert not PlacedPerson.objects.exists()
 
@@ -64,24 +64,24 @@ def test_the_same_person_twice_is_refused(sh_unit, sh_agent, client_for):
     client = client_for(sh_agent)
     client.post(BASE, person_body(), content_type="application/json")
     again = client.post(BASE, person_body(), content_type="application/json")
-    assert again.status_code == 400 and "已在本年度安置名单中" in again.json()["detail"]
+    assert again.status_code == 422 and "已在本年度安置名单中" in again.json()["detail"]
     assert PlacedPerson.objects.count() == 1
 
 
 @pytest.mark.parametrize(
-    "body,message",
+    "body,message,status",
     [
-        ({"contract_type": "fixed", "start_date": "2025-06-01", "end_date": "2025-01-01"}, "不能早于开始日期"),
-        ({"monthly_wage": "六千"}, "monthly_wage"),
-        ({"attachment": SimpleUploadedFile("合同.pdf", b"MZ\x90\x00 an exe")}, "文件类型不符合要求"),
-        ({"is_dispatch": "true"}, "劳务派遣单位"),
+        ({"contract_type": "fixed", "start_date": "2025-06-01", "end_date": "2025-01-01"}, "不能早于开始日期", 422),
+        ({"monthly_wage": "六千"}, "monthly_wage", 400),  # not a number: the request's shape
+        ({"attachment": SimpleUploadedFile("合同.pdf", b"MZ\x90\x00 an exe")}, "文件类型不符合要求", 422),
+        ({"is_dispatch": "true"}, "劳务派遣单位", 422),
     ],
 )
-def test_bad_contracts_are_refused_and_nothing_is_saved(sh_unit, sh_agent, client_for, body, message):
+def test_bad_contracts_are_refused_and_nothing_is_saved(sh_unit, sh_agent, client_for, body, message, status):
     client = client_for(sh_agent)
     pk = client.post(BASE, person_body(), content_type="application/json").json()["id"]
     response = client.post(f"{BASE}{pk}/contracts/", contract_body(**body))
-    assert response.status_code == 400 and message in str(response.json())
+    assert response.status_code == status and message in str(response.json())
     assert not Contract.objects.exists()
 
 
@@ -100,7 +100,7 @@ def test_a_manual_certificate_must_carry_the_persons_id(sh_unit, sh_agent, clien
     image = SimpleUploadedFile("证.png", f.png_bytes(), content_type="image/png")
     bad = client.post(f"{BASE}{pk}/certificates/", {"number": other + "42", "kind": "disability", "category": 4,
                                                     "grade": 2, "valid_from": "2024-01-01", "image": image})
-    assert bad.status_code == 400 and "不一致" in bad.json()["detail"]
+    assert bad.status_code == 422 and "不一致" in bad.json()["detail"]
 
 
 def test_another_units_agent_gets_404(sh_unit, sh_agent, client_for, outsider):

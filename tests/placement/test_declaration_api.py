@@ -27,7 +27,7 @@ def test_an_agent_reads_confirms_the_headcount_and_submits_through_the_api(unit_
     assert "请先确认本年度在职职工人数" in body["blockers"]
 
     bad = client.post(BASE + "headcount/", {"headcount": 80}, content_type="application/json")
-    assert bad.status_code == 400 and "原因" in bad.content.decode()
+    assert bad.status_code == 422 and "原因" in bad.content.decode()
     ok = client.post(BASE + "headcount/", {"headcount": 80, "reason": "社保无数据，按工资表"},
                      content_type="application/json")
     assert ok.status_code == 200 and ok.json()["headcount"] == 80

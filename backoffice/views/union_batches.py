@@ -1,0 +1,160 @@
+"""The union console's batches (职保会, scoped to the staff member's 区局工会; administrators all):
+search across units and batches, 职保会审核 per 社保编号, the withholding runs with their delivery
+state (模拟养老金发放日 for administrators, 重新发送 after a failure), 凭证审核 → 投保成功, and the
+audited, masked, formula-safe export. Thin views over insurance's selectors and services."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from backoffice.views.common import console_list
+from insurance import choices as c
+from insurance.filters import BatchFilter, RunFilter
+from insurance.forms import VoucherDecisionForm
+from insurance.models import WithholdingRun
+from insurance.selectors.members import results_summary
+from insurance.selectors.money import listed_settlement, voucher_state, with_counts
+from insurance.selectors.ratio import ratio_rows
+from insurance.selectors.scope import batch_for, batches_visible, one, runs_visible
+from insurance.services import review, vouchers, withholding
+from portal.access import roles_required
+from portal.audit import audit_record
+from portal.exceptions import DomainError
+from portal.identity import mask_account
+from portal.roles import ADMIN, UNION
+from portal.spreadsheets import xlsx_response
+from portal.views.base import call_service
+from portal.workflow import can, refusal
+
+B = c.BatchStatus
+STAGES = {
+    "review": ("参保批次审核（职保会审核中）", B.UNDER_REVIEW),
+    "vouchers": ("缴费凭证审核", B.VOUCHER_REVIEW),
+    "all": ("参保批次查询", ""),
+}
+SORTS = {"oldest": ("等待最久", ("updated_at", "pk")), "newest": ("最近更新", ("-updated_at", "-pk"))}
+
+
+def _rows(user, ids):
+    batches = {b.pk: b for b in with_counts(batches_visible(user).filter(pk__in=ids))}
+    return [{"batch": batches[pk], "figures": listed_settlement(batches[pk])} for pk in ids if pk in batches]
+
+
+@roles_required(UNION | ADMIN)
+def union_batches(request, stage: str = "all"):
+    """参保批次: every batch of the union's units, searchable by 批次号, 参保编码, unit name or code."""
+    title, default = STAGES[stage]
+    return console_list(
+        request, qs=batches_visible(request.user), filterset=BatchFilter, template="backoffice/union/batches.html",
+        defaults={"status": default or "all"}, sorts=SORTS, default_sort="oldest",
+        load=lambda ids: _rows(request.user, ids),
+        context={"title": title, "stage": stage, "status_table": c.STATUS_TABLE},
+    )
+
+
+@roles_required(UNION | ADMIN)
+def union_batches_export(request):
+    """导出Excel: the filtered batches, the agent's phone masked, formula-like text kept as text; audited."""
+    from placement.filters import apply
+
+    qs, values = apply(BatchFilter, request.GET, batches_visible(request.user))
+    qs = with_counts(qs.select_related("created_by")).order_by("number")
+    audit_record(action="insurance_batch.union_export", actor=request.user, data={"filters": values,
+                                                                                   "label": "导出参保批次"})
+    headers = ["批次号", "单位名称", "统一社会信用代码", "参保编码", "参保类型", "保障年度", "状态", "参保缴费方式", "参保人数",
+               "代扣成功人数", "参保总费用", "需单位缴纳参保费用", "经办人", "经办人手机", "最后更新时间"]
+
+    def rows():
+        for b in qs.iterator(chunk_size=500):
+            figures = listed_settlement(b)
+            yield [b.number, b.code.unit_name, b.code.credit_code, b.code.code, b.get_kind_display(), b.plan_year.year,
+                   b.get_status_display(), b.get_payment_method_display(), figures.members, figures.withheld,
+                   str(figures.total), str(figures.unit_due), b.created_by.display_name,
+                   mask_account(b.created_by.phone),
+                   timezone.localtime(b.updated_at).strftime("%Y-%m-%d %H:%M")]
+
+    return xlsx_response(f"参保批次-{timezone.localdate():%Y%m%d}.xlsx", headers=headers, rows=rows(), title="参保批次",
+                         text_columns=("统一社会信用代码", "参保编码", "经办人手机"))
+
+
+def _context(request, batch):
+    run = WithholdingRun.objects.filter(batch=batch).first()
+    review_problem = refusal(batch, "review_approve", request.user)
+    voucher_problem = refusal(batch, "voucher_approve", request.user) if batch.status == B.VOUCHER_REVIEW else None
+    return {
+        "batch": batch, "rows": ratio_rows(batch), "summary": results_summary(batch), "run": run,
+        "state": voucher_state(batch), "vouchers": batch.vouchers.select_related("image"),
+        "refunds": batch.refunds.select_related("voucher", "explanation"), "ereceipts": batch.ereceipts.all(),
+        "can_review": review_problem is None, "review_refusal": review_problem.message if review_problem and
+        batch.status == B.UNDER_REVIEW else "",
+        "can_decide_vouchers": batch.status == B.VOUCHER_REVIEW and voucher_problem is None,
+        "voucher_refusal": voucher_problem.message if voucher_problem else "",
+        "can_start": run is not None and can(request.user, run, "start") and request.user.role in ADMIN,
+        "can_retry": run is not None and can(request.user, run, "retry"),
+        "voucher_form": VoucherDecisionForm(prefix="v"), "status_table": c.STATUS_TABLE,
+    }
+
+
+@roles_required(UNION | ADMIN)
+def union_batch(request, pk):
+    """One batch: its 参保比例 rows with the materials, the withholding run, the vouchers, the timeline."""
+    batch = batch_for(request.user, pk)
+    return render(request, "backoffice/union/batch.html", _context(request, batch))
+
+
+@require_POST
+@roles_required(UNION | ADMIN)
+def union_batch_review(request, pk):
+    """职保会审核: one conclusion per 社保编号 (不通过 with its reason); the batch follows."""
+    batch = batch_for(request.user, pk)
+    decisions = {}
+    for row in batch.ratios.all():
+        value = request.POST.get(f"decision_{row.pk}", "")
+        if value in ("approve", "reject"):
+            decisions[row.pk] = (value == "approve", request.POST.get(f"reason_{row.pk}", ""))
+    try:
+        batch = review.batch_review_decide(actor=request.user, batch=batch, decisions=decisions)
+        messages.success(request, f"审核结果已保存（{batch.get_status_display()}），并已通知单位。")
+        return redirect("backoffice:union_batch_queue")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("backoffice:union_batch", pk=batch.pk)
+
+
+@roles_required(UNION | ADMIN)
+def union_voucher_review(request, pk):
+    """凭证审核通过 (投保成功) or 凭证审核不通过 with the 职保中心反馈."""
+    batch = batch_for(request.user, pk)
+    form = VoucherDecisionForm(request.POST or None, prefix="v")
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        if call_service(form, vouchers.voucher_decide, actor=request.user, batch=batch, approve=approve,
+                        reason=form.cleaned_data["reason"]):
+            messages.success(request, "凭证审核结果已保存，并已通知单位。")
+            return redirect("backoffice:union_voucher_queue")
+    return render(request, "backoffice/union/batch.html", {**_context(request, batch), "voucher_form": form})
+
+
+@roles_required(UNION | ADMIN)
+def union_runs(request):
+    """代扣文件: each withholding run with its delivery state (failed ones first to act on)."""
+    return console_list(
+        request, qs=runs_visible(request.user), filterset=RunFilter, template="backoffice/union/runs.html",
+        sorts={"day": ("养老金发放日", ("pension_day", "pk")), "newest": ("最新申请", ("-created_at", "-pk"))},
+        default_sort="day", context={"title": "代扣文件（养老金代扣）"},
+    )
+
+
+@require_POST
+@roles_required(UNION | ADMIN)
+def union_run_action(request, pk, action: str):
+    """模拟养老金发放日代扣 (administrators) or 重新发送 a failed run (union staff in scope)."""
+    run = one(runs_visible(request.user), pk, "未找到该代扣文件")
+    service = {"start": withholding.run_start, "retry": withholding.run_retry}[action]
+    try:
+        service(actor=request.user, run=run)
+        messages.success(request, "代扣文件已发送，代扣结果返回后将通知单位。")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("backoffice:union_batch", pk=run.batch_id)

@@ -1,0 +1,190 @@
+"""The filing-window peak as locust users (`make loadtest` runs this file; see bench/loadtest/__main__.py).
+
+Each role walks its everyday pages after signing in through the real login (staff with their TOTP).
+Requests named with a leading "·" are the everyday pages the BENCH lines measure; sign-in, the
+occasional export and the floor page are named otherwise. Think time comes from LOADTEST_WAIT
+(seconds, 0 = saturation)."""
+
+import http.cookiejar
+import json
+import os
+import random
+import re
+import time
+
+from locust import HttpUser, between, constant, events, task
+
+from bench.loadtest.totp import totp
+
+WAIT = float(os.environ.get("LOADTEST_WAIT", "3"))
+PASSWORD = os.environ.get("LOADTEST_PASSWORD", "Demo#2026portal")
+AGENTS = ["agent-sh@demo.cn", "agent-nm@demo.cn", "agent-ln@demo.cn", "agent-ln2@demo.cn"]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+PERSON = re.compile(r'href="/placement/persons/(\d+)/')
+
+
+# Production cookies are Secure (`__Host-…`), and requests keeps them off plain http. The load runs on
+# loopback as if behind the TLS proxy (each request says X-Forwarded-Proto: https), so the cookie jar
+# sends them over http too (this process is the load generator, nothing else).
+http.cookiejar.DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
+
+
+def wait_time():
+    return between(WAIT * 0.5, WAIT * 1.5) if WAIT else constant(0)
+
+
+class PortalUser(HttpUser):
+    abstract = True
+    wait_time = wait_time()
+
+    def on_start(self):
+        self.client.headers.update({"X-Forwarded-Proto": "https", "Accept-Language": "zh-hans"})
+        self.sign_in()
+
+    def post_form(self, path: str, data: dict, name: str):
+        page = self.client.get(path, name=f"sign-in {path}")
+        token = CSRF.search(page.text)
+        response = self.client.post(path, {**data, "csrfmiddlewaretoken": token.group(1) if token else ""},
+                                    headers={"Referer": f"{self.host.replace('http://', 'https://')}{path}"},
+                                    name=name)
+        return response
+
+    def page(self, path: str, name: str, follow: bool = False):
+        """A page that must answer 200 (a redirect to the login page is a failure, not a fast page)."""
+        with self.client.get(path, name=name, catch_response=True, allow_redirects=follow) as r:
+            if r.status_code != 200 or "/accounts/login/" in r.url:
+                r.failure(f"{r.status_code} at {path}")
+        return r
+
+    def sign_in(self):
+        raise NotImplementedError
+
+
+class EmployerAgent(PortalUser):
+    """首页 → 安置人员列表 → a person's wizard step → 通知公告 (the measured walk of issue 20)."""
+
+    def sign_in(self):
+        self.username = random.choice(AGENTS)
+        self.post_form("/accounts/login/", {"username": self.username, "password": PASSWORD}, "sign-in")
+        self.persons = PERSON.findall(self.page("/placement/", "sign-in 安置人员列表").text) or []
+
+    @task(3)
+    def home(self):
+        self.page("/", "·首页")
+
+    @task(3)
+    def person_list(self):
+        self.page("/placement/", "·安置人员列表")
+
+    @task(2)
+    def notices(self):
+        self.page("/notices/", "·通知公告")
+
+    @task(1)
+    def wizard_step(self):
+        if self.persons:
+            self.page(f"/placement/persons/{random.choice(self.persons)}/", "·安置人员（当前步骤）", follow=True)
+
+
+class StaffUser(PortalUser):
+    abstract = True
+    account = ""
+
+    def sign_in(self):
+        # Each simulated staff member is an account of its own (bench.loadtest prepares them): a TOTP
+        # code is accepted once, so two sessions of one account cannot sign in within 30 s.
+        self.username = StaffPool.take(self.account)
+        self.post_form("/accounts/login/", {"username": self.username, "password": PASSWORD}, "sign-in")
+        self.post_form("/accounts/otp/", {"token": totp(self.username)}, "sign-in otp")
+
+
+class StaffPool:
+    """Loadtest staff accounts lt-<role>-NN, created by bench.loadtest before the run; each round
+    starts at its own LOADTEST_STAFF_FROM, so no account signs in twice within one TOTP step."""
+
+    first = int(os.environ.get("LOADTEST_STAFF_FROM", "0"))
+    taken: dict[str, int] = {}
+
+    @classmethod
+    def take(cls, account: str) -> str:
+        n = cls.taken.get(account, 0)
+        cls.taken[account] = n + 1
+        return f"lt-{account}-{cls.first + n:02d}"
+
+
+class Reviewer(StaffUser):
+    """工作台 → 安置登记审核 queue → a person's review page."""
+
+    account = "reviewer"
+
+    @task(2)
+    def dashboard(self):
+        self.page("/backoffice/", "·工作台")
+
+    @task(3)
+    def queue(self):
+        r = self.page("/backoffice/persons/?status=all", "·安置登记审核")
+        self.persons = re.findall(r'href="/backoffice/persons/(\d+)/', r.text)
+
+    @task(1)
+    def review(self):
+        if getattr(self, "persons", None):
+            self.page(f"/backoffice/persons/{random.choice(self.persons)}/", "·审核页")
+
+
+class TaxOfficer(StaffUser):
+    """认定结果 list and a result; now and then the Excel export."""
+
+    account = "tax"
+
+    @task(5)
+    def results(self):
+        r = self.page("/tax/results/", "·认定结果")
+        self.results_ = re.findall(r'href="/tax/results/(\d+)/', r.text)
+
+    @task(2)
+    def result(self):
+        if getattr(self, "results_", None):
+            self.page(f"/tax/results/{random.choice(self.results_)}/", "·认定结果详情")
+
+    @task(1)
+    def export(self):
+        self.page("/tax/results/export/", "导出Excel")
+
+
+class UnionStaff(StaffUser):
+    """The union's queues."""
+
+    account = "union"
+
+    @task
+    def queues(self):
+        self.page("/backoffice/union/code-applications/", "·社保编号申请审核")
+
+
+class EmptyPage(PortalUser):
+    """The floor: an authenticated page of the portal's layout with nothing on it."""
+
+    def sign_in(self):
+        self.post_form("/accounts/login/", {"username": random.choice(AGENTS), "password": PASSWORD}, "sign-in")
+
+    @task
+    def empty(self):
+        self.page("/bench/empty/", "floor")
+
+
+# What the runner reads: every request's (time sent, response time in ms, name, ok), written at exit.
+_samples: list[tuple[float, float, str, bool]] = []
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception=None, **_kw):
+    _samples.append((time.time() - response_time / 1000, response_time, name, exception is None))
+
+
+@events.quitting.add_listener
+def _dump(environment, **_kw):
+    out = os.environ.get("LOADTEST_OUT")
+    if out:
+        with open(out, "w", encoding="utf-8") as fh:
+            json.dump(_samples, fh)

@@ -1,0 +1,80 @@
+"""The money of a batch as every page, the API and the union's console read it: the withholding
+results (申请代扣 N 人，代扣成功 M 人，代扣失败 K 人), what the unit still pays (DOMAIN.md §3, in
+insurance.rules.payment), and how the voucher rows stand against it."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from insurance import choices as c
+from insurance.models import InsuranceBatch
+from insurance.rules.payment import Settlement, VoucherCheck, settlement, voucher_check
+
+ZERO = Decimal("0.00")
+
+
+def settlement_of(batch: InsuranceBatch) -> Settlement:
+    """查看代扣结果 / 确认参保名单, in one aggregate query over the batch's active members. Before
+    the pension day nobody has been withheld; a voucher batch asks nobody."""
+    figures = batch.members.filter(deleted_at__isnull=True).aggregate(
+        members=Count("pk"),
+        requested=Count("pk", filter=~Q(withholding_result="")),
+        withheld=Count("pk", filter=Q(withholding_result=c.WithholdingResult.WITHHELD)),
+    )
+    if not batch.is_withholding:
+        return settlement(members=figures["members"], premium=batch.plan_year.premium)
+    return settlement(members=figures["members"], premium=batch.plan_year.premium, requested=figures["requested"],
+                      withheld=figures["withheld"], amount=batch.withholding_amount)
+
+
+def _total(qs) -> Decimal:
+    return qs.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+@dataclass(frozen=True)
+class VoucherState:
+    settlement: Settlement
+    check: VoucherCheck
+    missing_images: int  # unit voucher rows without their image
+    missing_explanations: int  # refunds to another payer without the 情况说明
+
+    def problems(self) -> list[tuple[str, str]]:
+        out = list(self.check.problems())
+        if self.missing_images:
+            out.append(("vouchers", f"有{self.missing_images}条缴费凭证未上传凭证图片"))
+        if self.missing_explanations:
+            out.append(("refunds", f"有{self.missing_explanations}条退款信息的缴费单位与退款账户不一致，须上传情况说明"))
+        return out
+
+
+def voucher_state(batch: InsuranceBatch) -> VoucherState:
+    """缴费凭证管理: the rows' totals against 参保总费用 (the 个人代扣 row is one of the vouchers)."""
+    figures = settlement_of(batch)
+    vouchers = batch.vouchers.all()
+    refunds = list(batch.refunds.select_related("voucher"))
+    check = voucher_check(due=figures.total, vouchers=[_total(vouchers)], refunds=[r.amount for r in refunds],
+                          receipts=[_total(batch.ereceipts.all())])
+    return VoucherState(
+        figures, check,
+        missing_images=vouchers.filter(generated=False, image__isnull=True).count(),
+        missing_explanations=sum(1 for r in refunds if r.needs_explanation and not r.explanation_id),
+    )
+
+
+def with_counts(qs):
+    """Batches annotated with 参保人数 and 代扣成功人数 (one query for a whole list or export)."""
+    active = Q(members__deleted_at__isnull=True)
+    return qs.annotate(
+        member_count=Count("members", filter=active),
+        withheld_count=Count("members", filter=active & Q(members__withholding_result=c.WithholdingResult.WITHHELD)),
+    )
+
+
+def listed_settlement(batch) -> Settlement:
+    """The figures of a batch annotated by `with_counts` (no query of its own)."""
+    if not batch.is_withholding:
+        return settlement(members=batch.member_count, premium=batch.plan_year.premium)
+    return settlement(members=batch.member_count, premium=batch.plan_year.premium,
+                      requested=batch.member_count if batch.withheld_count or batch.withholding_done_at else 0,
+                      withheld=batch.withheld_count, amount=batch.withholding_amount)
