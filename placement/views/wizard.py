@@ -5,6 +5,7 @@ and come back to the same step."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from employers.selectors import employer_for_agent
@@ -44,9 +45,13 @@ def _person(request, pk) -> PlacedPerson:
 
 
 def _wizard(request, person, step, template, context):
+    editable = predicates.person_editable(person)
+    reached = min(person.wizard_step, 4) if editable else 0
     context.update({
-        "person": person, "steps": STEPS, "step": step, "year": person.declaration.business_year,
-        "editable": predicates.person_editable(person),
+        # the steps reached so far are links back to them (issue 15: tabs that looked clickable were not)
+        "person": person, "steps": [(n, label, reverse(STEP_URLS[n], args=[person.pk]) if n <= reached and n != step
+                                     else "") for n, label in STEPS],
+        "step": step, "year": person.declaration.business_year, "editable": editable,
     })
     return render(request, template, context)
 
@@ -84,7 +89,7 @@ def person_new(request):
             form.sex = parsed.sex
             form.birth_date = parsed.birth_date
     return render(request, "placement/person_new.html", {
-        "lookup": lookup, "form": form, "prefill": prefill, "steps": STEPS, "step": 1,
+        "lookup": lookup, "form": form, "prefill": prefill, "steps": [(n, label, "") for n, label in STEPS], "step": 1,
         "year": declaration.business_year,
     })
 

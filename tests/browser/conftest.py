@@ -95,6 +95,17 @@ def pick_region(page, field_id: str, province: str, city: str, county: str) -> N
     page.select_option(f"#{field_id}", county)
 
 
+def fill_contract(page, attachment: bytes, name: str = "劳动合同.pdf") -> None:
+    """添加合同: an open-ended contract of the unit itself from 2020, with `attachment` as its file."""
+    page.get_by_label("是否为劳务派遣").select_option("0")
+    page.get_by_label("合同类型").select_option("open_ended")
+    page.get_by_label("合同开始日期").fill("2020-01-01")
+    page.get_by_label("岗位工种").fill("装配工")
+    page.get_by_label("合同月薪（元）").fill("5000")
+    page.get_by_label("合同附件").set_input_files({"name": name, "mimeType": "application/pdf", "buffer": attachment})
+    page.get_by_role("button", name="保存合同").click()
+
+
 def log_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("账号").fill(username)

@@ -107,3 +107,25 @@ def test_a_unit_submits_its_declaration_downloads_the_commitment_and_asks_for_a_
     journey.check("withdrawal-sent")
     assert WithdrawalRequest.objects.get(declaration=declaration).receipt.reference in page.content()
     journey.assert_accessible()
+
+
+def test_after_the_window_closes_the_home_page_says_how_to_file_late(page, journey):
+    """Issue 15, point 3: 完成申报 is no longer the main action and the page says how to 补报."""
+    from levy.models import FilingWindow
+    from placement.years import current_business_year
+
+    year = current_business_year()
+    FilingWindow.objects.create(region_code="310105", kind="certification", first_year=year + 1, last_year=year + 1,
+                                opens="01-01", closes="01-02", verified=False, source="测试：已截止的申报时间")
+    unit = f.EmployerFactory(name="上海长宁逾期单位有限公司", admin_region=f.region("310105"))
+    agent = f.AgentFactory(employer=unit, user__username="late@example.cn")
+    declaration = DeclarationFactory(employer=unit, business_year=year, headcount=80, headcount_from_feed=80)
+    PersonFactory(declaration=declaration, confirmed=True)
+    log_in(page, agent.user.username, f.PASSWORD)
+    page.wait_for_url("**/")
+    assert page.get_by_text("本年度申报时间已截止，尚未完成申报。").is_visible()
+    assert "补报" in page.get_by_role("region", name="接下来要做什么").inner_text()
+    submit = page.locator(".declaration-actions").get_by_role("link", name="完成申报")
+    assert "button-primary" not in (submit.get_attribute("class") or "")
+    journey.check("home-window-closed")
+    journey.assert_accessible()

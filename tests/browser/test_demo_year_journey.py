@@ -39,6 +39,7 @@ def test_the_demo_year_runs_from_the_employer_to_the_tax_officer(page, journey):
     page.wait_for_url("**/submit/")
     page.get_by_label("我已阅读《申报资料真实性承诺书》").check()
     page.get_by_role("button", name="已阅读、确认，完成申报").click()
+    page.get_by_role("button", name="确定完成申报").click()  # validate first, confirm last (issue 15)
     page.wait_for_url("**/submitted/")
     journey.check("submitted")
     declaration = AnnualDeclaration.objects.get(employer__credit_code=unit.credit_code, business_year=2025)

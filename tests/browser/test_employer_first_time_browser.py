@@ -11,7 +11,7 @@ import pytest
 
 from placement.years import current_business_year
 from tests import factories as f
-from tests.browser.conftest import SCREENSHOTS, log_in, pick_region
+from tests.browser.conftest import SCREENSHOTS, fill_contract, log_in, pick_region
 from tests.conftest import require_poppler
 from tests.placement.factories import DeclarationFactory, PersonFactory
 
@@ -50,14 +50,7 @@ def test_a_first_time_agent_registers_uploads_deletes_estimates_invites_and_read
 
     # 5: a renamed text file is told what it is, beside the field
     page.goto(f"/placement/persons/{draft.pk}/contracts/new/")
-    page.get_by_label("是否为劳务派遣").select_option("0")
-    page.get_by_label("合同类型").select_option("open_ended")
-    page.get_by_label("合同开始日期").fill("2020-01-01")
-    page.get_by_label("岗位工种").fill("装配工")
-    page.get_by_label("合同月薪（元）").fill("5000")
-    page.get_by_label("合同附件").set_input_files({"name": "劳动合同.pdf", "mimeType": "application/pdf",
-                                                  "buffer": "这是一个文本文件".encode()})
-    page.get_by_role("button", name="保存合同").click()
+    fill_contract(page, "这是一个文本文件".encode())
     error = page.locator("#id_attachment_error").inner_text()
     assert "“劳动合同.pdf”的内容是文本文件" in error and "10MB" not in error
     journey.check("upload-renamed-text")

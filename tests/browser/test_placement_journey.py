@@ -8,7 +8,7 @@ import pytest
 from placement.models import PlacedPerson
 from portal.feeds.demo import demo_person, load_registry
 from tests import factories as f
-from tests.browser.conftest import log_in
+from tests.browser.conftest import fill_contract, log_in
 from tests.placement.conftest import demo_employer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,14 +29,7 @@ def add_from_registry(page, journey, key, label):
     page.get_by_role("button", name="保存，继续填写合同和残疾证").click()
     page.wait_for_url("**/register/")
     page.get_by_role("link", name="添加合同").click()
-    page.get_by_label("是否为劳务派遣").select_option("0")
-    page.get_by_label("合同类型").select_option("open_ended")
-    page.get_by_label("合同开始日期").fill("2020-01-01")
-    page.get_by_label("岗位工种").fill("装配工")
-    page.get_by_label("合同月薪（元）").fill("5000")
-    page.get_by_label("合同附件").set_input_files({"name": "劳动合同.pdf", "mimeType": "application/pdf",
-                                                  "buffer": f.PDF_BYTES})
-    page.get_by_role("button", name="保存合同").click()
+    fill_contract(page, f.PDF_BYTES)
     page.wait_for_url("**/register/")
     journey.check(f"{label}-step1")
     assert_contract_actions_visible(page, journey, label)

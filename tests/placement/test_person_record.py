@@ -66,3 +66,12 @@ def test_another_units_agent_gets_a_404(declaration, client_for):
     person = PersonFactory(declaration=declaration, confirmed=True)
     stranger = f.AgentFactory().user
     assert client_for(stranger).get(reverse("placement:record", args=[person.pk])).status_code == 404
+
+
+def test_the_steps_reached_are_links_back(declaration, owner, client_for):
+    """Issue 15: the step tabs looked clickable and were not."""
+    person = PersonFactory(declaration=declaration, wizard_step=3)
+    body = client_for(owner).get(reverse("placement:step2", args=[person.pk])).content.decode()
+    assert f'<a href="{reverse("placement:step1", args=[person.pk])}">安置登记</a>' in body
+    assert f'<a href="{reverse("placement:step3", args=[person.pk])}">上传附件</a>' in body
+    assert f'href="{reverse("placement:step4", args=[person.pk])}"' not in body  # not reached yet
