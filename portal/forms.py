@@ -208,6 +208,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    """Several files in one control (the upload service checks each one)."""
+
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
@@ -236,18 +238,3 @@ class NoticeForm(Form):
 class TokenForm(Form):
     name = forms.CharField(label="系统名称", max_length=100, help_text="例如：上海市税务局残保金征收系统")
     region = RegionField(label="所属区域", help_text="令牌只能查询该区域及下级区域税务主管部门的单位")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one control (the upload service checks each one)."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []

@@ -34,6 +34,18 @@ class RequestContextMiddleware:
 RENEW_EVERY_S = 60
 
 
+def renew_idle_limit(session, user, *, force: bool = False) -> int:
+    """Move the session's idle limit (by role) on; returns the seconds left. Renewing writes the
+    session row, so it happens at sign-in and then at most once a minute (the idle limit holds to
+    within a minute), not on every page."""
+    idle = settings.SESSION_IDLE_STAFF if user.is_staff_member else settings.SESSION_IDLE_EMPLOYER
+    renewed = session.get("renewed_at", 0)
+    if force or session.get("_session_expiry") != idle or time.time() - renewed >= RENEW_EVERY_S:
+        session.set_expiry(idle)
+        session["renewed_at"] = renewed = int(time.time())
+    return max(0, int(idle - (time.time() - renewed)))
+
+
 class SessionLifetimeMiddleware:
     """Idle timeout by role (30 min staff, 2 h employers) and an absolute lifetime (checklist B4).
 
@@ -51,14 +63,7 @@ class SessionLifetimeMiddleware:
             if started is None or time.time() - started > settings.SESSION_ABSOLUTE:
                 logout(request)
                 return redirect(f"{reverse('login')}?expired=1")
-            idle = settings.SESSION_IDLE_STAFF if user.is_staff_member else settings.SESSION_IDLE_EMPLOYER
-            renewed = request.session.get("renewed_at", 0)
-            # Renewing writes the session row: once a minute is enough (the idle limit then holds to
-            # within a minute), where renewing on every request wrote it on every page.
-            if request.session.get("_session_expiry") != idle or time.time() - renewed >= RENEW_EVERY_S:
-                request.session.set_expiry(idle)
-                request.session["renewed_at"] = renewed = int(time.time())
-            expires_in = max(0, int(idle - (time.time() - renewed)))
+            expires_in = renew_idle_limit(request.session, user)
         response = self.get_response(request)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             response["X-Session-Expires-In"] = str(request.session.get_expiry_age() if expires_in is None else expires_in)

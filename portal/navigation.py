@@ -44,6 +44,7 @@ MENU = [
     NavItem("缓减免审核", "tax:levy_reliefs", TAX),
     NavItem("参保批次审核", "backoffice:union_batch_queue", UNION),
     NavItem("缴费凭证审核", "backoffice:union_voucher_queue", UNION),
+    NavItem("代扣文件", "backoffice:union_runs", UNION),
     NavItem("参保批次查询", "backoffice:union_batches", UNION),
     NavItem("参保编码申请审核", "backoffice:code_applications", UNION),
     NavItem("单位名称修改审核", "backoffice:name_changes", UNION),

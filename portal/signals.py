@@ -8,11 +8,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from portal.audit import audit_record
+from portal.middleware import renew_idle_limit
 
 
 @receiver(user_logged_in)
 def _on_login(sender, request, user, **kwargs):
     request.session["auth_time"] = time.time()
+    renew_idle_limit(request.session, user, force=True)  # written with the login, not on the next page
     audit_record(action="auth.login", actor=user, obj=user)
 
 

@@ -77,7 +77,8 @@ def form_post(session: requests.Session, base: str, path: str, data: dict, files
                         headers={"Referer": base + path}, allow_redirects=False)
 
 
-def test_a_session_an_upload_and_a_lockout_hold_across_two_web_instances(two_instances, owner, unit_a, outsider):
+def test_a_session_an_upload_and_a_lockout_hold_across_two_web_instances(reference_data, two_instances, owner, unit_a,
+                                                                       outsider):
     a, b = two_instances
     hasher = PBKDF2PasswordHasher()  # the instances hash as production does, not as the tests do
     owner.password = hasher.encode(f.PASSWORD, hasher.salt())

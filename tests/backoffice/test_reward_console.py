@@ -96,6 +96,6 @@ def test_a_failed_payout_is_alerted_in_the_queue_and_paid_again(setup, django_ca
 def test_the_dashboard_counts_the_reward_and_relief_queues(setup):
     w = setup
     svc.reward_apply(actor=w["agent"], employer=w["unit"], data_year=2024, budget_funded=False, **BANK)
-    reviewer_page = w["r"].get("/backoffice/").content.decode()
+    reviewer_page = w["r"].get("/").content.decode()  # the one 工作台 (issue 15, 11)
     assert "超比例奖励初审" in reviewer_page and "超比例奖励复审 / 复核" not in reviewer_page
-    assert "超比例奖励复审 / 复核" in w["s"].get("/backoffice/").content.decode()
+    assert "超比例奖励复审 / 复核" in w["s"].get("/").content.decode()
