@@ -68,6 +68,10 @@ def menu_for(user, current_path: str) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue  # the feature is not built yet
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        items.append({"label": item.label, "url": url, "active": False})
+    # the one entry the page belongs to: the longest URL it starts with (/tax/levy/reliefs/ is 缓减免审核,
+    # not also 残保金征缴 at /tax/levy/)
+    matches = [i for i in items if (current_path == i["url"] if i["url"] == "/" else current_path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

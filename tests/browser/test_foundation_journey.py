@@ -27,6 +27,7 @@ def test_register_log_in_and_read_a_notice(page, journey):
 
     page.get_by_label("统一社会信用代码").fill(f.credit_code(4242))
     pick_region(page, "id_region", "310000", "310100", "310104")
+    page.get_by_label("经办人姓名").fill("浏览器经办人")
     page.get_by_label("联系邮箱").fill("browser@example.cn")
     page.get_by_label("联系电话").fill("021-66668888")
     page.locator("#id_password1").fill("Brow#2026ok")

@@ -56,7 +56,7 @@ def test_shanghai_confirm_object_decision_assess_and_pay(page, journey):
     staff_log_in(page, officer)
     page.goto("/tax/levy/objections/")
     journey.check("tax-objection-queue")
-    page.get_by_role("link", name="审核").first.click()
+    page.locator("main").get_by_role("link", name="审核").first.click()
     journey.check("tax-objection-decide")
     page.get_by_label("同意（按单位填写的数据核定）").check()
     page.get_by_role("button", name="提交处理结果").click()

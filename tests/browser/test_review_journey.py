@@ -41,25 +41,27 @@ def test_a_reviewer_rejects_one_month_and_the_employer_sees_the_notice_and_count
     assert "查看材料" in page.content()
     journey.check("decision")
 
-    # the material beside the flagged month opens as page images (在线查看), the PDF stays sandboxed
-    with page.context.expect_page() as opened:
-        page.get_by_role("link", name="查看材料").first.click()
-    viewer = opened.value
+    # the cell's 查看材料 leads to the material under its month on the same page (issue 15, 14); all
+    # its pages open as page images (在线查看), the PDF stays sandboxed
+    page.get_by_role("link", name="查看材料").first.click()
+    page.get_by_role("link", name="在线查看全部页面").first.click()
+    viewer = page
     viewer.wait_for_load_state()
     assert "在线查看：社会保险缴费凭证.pdf" in viewer.content()
     image = viewer.get_by_role("img", name="社会保险缴费凭证.pdf 第1页")
     image.wait_for()
     assert viewer.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle())
     viewer.screenshot(path=str(SCREENSHOTS / f"{journey.name}-evidence-view.png"), full_page=True)
-    viewer.close()
+    page.go_back()
+    page.locator("#id_decision_3_1").wait_for()  # back on the review page, at the month's material
 
     page.locator("#id_decision_3_1").check()  # 202503 无效
     page.locator("#id_reason_choice_3").select_option("该月无本单位或合同约定单位的社会保险缴费记录")
     page.locator("#id_decision_4_0").check()  # 202504 有效 (the material proves it)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="确认").click()
-    page.wait_for_url(f"**/backoffice/persons/{person.pk}/")
-    assert "部分审核不通过" in page.content() and "已通知用人单位" in page.content()
+    page.get_by_text("已通知用人单位").first.wait_for()
+    assert "部分审核不通过" in page.content()
     journey.check("decided")
     assert PlacedPerson.objects.get(pk=person.pk).status == "partially_rejected"
 
@@ -69,7 +71,7 @@ def test_a_reviewer_rejects_one_month_and_the_employer_sees_the_notice_and_count
     month_record_save(actor=None, person=record.person, record=record, si_paid=True, si_base=6500)
     person_verify(person.pk)
     page.reload()
-    march = page.get_by_role("row").filter(has_text="202503")
+    march = page.locator("tr:not(.evidence-row)").filter(has_text="202503")
     assert "审核时：✗" in march.inner_text() and "依据" in march.inner_text()
     march.get_by_text("历次校验").click()
     history = march.locator("details.cell-history ol").inner_text()

@@ -83,7 +83,7 @@ def test_certify_download_verify_send_to_tax_and_export(page, journey):
     page.get_by_role("link", name="认定结果").first.click()
     assert "已接收" in page.content()
     journey.check("tax-results")
-    page.get_by_role("link", name="查看", exact=True).click()
+    page.locator("main").get_by_role("link", name=f"查看 {unit.name}").click()
     journey.check("tax-result-detail")
     page.goto("/tax/results/")
     with page.expect_download() as export:
@@ -114,7 +114,7 @@ def test_certify_download_verify_send_to_tax_and_export(page, journey):
     row = page.get_by_role("row").filter(has_text=unit.name).inner_text()
     assert "已作废" in row and "撤销已送达" in row
     journey.check("tax-results-revoked")
-    page.get_by_role("link", name="查看", exact=True).click()
+    page.locator("main").get_by_role("link", name=f"查看 {unit.name}").click()
     assert "撤销认定" in page.content()
     journey.check("tax-result-revoked")
     journey.assert_accessible()

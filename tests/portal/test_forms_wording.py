@@ -47,3 +47,14 @@ def test_regions_read_in_simplified_characters():
     names = {row.code: row.name for row in parse_loc_dat()}
     assert (names["810000"], names["820000"]) == ("香港特别行政区", "澳门特别行政区")
     assert Region.objects.get(code="810000").full_name == "香港特别行政区"  # rows already loaded, renamed
+
+
+def test_the_menu_marks_only_the_entry_the_page_belongs_to(db):
+    """/tax/levy/reliefs/ is 缓减免审核, not also 残保金征缴 at /tax/levy/ (two entries were lit)."""
+    from portal.navigation import menu_for
+    from tests import factories as f
+
+    officer = f.UserFactory(tax=True, region=f.region("310000"))
+    lit = [i["label"] for i in menu_for(officer, "/tax/levy/reliefs/") if i["active"]]
+    assert lit == ["缓减免审核"]
+    assert [i["label"] for i in menu_for(officer, "/") if i["active"]] == ["工作台"]
