@@ -5,6 +5,7 @@ import django_filters
 
 from levy.choices import AssessmentStatus, Outcome, PaymentStatus, ReliefStatus, RewardMode, RewardStatus
 from placement.filters import ConsoleFilter, StatusMixin, _status
+from portal.drf import SinceFilter
 from portal.reviewable import ReviewState
 
 
@@ -14,7 +15,7 @@ class AssessmentFilter(StatusMixin, ConsoleFilter):
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label="核定类型")
     year = django_filters.NumberFilter(method="by_year", label="征收年份", min_value=2000, max_value=2100,
                                        error_messages={"invalid": "year 应为四位年份"})
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="更新时间不早于",
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte", label="更新时间不早于",
                                                      error_messages={"invalid": "updated_since 应为 ISO 8601 时间"})
 
 

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from placement import choices as c
 from placement.selectors.queues import failed_check_q
 from placement.selectors.scope import person_search, unit_q
+from portal.drf import SinceFilter
 from portal.models import Region
 
 
@@ -132,7 +133,7 @@ class TaxResultFilter(ConsoleFilter):
                                         label="认定状态")
     year = django_filters.NumberFilter(method="by_year", label="业务年度", min_value=2000, max_value=2100,
                                        error_messages={"invalid": "year 应为四位年份"})
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte",
                                                      label="记录（更新）时间不早于",
                                                      error_messages={"invalid": "updated_since 应为 ISO 8601 时间"})
 

@@ -1,6 +1,9 @@
 """API plumbing: pagination, throttling and the one exception handler (kept apart from the API
 views because DRF imports these while its own generics load)."""
 
+import datetime
+
+import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -34,6 +37,20 @@ class SchemaCheckedJSONParser(JSONParser):
             if problems:
                 raise ValidationError(problems)
         return data
+
+
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    """`updated_since`: an ISO 8601 moment, compared in UTC. RFC 3339 (the schema's date-time) allows
+    offsets up to ±23:59 and PostgreSQL only up to ±15:59; a moment beyond the calendar's ends after
+    the shift is the end itself."""
+
+    def filter(self, qs, value):
+        if value:
+            try:
+                value = value.astimezone(datetime.UTC)
+            except OverflowError:
+                value = (datetime.datetime.min if value.year == 1 else datetime.datetime.max).replace(tzinfo=datetime.UTC)
+        return super().filter(qs, value)
 
 
 class StrictFilterBackend(DjangoFilterBackend):

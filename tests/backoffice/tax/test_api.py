@@ -119,3 +119,18 @@ def test_a_cancelled_result_is_returned_as_cancelled_since_its_cancellation(sh_k
     [result] = call(key, updated_since=since).json()["results"]
     assert (result["state"], result["cancel_reason"]) == ("cancelled", "年审申报撤回：人数有误")
     assert call(key, state="active").json()["count"] == 0
+
+
+@pytest.mark.parametrize("since,count", [
+    ("2000-01-01T07:55:40+21:02", 1),  # RFC 3339 allows ±23:59; PostgreSQL refused above ±15:59 (a 500)
+    ("0001-01-01T00:00:00+05:00", 1),  # before year 1 in UTC: the calendar's start
+    ("9999-12-31T23:59:59-05:00", 0),  # after 9999 in UTC: the calendar's end
+])
+def test_any_offset_the_schema_allows_is_read(sh_key, certified, since, count):
+    """schemathesis found these on PostgreSQL only; the levy API reads updated_since the same way."""
+    _token, key = sh_key
+    response = call(key, updated_since=since)
+    assert response.status_code == 200 and response.json()["count"] == count
+    levy = APIClient()
+    levy.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert levy.get("/api/v1/tax/levy-assessments", {"updated_since": since}).status_code == 200
