@@ -119,7 +119,7 @@ class Reviewer(StaffUser):
 
     @task(2)
     def dashboard(self):
-        self.page("/backoffice/", "·工作台")
+        self.page("/", "·工作台")  # the one 工作台 (/backoffice/ redirects there)
 
     @task(3)
     def queue(self):
