@@ -7,11 +7,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from portal.jobs import enqueue_on_commit
 from portal.models import IssuedDocument
 from portal.pdf import render_pdf
 from portal.roles import ADMIN, FEDERATION, TAX, UNION
 from portal.scoping import employer_scope_q
-from portal.tasks import document_render_task
 from portal.units import unit_of
 from portal.workflow import transition_apply
 
@@ -20,7 +20,7 @@ def document_issue(*, kind: str, title: str, template: str, context: dict, emplo
     """Record a document with its facts (JSON) and render it in the background once."""
     document = IssuedDocument.objects.create(kind=kind, title=title, template=template, context=context,
                                              employer=employer)
-    transaction.on_commit(lambda: document_render_task.delay(str(document.pk)))
+    enqueue_on_commit("portal.tasks.document_render_task", str(document.pk))
     return document
 
 

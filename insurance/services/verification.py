@@ -20,7 +20,7 @@ from insurance import choices as c
 from insurance.models import CodeRatio, InsuranceBatch, InsuredMember
 from insurance.registry import ask_members, read_answers, retiree_count
 from insurance.services.members import apply_result
-from insurance.tasks import batch_settle_task, members_verify_task
+from portal.jobs import enqueue
 from portal.models import Notice
 from portal.notices import notice_post
 from portal.workflow import locked, transition_apply
@@ -38,7 +38,7 @@ def chunks(ids: list[int], size: int = CHUNK) -> list[list[int]]:
 
 def _enqueue(batch_id: int, member_ids: list[int]) -> None:
     for chunk in chunks(member_ids):
-        members_verify_task.delay(batch_id, chunk)
+        enqueue("insurance.tasks.members_verify_task", batch_id, chunk)
 
 
 def batch_verify_start(*, actor, batch: InsuranceBatch) -> InsuranceBatch:
@@ -211,7 +211,7 @@ def batch_verify_retry(batch_id: int) -> None:
     ids = list(batch.members.filter(deleted_at__isnull=True, check_state__in=OPEN).order_by("pk")
                .values_list("pk", flat=True))
     if not ids:
-        batch_settle_task.delay(batch_id)
+        enqueue("insurance.tasks.batch_settle_task", batch_id)
         return
     InsuranceBatch.objects.filter(pk=batch_id).update(verify_state=c.VerifyState.RUNNING)
     _enqueue(batch_id, ids)

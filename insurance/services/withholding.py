@@ -29,7 +29,6 @@ from insurance.rules.payment import may_delete_failed
 from insurance.selectors.members import active_members
 from insurance.selectors.ratio import ratio_rows
 from insurance.services.verification import write_columns
-from insurance.tasks import members_withhold_task, run_send_task
 from insurance.workdays import add_working_days
 from portal.audit import audit_record
 from portal.exceptions import NotAllowed, ValidationFailed
@@ -37,6 +36,7 @@ from portal.feeds import get_feeds
 from portal.feeds.calls import call_with_retries, iter_in_threads
 from portal.feeds.types import WITHHOLDING_DONE, WITHHOLDING_INSUFFICIENT, WithholdingOrder
 from portal.guards import insist
+from portal.jobs import enqueue, enqueue_on_commit
 from portal.models import Notice
 from portal.notices import notice_post
 from portal.receipts import receipt_issue
@@ -114,7 +114,7 @@ def run_start(*, actor, run: WithholdingRun) -> WithholdingRun:
     with transaction.atomic():
         run = transition_apply(run, "start", actor=actor, related=("batch__employer",), by=actor)
         pk = run.pk
-        transaction.on_commit(lambda: run_send_task.delay(pk))
+        enqueue_on_commit("insurance.tasks.run_send_task", pk)
     return run
 
 
@@ -123,7 +123,7 @@ def run_retry(*, actor, run: WithholdingRun) -> WithholdingRun:
     with transaction.atomic():
         run = transition_apply(run, "retry", actor=actor, related=("batch__employer",), by=actor)
         pk = run.pk
-        transaction.on_commit(lambda: run_send_task.delay(pk))
+        enqueue_on_commit("insurance.tasks.run_send_task", pk)
     return run
 
 
@@ -166,8 +166,7 @@ def run_send(run_id: int) -> None:
             withholding_result=W.INVALID, withheld_amount=0, withheld_at=now,
             withholding_message="校验结果为不可代扣")
         ids = list(_open_members(run).order_by("pk").values_list("pk", flat=True))
-        transaction.on_commit(lambda: [members_withhold_task.delay(run_id, chunk) for chunk in chunks(ids)]
-                              if ids else run_settle(run_id))
+        transaction.on_commit(lambda: _withhold_in_chunks(run_id, ids))
 
 
 def _order(batch: InsuranceBatch, member: InsuredMember) -> WithholdingOrder:
@@ -234,7 +233,7 @@ def _defer(run_id: int, member_ids: list[int]) -> None:
         wait = _backoff(run.attempts)
         run.last_error, run.next_attempt_at = error, timezone.now() + timedelta(seconds=wait)
         run.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-        transaction.on_commit(lambda: members_withhold_task.apply_async((run_id, member_ids), countdown=wait))
+        enqueue_on_commit("insurance.tasks.members_withhold_task", run_id, member_ids, countdown=wait)
 
 
 def _alert(run: WithholdingRun, error: str) -> None:
@@ -250,6 +249,14 @@ def _alert(run: WithholdingRun, error: str) -> None:
                       f"{error}。请在职保会工作台“代扣文件”中查看原因后重新发送。", settings.DEFAULT_FROM_EMAIL, recipients)
         except Exception:  # the failure is on the console too; a mail outage must not lose it
             log.exception("withholding alert e-mail failed")
+
+
+def _withhold_in_chunks(run_id: int, ids: list[int]) -> None:
+    """One task per chunk of members; a run with nobody left to ask is settled at once."""
+    if not ids:
+        run_settle(run_id)
+    for chunk in chunks(ids):
+        enqueue("insurance.tasks.members_withhold_task", run_id, chunk)
 
 
 def run_settle(run_id: int) -> None:
@@ -354,4 +361,4 @@ def withholding_sweep() -> None:
             continue
         WithholdingRun.objects.filter(pk=pk).update(next_attempt_at=timezone.now())  # not again for half an hour
         for chunk in chunks(ids):
-            members_withhold_task.delay(pk, chunk)
+            enqueue("insurance.tasks.members_withhold_task", pk, chunk)

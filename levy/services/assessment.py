@@ -19,13 +19,13 @@ from levy.rules.assessment import FigureError, count_input, inputs_for, money_in
 from levy.rules.levy import calculate_levy
 from levy.selectors import PolicyMissing, certified_figures_for, filing_window, policy_for
 from levy.selectors.assessment import PROCEED, assessment_method_for, guide_answer
-from levy.tasks import registry_fetch_task
 from levy.versions import levy_recompute, levy_record
 from portal.audit import audit_record
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.feeds import FeedRejected, FeedUnavailable, UnitNotFound, get_feeds
 from portal.feeds.codec import encode
 from portal.identity import unit_kind_of
+from portal.jobs import enqueue_on_commit
 from portal.models import Notice
 from portal.notices import notice_post
 from portal.receipts import receipt_issue
@@ -101,7 +101,7 @@ def notice_agree(*, actor, assessment: LevyAssessment) -> LevyAssessment:
 def registry_fetch_request(*, assessment: LevyAssessment) -> None:
     """Ask the registry in the background (the page shows 正在获取 meanwhile)."""
     pk = assessment.pk
-    transaction.on_commit(lambda: registry_fetch_task.delay(pk))
+    enqueue_on_commit("levy.tasks.registry_fetch_task", pk)
 
 
 def _backoff(attempts: int) -> float:

@@ -23,11 +23,11 @@ from levy.rules import ENGINE_VERSION
 from levy.rules.assessment import inputs_for, outcome_of, unit_kind
 from levy.rules.levy import calculate_levy
 from levy.selectors import PolicyMissing, filing_window, policy_for
-from levy.tasks import levy_bulk_task
 from levy.versions import policy_snapshot
 from portal.audit import audit_record
 from portal.exceptions import Conflict, ValidationFailed
 from portal.identity import unit_kind_of
+from portal.jobs import enqueue_on_commit
 from portal.models import AuditEntry
 from portal.predicates import is_tax_officer, region_contains
 from portal.workflow import transition_many
@@ -52,7 +52,7 @@ def bulk_start(*, actor, region, collection_year: int) -> LevyBulkJob:
         audit_record(action="levy.bulk_start", actor=actor, obj=job,
                      data={"label": f"发起{collection_year}年残保金年终批量核定", "region": region.code})
         pk = job.pk
-        transaction.on_commit(lambda: levy_bulk_task.delay(pk))
+        enqueue_on_commit("levy.tasks.levy_bulk_task", pk)
     return job
 
 

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from portal.feeds import FeedRejected, FeedUnavailable, SubmissionNotFound
+from portal.jobs import enqueue_on_commit
 from portal.workflow import transition_apply
 
 QUEUED, SENT = "queued", "sent"
@@ -33,7 +34,7 @@ def _live(model: type[models.Model], pk: int, status: str):
 
 
 def channel_push(model: type[models.Model], pk: int, *, source: Callable, order: Callable,
-                 failed: Callable, record: Callable, poll_task) -> float | None:
+                 failed: Callable, record: Callable, poll_task: str) -> float | None:
     """Send a queued order. Returns seconds to wait after a transient failure (the task retries),
     else None. Idempotent: only a queued order is sent, and the bank is idempotent by reference."""
     with transaction.atomic():
@@ -57,7 +58,7 @@ def channel_push(model: type[models.Model], pk: int, *, source: Callable, order:
         record(row, receipt)
         if row.status == SENT:
             sent_pk = row.pk
-            transaction.on_commit(lambda: poll_task.apply_async((sent_pk,), countdown=POLL_AFTER_S))
+            enqueue_on_commit(poll_task, sent_pk, countdown=POLL_AFTER_S)
     return None
 
 

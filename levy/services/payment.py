@@ -16,10 +16,10 @@ from levy.choices import AssessmentStatus, Outcome, PaymentMethod, PaymentStatus
 from levy.models import LevyAssessment, LevyPayment
 from levy.selectors.assessment import assessment_view
 from levy.services.channel import channel_poll, channel_push, channel_to_sweep
-from levy.tasks import payment_poll_task, payment_push_task
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.feeds import get_feeds
 from portal.feeds.types import PAYMENT_FAILED, PAYMENT_PAID, PaymentOrder, PaymentReceipt
+from portal.jobs import enqueue_on_commit
 from portal.models import Notice
 from portal.notices import notice_post
 from portal.receipts import receipt_issue
@@ -56,7 +56,7 @@ def payment_request(*, actor, assessment: LevyAssessment, method: str) -> LevyPa
         audit_created(payment, actor=actor, data={"label": f"发起缴费（{payment.get_method_display()}）",
                                                  "amount": str(payment.amount), "late_fee": str(late)})
         pk = payment.pk
-        transaction.on_commit(lambda: payment_push_task.delay(pk))
+        enqueue_on_commit("levy.tasks.payment_push_task", pk)
     return payment
 
 
@@ -97,7 +97,7 @@ def payment_push(payment_id: int) -> float | None:
     """Send a queued order to the channel (levy.services.channel: idempotent, retried with backoff;
     the status query follows after commit)."""
     return channel_push(LevyPayment, payment_id, source=_channel, order=_order, failed=_fail, record=_record,
-                        poll_task=payment_poll_task)
+                        poll_task="levy.tasks.payment_poll_task")
 
 
 def payment_poll(payment_id: int) -> None:

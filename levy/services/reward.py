@@ -19,13 +19,13 @@ from levy.rules import plain
 from levy.rules.bank import account_problem, normalize_account, payee_changed
 from levy.selectors.reward import RewardPreview, reward_preview, rows_still_unverified
 from levy.services.channel import channel_poll, channel_push, channel_to_sweep
-from levy.tasks import payout_poll_task, payout_push_task
 from levy.uploads import REWARD_ATTACHMENT, REWARD_PAYEE_PROOF
 from portal.exceptions import Conflict, ValidationFailed
 from portal.feeds import get_feeds
 from portal.feeds.types import PAYMENT_FAILED, PAYMENT_PAID, PaymentReceipt, PayoutOrder
 from portal.guards import insist
 from portal.identity import mask_account
+from portal.jobs import enqueue_on_commit
 from portal.models import Notice
 from portal.notices import notice_post
 from portal.predicates import is_employer_agent
@@ -301,7 +301,7 @@ def payout_queue(*, reward: OverRatioReward, actor=None) -> RewardPayout:
         raise Conflict("该奖励已有一笔发放正在由银行处理，请等待处理结果", code="payout_in_flight") from None
     audit_created(payout, actor=actor, data={"label": "奖励发放已提交银行", "amount": str(payout.amount)})
     pk = payout.pk
-    transaction.on_commit(lambda: payout_push_task.delay(pk))
+    enqueue_on_commit("levy.tasks.payout_push_task", pk)
     return payout
 
 
@@ -353,7 +353,7 @@ def _payouts():
 def payout_push(payout_id: int) -> float | None:
     """Send a queued payout to the bank (levy.services.channel: idempotent, retried with backoff)."""
     return channel_push(RewardPayout, payout_id, source=_payouts, order=_order, failed=_failed, record=_record,
-                        poll_task=payout_poll_task)
+                        poll_task="levy.tasks.payout_poll_task")
 
 
 def payout_poll(payout_id: int) -> None:

@@ -26,7 +26,6 @@ from placement.models import (
 from placement.registry import unit_headcounts
 from placement.selectors.declaration import declaration_totals, importable_persons
 from placement.services.verification import verification_request
-from placement.tasks import headcount_prefill_task
 from placement.uploads import DEREGISTRATION_FORM, FEEDBACK_FILE
 from placement.window import filing_window_of
 from placement.years import current_business_year
@@ -34,6 +33,7 @@ from portal.audit import audit_record
 from portal.documents import document_issue
 from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.guards import insist
+from portal.jobs import enqueue_on_commit
 from portal.models import IssuedDocument, Notice
 from portal.notices import notice_post
 from portal.receipts import receipt_issue
@@ -120,7 +120,7 @@ def headcount_prefill_request(*, declaration: AnnualDeclaration) -> None:
     """Ask the registry again in the background when the figure is still missing."""
     if declaration.started and declaration.headcount_from_feed is None and declaration.is_draft:
         pk = declaration.pk
-        transaction.on_commit(lambda: headcount_prefill_task.delay(pk))
+        enqueue_on_commit("placement.tasks.headcount_prefill_task", pk)
 
 
 def headcount_confirm(*, actor, declaration: AnnualDeclaration, headcount: int, reason: str = "") -> AnnualDeclaration:

@@ -28,7 +28,6 @@ from levy.rules import round_half_up
 from placement import choices as c
 from placement import predicates as p
 from placement.models import AnnualDeclaration, TaxDelivery
-from placement.tasks import delivery_poll_task, delivery_push_task
 from portal.audit import audit_record
 from portal.exceptions import DomainError, NotAllowed, ValidationFailed
 from portal.feeds import FeedRejected, FeedUnavailable, SubmissionNotFound, get_feeds
@@ -41,6 +40,7 @@ from portal.feeds.types import (
     IntakeReceipt,
 )
 from portal.guards import insist
+from portal.jobs import enqueue_on_commit
 from portal.notices import notice_post
 from portal.predicates import is_federation_staff
 from portal.workflow import audit_created, can, locked, transition_apply
@@ -95,7 +95,7 @@ def _hand_over(intake, delivery: TaxDelivery) -> IntakeReceipt:
 
 def _enqueue_push(delivery: TaxDelivery) -> None:
     pk = delivery.pk
-    transaction.on_commit(lambda: delivery_push_task.delay(pk))
+    enqueue_on_commit("placement.tasks.delivery_push_task", pk)
 
 
 def delivery_send(*, actor, declaration: AnnualDeclaration) -> TaxDelivery:
@@ -126,7 +126,7 @@ def delivery_send(*, actor, declaration: AnnualDeclaration) -> TaxDelivery:
             _enqueue_push(delivery)
         else:  # sent: ask the intake where it stands rather than submitting again
             pk = delivery.pk
-            transaction.on_commit(lambda: delivery_poll_task.delay(pk))
+            enqueue_on_commit("placement.tasks.delivery_poll_task", pk)
     return delivery
 
 
@@ -274,7 +274,7 @@ def _record_receipt(delivery: TaxDelivery, receipt: IntakeReceipt) -> None:
     elif just_sent:
         # The bureau acknowledges on its own time: ask soon; the sweep asks again after that.
         pk = delivery.pk
-        transaction.on_commit(lambda: delivery_poll_task.apply_async((pk,), countdown=POLL_AFTER_S))
+        enqueue_on_commit("placement.tasks.delivery_poll_task", pk, countdown=POLL_AFTER_S)
 
 
 def delivery_poll(delivery_id: int) -> None:

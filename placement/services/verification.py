@@ -20,9 +20,9 @@ from placement.models import Certificate, MonthCheck, MonthCheckAnswer, PlacedPe
 from placement.registry import fetch_each
 from placement.selectors.year import claims_of
 from placement.services.evaluation import person_evaluate
-from placement.tasks import person_verify_task
 from portal.crypto import blind_indexes
 from portal.feeds.calls import NOT_FOUND
+from portal.jobs import enqueue_on_commit
 
 S = c.PersonStatus
 BATCH = 25  # persons per verification task: amortises queries over a unit's list
@@ -34,7 +34,7 @@ def verification_request(*, person: PlacedPerson) -> None:
                                                      verification_done=0, verification_total=len(SOURCES),
                                                      verification_requested_at=timezone.now())
     pk = person.pk
-    transaction.on_commit(lambda: person_verify_task.delay(pk))
+    enqueue_on_commit("placement.tasks.person_verify_task", pk)
 
 
 def registry_certificates(person: PlacedPerson, found) -> tuple[list[Certificate], list[Certificate]]:
