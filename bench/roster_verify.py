@@ -8,16 +8,14 @@ them as its roster, queued for verification as 提交系统校验 leaves it. Tim
 first chunk task to the batch being 名单校验完成 (the worker that finishes it also fetches the
 code's 社保人数 and moves the batch on)."""
 
-import datetime
 import os
-import random
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
 from bench import Result
 from bench.placement_verify import CONCURRENCY, LATENCY_MS, Workers
+from bench.retirees import portal_unit, registry_retirees
 
 TARGET, LIMIT_S = 1.5, 120
 CALLS_PER_MEMBER = 3
@@ -25,48 +23,20 @@ CALLS_PER_MEMBER = 3
 
 def build(members: int, seed: int = 23) -> int:
     """Registry retirees and the batch to verify; returns the batch's id."""
-    from django.contrib.auth import get_user_model
-
-    from employers.models import Agent, Employer
     from insurance import choices as c
-    from insurance.models import InsuranceBatch, InsuranceCode, InsuredMember, PlanYear
+    from insurance.models import InsuranceBatch, InsuredMember, PlanYear
     from insurance.rules.roster import Member
     from insurance.services.roster import insert_members
     from portal.feeds.demo import current_month
-    from portal.feeds.generator import GENERATED, SURNAMES, Writer, credit_code, delete_generated, resident_id
-    from portal.feeds.models import RegistryPerson, RegistryUnit, UnitHeadcount
-    from portal.models import Region
+    from portal.feeds.generator import Writer, delete_generated
+    from portal.feeds.models import UnitHeadcount
 
     delete_generated()
-    rng = random.Random(seed)
-    code = credit_code("91310104GN00000RW")
-    unit = RegistryUnit(credit_code=code, name="上海退休基准有限公司", address="上海市徐汇区", registration_authority="徐汇",
-                        region_code="310104", si_number="31999001", origin=GENERATED)
-    people, used = [], set()
-    while len(people) < members:
-        birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 22))
-        sex = rng.choice("MF")
-        number = resident_id("310104", birth, rng.randrange(450) * 2 + (1 if sex == "M" else 0))
-        if number in used:
-            continue
-        used.add(number)
-        name = rng.choice(SURNAMES) + rng.choice("伟芳秀英敏强磊军")
-        people.append(RegistryPerson(
-            id_number=number, name=name, sex=sex, birth_date=birth, hukou_region="310104", hukou_address="上海",
-            si_name=name, retired=True, retirement_month=(birth.year + 60) * 100 + birth.month, retiree_unit_id=code,
-            pension_account=f"6222{len(people):015d}", pension_bank="中国工商银行", withholdable=rng.random() < 0.93,
-            pension_balance=Decimal("4800.00"), origin=GENERATED))
-    month = current_month()
-    Writer(batch=5000).write([unit, *people, UnitHeadcount(unit_id=code, month=month, retirees=members + 500)])
-
-    region = Region.objects.get(code="310104")
-    employer = Employer.objects.create(name=unit.name, credit_code=code, admin_region=region, fed_region=region,
-                                       tax_region=region, contact_email="b@example.cn", contact_phone="0")
-    user = get_user_model().objects.create(username="bench-verify@example.cn", role="employer_agent")
-    Agent.objects.create(user=user, employer=employer, is_registrant=True)
-    insurance_code = InsuranceCode.objects.create(employer=employer, code="31999001", unit_name=unit.name,
-                                                  credit_code=code, economic_type="private", address="上海",
-                                                  postal_code="200000")
+    unit, people = registry_retirees(members, seed=seed, credit="91310104GN00000RW", name="上海退休基准有限公司",
+                                     si_number="31999001", withholdable_share=0.93)
+    Writer(batch=5000).write([unit, *people, UnitHeadcount(unit_id=unit.credit_code, month=current_month(),
+                                                           retirees=members + 500)])
+    employer, user, insurance_code = portal_unit(unit, username="bench-verify@example.cn")
     batch = InsuranceBatch.objects.create(
         number="TXZY202705200001", employer=employer, code=insurance_code, plan_year=PlanYear.objects.get(year=2027),
         kind="central", payment_method="voucher", payment_chosen_at=timezone.now(), unit_confirmed_at=timezone.now(),

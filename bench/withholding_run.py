@@ -8,9 +8,7 @@ amount), a 委托代扣 batch of them whose run has been handed over (代扣中)
 chunk tasks to the batch being 代扣完成 (the worker that answers the last member settles the run,
 moves the batch on and posts the notice)."""
 
-import datetime
 import os
-import random
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,55 +16,25 @@ from django.utils import timezone
 
 from bench import Result
 from bench.placement_verify import CONCURRENCY, LATENCY_MS, Workers
+from bench.retirees import portal_unit, registry_retirees
 
 TARGET = 1.5
 
 
 def build(members: int, seed: int = 29) -> int:
     """Registry retirees and the run to send; returns the run's id."""
-    from django.contrib.auth import get_user_model
-
-    from employers.models import Agent, Employer
     from insurance import choices as c
-    from insurance.models import InsuranceBatch, InsuranceCode, InsuredMember, PlanYear, WithholdingRun
+    from insurance.models import InsuranceBatch, InsuredMember, PlanYear, WithholdingRun
     from insurance.rules.roster import Member
     from insurance.services.roster import insert_members
-    from portal.feeds.generator import GENERATED, SURNAMES, Writer, credit_code, delete_generated, resident_id
-    from portal.feeds.models import RegistryPerson, RegistryUnit
-    from portal.models import Region
+    from portal.feeds.generator import Writer, delete_generated
 
     delete_generated()
-    rng = random.Random(seed)
-    code = credit_code("91310104GN00000WH")
-    unit = RegistryUnit(credit_code=code, name="上海代扣基准有限公司", address="上海市徐汇区", registration_authority="徐汇",
-                        region_code="310104", si_number="31999002", origin=GENERATED)
-    people, used = [], set()
-    while len(people) < members:
-        birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 22))
-        sex = rng.choice("MF")
-        number = resident_id("310104", birth, rng.randrange(450) * 2 + (1 if sex == "M" else 0))
-        if number in used:
-            continue
-        used.add(number)
-        name = rng.choice(SURNAMES) + rng.choice("伟芳秀英敏强磊军")
-        balance = Decimal("120.00") if rng.random() < 0.05 else Decimal("4800.00")
-        people.append(RegistryPerson(
-            id_number=number, name=name, sex=sex, birth_date=birth, hukou_region="310104", hukou_address="上海",
-            si_name=name, retired=True, retirement_month=(birth.year + 60) * 100 + birth.month, retiree_unit_id=code,
-            pension_account=f"6222{len(people):015d}", pension_bank="中国工商银行", withholdable=True,
-            pension_balance=balance, origin=GENERATED))
+    unit, people = registry_retirees(members, seed=seed, credit="91310104GN00000WH", name="上海代扣基准有限公司",
+                                     si_number="31999002", low_balance_share=0.05)
     Writer(batch=5000).write([unit, *people])
-
-    region = Region.objects.get(code="310104")
-    employer = Employer.objects.create(name=unit.name, credit_code=code, admin_region=region, fed_region=region,
-                                       tax_region=region, contact_email="w@example.cn", contact_phone="0",
-                                       union_district="徐汇区总工会")
-    user = get_user_model().objects.create(username="bench-withhold@example.cn", role="employer_agent",
-                                           email="bench-withhold@example.cn")
-    Agent.objects.create(user=user, employer=employer, is_registrant=True)
-    insurance_code = InsuranceCode.objects.create(employer=employer, code="31999002", unit_name=unit.name,
-                                                  credit_code=code, economic_type="private", address="上海",
-                                                  postal_code="200000")
+    employer, user, insurance_code = portal_unit(unit, username="bench-withhold@example.cn",
+                                                 union_district="徐汇区总工会")
     now = timezone.now()
     batch = InsuranceBatch.objects.create(
         number="TXZY202705200002", employer=employer, code=insurance_code, plan_year=PlanYear.objects.get(year=2027),
