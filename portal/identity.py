@@ -177,7 +177,13 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 
 CERT_CATEGORIES = {1: "视力残疾", 2: "听力残疾", 3: "言语残疾", 4: "肢体残疾", 5: "智力残疾", 6: "精神残疾", 7: "多重残疾"}
-CERT_GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+# As the certificates print them: 残疾人证 一级–四级, 残疾军人证 一级–十级.
+CERT_GRADES = {n: f"{word}级" for n, word in enumerate("一二三四五六七八九十", start=1)}
+
+
+def grade_label(grade) -> str:
+    """二级, not 2级 (issue 15); a grade outside the certificates' range reads as given."""
+    return CERT_GRADES.get(grade, f"{grade}级") if grade not in (None, "") else ""
 
 
 @dataclass(frozen=True)

@@ -142,12 +142,8 @@ def reward_apply(*, actor, employer, data_year: int, budget_funded: bool, payee_
     bank = _bank(employer=employer, payee_name=payee_name, bank_name=bank_name, account_number=account_number,
                  bank_kind=bank_kind, proof_given=payee_proof is not None)
     with transaction.atomic():
-        _not_yet_applied(employer, data_year)
-        preview = reward_preview(employer=employer, data_year=data_year, budget_funded=budget_funded)
-        _eligible(preview, data_year)
-        reward = _create(actor=actor, employer=employer, data_year=data_year, mode=RewardMode.ONLINE,
-                         preview=preview, bank=bank, payee_proof=payee_proof, files=files,
-                         assessment=_assessment_of(employer, data_year))
+        reward = _file(actor=actor, employer=employer, data_year=data_year, budget_funded=budget_funded,
+                       mode=RewardMode.ONLINE, bank=bank, payee_proof=payee_proof, files=files)
         notice_post(employer=employer, kind=Notice.Kind.REVIEW, actor=actor, link=f"/levy/rewards/{reward.pk}/",
                     title=f"{data_year}年度超比例奖励申请已提交",
                     body=f"申请编号{reward.reference}，超比例奖励金额{reward.amount:,.2f}元，等待残联初审。",
@@ -161,14 +157,18 @@ def reward_initiate(*, actor, employer, data_year: int, budget_funded: bool, pay
     p.first_reviewer.require(actor, employer)
     bank = _bank(employer=employer, payee_name=payee_name, bank_name=bank_name, account_number=account_number,
                  bank_kind=bank_kind, proof_given=payee_proof is not None)
+    return _file(actor=actor, employer=employer, data_year=data_year, budget_funded=budget_funded,
+                 mode=RewardMode.WINDOW, bank=bank, payee_proof=payee_proof, files=files)
+
+
+def _file(*, actor, employer, data_year: int, budget_funded: bool, mode, bank, payee_proof, files) -> OverRatioReward:
+    """Both modes: one application a year, for a unit over ratio, with the figures fixed now."""
     with transaction.atomic():
         _not_yet_applied(employer, data_year)
         preview = reward_preview(employer=employer, data_year=data_year, budget_funded=budget_funded)
         _eligible(preview, data_year)
-        reward = _create(actor=actor, employer=employer, data_year=data_year, mode=RewardMode.WINDOW,
-                         preview=preview, bank=bank, payee_proof=payee_proof, files=files,
-                         assessment=_assessment_of(employer, data_year))
-    return reward
+        return _create(actor=actor, employer=employer, data_year=data_year, mode=mode, preview=preview, bank=bank,
+                       payee_proof=payee_proof, files=files, assessment=_assessment_of(employer, data_year))
 
 
 def reward_resubmit(*, actor, reward: OverRatioReward, budget_funded: bool, payee_name: str, bank_name: str,

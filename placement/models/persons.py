@@ -11,7 +11,7 @@ from placement import predicates as p
 from placement.models.declaration import AnnualDeclaration
 from portal.crypto import BlindIndexField, EncryptedCharField
 from portal.guards import allowed
-from portal.identity import CERT_CATEGORIES, CERT_GRADES
+from portal.identity import CERT_CATEGORIES, grade_label
 from portal.models import Region, Upload
 from portal.reviewable import Reviewable, not_the_requester
 
@@ -203,7 +203,7 @@ class Certificate(Reviewable):
     @property
     def grade_label(self) -> str:
         """The grade as the certificate prints it (二级, issue 15)."""
-        return CERT_GRADES.get(self.grade, f"{self.grade}级")
+        return grade_label(self.grade)
 
     @property
     def category_label(self) -> str:

@@ -20,7 +20,7 @@ from placement import rules
 from placement.facts import cert_periods, contract_terms
 from placement.models import Certificate, Evidence, MonthCheck, MonthCheckAnswer, PlacedPerson, PlacementMonth
 from portal.crypto import blind_indexes
-from portal.identity import CERT_GRADES
+from portal.identity import grade_label
 
 
 @dataclass
@@ -163,7 +163,7 @@ def grid_rows(model: PersonYear, *, evidence: bool = True) -> list[dict]:
             "decided_on_at": _asked_last(decided_on.get(m)),
             "claims": model.claims.get(m, ()),
             "cert_kind": labels.get(best.kind, "") if best else "",
-            "cert_grade": CERT_GRADES.get(best.grade, f"{best.grade}级") if best else "",
+            "cert_grade": grade_label(best.grade) if best else "",
         })
     return rows
 

@@ -56,6 +56,12 @@ def percent(value, places=2):
 
 
 @register.filter
+def grade(value):
+    """A certificate's grade as it is printed: 二级."""
+    return identity.grade_label(value)
+
+
+@register.filter
 def age(birth_date):
     """A birth date → "45岁" today (周岁; the manual's 年龄 beside 出生日期)."""
     if not birth_date:

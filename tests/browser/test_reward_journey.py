@@ -57,6 +57,14 @@ def test_inner_mongolia_unit_applies_reviewer_and_supervisor_approve_certificate
     page.get_by_label("通过", exact=True).check()
     page.get_by_role("button", name="提交初审结果").click()
     page.get_by_text("已处理").first.wait_for()
+    # the window's 申办 for another unit of the region: the same bank section with its 正确示例
+    other = f.EmployerFactory(name="呼和浩特助残印务有限公司", admin_region=f.region("150102"))
+    certify_unit(other, year=2025, headcount=30, persons=[counted(grade=3, name="其木格", index=3),
+                                                          counted(grade=3, name="萨仁", index=4)])
+    page.goto(f"/backoffice/rewards/window/{other.pk}/")
+    page.get_by_role("heading", name="银行卡信息").wait_for()
+    page.get_by_text("正确示例").click()
+    journey.check("window-unit")
     log_out(page)
 
     staff_log_in(page, supervisor)

@@ -357,6 +357,7 @@ def test_the_certificate_pdf_carries_its_title_and_figures_and_verifies(eligible
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "超比例奖励审核认定书" in text and "11,350.00" in text and "内蒙古测试乳业有限公司" in text
     assert "6217000012345678901" not in text  # the account is masked
+    assert "三级" in text and "3级" not in text  # grades as the certificates print them
     page = Client().get(reverse("receipt_verify"), {"code": reward.certificate.verification_code}).content.decode()
     assert "真实有效" in page and "超比例奖励审核认定书" in page and "复审通过" in page
 

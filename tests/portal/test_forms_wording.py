@@ -58,3 +58,14 @@ def test_the_menu_marks_only_the_entry_the_page_belongs_to(db):
     lit = [i["label"] for i in menu_for(officer, "/tax/levy/reliefs/") if i["active"]]
     assert lit == ["缓减免审核"]
     assert [i["label"] for i in menu_for(officer, "/") if i["active"]] == ["工作台"]
+
+
+@pytest.mark.parametrize("grade,printed", [(1, "一级"), (2, "二级"), (4, "四级"), (10, "十级"), (11, "11级"), (None, "")])
+def test_grades_read_as_the_certificates_print_them(grade, printed):
+    """Tables, the tax result and the reward certificate said 3级 where the card says 三级 (issue 15, 8)."""
+    from django.template import Context, Template
+
+    from portal.identity import grade_label
+
+    assert grade_label(grade) == printed
+    assert Template("{{ g|grade }}").render(Context({"g": grade})) == printed
