@@ -1,6 +1,11 @@
-"""导出: the verification results as the agent filtered them (streamed; formula-like text stays text)."""
+"""导出: the verification results as the agent filtered them, and the union console's batches
+(streamed; formula-like text stays text; the agent's phone masked)."""
+
+from django.utils import timezone
 
 from insurance.selectors.members import member_coverage
+from insurance.selectors.money import listed_settlement, with_counts
+from portal.identity import mask_account
 from portal.spreadsheets import xlsx_response
 
 HEADERS = ["名单行号", "姓名", "社保姓名", "证件类型", "证件号码", "出生日期", "性别", "手机号", "代扣类型", "校验结果",
@@ -20,3 +25,21 @@ def result_rows(batch, members):
 def results_response(batch, members, filename: str):
     return xlsx_response(filename, headers=HEADERS, rows=result_rows(batch, members), title="校验结果",
                          text_columns=("证件号码", "手机号", "社保编号"))
+
+
+BATCH_HEADERS = ["批次号", "单位名称", "统一社会信用代码", "参保编码", "参保类型", "保障年度", "状态", "参保缴费方式", "参保人数",
+                 "代扣成功人数", "参保总费用", "需单位缴纳参保费用", "经办人", "经办人手机", "最后更新时间"]
+
+
+def batch_rows(batches):
+    for b in with_counts(batches.select_related("created_by")).order_by("number").iterator(chunk_size=500):
+        figures = listed_settlement(b)
+        yield [b.number, b.code.unit_name, b.code.credit_code, b.code.code, b.get_kind_display(), b.plan_year.year,
+               b.get_status_display(), b.get_payment_method_display(), figures.members, figures.withheld,
+               str(figures.total), str(figures.unit_due), b.created_by.display_name, mask_account(b.created_by.phone),
+               timezone.localtime(b.updated_at).strftime("%Y-%m-%d %H:%M")]
+
+
+def batches_xlsx(batches, filename: str):
+    return xlsx_response(filename, headers=BATCH_HEADERS, rows=batch_rows(batches), title="参保批次",
+                         text_columns=("统一社会信用代码", "参保编码", "经办人手机"))

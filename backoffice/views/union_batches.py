@@ -10,22 +10,20 @@ from django.views.decorators.http import require_POST
 
 from backoffice.views.common import console_list
 from insurance import choices as c
+from insurance.exports import batches_xlsx
 from insurance.filters import BatchFilter, RunFilter
 from insurance.forms import VoucherDecisionForm
-from insurance.models import WithholdingRun
 from insurance.selectors.members import results_summary
-from insurance.selectors.money import listed_settlement, voucher_state, with_counts
+from insurance.selectors.money import listed_settlement, union_actions, voucher_state, with_counts
 from insurance.selectors.ratio import ratio_rows
 from insurance.selectors.scope import batch_for, batches_visible, one, runs_visible
 from insurance.services import review, vouchers, withholding
+from placement.filters import apply
 from portal.access import roles_required
 from portal.audit import audit_record
 from portal.exceptions import DomainError
-from portal.identity import mask_account
 from portal.roles import ADMIN, UNION
-from portal.spreadsheets import xlsx_response
 from portal.views.base import call_service
-from portal.workflow import can, refusal
 
 B = c.BatchStatus
 STAGES = {
@@ -56,42 +54,18 @@ def union_batches(request, stage: str = "all"):
 @roles_required(UNION | ADMIN)
 def union_batches_export(request):
     """导出Excel: the filtered batches, the agent's phone masked, formula-like text kept as text; audited."""
-    from placement.filters import apply
-
     qs, values = apply(BatchFilter, request.GET, batches_visible(request.user))
-    qs = with_counts(qs.select_related("created_by")).order_by("number")
     audit_record(action="insurance_batch.union_export", actor=request.user, data={"filters": values,
                                                                                    "label": "导出参保批次"})
-    headers = ["批次号", "单位名称", "统一社会信用代码", "参保编码", "参保类型", "保障年度", "状态", "参保缴费方式", "参保人数",
-               "代扣成功人数", "参保总费用", "需单位缴纳参保费用", "经办人", "经办人手机", "最后更新时间"]
-
-    def rows():
-        for b in qs.iterator(chunk_size=500):
-            figures = listed_settlement(b)
-            yield [b.number, b.code.unit_name, b.code.credit_code, b.code.code, b.get_kind_display(), b.plan_year.year,
-                   b.get_status_display(), b.get_payment_method_display(), figures.members, figures.withheld,
-                   str(figures.total), str(figures.unit_due), b.created_by.display_name,
-                   mask_account(b.created_by.phone),
-                   timezone.localtime(b.updated_at).strftime("%Y-%m-%d %H:%M")]
-
-    return xlsx_response(f"参保批次-{timezone.localdate():%Y%m%d}.xlsx", headers=headers, rows=rows(), title="参保批次",
-                         text_columns=("统一社会信用代码", "参保编码", "经办人手机"))
+    return batches_xlsx(qs, f"参保批次-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _context(request, batch):
-    run = WithholdingRun.objects.filter(batch=batch).first()
-    review_problem = refusal(batch, "review_approve", request.user)
-    voucher_problem = refusal(batch, "voucher_approve", request.user) if batch.status == B.VOUCHER_REVIEW else None
     return {
-        "batch": batch, "rows": ratio_rows(batch), "summary": results_summary(batch), "run": run,
+        "batch": batch, "rows": ratio_rows(batch), "summary": results_summary(batch),
         "state": voucher_state(batch), "vouchers": batch.vouchers.select_related("image"),
         "refunds": batch.refunds.select_related("voucher", "explanation"), "ereceipts": batch.ereceipts.all(),
-        "can_review": review_problem is None, "review_refusal": review_problem.message if review_problem and
-        batch.status == B.UNDER_REVIEW else "",
-        "can_decide_vouchers": batch.status == B.VOUCHER_REVIEW and voucher_problem is None,
-        "voucher_refusal": voucher_problem.message if voucher_problem else "",
-        "can_start": run is not None and can(request.user, run, "start") and request.user.role in ADMIN,
-        "can_retry": run is not None and can(request.user, run, "retry"),
+        **union_actions(batch, request.user),
         "voucher_form": VoucherDecisionForm(prefix="v"), "status_table": c.STATUS_TABLE,
     }
 

@@ -8,8 +8,10 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from insurance import choices as c
-from insurance.models import InsuranceBatch
+from insurance.models import InsuranceBatch, WithholdingRun
 from insurance.rules.payment import Settlement, VoucherCheck, settlement, voucher_check
+from portal.roles import ADMIN
+from portal.workflow import can, refusal
 
 ZERO = Decimal("0.00")
 
@@ -78,3 +80,21 @@ def listed_settlement(batch) -> Settlement:
     return settlement(members=batch.member_count, premium=batch.plan_year.premium,
                       requested=batch.member_count if batch.withheld_count or batch.withholding_done_at else 0,
                       withheld=batch.withheld_count, amount=batch.withholding_amount)
+
+
+def union_actions(batch: InsuranceBatch, user) -> dict:
+    """What the union staff member may do with the batch now, and why not (the transitions' own
+    conditions and permissions): 职保会审核, 凭证审核, 模拟养老金发放日 (administrators), 重新发送."""
+    run = WithholdingRun.objects.filter(batch=batch).first()
+    under_review, voucher_review = batch.status == c.BatchStatus.UNDER_REVIEW, batch.status == c.BatchStatus.VOUCHER_REVIEW
+    review_problem = refusal(batch, "review_approve", user)
+    voucher_problem = refusal(batch, "voucher_approve", user) if voucher_review else None
+    return {
+        "run": run,
+        "can_review": review_problem is None,
+        "review_refusal": review_problem.message if review_problem and under_review else "",
+        "can_decide_vouchers": voucher_review and voucher_problem is None,
+        "voucher_refusal": voucher_problem.message if voucher_problem else "",
+        "can_start": run is not None and can(user, run, "start") and user.role in ADMIN,
+        "can_retry": run is not None and can(user, run, "retry"),
+    }
