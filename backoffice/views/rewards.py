@@ -10,20 +10,23 @@ from django.views.decorators.http import require_POST
 
 from backoffice.levy_filters import RewardFilter
 from backoffice.views.common import console_list
-from levy.choices import RewardMode, RewardStatus
+from levy.choices import RewardStatus
 from levy.forms import ReviewDecisionForm, RewardForm, UnitSearchForm
 from levy.selectors.reward import (
     MONTH_NAMES,
+    payout_retry_problem,
     payout_state,
     payouts_failed,
     payouts_of,
     qualifying_rows,
     reward_data_year,
+    reward_decision,
     reward_for_staff,
     reward_preview,
     rewards_visible,
     unit_for_staff,
     unit_search,
+    window_editable,
 )
 from levy.services.reward import (
     payout_retry,
@@ -36,7 +39,6 @@ from portal.access import roles_required
 from portal.exceptions import DomainError
 from portal.roles import ADMIN, FEDERATION
 from portal.views.base import call_service
-from portal.workflow import can
 
 STAFF = FEDERATION | ADMIN
 RS = RewardStatus
@@ -60,30 +62,20 @@ def reward_review(request, pk: int):
     """One application: figures, qualifying employees, bank details, material; the decision of the
     level it is at (初审 or 复审 / 复核)."""
     reward = reward_for_staff(request.user, pk)
-    level = {RS.FIRST_REVIEW: "first", RS.SECOND_REVIEW: "second"}.get(reward.status)
-    can_decide = level is not None and can(request.user, reward, f"{level}_approve")
-    form = ReviewDecisionForm(_posted(request) if can_decide else None)
+    decision = reward_decision(reward, request.user)
+    form = ReviewDecisionForm(_posted(request) if decision["can_decide"] else None)
     if form.is_valid():
-        service = reward_first_decide if level == "first" else reward_second_decide
+        service = reward_first_decide if decision["level"] == "first" else reward_second_decide
         done = call_service(form, service, actor=request.user, reward=reward, decision=form.cleaned_data["decision"],
                             reason=form.cleaned_data["reason"])
         if done is not None:
             messages.success(request, f"已处理{reward.employer.name}的超比例奖励申请（{done.status_label}）。")
             return redirect("backoffice:reward_review", pk=reward.pk)
-    refusal = None
-    if level is not None and not can_decide:
-        from portal.workflow import refusal as why
-
-        problem = why(reward, f"{level}_approve", request.user)
-        refusal = problem.message if problem else None
-    latest = reward.payouts.order_by("-requested_at", "-pk").first()
     return render(request, "backoffice/rewards/review.html", {
-        "r": reward, "form": form, "can_decide": can_decide, "refusal": refusal,
-        "level_label": "初审" if level == "first" else reward.second_label,
+        "r": reward, "form": form, **decision,
         "rows": qualifying_rows(reward.certified), "months": MONTH_NAMES, "payouts": payouts_of(reward),
         "payout_state": payout_state(reward), "files": reward.attachments.all(),
-        "can_retry": reward.status == RS.APPROVED and latest is not None and latest.status == "failed",
-        "can_edit": reward.mode == RewardMode.WINDOW and can(request.user, reward, "resubmit")})
+        "can_retry": payout_retry_problem(reward) is None, "can_edit": window_editable(reward, request.user)})
 
 
 @require_POST
@@ -151,7 +143,7 @@ def reward_window_unit(request, unit_pk: int):
 def reward_window_edit(request, pk: int):
     """A window application the supervisor returned: correct it and file it again."""
     reward = reward_for_staff(request.user, pk)
-    if not (reward.mode == RewardMode.WINDOW and can(request.user, reward, "resubmit")):
+    if not window_editable(reward, request.user):
         return redirect("backoffice:reward_review", pk=reward.pk)
     form = _window_form(request, reward.employer, reward=reward)
     if form.is_valid():

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.http import Http404
 
+from levy.choices import PayoutStatus, RewardMode, RewardStatus
 from levy.models import (
     AreaClass,
     CertifiedFigures,
@@ -24,6 +25,7 @@ from levy.selectors.assessment import current_collection_year
 from portal.exceptions import ValidationFailed
 from portal.identity import mask_id
 from portal.scoping import employer_scope_q
+from portal.workflow import can, refusal
 
 MONTH_NAMES = ["一月份", "二月份", "三月份", "四月份", "五月份", "六月份", "七月份", "八月份", "九月份", "十月份",
                "十一月份", "十二月份"]
@@ -219,3 +221,29 @@ def relief_limit_text(policy: Policy, levy_amount: Decimal) -> str:
 
 
 __all__ = ["CertifiedPerson", "MONTH_NAMES"]
+
+
+def reward_decision(reward: OverRatioReward, user) -> dict:
+    """The review level the application is at (初审 / 复审 or 复核), whether this user may decide it,
+    and if not, why (the transition's own conditions: four eyes, region, level)."""
+    level = {RewardStatus.FIRST_REVIEW: "first", RewardStatus.SECOND_REVIEW: "second"}.get(reward.status)
+    problem = refusal(reward, f"{level}_approve", user) if level is not None else None
+    return {"level": level, "can_decide": level is not None and problem is None,
+            "refusal": problem.message if problem else None,
+            "level_label": "初审" if level == "first" else reward.second_label}
+
+
+def payout_retry_problem(reward: OverRatioReward) -> tuple[str, str] | None:
+    """Why 重新发放 is not possible now, as (message, code); None when it is: an approved reward whose
+    latest payout failed (or that has none)."""
+    if reward.status != RewardStatus.APPROVED:
+        return f"该奖励当前为“{reward.status_label}”，不能重新发放", "wrong_state"
+    latest = reward.payouts.order_by("-requested_at", "-pk").first()
+    if latest is not None and latest.status != PayoutStatus.FAILED:
+        return f"最近一笔发放为“{latest.get_status_display()}”，无需重新发放", "payout_in_flight"
+    return None
+
+
+def window_editable(reward: OverRatioReward, user) -> bool:
+    """A window (申办) application returned to its reviewer, who may correct and file it again."""
+    return reward.mode == RewardMode.WINDOW and can(user, reward, "resubmit")

@@ -17,7 +17,7 @@ from levy.choices import BankKind, PayoutStatus, RewardMode, RewardStatus
 from levy.models import LevyAssessment, OverRatioReward, RewardPayout
 from levy.rules import plain
 from levy.rules.bank import account_problem, normalize_account, payee_changed
-from levy.selectors.reward import RewardPreview, reward_preview, rows_still_unverified
+from levy.selectors.reward import RewardPreview, payout_retry_problem, reward_preview, rows_still_unverified
 from levy.services.channel import channel_poll, channel_push, channel_to_sweep
 from levy.uploads import REWARD_ATTACHMENT, REWARD_PAYEE_PROOF
 from portal.exceptions import Conflict, ValidationFailed
@@ -310,11 +310,9 @@ def payout_retry(*, actor, reward: OverRatioReward) -> RewardPayout:
     with transaction.atomic():
         reward = locked(reward, "employer")
         p.first_reviewer.require(actor, reward)
-        if reward.status != RS.APPROVED:
-            raise Conflict(f"该奖励当前为“{reward.status_label}”，不能重新发放", code="wrong_state")
-        latest = reward.payouts.order_by("-requested_at", "-pk").first()
-        if latest is not None and latest.status != PS.FAILED:
-            raise Conflict(f"最近一笔发放为“{latest.get_status_display()}”，无需重新发放", code="payout_in_flight")
+        problem = payout_retry_problem(reward)
+        if problem is not None:
+            raise Conflict(problem[0], code=problem[1])
         return payout_queue(reward=reward, actor=actor)
 
 
