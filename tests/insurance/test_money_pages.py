@@ -44,7 +44,7 @@ def test_a_bad_voucher_is_refused_beside_its_field_and_nothing_is_stored(withhel
     url = reverse("insurance:batch_vouchers", args=[withheld.pk])
     response = client.post(url, {"section": "voucher", "voucher-payer_name": "甲", "voucher-method": "online",
                                  "voucher-amount": "abc", "voucher-image": png()})
-    assert "缴费金额应大于0" in response.content.decode() or "请输入缴费金额" in response.content.decode()
+    assert "请输入缴费金额（元，最多两位小数）" in response.content.decode()  # "abc" is not an amount
     assert "错误：上传缴费凭证" in response.content.decode()
     assert InsuranceBatch.objects.get(pk=withheld.pk).vouchers.count() == 1  # only the generated 个人代扣 row
     ok = client.post(url, {"section": "voucher", "voucher-payer_name": "甲", "voucher-method": "online",
