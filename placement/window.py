@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from levy.selectors import filing_window
-
 
 @dataclass(frozen=True)
 class Window:
@@ -38,5 +36,5 @@ def window_closed(declaration) -> bool:
 def filing_window_of(declaration) -> Window | None:
     """The window of the unit's region (单位所属行政区) for the declaration's business year; None when
     the policy table has none."""
-    dates = filing_window(declaration.employer.admin_region_id, declaration.business_year)
+    dates = declaration.region_rules.filing_window()
     return Window(*dates) if dates else None

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils import timezone
@@ -63,7 +64,10 @@ def _in_force(year: int) -> Q:
 def policy_for(region_code: str, collection_year: int) -> Policy:
     """The levy parameters in force for a unit of `region_code` in `collection_year` (data year + 1),
     with the rows they came from. Raises PolicyMissing when a required parameter has no row."""
-    chain = region_chain(region_code)
+    return _policy(region_code, collection_year, region_chain(region_code))
+
+
+def _policy(region_code: str, collection_year: int, chain: list[str]) -> Policy:
     rules = list(PolicyRule.objects.filter(_in_force(collection_year), region_code__in=chain))
     chosen = {}
     for name in RuleName.values:
@@ -83,12 +87,45 @@ def policy_for(region_code: str, collection_year: int) -> Policy:
 def weight_rule_for(region_code: str, collection_year: int) -> WeightRule:
     """The severe-disability weight rule in force (for placement's person list, home page and
     certificate). Only its own row is read: the lists ask on every page."""
-    chain = region_chain(region_code)
+    return _weight_rule(collection_year, region_chain(region_code))
+
+
+def _weight_rule(collection_year: int, chain: list[str]) -> WeightRule:
     rows = PolicyRule.objects.filter(_in_force(collection_year), region_code__in=chain, name=RuleName.WEIGHT_RULE)
     row = _most_specific(list(rows), chain)
     if row is None:
         raise PolicyMissing(f"政策参数表缺少{collection_year}年征收适用的：{RuleName.WEIGHT_RULE.label}，请联系管理员补充")
     return parse_value(RuleName.WEIGHT_RULE, row.value)
+
+
+class RegionRules:
+    """One region's policy for one collection year, each table read at most once. A page asks the
+    same unit's ratio, weight rule and filing window (the home page read the region three times and
+    the rule table twice: issue 20); AnnualDeclaration.region_rules keeps one per loaded declaration."""
+
+    def __init__(self, region_code: str, collection_year: int):
+        self.region_code, self.collection_year = region_code, collection_year
+        self._windows: dict[str, tuple | None] = {}
+
+    @cached_property
+    def chain(self) -> list[str]:
+        return region_chain(self.region_code)
+
+    @cached_property
+    def policy(self) -> Policy:
+        """Raises PolicyMissing (and asks again next time) when a required parameter has no row."""
+        return _policy(self.region_code, self.collection_year, self.chain)
+
+    @cached_property
+    def weight_rule(self) -> WeightRule:
+        if "policy" in self.__dict__:  # already read in full: the rule is in it
+            return self.policy.weight_rule
+        return _weight_rule(self.collection_year, self.chain)
+
+    def filing_window(self, kind: str = "certification") -> tuple[datetime.date, datetime.date] | None:
+        if kind not in self._windows:
+            self._windows[kind] = _filing_window(self.collection_year, self.chain, kind)
+        return self._windows[kind]
 
 
 # --- minimum wages ------------------------------------------------------------------------------
@@ -133,8 +170,10 @@ def minimum_wage(region_code: str, year: int, month: int) -> Decimal:
 def filing_window(region_code: str, business_year: int, kind: str = "certification") -> tuple[datetime.date, datetime.date] | None:
     """The 联网认证 (kind="certification") or payment window for a business year's declaration:
     dates in the collection year (business year + 1), or None when the table has none."""
-    collection_year = business_year + 1
-    chain = region_chain(region_code)
+    return _filing_window(business_year + 1, region_chain(region_code), kind)
+
+
+def _filing_window(collection_year: int, chain: list[str], kind: str) -> tuple[datetime.date, datetime.date] | None:
     rows = FilingWindow.objects.filter(_in_force(collection_year), region_code__in=chain, kind=kind)
     row = _most_specific(rows, chain)
     return row.dates(collection_year) if row else None

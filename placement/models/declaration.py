@@ -4,11 +4,14 @@ a submitted declaration can be returned (退回, back to draft with a reason) or
 approved request; a certified or sent one is reopened only through an approved request.
 Transitions change in-memory fields only; services save, audit and notify."""
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from levy.selectors import RegionRules
 from placement import choices as c
 from placement import predicates as p
 
@@ -81,6 +84,12 @@ class AnnualDeclaration(ConcurrentTransitionMixin, models.Model):
     def started(self) -> bool:
         """A year the unit has not started is shown unsaved, as 未申报: viewing never files."""
         return self.pk is not None
+
+    @cached_property
+    def region_rules(self) -> RegionRules:
+        """The policy of the unit's region (单位所属行政区) for this year's collection: ratio, weight rule
+        and filing window, read once per loaded declaration however many of them a page asks for."""
+        return RegionRules(self.employer.admin_region_id, self.business_year + 1)
 
     def person_rows(self):
         """The declaration's persons (none for a year not started)."""

@@ -9,7 +9,7 @@ from django.utils import timezone
 from levy.models import LevyAssessment
 from levy.rules import percent_text, round_half_up
 from levy.rules.certified import CountedPerson
-from levy.selectors import PolicyMissing, implied_levy, policy_for
+from levy.selectors import PolicyMissing, implied_levy
 from placement import choices as c
 from placement import rules
 from placement.models import (
@@ -20,24 +20,24 @@ from placement.models import (
     WithdrawalRequest,
 )
 from placement.predicates import status_summary
-from placement.selectors.year import PersonYear, declaration_years
+from placement.selectors.year import declaration_month_states, declaration_years
 from placement.window import filing_window_of
 
 D = c.DeclarationStatus
 
 
-def totals_of(years: list[PersonYear]) -> dict:
+def totals_of(years: list[list[rules.MonthState]]) -> dict:
     """安置登记 persons, 安置确认 and 安置核定 months, the exact disabled count, and the person-months
-    registered / confirmed / approved in each month of the year (安置情况分析)."""
+    registered / confirmed / approved in each month of the year (安置情况分析), from each person's months."""
     by_month = {m: {"registered": 0, "confirmed": 0, "approved": 0} for m in rules.MONTHS}
     confirmed = approved = 0
     disabled = Fraction(0)
-    for model in years:
-        counts = model.counts
+    for months in years:
+        counts = rules.count(months)
         confirmed += counts.confirmed
         approved += counts.approved
         disabled += counts.disabled_count
-        for state in model.months:
+        for state in months:
             if state.selected:
                 by_month[state.month]["registered"] += 1
             if rules.month_confirmed(state):
@@ -48,7 +48,7 @@ def totals_of(years: list[PersonYear]) -> dict:
 
 
 def declaration_totals(declaration: AnnualDeclaration) -> dict:
-    return totals_of(declaration_years(declaration))
+    return totals_of(declaration_month_states(declaration))
 
 
 def counted_persons(declaration: AnnualDeclaration, weight_rule) -> list[CountedPerson]:
@@ -87,7 +87,7 @@ def progress_steps(declaration) -> list[dict]:
 def required_ratio(declaration) -> Fraction | None:
     """The region's 规定比例 for the declaration's collection year, or None without a policy row."""
     try:
-        return policy_for(declaration.employer.admin_region_id, declaration.business_year + 1).ratio
+        return declaration.region_rules.policy.ratio
     except PolicyMissing:
         return None
 
@@ -107,18 +107,22 @@ def chart(by_month: dict, year: int) -> dict:
                          "label": label, "value": values[key]})
         months.append({"month": month, "label": f"{month}月", "x": x0 + 21, "bars": bars,
                        "title": f"{year}年{month:02d}月"})
-    return {"months": months, "peak": peak, "series": series, "width": 40 + 12 * 52, "axis_y": 10 + CHART_HEIGHT,
-            "label_y": CHART_HEIGHT + 28}
+    # 各月数据: the same figures as a table, one row per series (built here: the template looped
+    # over every bar of every month for each row)
+    table = [{"label": label, "values": [values[key] for _month, values in sorted(by_month.items())]}
+             for key, label, _css in series]
+    return {"months": months, "peak": peak, "series": series, "table": table, "width": 40 + 12 * 52,
+            "axis_y": 10 + CHART_HEIGHT, "label_y": CHART_HEIGHT + 28}
 
 
 def declaration_overview(declaration) -> dict:
     """The figures of the home page and the 完成申报 page for one declaration."""
+    required = required_ratio(declaration)  # first: the full policy read carries the totals' weight rule
     totals = declaration_totals(declaration)
     window = filing_window_of(declaration)
     today = timezone.localdate()
     headcount = declaration.headcount
     actual = totals["disabled_count"] / headcount if headcount else None
-    required = required_ratio(declaration)
     window_closed = bool(window and window.is_closed(today))
     return {
         "declaration": declaration,
@@ -181,10 +185,10 @@ def certification_summary(declaration) -> dict:
     """What a reviewer certifies on (issue 15, 15): the year's 安置确认 and 安置核定 months, the
     disabled count and the ratio against the region's, the headcount with the registry's figure and
     the reason for a correction, and the levy these figures imply (levy's engine)."""
+    required = required_ratio(declaration)  # first: the full policy read carries the totals' weight rule
     totals = declaration_totals(declaration)
     headcount = declaration.headcount
     actual = totals["disabled_count"] / headcount if headcount else None
-    required = required_ratio(declaration)
     levy = None
     if headcount is not None:
         wage_total = LevyAssessment.objects.filter(

@@ -1,0 +1,78 @@
+"""Where a page's server time goes (issue 20): queries and a profile of one page, served in-process
+with the load test's production settings on the database `make loadtest` left behind.
+
+    .venv/bin/python -m bench.loadtest.profile agent-sh@demo.cn / [/placement/ …] [--repeat 50] [--top 25]
+
+For each path it prints the median time over the repeats, the number of queries (with the
+repeated ones counted), and the functions that took the most cumulative time."""
+
+import argparse
+import cProfile
+import collections
+import os
+import pstats
+import statistics
+import sys
+import time
+
+from bench.loadtest.__main__ import environment
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("username")
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="cumulative or tottime")
+    parser.add_argument("--queries", action="store_true", help="print every query of one request")
+    args = parser.parse_args()
+
+    os.environ.update(environment())
+    import django
+
+    django.setup()
+    from django.core.signals import request_started
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.models import User
+
+    request_started.disconnect(reset_queries)  # or each request would empty the captured queries
+    user = User.objects.get(username=args.username)
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user).first()
+    if device:  # a staff session past its second factor
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    for path in args.paths:
+        for _ in range(3):  # warm: templates compiled, connections open
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        queries = captured.captured_queries
+        repeated = collections.Counter(q["sql"] for q in queries)
+        times = []
+        profiler = cProfile.Profile()
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            profiler.enable()
+            client.get(path)
+            profiler.disable()
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"\n=== {path}: median {statistics.median(times):.1f} ms (profiled), {len(queries)} queries, "
+              f"{sum(n - 1 for n in repeated.values())} repeats")
+        if args.queries:
+            for q in queries:
+                print(f"  {q['time']}  {q['sql'][:300]}")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
