@@ -20,7 +20,7 @@ WAIT = float(os.environ.get("LOADTEST_WAIT", "3"))
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "Demo#2026portal")
 AGENTS = ["agent-sh@demo.cn", "agent-nm@demo.cn", "agent-ln@demo.cn", "agent-ln2@demo.cn"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-PERSON = re.compile(r'href="/placement/persons/(\d+)/')
+PERSON = re.compile(r'href="(/placement/persons/\d+/[\w-]*/?)"')  # the person links the list gives
 
 
 # Production cookies are Secure (`__Host-…`), and requests keeps them off plain http. The load runs on
@@ -83,7 +83,8 @@ class EmployerAgent(PortalUser):
     @task(1)
     def wizard_step(self):
         if self.persons:
-            self.page(f"/placement/persons/{random.choice(self.persons)}/", "·安置人员（当前步骤）", follow=True)
+            # the list's own link: the person's current step, or the record once it can no longer change
+            self.page(random.choice(self.persons), "·安置人员（当前步骤）", follow=True)
 
 
 class StaffUser(PortalUser):

@@ -3,12 +3,12 @@ with the load test's production settings on the database `make loadtest` left be
 
     .venv/bin/python -m bench.loadtest.profile agent-sh@demo.cn / [/placement/ …] [--repeat 50] [--top 25]
 
-For each path it prints the median time over the repeats, the number of queries (with the
+For each path it prints the median time over the repeats (and under the profiler), the number of queries (with the
 repeated ones counted), and the functions that took the most cumulative time."""
 
 import argparse
-import cProfile
 import collections
+import cProfile
 import os
 import pstats
 import statistics
@@ -57,6 +57,11 @@ def main() -> int:
             client.get(path)
         queries = captured.captured_queries
         repeated = collections.Counter(q["sql"] for q in queries)
+        plain = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            client.get(path)
+            plain.append((time.perf_counter() - started) * 1000)
         times = []
         profiler = cProfile.Profile()
         for _ in range(args.repeat):
@@ -65,7 +70,8 @@ def main() -> int:
             client.get(path)
             profiler.disable()
             times.append((time.perf_counter() - started) * 1000)
-        print(f"\n=== {path}: median {statistics.median(times):.1f} ms (profiled), {len(queries)} queries, "
+        print(f"\n=== {path}: median {statistics.median(plain):.1f} ms ({statistics.median(times):.1f} profiled), "
+              f"{len(queries)} queries, "
               f"{sum(n - 1 for n in repeated.values())} repeats")
         if args.queries:
             for q in queries:

@@ -202,7 +202,7 @@ def list_persons(declaration) -> QuerySet[PlacedPerson]:
     prefetched; their months come from person_years (two grouped queries a page)."""
     return declaration.person_rows().only(
         "id", "declaration_id", "name", "id_number", "status", "registered_at", "reviewed_at", "created_at",
-        "hukou_type", "is_graduate",
+        "hukou_type", "is_graduate", "wizard_step",
     ).prefetch_related(Prefetch("certificates", queryset=Certificate.objects.only(
         "id", "person_id", "number", "kind", "grade", "valid_from", "valid_to", "source", "review_state")))
 

@@ -23,7 +23,7 @@ from placement.selectors.scope import person_search
 from placement.selectors.year import list_persons, person_years, weight_rule_of
 from placement.services import declaration as declarations
 from placement.services import wizard
-from placement.views.wizard import _declaration, _person
+from placement.views.wizard import _declaration, _person, person_opening
 from placement.window import window_closed
 from placement.years import selectable_years
 from portal.access import roles_required
@@ -62,8 +62,9 @@ def _url_for(name: str):
 def _list_rows(request, page, declaration) -> list[dict]:
     """The rows of 安置人员列表, formatted here so the template only prints (50 rows a page): plain
     dicts, the template engine's first and cheapest lookup."""
-    urls = {name: _url_for(f"placement:{name}") for name in ("resume", "person_accept", "person_re_register",
-                                                             "person_delete")}
+    urls = {f"placement:{name}": _url_for(f"placement:{name}")
+            for name in ("record", "step1", "step2", "step3", "step4", "person_accept", "person_re_register",
+                         "person_delete")}
     rows, start, labels = [], page.start_index(), dict(S.choices)
     editable = declaration.is_draft
     user = request.user
@@ -84,14 +85,14 @@ def _list_rows(request, page, declaration) -> list[dict]:
             "certificate_masked": mask_certificate(certificates[0].number) if certificates else "",
             "registered_at": _when(person.registered_at),
             "reviewed_at": _when(person.reviewed_at),
-            "view_url": urls["resume"](person.pk),
+            "view_url": urls[person_opening(person)](person.pk),
             "view_label": "继续登记" if status == S.INCOMPLETE and editable else "查看",
             # the actions the person's state machine allows this user from here (the services' checks)
-            "accept_url": urls["person_accept"](person.pk)
+            "accept_url": urls["placement:person_accept"](person.pk)
             if editable and can(user, person, "accept_result") else "",
-            "re_register_url": urls["person_re_register"](person.pk)
+            "re_register_url": urls["placement:person_re_register"](person.pk)
             if editable and can(user, person, "re_register") else "",
-            "delete_url": urls["person_delete"](person.pk) if editable else "",
+            "delete_url": urls["placement:person_delete"](person.pk) if editable else "",
             "pk": person.pk,
         })
     return rows

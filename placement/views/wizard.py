@@ -309,10 +309,16 @@ def step4(request, pk):
 def person_resume(request, pk):
     """Open a person where the agent left off; a person whose registration can no longer change
     (submitted for review, decided, or the year filed) opens the read-only record (issue 15)."""
-    person = _person(request, pk)
+    return redirect(person_opening(_person(request, pk)), pk=pk)
+
+
+def person_opening(person) -> str:
+    """The page a person opens on (its URL name): the step the agent left off at, or the read-only
+    record once the registration can no longer change. The list links there directly (a redirect
+    per click was a second request: issue 20); 继续登记 links elsewhere go through person_resume."""
     if not predicates.person_editable(person):
-        return redirect("placement:record", pk=person.pk)
-    return redirect(STEP_URLS[min(person.wizard_step, 4)], pk=person.pk)
+        return "placement:record"
+    return STEP_URLS[min(person.wizard_step, 4)]
 
 
 @roles_required(EMPLOYER)

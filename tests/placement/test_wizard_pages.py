@@ -88,6 +88,19 @@ def test_the_agent_resumes_at_the_step_where_they_left(sh_unit, sh_agent, client
     assert client.get(reverse("placement:resume", args=[person.pk]))["Location"].endswith("/evidence/")
     listing = client.get(reverse("placement:list")).content.decode()
     assert "继续登记" in listing and ">资料待完善</span>" in listing  # the row's badge, not the summary
+    # the list links straight to that step: one request per click, not a redirect and a page (issue 20)
+    assert f'href="{reverse("placement:step3", args=[person.pk])}">继续登记' in listing
+
+
+def test_the_list_opens_a_person_no_longer_editable_on_the_record(sh_unit, sh_agent, client_for,
+                                                                  django_capture_on_commit_callbacks):
+    from tests.placement.factories import flagged_person
+
+    person = flagged_person(sh_unit, sh_agent, capture=django_capture_on_commit_callbacks)  # 待审核
+    client = client_for(sh_agent)
+    record = reverse("placement:record", args=[person.pk])
+    assert client.get(reverse("placement:resume", args=[person.pk]))["Location"] == record
+    assert f'href="{record}">查看' in client.get(reverse("placement:list")).content.decode()
 
 
 def test_the_grid_page_shows_reasons_and_a_legend(sh_unit, sh_agent, client_for, django_capture_on_commit_callbacks):
