@@ -10,7 +10,7 @@ from backoffice.views.common import console_list
 from placement import choices as c
 from placement.filters import PersonQueueFilter
 from placement.predicates import items_awaiting_review, last_review
-from placement.selectors.queues import month_decisions, person_queue_rows, person_timeline, persons_in_scope
+from placement.selectors.queues import person_queue_rows, person_timeline, persons_in_scope
 from placement.selectors.scope import one, persons_visible
 from placement.selectors.year import evidence_by_upload, grid_rows, person_year
 from placement.services import review
@@ -81,7 +81,7 @@ def _reviewable(request, items) -> list:
 def _review_context(request, model, form):
     person = model.person
     can_decide = can(request.user, person, "confirm_by_reviewer")
-    decided = month_decisions(person)
+    decided = model.decisions
     grid = []
     for row in grid_rows(model):
         m = row["month"]
@@ -98,6 +98,6 @@ def _review_context(request, model, form):
         "contracts": _reviewable(request, person.contracts.select_related("attachment", "dispatch_agency",
                                                                           "related_unit", "reviewed_by")),
         "certificates": _reviewable(request, person.certificates.select_related("image", "reviewed_by")),
-        "evidence": evidence_by_upload(person), "timeline": person_timeline(person), "last_review": last_review(person),
+        "evidence": evidence_by_upload(model), "timeline": person_timeline(person), "last_review": last_review(person),
         "reasons": review.INVALID_REASONS,
     }

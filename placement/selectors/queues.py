@@ -4,7 +4,8 @@ agreements, requests), the certification queue, the declarations ready for 发�
 hand-offs of 发送税务查询, the tax officers' certified results, and one object's history."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -162,12 +163,10 @@ def person_timeline(person: PlacedPerson) -> QuerySet[AuditEntry]:
     q = Q(content_type=types[PlacedPerson], object_id=str(person.pk))
     for model, related in ((PlacementMonth, person.months), (Certificate, person.certificates),
                            (Contract, person.contracts)):
-        q |= Q(content_type=types[model], object_id__in=[str(pk) for pk in related.values_list("pk", flat=True)])
+        # the related keys as a subquery (object_id is text): one query, not one list per kind first
+        keys = related.order_by().annotate(key=Cast("pk", CharField())).values("key")
+        q |= Q(content_type=types[model], object_id__in=keys)
     return AuditEntry.objects.filter(q).order_by("at", "id")
-
-
-def month_decisions(person: PlacedPerson) -> dict[int, PlacementMonth]:
-    return {pm.month: pm for pm in person.months.select_related("reviewed_by")}
 
 
 # --- 残疾人安置管理: one unit as a reviewer sees it (issue 15, 16) -----------------------------------------

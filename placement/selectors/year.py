@@ -10,6 +10,7 @@ months' outcomes counted in SQL, no cells)."""
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
@@ -34,6 +35,17 @@ class PersonYear:
     dispatched: bool = False
     cells: dict[tuple[int, str], rules.Cell] = field(default_factory=dict)  # full reads only
     claims: dict[int, tuple[str, ...]] = field(default_factory=dict)  # full reads only
+    month_rows: list[PlacementMonth] = field(default_factory=list)  # full reads only: with who decided
+
+    @property
+    def decisions(self) -> dict[int, PlacementMonth]:
+        """Each month's stored row (its decision, who made it and when), by month."""
+        return {pm.month: pm for pm in self.month_rows}
+
+    @cached_property
+    def evidence_rows(self) -> list[Evidence]:
+        """The person's material, read once for the grid and the 证明材料 list."""
+        return list(Evidence.objects.filter(person=self.person).select_related("upload"))
 
     @property
     def counts(self) -> rules.Counts:
@@ -109,16 +121,17 @@ def person_year(person: PlacedPerson, *, weight_rule=None, with_claims: bool = T
     periods = cert_periods(person.certificates.all())
     weights = rules.year_weights(periods, year, weight_rule if weight_rule is not None
                                  else weight_rule_of(person.declaration))
+    month_rows = list(person.months.select_related("reviewed_by").order_by("month"))
     months = [
         rules.MonthState(month=pm.month, selected=pm.selected, outcome=rules.month_outcome(cells, pm.month),
                          decision=pm.review_state, weight=weights[pm.month - 1])
-        for pm in person.months.order_by("month")
+        for pm in month_rows
     ]
     contracts = contract_terms(person.contracts.select_related("related_unit", "dispatch_agency", "si_payer",
                                                                "mi_payer", "wage_payer"))
     return PersonYear(
         person=person, year=year, months=months, certificates=periods, dispatched=rules.is_dispatched(contracts),
-        cells=cells, claims=claims_of([person])[person.pk] if with_claims else {},
+        cells=cells, claims=claims_of([person])[person.pk] if with_claims else {}, month_rows=month_rows,
     )
 
 
@@ -137,11 +150,10 @@ def grid_rows(model: PersonYear, *, evidence: bool = True) -> list[dict]:
     earlier answers), the certificate the month is shown with, the selection and any decision."""
     files: dict[tuple[int, str], list] = {}
     if evidence:
-        for row in Evidence.objects.filter(person=model.person).select_related("upload"):
+        for row in model.evidence_rows:
             files.setdefault((row.month, row.item), []).append(row.upload)
     history = cell_history(model.person)
-    decided_on = dict(model.person.months.filter(review_state__in=(rules.VALID, rules.INVALID))
-                      .values_list("month", "decided_on"))
+    decided_on = {pm.month: pm.decided_on for pm in model.month_rows if pm.review_state in (rules.VALID, rules.INVALID)}
     labels = dict(c.CertificateKind.choices)
     forced = model.forced_months
     rows = []
@@ -182,11 +194,11 @@ def _when_decided(answer: dict | None, now: rules.Cell) -> dict | None:
     return {**answer, "asked_at": datetime.datetime.fromisoformat(answer["asked_at"])}
 
 
-def evidence_by_upload(person: PlacedPerson) -> list[dict]:
+def evidence_by_upload(model: PersonYear) -> list[dict]:
     """Each uploaded file once, with the checks and months it proves (the reviewer's 证明材料)."""
-    year = person.declaration.business_year
+    year = model.year
     uploads: dict = {}
-    for ev in Evidence.objects.filter(person=person).select_related("upload"):
+    for ev in model.evidence_rows:
         entry = uploads.setdefault(ev.upload_id, {"upload": ev.upload, "items": set(), "months": set()})
         entry["items"].add(c.Check(ev.item).label)
         entry["months"].add(ev.month)

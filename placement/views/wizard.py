@@ -15,7 +15,7 @@ from placement.forms import CertificateForm, ContractForm, EvidenceForm, IdLooku
 from placement.models import PlacedPerson
 from placement.registry import prefill_lookup
 from placement.selectors.declaration import declaration_of
-from placement.selectors.queues import month_decisions, person_timeline
+from placement.selectors.queues import person_timeline
 from placement.selectors.scope import person_for
 from placement.selectors.year import evidence_by_upload, grid_rows, person_year
 from placement.services import evaluation, wizard
@@ -328,7 +328,7 @@ def person_record(request, pk):
     with the months each file covers, and the reviewers' decisions (issue 15)."""
     person = _person(request, pk)
     model = person_year(person)
-    decided = month_decisions(person)
+    decided = model.decisions
     rows = [{**row, "decided": decided.get(row["month"])} for row in grid_rows(model)]
     return render(request, "placement/record.html", {
         "person": person, "year": person.declaration.business_year, "counts": model.counts,
@@ -336,7 +336,7 @@ def person_record(request, pk):
         "contracts": person.contracts.select_related("related_unit", "dispatch_agency", "attachment", "si_payer",
                                                      "mi_payer", "wage_payer", "reviewed_by"),
         "certificates": person.certificates.select_related("image", "reviewed_by"),
-        "evidence": evidence_by_upload(person), "last_review": predicates.last_review(person),
+        "evidence": evidence_by_upload(model), "last_review": predicates.last_review(person),
         "timeline": person_timeline(person),
     })
 
