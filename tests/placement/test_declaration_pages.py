@@ -334,3 +334,21 @@ def test_the_submission_receipt_gives_the_federations_phone(declaration, owner, 
     document = AnnualDeclaration.objects.get(pk=declaration.pk).submission_receipt.document
     assert "服务热线：12385" in document.context["contact"]
     assert "服务热线：12385" in render_to_string(document.template, document.context)
+
+
+@time_machine.travel(IN_WINDOW)
+def test_the_home_page_reads_the_region_and_its_policy_once_and_builds_no_person(declaration, owner, client_for):
+    """Issue 20: 首页 read the region three times and the rule table twice (ratio, weight rule,
+    window asked separately), and built and decrypted every person to count months."""
+    PersonFactory.create_batch(3, declaration=declaration, confirmed=True)
+    client = client_for(owner)
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/").content.decode()
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert sum(s.startswith('SELECT "portal_region"."code", "portal_region"."path" FROM') for s in sql) == 1
+    assert sum('FROM "levy_policyrule"' in s for s in sql) == 1
+    assert sum('FROM "levy_filingwindow"' in s for s in sql) == 1
+    assert not any(s.startswith('SELECT "placement_placedperson"."id", "placement_placedperson"."declaration_id"')
+                   for s in sql)  # the totals read ids, not person rows
+    assert "安置情况分析" in html and "1.50%" in html
