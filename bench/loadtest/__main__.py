@@ -83,6 +83,23 @@ def wait_until_up(timeout_s: float = 60) -> None:
     raise SystemExit("the portal did not start (see var/loadtest/gunicorn.log)")
 
 
+def wait_until_worker_idle(env: dict, timeout_s: float = 120) -> None:
+    """The worker answers and has nothing queued: its start (three processes importing the app) and
+    the demo's queued checks would otherwise take CPU from the first round (the floor)."""
+    import redis
+
+    queue = redis.Redis.from_url(env["REDIS_URL"])
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        answered = subprocess.run([str(BIN / "celery"), "-A", "portal", "inspect", "ping", "-t", "2"], env=env,
+                                  cwd=ROOT, capture_output=True).returncode == 0
+        if answered and queue.llen("celery") == 0:
+            time.sleep(2)  # what it took last finishes
+            return
+        time.sleep(1)
+    raise SystemExit("the Celery worker did not start or did not empty its queue (see var/loadtest/worker.log)")
+
+
 def round_(name: str, users: list[str], count: int, seconds: int, wait: float, env: dict, staff_from=0) -> list:
     """One locust run; returns its samples (sent at, ms, name, ok)."""
     out = VAR / f"{name}.json"
@@ -133,6 +150,7 @@ def main() -> int:
                               start_new_session=True)
     try:
         wait_until_up()
+        wait_until_worker_idle(env)
         everyday = ["EmployerAgent", "Reviewer", "TaxOfficer"]
         floor = measured(round_("floor", ["EmptyPage"], SATURATION_USERS, SHORT_S, 0, env), "floor")
         busy = round_("saturation", everyday, SATURATION_USERS, SHORT_S, 0, env)
