@@ -95,9 +95,8 @@ def _review_context(request, model, form):
         "grid": grid, "checks": list(c.Check), "grid_columns": len(c.Check) + 4, "form": form,
         "can_decide": can_decide,
         "pending_items": items_awaiting_review(person), "counts": model.counts,
-        "contracts": _reviewable(request, person.contracts.select_related("attachment", "dispatch_agency",
-                                                                          "related_unit", "reviewed_by")),
-        "certificates": _reviewable(request, person.certificates.select_related("image", "reviewed_by")),
+        "contracts": _reviewable(request, model.contract_rows),
+        "certificates": _reviewable(request, model.certificate_rows),
         "evidence": evidence_by_upload(model), "timeline": person_timeline(person), "last_review": last_review(person),
         "reasons": review.INVALID_REASONS,
     }

@@ -36,6 +36,8 @@ class PersonYear:
     cells: dict[tuple[int, str], rules.Cell] = field(default_factory=dict)  # full reads only
     claims: dict[int, tuple[str, ...]] = field(default_factory=dict)  # full reads only
     month_rows: list[PlacementMonth] = field(default_factory=list)  # full reads only: with who decided
+    certificate_rows: list[Certificate] = field(default_factory=list)  # full reads only: as pages list them
+    contract_rows: list = field(default_factory=list)  # full reads only: as pages list them
 
     @property
     def decisions(self) -> dict[int, PlacementMonth]:
@@ -118,7 +120,9 @@ def person_year(person: PlacedPerson, *, weight_rule=None, with_claims: bool = T
     """The whole year of one person: cells, months, certificates, contracts and claims."""
     year = person.declaration.business_year
     cells = grid_cells(person)
-    periods = cert_periods(person.certificates.all())
+    # the rows as the record and review pages list them too (they read them a second time)
+    certificate_rows = list(person.certificates.select_related("image", "reviewed_by"))
+    periods = cert_periods(certificate_rows)
     weights = rules.year_weights(periods, year, weight_rule if weight_rule is not None
                                  else weight_rule_of(person.declaration))
     month_rows = list(person.months.select_related("reviewed_by").order_by("month"))
@@ -127,11 +131,13 @@ def person_year(person: PlacedPerson, *, weight_rule=None, with_claims: bool = T
                          decision=pm.review_state, weight=weights[pm.month - 1])
         for pm in month_rows
     ]
-    contracts = contract_terms(person.contracts.select_related("related_unit", "dispatch_agency", "si_payer",
-                                                               "mi_payer", "wage_payer"))
+    contract_rows = list(person.contracts.select_related("related_unit", "dispatch_agency", "si_payer", "mi_payer",
+                                                         "wage_payer", "attachment", "reviewed_by"))
+    contracts = contract_terms(contract_rows)
     return PersonYear(
         person=person, year=year, months=months, certificates=periods, dispatched=rules.is_dispatched(contracts),
         cells=cells, claims=claims_of([person])[person.pk] if with_claims else {}, month_rows=month_rows,
+        certificate_rows=certificate_rows, contract_rows=contract_rows,
     )
 
 

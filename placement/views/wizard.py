@@ -333,9 +333,7 @@ def person_record(request, pk):
     return render(request, "placement/record.html", {
         "person": person, "year": person.declaration.business_year, "counts": model.counts,
         "rows": rows, "checks": list(c.Check), "editable": predicates.person_editable(person),
-        "contracts": person.contracts.select_related("related_unit", "dispatch_agency", "attachment", "si_payer",
-                                                     "mi_payer", "wage_payer", "reviewed_by"),
-        "certificates": person.certificates.select_related("image", "reviewed_by"),
+        "contracts": model.contract_rows, "certificates": model.certificate_rows,
         "evidence": evidence_by_upload(model), "last_review": predicates.last_review(person),
         "timeline": person_timeline(person),
     })

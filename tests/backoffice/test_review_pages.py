@@ -326,3 +326,25 @@ def test_the_dispatch_review_shows_each_required_document_as_its_own_file(sh_uni
                           ("劳动合同", contract.attachment_id)):
         item = re.search(rf"<li>{label}：.*?</li>", items, re.S)
         assert item and str(upload) in item.group(0), label
+
+
+def test_the_review_page_and_the_record_read_each_of_a_persons_tables_once(person, client_for, reviewer_sh,
+                                                                          sh_agent):
+    """Issue 20: the two pages read the months' rows up to three times and the certificates',
+    contracts' and material's twice (each helper asked again for what person_year had read)."""
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tables = ("placement_placementmonth", "placement_certificate", "placement_contract", "placement_evidence")
+    for user, url in ((reviewer_sh, reverse("backoffice:person_review", args=[person.pk])),
+                      (sh_agent, reverse("placement:record", args=[person.pk]))):
+        client = client_for(user)
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        # the rows themselves (EXISTS checks of the review predicates and the claims' join are not re-reads)
+        reads = Counter(table for q in captured.captured_queries for table in tables
+                        if q["sql"].startswith(f'SELECT "{table}"."id"'))
+        assert reads == dict.fromkeys(tables, 1), (url, reads)
