@@ -67,8 +67,9 @@ def policy_for(region_code: str, collection_year: int) -> Policy:
     return _policy(region_code, collection_year, region_chain(region_code))
 
 
-def _policy(region_code: str, collection_year: int, chain: list[str]) -> Policy:
-    rules = list(PolicyRule.objects.filter(_in_force(collection_year), region_code__in=chain))
+def _policy(region_code: str, collection_year: int, chain: list[str], rules: list[PolicyRule] | None = None) -> Policy:
+    if rules is None:
+        rules = _rule_rows(collection_year, chain)
     chosen = {}
     for name in RuleName.values:
         row = _most_specific([r for r in rules if r.name == name], chain)
@@ -84,6 +85,19 @@ def _policy(region_code: str, collection_year: int, chain: list[str]) -> Policy:
     return Policy.from_rows(region_code, collection_year, rows)
 
 
+def _rule_rows(collection_year: int, chain: list[str]) -> list[PolicyRule]:
+    """Every rule row in force along the region chain (a few dozen at most)."""
+    return list(PolicyRule.objects.filter(_in_force(collection_year), region_code__in=chain))
+
+
+def _rule_value(rows: list[PolicyRule], chain: list[str], name: str, collection_year: int):
+    """One parameter's value from the rows, the region nearest the unit first; PolicyMissing without one."""
+    row = _most_specific([r for r in rows if r.name == name], chain)
+    if row is None:
+        raise PolicyMissing(f"政策参数表缺少{collection_year}年征收适用的：{RuleName(name).label}，请联系管理员补充")
+    return parse_value(name, row.value)
+
+
 def weight_rule_for(region_code: str, collection_year: int) -> WeightRule:
     """The severe-disability weight rule in force (for placement's person list, home page and
     certificate). Only its own row is read: the lists ask on every page."""
@@ -92,16 +106,14 @@ def weight_rule_for(region_code: str, collection_year: int) -> WeightRule:
 
 def _weight_rule(collection_year: int, chain: list[str]) -> WeightRule:
     rows = PolicyRule.objects.filter(_in_force(collection_year), region_code__in=chain, name=RuleName.WEIGHT_RULE)
-    row = _most_specific(list(rows), chain)
-    if row is None:
-        raise PolicyMissing(f"政策参数表缺少{collection_year}年征收适用的：{RuleName.WEIGHT_RULE.label}，请联系管理员补充")
-    return parse_value(RuleName.WEIGHT_RULE, row.value)
+    return _rule_value(list(rows), chain, RuleName.WEIGHT_RULE, collection_year)
 
 
 class RegionRules:
     """One region's policy for one collection year, each table read at most once. A page asks the
     same unit's ratio, weight rule and filing window (the home page read the region three times and
-    the rule table twice: issue 20); AnnualDeclaration.region_rules keeps one per loaded declaration."""
+    the rule table twice, and the 社平 table for a ratio: issue 20); AnnualDeclaration.region_rules
+    keeps one per loaded declaration."""
 
     def __init__(self, region_code: str, collection_year: int):
         self.region_code, self.collection_year = region_code, collection_year
@@ -112,15 +124,24 @@ class RegionRules:
         return region_chain(self.region_code)
 
     @cached_property
+    def rule_rows(self) -> list[PolicyRule]:
+        return _rule_rows(self.collection_year, self.chain)
+
+    @cached_property
     def policy(self) -> Policy:
-        """Raises PolicyMissing (and asks again next time) when a required parameter has no row."""
-        return _policy(self.region_code, self.collection_year, self.chain)
+        """The whole policy (with 社平). Raises PolicyMissing (and asks again next time) when a
+        required parameter has no row."""
+        return _policy(self.region_code, self.collection_year, self.chain, self.rule_rows)
+
+    @cached_property
+    def ratio(self) -> Fraction:
+        """规定比例; raises PolicyMissing without a row."""
+        return _rule_value(self.rule_rows, self.chain, RuleName.RATIO, self.collection_year)
 
     @cached_property
     def weight_rule(self) -> WeightRule:
-        if "policy" in self.__dict__:  # already read in full: the rule is in it
-            return self.policy.weight_rule
-        return _weight_rule(self.collection_year, self.chain)
+        """The severe-disability weight rule; raises PolicyMissing without a row."""
+        return _rule_value(self.rule_rows, self.chain, RuleName.WEIGHT_RULE, self.collection_year)
 
     def filing_window(self, kind: str = "certification") -> tuple[datetime.date, datetime.date] | None:
         if kind not in self._windows:

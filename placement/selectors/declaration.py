@@ -87,7 +87,7 @@ def progress_steps(declaration) -> list[dict]:
 def required_ratio(declaration) -> Fraction | None:
     """The region's 规定比例 for the declaration's collection year, or None without a policy row."""
     try:
-        return declaration.region_rules.policy.ratio
+        return declaration.region_rules.ratio
     except PolicyMissing:
         return None
 
@@ -117,7 +117,7 @@ def chart(by_month: dict, year: int) -> dict:
 
 def declaration_overview(declaration) -> dict:
     """The figures of the home page and the 完成申报 page for one declaration."""
-    required = required_ratio(declaration)  # first: the full policy read carries the totals' weight rule
+    required = required_ratio(declaration)
     totals = declaration_totals(declaration)
     window = filing_window_of(declaration)
     today = timezone.localdate()
@@ -185,7 +185,7 @@ def certification_summary(declaration) -> dict:
     """What a reviewer certifies on (issue 15, 15): the year's 安置确认 and 安置核定 months, the
     disabled count and the ratio against the region's, the headcount with the registry's figure and
     the reason for a correction, and the levy these figures imply (levy's engine)."""
-    required = required_ratio(declaration)  # first: the full policy read carries the totals' weight rule
+    required = required_ratio(declaration)
     totals = declaration_totals(declaration)
     headcount = declaration.headcount
     actual = totals["disabled_count"] / headcount if headcount else None

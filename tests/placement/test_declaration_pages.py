@@ -349,6 +349,7 @@ def test_the_home_page_reads_the_region_and_its_policy_once_and_builds_no_person
     assert sum(s.startswith('SELECT "portal_region"."code", "portal_region"."path" FROM') for s in sql) == 1
     assert sum('FROM "levy_policyrule"' in s for s in sql) == 1
     assert sum('FROM "levy_filingwindow"' in s for s in sql) == 1
+    assert not any('FROM "levy_socialaveragewage"' in s for s in sql)  # a ratio needs no 社平
     assert not any(s.startswith('SELECT "placement_placedperson"."id", "placement_placedperson"."declaration_id"')
                    for s in sql)  # the totals read ids, not person rows
     assert "安置情况分析" in html and "1.50%" in html
