@@ -21,9 +21,8 @@ from insurance.services import review, vouchers, withholding
 from placement.filters import apply
 from portal.access import roles_required
 from portal.audit import audit_record
-from portal.exceptions import DomainError
 from portal.roles import ADMIN, UNION
-from portal.views.base import call_service
+from portal.views.base import call_action, call_service
 
 B = c.BatchStatus
 STAGES = {
@@ -87,12 +86,10 @@ def union_batch_review(request, pk):
         value = request.POST.get(f"decision_{row.pk}", "")
         if value in ("approve", "reject"):
             decisions[row.pk] = (value == "approve", request.POST.get(f"reason_{row.pk}", ""))
-    try:
-        batch = review.batch_review_decide(actor=request.user, batch=batch, decisions=decisions)
-        messages.success(request, f"审核结果已保存（{batch.get_status_display()}），并已通知单位。")
+    if call_action(request, review.batch_review_decide,
+                   lambda decided: f"审核结果已保存（{decided.get_status_display()}），并已通知单位。",
+                   actor=request.user, batch=batch, decisions=decisions):
         return redirect("backoffice:union_batch_queue")
-    except DomainError as error:
-        messages.error(request, error.message)
     return redirect("backoffice:union_batch", pk=batch.pk)
 
 
@@ -126,9 +123,5 @@ def union_run_action(request, pk, action: str):
     """模拟养老金发放日代扣 (administrators) or 重新发送 a failed run (union staff in scope)."""
     run = one(runs_visible(request.user), pk, "未找到该代扣文件")
     service = {"start": withholding.run_start, "retry": withholding.run_retry}[action]
-    try:
-        service(actor=request.user, run=run)
-        messages.success(request, "代扣文件已发送，代扣结果返回后将通知单位。")
-    except DomainError as error:
-        messages.error(request, error.message)
+    call_action(request, service, "代扣文件已发送，代扣结果返回后将通知单位。", actor=request.user, run=run)
     return redirect("backoffice:union_batch", pk=run.batch_id)

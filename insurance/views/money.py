@@ -19,9 +19,8 @@ from insurance.services import vouchers as services
 from insurance.services import withholding
 from insurance.views.common import B, agent_batch, batch_page
 from portal.access import roles_required
-from portal.exceptions import DomainError
 from portal.roles import EMPLOYER
-from portal.views.base import call_service, paginate
+from portal.views.base import call_action, call_service, paginate
 from portal.workflow import can, refusal
 
 W = c.WithholdingResult
@@ -76,11 +75,8 @@ def failed_delete(request, pk):
     """删减人员: the ticked members whose withholding failed (all or nothing, under the 75% rule)."""
     batch = agent_batch(request, pk)
     ids = [int(v) for v in request.POST.getlist("members") if v.isdigit()]
-    try:
-        count = withholding.failed_members_delete(actor=request.user, batch=batch, member_ids=ids)
-        messages.success(request, f"已删除代扣失败人员{count}人。")
-    except DomainError as error:
-        messages.error(request, error.message)
+    call_action(request, withholding.failed_members_delete, lambda count: f"已删除代扣失败人员{count}人。",
+                actor=request.user, batch=batch, member_ids=ids)
     return redirect("insurance:batch_withholding", pk=batch.pk)
 
 
@@ -89,13 +85,9 @@ def failed_delete(request, pk):
 def roster_confirm(request, pk):
     """参保名单确定，前往上传缴费凭证."""
     batch = agent_batch(request, pk)
-    try:
-        services.roster_confirm(actor=request.user, batch=batch)
-        messages.success(request, "参保名单已确定，请上传缴费凭证。")
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("insurance:batch_withholding" if batch.is_withholding else "insurance:batch_info", pk=batch.pk)
-    return redirect("insurance:batch_vouchers", pk=batch.pk)
+    if call_action(request, services.roster_confirm, "参保名单已确定，请上传缴费凭证。", actor=request.user, batch=batch):
+        return redirect("insurance:batch_vouchers", pk=batch.pk)
+    return redirect("insurance:batch_withholding" if batch.is_withholding else "insurance:batch_info", pk=batch.pk)
 
 
 @roles_required(EMPLOYER)
@@ -146,11 +138,7 @@ def batch_vouchers(request, pk):
     section = request.POST.get("section", "")
     forms = _forms(batch, request.POST, request.FILES, section) if request.method == "POST" else _forms(batch)
     if request.method == "POST" and section == "submit":
-        try:
-            services.vouchers_submit(actor=request.user, batch=batch)
-            messages.success(request, "缴费凭证已提交职保会审核。")
-        except DomainError as error:
-            messages.error(request, error.message)
+        call_action(request, services.vouchers_submit, "缴费凭证已提交职保会审核。", actor=request.user, batch=batch)
         return redirect("insurance:batch_vouchers", pk=batch.pk)
     if request.method == "POST" and section in SECTIONS:
         form = forms[section]
@@ -183,9 +171,5 @@ def row_delete(request, pk, kind, row):
         return redirect("insurance:batch_vouchers", pk=batch.pk)
     model, delete, argument = ROW_MODELS[kind]
     item = get_object_or_404(model, pk=row, batch=batch)
-    try:
-        delete(actor=request.user, batch=batch, **{argument: item})
-        messages.success(request, "已删除。")
-    except DomainError as error:
-        messages.error(request, error.message)
+    call_action(request, delete, "已删除。", actor=request.user, batch=batch, **{argument: item})
     return redirect("insurance:batch_vouchers", pk=batch.pk)

@@ -32,7 +32,7 @@ from portal.forms import add_domain_error
 from portal.identity import mask_certificate, mask_id
 from portal.roles import EMPLOYER
 from portal.tones import tone
-from portal.views.base import call_service, paginate
+from portal.views.base import call_action, call_service, paginate
 from portal.workflow import can
 
 D = c.DeclarationStatus
@@ -119,11 +119,7 @@ def person_list(request):
 
 def _person_action(request, pk, service, done: str):
     person = _person(request, pk)
-    try:
-        service(actor=request.user, person=person)
-        messages.success(request, done.format(name=person.name))
-    except DomainError as error:
-        messages.error(request, error.message)
+    call_action(request, service, done.format(name=person.name), actor=request.user, person=person)
     return redirect("placement:list")
 
 
@@ -154,12 +150,8 @@ def persons_delete(request):
     """删除所选: the ticked rows of 安置人员列表 (issue 15)."""
     declaration = _declaration(request)
     ids = [int(v) for v in request.POST.getlist("persons") if v.isdigit()]
-    try:
-        count = wizard.persons_delete(actor=request.user, declaration=declaration, person_ids=ids)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"已删除所选的 {count} 人。")
+    call_action(request, wizard.persons_delete, lambda count: f"已删除所选的 {count} 人。", actor=request.user,
+                declaration=declaration, person_ids=ids)
     return redirect("placement:list")
 
 

@@ -1,9 +1,10 @@
 """Small helpers every app's views use, so views stay thin: run one service for a valid form and
-turn its refusal into form errors."""
+turn its refusal into form errors, or for a button and turn the outcome into a message."""
 
 from collections.abc import Callable
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 
 from portal.exceptions import DomainError
@@ -19,6 +20,18 @@ def call_service(form: forms.Form, service: Callable, /, **kwargs):
     except DomainError as error:
         add_domain_error(form, error)
         return None
+
+
+def call_action(request, service: Callable, done: str | Callable, /, **kwargs) -> bool:
+    """A button's POST: call `service(**kwargs)` and say what happened as a message, `done` (or
+    `done(result)`) on success, the refusal's own words otherwise. True when it was done."""
+    try:
+        result = service(**kwargs)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, done(result) if callable(done) else done)
+    return True
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
