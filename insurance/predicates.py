@@ -11,6 +11,7 @@ from employers.selectors import employer_of
 from insurance import choices as c
 from portal.guards import allowed, guard
 from portal.predicates import employer_in_scope, is_employer_agent, is_system, is_union_staff
+from portal.roles import ADMIN
 
 B = c.BatchStatus
 
@@ -182,4 +183,12 @@ def union_or_system(user, obj) -> bool:
     return user is None or (is_union_staff(user) and unit_in_union_scope(user, obj))
 
 
-run_operator = allowed(union_or_system)
+run_operator = allowed(union_or_system)  # 重新发送 a failed run
+
+
+@guard("代扣文件于养老金发放日由系统发送；只有系统管理员可以模拟发放日提前发送")
+def system_or_administrator(user, obj) -> bool:
+    return user is None or getattr(user, "role", None) in ADMIN
+
+
+run_starter = allowed(system_or_administrator)  # the pension day's run (the beat), or its simulation

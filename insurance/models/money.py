@@ -55,7 +55,7 @@ class WithholdingRun(ConcurrentTransitionMixin, models.Model):
     def employer(self):
         return self.batch.employer
 
-    @transition(field=status, source=[RS.SCHEDULED], target=RS.QUEUED, permission=p.run_operator,
+    @transition(field=status, source=[RS.SCHEDULED], target=RS.QUEUED, permission=p.run_starter,
                 custom={"label": "养老金发放日，发送代扣文件", "refused": lambda r: f"代扣文件状态为“{r.get_status_display()}”，不能再次发送"})
     def start(self, *, by=None):
         self.queued_at, self.queued_by = timezone.now(), by if getattr(by, "pk", None) else None

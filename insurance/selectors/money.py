@@ -10,7 +10,6 @@ from django.db.models import Count, Q, Sum
 from insurance import choices as c
 from insurance.models import InsuranceBatch, WithholdingRun
 from insurance.rules.payment import Settlement, VoucherCheck, settlement, voucher_check
-from portal.roles import ADMIN
 from portal.workflow import can, refusal
 
 ZERO = Decimal("0.00")
@@ -95,6 +94,6 @@ def union_actions(batch: InsuranceBatch, user) -> dict:
         "review_refusal": review_problem.message if review_problem and under_review else "",
         "can_decide_vouchers": voucher_review and voucher_problem is None,
         "voucher_refusal": voucher_problem.message if voucher_problem else "",
-        "can_start": run is not None and can(user, run, "start") and user.role in ADMIN,
+        "can_start": run is not None and can(user, run, "start"),
         "can_retry": run is not None and can(user, run, "retry"),
     }

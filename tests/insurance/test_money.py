@@ -109,6 +109,20 @@ def test_the_request_closes_at_the_plan_years_deadline(submitted, union_xh, sh_a
             withholding.withholding_request(actor=sh_agent, batch=submitted, agreed=True)
 
 
+def test_only_the_pension_day_or_an_administrator_sends_the_run(submitted, union_xh, sh_agent):
+    """Union staff may re-send a failed run, not send a scheduled one before the pension day (the
+    page offered 模拟养老金发放日 to administrators only, the transition let any union staff through)."""
+    with at(2027, 5, 20):
+        approve_all(submitted, union_xh)
+        withholding.withholding_request(actor=sh_agent, batch=submitted, agreed=True)
+    run = WithholdingRun.objects.get(batch=submitted)
+    with pytest.raises(NotAllowed, match="只有系统管理员可以模拟"):
+        withholding.run_start(actor=union_xh, run=run)
+    assert WithholdingRun.objects.get(pk=run.pk).status == RS.SCHEDULED
+    withholding.run_start(actor=f.UserFactory(admin=True), run=run)
+    assert WithholdingRun.objects.get(pk=run.pk).status == RS.QUEUED
+
+
 def test_the_pension_day_withholds_each_member_once(withheld, django_capture_on_commit_callbacks):
     run = withheld.withholding_run
     assert (withheld.status, run.status, run.withheld) == (B.WITHHOLDING_DONE, RS.RECEIVED, 2)
