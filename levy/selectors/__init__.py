@@ -14,7 +14,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from levy.choices import RuleName
-from levy.models import AreaClass, CertifiedFigures, FilingWindow, MinimumWage, PolicyRule, SocialAverageWage
+from levy.models import (
+    AreaClass,
+    CertifiedFigures,
+    FilingWindow,
+    LevyAssessment,
+    MinimumWage,
+    PolicyRule,
+    SocialAverageWage,
+)
 from levy.rules import (
     NATIONAL,
     DisabledPerson,
@@ -30,8 +38,10 @@ from levy.rules import (
     over_ratio_reward,
     savings_from_hiring,
 )
-from levy.rules.policy import REQUIRED_RULES, UNIT_KINDS, parse_value
+from levy.rules.assessment import unit_kind
+from levy.rules.policy import REQUIRED_RULES, parse_value
 from portal.exceptions import ValidationFailed
+from portal.identity import unit_kind_of
 from portal.models import Region
 
 
@@ -96,17 +106,6 @@ def _rule_value(rows: list[PolicyRule], chain: list[str], name: str, collection_
     if row is None:
         raise PolicyMissing(f"政策参数表缺少{collection_year}年征收适用的：{RuleName(name).label}，请联系管理员补充")
     return parse_value(name, row.value)
-
-
-def weight_rule_for(region_code: str, collection_year: int) -> WeightRule:
-    """The severe-disability weight rule in force (for placement's person list, home page and
-    certificate). Only its own row is read: the lists ask on every page."""
-    return _weight_rule(collection_year, region_chain(region_code))
-
-
-def _weight_rule(collection_year: int, chain: list[str]) -> WeightRule:
-    rows = PolicyRule.objects.filter(_in_force(collection_year), region_code__in=chain, name=RuleName.WEIGHT_RULE)
-    return _rule_value(list(rows), chain, RuleName.WEIGHT_RULE, collection_year)
 
 
 class RegionRules:
@@ -238,15 +237,19 @@ class ImpliedLevy:
     missing: str = ""  # why there is no figure (no policy row, or no wage to price the shortfall with)
 
 
-def implied_levy(*, region_code: str, business_year: int, unit_kind: str, headcount: int,
-                 disabled_count: Fraction, wage_total: Decimal | None = None) -> ImpliedLevy:
+def implied_levy(*, employer, business_year: int, headcount: int, disabled_count: Fraction) -> ImpliedLevy:
     """The levy a declaration's figures imply, from the engine: the unit's declared wage bill when
     the levy has it, otherwise the region's 上年社会平均工资 for each employee (the figure the
-    cap is measured against; the tax bureau assesses on the real wage bill)."""
+    cap is measured against; the tax bureau assesses on the real wage bill). The unit kind is the
+    assessment's (levy.rules.assessment.unit_kind: an objection on 用人单位性质 corrects it)."""
     try:
-        policy = policy_for(region_code, business_year + 1)
+        policy = policy_for(employer.admin_region_id, business_year + 1)
     except PolicyMissing as error:
         return ImpliedLevy(None, "", missing=error.message)
+    assessment = LevyAssessment.objects.filter(employer=employer, collection_year=business_year + 1).first()
+    wage_total = assessment.declared_wage_total if assessment else None
+    registered = (assessment or employer).is_business_registered  # the assessment's, once there is one
+    kind = unit_kind(unit_kind_of(employer.credit_code), registered)
     basis = "按单位申报的上年工资总额"
     missing = ""
     if wage_total is None and policy.social_average_wage is None:
@@ -256,7 +259,6 @@ def implied_levy(*, region_code: str, business_year: int, unit_kind: str, headco
     elif wage_total is None:
         wage_total = policy.social_average_wage * headcount
         basis = f"按{policy.data_year}年社会平均工资{policy.social_average_wage}元/人估算，实际以税务核定的工资总额为准"
-    kind = unit_kind if unit_kind in UNIT_KINDS else "enterprise"
     inputs = LevyInputs(unit_kind=kind, wage_total=wage_total, headcount=Decimal(headcount),
                         disabled_count=disabled_count)
     return ImpliedLevy(calculate_levy(inputs, policy), basis, missing=missing)

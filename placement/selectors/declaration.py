@@ -6,7 +6,6 @@ from fractions import Fraction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from levy.models import LevyAssessment
 from levy.rules import percent_text, round_half_up
 from levy.rules.certified import CountedPerson
 from levy.selectors import PolicyMissing, implied_levy
@@ -191,12 +190,8 @@ def certification_summary(declaration) -> dict:
     actual = totals["disabled_count"] / headcount if headcount else None
     levy = None
     if headcount is not None:
-        wage_total = LevyAssessment.objects.filter(
-            employer_id=declaration.employer_id, collection_year=declaration.business_year + 1,
-            declared_wage_total__isnull=False).values_list("declared_wage_total", flat=True).first()
-        levy = implied_levy(region_code=declaration.employer.admin_region_id, business_year=declaration.business_year,
-                            unit_kind=declaration.employer.unit_kind, headcount=headcount,
-                            disabled_count=totals["disabled_count"], wage_total=wage_total)
+        levy = implied_levy(employer=declaration.employer, business_year=declaration.business_year,
+                            headcount=headcount, disabled_count=totals["disabled_count"])
     return {
         "persons": totals["persons"], "confirmed": totals["confirmed"], "approved": totals["approved"],
         "disabled_count": str(round_half_up(totals["disabled_count"], 2)),

@@ -15,11 +15,11 @@ from levy.models import AreaClass, FilingWindow, MinimumWage, PolicyRule, Social
 from levy.rules import NATIONAL_WEIGHT_RULE, parse_value
 from levy.selectors import (
     PolicyMissing,
+    RegionRules,
     filing_window,
     minimum_wage,
     policy_for,
     policy_gaps,
-    weight_rule_for,
 )
 from levy.services import POLICY_CHANGE, policy_row_delete, policy_row_save
 from portal.exceptions import ValidationFailed
@@ -85,8 +85,8 @@ def test_a_missing_required_parameter_is_named():
         policy_for("310104", 2026)
 
 
-def test_weight_rule_for():
-    assert weight_rule_for("310104", 2026) == NATIONAL_WEIGHT_RULE
+def test_a_regions_weight_rule():
+    assert RegionRules("310104", 2026).weight_rule == NATIONAL_WEIGHT_RULE
 
 
 @pytest.mark.parametrize("region,year,month,amount", [
@@ -212,15 +212,52 @@ def test_the_health_page_shows_the_check(client_for, admin_user):
 
 
 @pytest.mark.parametrize("region", ["310104", "150102", "210102", "110101", "440305"])
-def test_the_weight_rule_read_alone_is_the_policys(region):
-    """weight_rule_for reads only its own row (the lists ask on every page); it must agree with
-    the whole policy, a region's own row included."""
+def test_the_weight_rule_and_ratio_read_alone_are_the_policys(region):
+    """RegionRules gives the ratio and the weight rule from the rule rows without the whole policy
+    (首页 and the lists ask on every page: issue 20); they must agree with the whole policy, a
+    region's own row included."""
     from levy.models import PolicyRule
     from levy.seed import WEIGHT_RULE
-    from levy.selectors import policy_for, weight_rule_for
+    from levy.selectors import RegionRules, policy_for
 
-    assert weight_rule_for(region, 2026) == policy_for(region, 2026).weight_rule
+    rules = RegionRules(region, 2026)
+    assert (rules.weight_rule, rules.ratio) == (policy_for(region, 2026).weight_rule, policy_for(region, 2026).ratio)
     PolicyRule.objects.create(region_code=region[:2] + "0000", name="weight_rule", first_year=2026,
                               value={**WEIGHT_RULE, "severe_weight": 3}, source="测试")
-    assert weight_rule_for(region, 2026) == policy_for(region, 2026).weight_rule
-    assert weight_rule_for(region, 2026).severe_weight == 3
+    rules = RegionRules(region, 2026)  # one per request: a new one reads the new row
+    assert rules.weight_rule == policy_for(region, 2026).weight_rule
+    assert rules.weight_rule.severe_weight == 3
+
+
+@pytest.mark.parametrize("prefix,assessment,headcount,disabled,levy,basis", [
+    # (1000 × 1.5% − 4) × 社平 147,684 × 90% (below 1%: 90% is paid)
+    ("91", None, 1000, 4, "1462071.60", "按2025年社会平均工资147684.00元/人估算"),
+    # the declared wage bill 20,000,000 over 1000: (15 − 4) × 20,000 × 90%
+    ("91", {"declared_wage_total": Decimal("20000000")}, 1000, 4, "198000.00", "按单位申报的上年工资总额"),
+    ("91", None, 25, 0, "0.00", "按2025年社会平均工资"),  # an enterprise of at most 30 is exempt
+    # an objection found the unit is not a registered enterprise: counted as a social organisation,
+    # no exemption: 25 × 1.5% × 147,684 × 90%
+    ("91", {"is_business_registered": False}, 25, 0, "49843.35", "按2025年社会平均工资"),
+    ("52", "unit not registered", 25, 0, "49843.35", "按2025年社会平均工资"),  # before any assessment
+])
+def test_the_levy_a_certification_implies(prefix, assessment, headcount, disabled, levy, basis):
+    """Issue 15 (15): the reviewer's 认证汇总 prices the shortfall with the unit kind the assessment
+    uses (levy.rules.assessment.unit_kind, corrected by an objection), not the credit code alone."""
+    from levy.models import LevyAssessment
+    from levy.selectors import implied_levy
+
+    employer = f.EmployerFactory(credit_code=f.credit_code(77, prefix=prefix),
+                                 is_business_registered=assessment != "unit not registered")
+    if isinstance(assessment, dict):
+        LevyAssessment.objects.create(employer=employer, collection_year=2026, method="declared", **assessment)
+    implied = implied_levy(employer=employer, business_year=2025, headcount=headcount, disabled_count=disabled)
+    assert implied.result.levy == Decimal(levy)
+    assert implied.wage_basis.startswith(basis) and implied.missing == ""
+
+
+def test_without_a_wage_bill_or_a_social_average_wage_the_levy_says_what_is_missing():
+    from levy.selectors import implied_levy
+
+    employer = f.EmployerFactory(admin_region=f.region("210102"))
+    implied = implied_levy(employer=employer, business_year=2025, headcount=1000, disabled_count=4)
+    assert "单位尚未申报上年工资总额" in implied.missing and "社会平均工资未录入" in implied.missing
