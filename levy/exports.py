@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from levy.choices import AssessmentMethod, AssessmentStatus, Outcome
 from levy.rules.exact import quotient_half_up
-from portal.identity import mask_id
+from portal.identity import grade_label, mask_id
 from portal.spreadsheets import xlsx_response
 from portal.text import month_ranges
 
@@ -61,7 +61,7 @@ def certified_person_rows(figures) -> Iterator[tuple]:
     """The persons a certification counted, as recorded then (never recomputed); numbers masked."""
     for i, person in enumerate(figures.persons.all(), start=1):
         yield (i, person.name, mask_id(person.id_number), person.get_certificate_kind_display(),
-               f"{person.certificate_grade}级", "本地" if person.local_hukou else "外地",
+               grade_label(person.certificate_grade), "本地" if person.local_hukou else "外地",
                "是" if person.graduate else "否", month_ranges(person.months), person.confirmed, person.approved)
 
 

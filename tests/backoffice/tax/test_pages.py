@@ -283,6 +283,9 @@ def test_a_result_offers_its_roster_and_its_certificate(client_for, tax_sh, tax_
     assert rows[0][:3] == ("序号", "姓名", "身份证号") and len(rows) == 3
     assert (person.name, mask_id(person.id_number)) in [(r[1], r[2]) for r in rows[1:]]
     assert person.id_number not in str(rows)
+    from portal.identity import grade_label
+
+    assert {r[4] for r in rows[1:]} <= {grade_label(g) for g in range(1, 11)}  # 二级, as every page prints it
     assert AuditEntry.objects.filter(action="levy.certified_persons_export", actor=tax_sh).exists()
     certificate = client.get(reverse("tax:result_certificate", args=[figures.pk]))
     assert certificate.status_code == 302
