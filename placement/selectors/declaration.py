@@ -157,10 +157,12 @@ def next_steps(declaration, overview: dict) -> list[dict]:
     if summary["incomplete"]:
         steps.append({"text": f"{summary['incomplete']} 名人员资料待完善（未完成登记或缺少证明材料），请继续登记",
                       "url": "placement:list"})
-    if summary["partially_rejected"] or summary["rejected"]:
-        count = summary["partially_rejected"] + summary["rejected"]
-        steps.append({"text": f"{count} 名人员审核不通过或部分不通过，请“接受审核结果”或“重新登记”",
+    # the actions each state allows (PlacedPerson.accept_result takes a partial rejection only)
+    if summary["partially_rejected"]:
+        steps.append({"text": f"{summary['partially_rejected']} 名人员部分审核不通过，请“接受审核结果”或“重新登记”",
                       "url": "placement:list"})
+    if summary["rejected"]:
+        steps.append({"text": f"{summary['rejected']} 名人员审核不通过，请“删除”或“重新登记”", "url": "placement:list"})
     if summary["pending_review"]:
         steps.append({"text": f"{summary['pending_review']} 名人员待残联审核，无需操作，审核结果将以通知告知",
                       "url": "placement:list", "waiting": True})

@@ -40,7 +40,7 @@ def test_a_unit_submits_its_declaration_downloads_the_commitment_and_asks_for_a_
     assert "64 人" in headcount_stat.inner_text() and "待确认" in headcount_stat.inner_text()
     assert "待确认" in page.locator(".stat").filter(has_text="实际安排比例").inner_text()
     next_steps = page.get_by_role("region", name="接下来要做什么")
-    assert "审核不通过或部分不通过" in next_steps.inner_text()
+    assert "1 名人员部分审核不通过，请“接受审核结果”或“重新登记”" in next_steps.inner_text()
     assert next_steps.get_by_role("link", name="确认本年度在职职工人数（社保登记 64 人，待确认）").is_visible()
     journey.check("home")
 

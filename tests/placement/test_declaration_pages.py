@@ -151,6 +151,17 @@ def test_the_home_page_shows_the_prefilled_headcount_as_pending_and_what_to_do_n
     assert "还剩 10 天" in html
 
 
+@time_machine.travel(IN_WINDOW)
+def test_the_next_steps_offer_each_rejection_only_the_actions_its_state_allows(declaration, owner, client_for):
+    """A fully rejected person cannot 接受审核结果 (only a partial rejection can be accepted); the
+    next steps told both to do it."""
+    PersonFactory(declaration=declaration, partially_rejected=True)
+    PersonFactory.create_batch(2, declaration=declaration, rejected=True)
+    html = client_for(owner).get("/?year=2025").content.decode()
+    assert "1 名人员部分审核不通过，请“接受审核结果”或“重新登记”" in html
+    assert "2 名人员审核不通过，请“删除”或“重新登记”" in html
+
+
 @time_machine.travel(datetime.datetime(2026, 11, 5, 10, 0, tzinfo=SH))
 def test_after_the_window_closes_the_home_page_says_how_to_file_late(declaration, owner, client_for):
     PersonFactory(declaration=declaration, confirmed=True)
