@@ -81,8 +81,9 @@ def test_a_session_an_upload_and_a_lockout_hold_across_two_web_instances(referen
                                                                        outsider):
     a, b = two_instances
     hasher = PBKDF2PasswordHasher()  # the instances hash as production does, not as the tests do
-    owner.password = hasher.encode(f.PASSWORD, hasher.salt())
-    owner.save(update_fields=["password"])
+    for user in (owner, outsider):
+        user.password = hasher.encode(f.PASSWORD, hasher.salt())
+        user.save(update_fields=["password"])
     browser = requests.Session()
     signed_in = form_post(browser, a, "/accounts/login/", {"username": owner.username, "password": f.PASSWORD})
     assert signed_in.status_code == 302, signed_in.text[:1000]
@@ -98,9 +99,13 @@ def test_a_session_an_upload_and_a_lockout_hold_across_two_web_instances(referen
     download = browser.get(f"{b}/files/{upload.pk}/")  # stored through A, read through B
     assert download.status_code == 200 and download.content == f.PDF_BYTES
 
+    # the right password works on B (and leaves no failure behind: AXES_RESET_ON_SUCCESS) ...
+    assert form_post(requests.Session(), b, "/accounts/login/",
+                     {"username": outsider.username, "password": f.PASSWORD}).status_code == 302
     intruder = requests.Session()
     for _ in range(3):
         form_post(intruder, a, "/accounts/login/", {"username": outsider.username, "password": "wrong#Pass1"})
     locked = form_post(requests.Session(), b, "/accounts/login/",
                        {"username": outsider.username, "password": f.PASSWORD})
-    assert locked.status_code != 302  # the lock-out counted on A stops the right password on B
+    # ... until the failures counted on A lock the account on B too
+    assert locked.status_code == 429 and "账号暂时锁定" in locked.text
