@@ -154,13 +154,17 @@ class TaxOfficer(StaffUser):
 
 
 class UnionStaff(StaffUser):
-    """The union's queues."""
+    """The union's batch list and its queue of code applications (the retiree plan)."""
 
     account = "union"
 
-    @task
+    @task(2)
+    def batches(self):
+        self.page("/backoffice/union/batches/", "·参保批次")
+
+    @task(1)
     def queues(self):
-        self.page("/backoffice/union/code-applications/", "·社保编号申请审核")
+        self.page("/backoffice/union/code-applications/", "·参保编码申请审核")
 
 
 class EmptyPage(PortalUser):

@@ -32,23 +32,16 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.signals import request_started
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from portal.models import User
+    from tests.conftest import login
 
-    request_started.disconnect(reset_queries)  # or each request would empty the captured queries
     user = User.objects.get(username=args.username)
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user).first()
-    if device:  # a staff session past its second factor
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
+    # signed in as the tests sign in (staff past their second factor)
+    client = login(Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", HTTP_ACCEPT_LANGUAGE="zh-hans"), user)
     for path in args.paths:
         for _ in range(3):  # warm: templates compiled, connections open
             response = client.get(path)

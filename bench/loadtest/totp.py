@@ -1,15 +1,13 @@
-"""The demo authenticator's code for a staff account, without Django (the locust processes do not
-load it): RFC 6238 over portal.demo.totp_key_for's key. tests/bench_smoke checks it against django-otp."""
+"""The demo authenticator's code for a staff account, without Django settings (the locust processes
+do not load them): django-otp's RFC 6238 over portal.demo.totp_key_for's key. tests/bench_smoke
+checks it against the portal's own devices."""
 
-import hashlib
-import hmac
-import struct
 import time
+
+from django_otp.oath import TOTP
 
 
 def totp(username: str, at: float | None = None) -> str:
-    key = (username.encode() * 20)[:20]
-    counter = int((time.time() if at is None else at) // 30)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+    generator = TOTP((username.encode() * 20)[:20])  # the key portal.demo.totp_key_for gives (hex) to devices
+    generator.time = time.time() if at is None else at
+    return f"{generator.token():06d}"
