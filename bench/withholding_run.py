@@ -54,7 +54,8 @@ def build(members: int, seed: int = 29) -> int:
 def withhold(run_id: int, *, processes: int, threads: int, timeout: float = 300) -> float:
     """Seconds from sending the chunk tasks to the batch being 代扣完成, on real workers."""
     from insurance.models import InsuranceBatch, WithholdingRun
-    from insurance.services.withholding import chunks
+    from insurance.services.verification import chunks
+    from insurance.services.withholding import CHUNK
 
     run = WithholdingRun.objects.get(pk=run_id)
     ids = list(run.batch.members.order_by("pk").values_list("pk", flat=True))
@@ -62,7 +63,7 @@ def withhold(run_id: int, *, processes: int, threads: int, timeout: float = 300)
     try:
         workers.wait_ready()
         waiting = InsuranceBatch.objects.filter(pk=run.batch_id, status="withholding_requested")
-        return workers.drive([("insurance.tasks.members_withhold_task", run_id, chunk) for chunk in chunks(ids)],
+        return workers.drive([("insurance.tasks.members_withhold_task", run_id, chunk) for chunk in chunks(ids, CHUNK)],
                              finished=lambda: not waiting.exists(),
                              left=lambda: f"{run.batch.members.exclude(withholding_result='').count()} answered",
                              timeout=timeout)

@@ -12,7 +12,6 @@ on demand by an administrator), its results and what the unit does with the memb
                            by staff (only the members not yet answered are asked again)."""
 
 import logging
-import random
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,7 +27,7 @@ from insurance.models import InsuranceBatch, InsuredMember, WithholdingRun
 from insurance.rules.payment import may_delete_failed
 from insurance.selectors.members import active_members
 from insurance.selectors.ratio import ratio_rows
-from insurance.services.verification import write_columns
+from insurance.services.verification import chunks, write_columns
 from insurance.workdays import add_working_days
 from portal.audit import audit_record
 from portal.exceptions import NotAllowed, ValidationFailed
@@ -36,7 +35,7 @@ from portal.feeds import get_feeds
 from portal.feeds.calls import call_with_retries, iter_in_threads
 from portal.feeds.types import WITHHOLDING_DONE, WITHHOLDING_INSUFFICIENT, WithholdingOrder
 from portal.guards import insist
-from portal.jobs import enqueue, enqueue_on_commit
+from portal.jobs import backoff, enqueue, enqueue_on_commit
 from portal.models import Notice
 from portal.notices import notice_post
 from portal.receipts import receipt_issue
@@ -147,10 +146,6 @@ def _open_members(run: WithholdingRun):
     return InsuredMember.objects.filter(batch_id=run.batch_id, deleted_at__isnull=True, withholding_result="")
 
 
-def chunks(ids: list[int], size: int = CHUNK) -> list[list[int]]:
-    return [ids[i:i + size] for i in range(0, len(ids), size)]
-
-
 def run_send(run_id: int) -> None:
     """Hand the file over: members the verification found 不可代扣 are 校验不通过 at once; the rest
     go to the registry in chunks. Idempotent: only a queued (or re-driven sent) run is sent."""
@@ -211,11 +206,6 @@ def members_withhold(run_id: int, member_ids: list[int]) -> None:
     run_settle(run_id)
 
 
-def _backoff(attempts: int) -> float:
-    base = settings.TAX_DELIVERY_BACKOFF_S * (2 ** (attempts - 1))
-    return min(base, 3600) * (0.5 + random.random())  # noqa: S311 (jitter, not security)
-
-
 def _defer(run_id: int, member_ids: list[int]) -> None:
     """The registry stayed silent about some members: ask again after a backoff, or fail the run
     (with an alert) once the hand-off's attempts are used up. The same retry policy as every
@@ -230,7 +220,7 @@ def _defer(run_id: int, member_ids: list[int]) -> None:
             run = transition_apply(run, "fail", lock=False, reason=error, error=f"{error}（已尝试{run.attempts}次）")
             transaction.on_commit(lambda: _alert(run, error))
             return
-        wait = _backoff(run.attempts)
+        wait = backoff(run.attempts)
         run.last_error, run.next_attempt_at = error, timezone.now() + timedelta(seconds=wait)
         run.save(update_fields=["attempts", "last_error", "next_attempt_at"])
         enqueue_on_commit("insurance.tasks.members_withhold_task", run_id, member_ids, countdown=wait)
@@ -255,7 +245,7 @@ def _withhold_in_chunks(run_id: int, ids: list[int]) -> None:
     """One task per chunk of members; a run with nobody left to ask is settled at once."""
     if not ids:
         run_settle(run_id)
-    for chunk in chunks(ids):
+    for chunk in chunks(ids, CHUNK):
         enqueue("insurance.tasks.members_withhold_task", run_id, chunk)
 
 
@@ -360,5 +350,5 @@ def withholding_sweep() -> None:
             run_settle(pk)
             continue
         WithholdingRun.objects.filter(pk=pk).update(next_attempt_at=timezone.now())  # not again for half an hour
-        for chunk in chunks(ids):
+        for chunk in chunks(ids, CHUNK):
             enqueue("insurance.tasks.members_withhold_task", pk, chunk)

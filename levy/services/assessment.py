@@ -5,10 +5,8 @@ receipt, the over-ratio reward choice and the daily overdue job. Every status ch
 the spine (portal.workflow.transition_apply)."""
 
 import datetime
-import random
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,7 +23,7 @@ from portal.exceptions import Conflict, NotAllowed, ValidationFailed
 from portal.feeds import FeedRejected, FeedUnavailable, UnitNotFound, get_feeds
 from portal.feeds.codec import encode
 from portal.identity import unit_kind_of
-from portal.jobs import enqueue_on_commit
+from portal.jobs import backoff, enqueue_on_commit
 from portal.models import Notice
 from portal.notices import notice_post
 from portal.receipts import receipt_issue
@@ -104,11 +102,6 @@ def registry_fetch_request(*, assessment: LevyAssessment) -> None:
     enqueue_on_commit("levy.tasks.registry_fetch_task", pk)
 
 
-def _backoff(attempts: int) -> float:
-    base = settings.TAX_DELIVERY_BACKOFF_S * (2 ** (attempts - 1))
-    return min(base, 3600) * (0.5 + random.random())  # noqa: S311 (jitter, not security)
-
-
 def figures_from_registry(answer) -> dict:
     """The stored shape of the registry's answer (amounts as decimal strings)."""
     data = encode(answer)
@@ -136,7 +129,7 @@ def registry_fetch(assessment_id: int) -> float | None:
             assessment.registry_state, assessment.registry_error = "failed", error.message[:300]
         except FeedUnavailable as error:
             assessment.registry_attempts += 1
-            wait = _backoff(assessment.registry_attempts)
+            wait = backoff(assessment.registry_attempts)
             assessment.registry_error = error.message[:300]
             assessment.registry_next_at = timezone.now() + timedelta(seconds=wait)
             assessment.save(update_fields=["registry_attempts", "registry_error", "registry_next_at", "updated_at"])

@@ -6,26 +6,19 @@ jitter and the after-commit status query are written once here (both orders are 
 tax hand-off: queued → sent → paid | failed)."""
 
 import datetime
-import random
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
 from portal.feeds import FeedRejected, FeedUnavailable, SubmissionNotFound
-from portal.jobs import enqueue_on_commit
+from portal.jobs import backoff, enqueue_on_commit
 from portal.workflow import transition_apply
 
 QUEUED, SENT = "queued", "sent"
 STUCK_AFTER = timedelta(minutes=10)  # a queued order untouched this long lost its task: the sweep re-drives it
 POLL_AFTER_S = 5  # the first status query after the bank received an order
-
-
-def backoff(attempts: int) -> float:
-    base = settings.TAX_DELIVERY_BACKOFF_S * (2 ** (attempts - 1))
-    return min(base, 3600) * (0.5 + random.random())  # noqa: S311 (jitter, not security)
 
 
 def _live(model: type[models.Model], pk: int, status: str):

@@ -15,7 +15,6 @@ acknowledge by hand when the intake did not."""
 
 import datetime
 import logging
-import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -40,7 +39,7 @@ from portal.feeds.types import (
     IntakeReceipt,
 )
 from portal.guards import insist
-from portal.jobs import enqueue_on_commit
+from portal.jobs import backoff, enqueue_on_commit
 from portal.notices import notice_post
 from portal.predicates import is_federation_staff
 from portal.workflow import audit_created, can, locked, transition_apply
@@ -183,13 +182,6 @@ def delivery_retry(*, actor, delivery: TaxDelivery) -> TaxDelivery:
 # --- the task services ----------------------------------------------------------------------------
 
 
-def _backoff(attempts: int) -> float:
-    """Seconds before the next try: exponential, with jitter so that a burst of failures does not
-    come back as a burst."""
-    base = settings.TAX_DELIVERY_BACKOFF_S * (2 ** (attempts - 1))
-    return min(base, 3600) * (0.5 + random.random())  # noqa: S311 (jitter, not security)
-
-
 def _acknowledged(delivery: TaxDelivery, receipt: IntakeReceipt | None, *, actor=None, reason: str = "") -> None:
     """The bureau (or a tax officer) confirmed receipt: the delivery and the declaration move on,
     the unit is told."""
@@ -254,7 +246,7 @@ def _defer(delivery: TaxDelivery, error: str) -> float | None:
     if delivery.attempts >= settings.TAX_DELIVERY_ATTEMPTS:
         _fail(delivery, f"{error}（已尝试{delivery.attempts}次）")
         return None
-    wait = _backoff(delivery.attempts)
+    wait = backoff(delivery.attempts)
     delivery.last_error = error[:500]
     delivery.next_attempt_at = timezone.now() + timedelta(seconds=wait)
     delivery.save(update_fields=["attempts", "last_error", "next_attempt_at"])
