@@ -23,10 +23,14 @@ def settlement_of(batch: InsuranceBatch) -> Settlement:
         requested=Count("pk", filter=~Q(withholding_result="")),
         withheld=Count("pk", filter=Q(withholding_result=c.WithholdingResult.WITHHELD)),
     )
+    return _settlement(batch, figures["members"], figures["requested"], figures["withheld"])
+
+
+def _settlement(batch: InsuranceBatch, members: int, requested: int, withheld: int) -> Settlement:
     if not batch.is_withholding:
-        return settlement(members=figures["members"], premium=batch.plan_year.premium)
-    return settlement(members=figures["members"], premium=batch.plan_year.premium, requested=figures["requested"],
-                      withheld=figures["withheld"], amount=batch.withholding_amount)
+        return settlement(members=members, premium=batch.plan_year.premium)
+    return settlement(members=members, premium=batch.plan_year.premium, requested=requested, withheld=withheld,
+                      amount=batch.withholding_amount)
 
 
 def _total(qs) -> Decimal:
@@ -64,21 +68,19 @@ def voucher_state(batch: InsuranceBatch) -> VoucherState:
 
 
 def with_counts(qs):
-    """Batches annotated with 参保人数 and 代扣成功人数 (one query for a whole list or export)."""
+    """Batches annotated with the figures settlement_of counts (one query for a whole list or export)."""
     active = Q(members__deleted_at__isnull=True)
     return qs.annotate(
         member_count=Count("members", filter=active),
+        requested_count=Count("members", filter=active & ~Q(members__withholding_result="")),
         withheld_count=Count("members", filter=active & Q(members__withholding_result=c.WithholdingResult.WITHHELD)),
     )
 
 
 def listed_settlement(batch) -> Settlement:
-    """The figures of a batch annotated by `with_counts` (no query of its own)."""
-    if not batch.is_withholding:
-        return settlement(members=batch.member_count, premium=batch.plan_year.premium)
-    return settlement(members=batch.member_count, premium=batch.plan_year.premium,
-                      requested=batch.member_count if batch.withheld_count or batch.withholding_done_at else 0,
-                      withheld=batch.withheld_count, amount=batch.withholding_amount)
+    """The figures of a batch annotated by `with_counts` (no query of its own), as settlement_of
+    gives them."""
+    return _settlement(batch, batch.member_count, batch.requested_count, batch.withheld_count)
 
 
 def union_actions(batch: InsuranceBatch, user) -> dict:

@@ -275,3 +275,26 @@ def test_a_lost_task_is_re_driven_by_the_sweep_and_late_answers_change_nothing(
     withholding.run_send(run.pk)
     assert list(InsuredMember.objects.order_by("pk").values_list("withholding_result", flat=True)) == before
     assert WithholdingRecord.objects.count() == 3
+
+
+def test_the_voucher_list_shows_each_batchs_figures_in_a_fixed_number_of_queries(withheld, sh_agent, sh_code,
+                                                                                  client_for):
+    """缴费凭证管理 counted each row's members with a query of its own (and read its code and plan
+    year per row); the listed figure is the batch page's (settlement_of)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from portal.templatetags.portal import money
+
+    client = client_for(sh_agent)
+    client.get(reverse("insurance:vouchers"))
+    with CaptureQueriesContext(connection) as one_batch:
+        page = client.get(reverse("insurance:vouchers")).content.decode()
+    assert money(settlement_of(withheld).total) in page
+    BatchFactory.create_batch(3, code=sh_code, created_by=sh_agent, withholding=True, under_review=True,
+                              status=B.REVIEW_APPROVED)
+    with CaptureQueriesContext(connection) as four_batches:
+        page = client.get(reverse("insurance:vouchers")).content.decode()
+    assert page.count("<tr>") >= 5
+    assert len(four_batches) == len(one_batch)
