@@ -292,9 +292,35 @@ def test_the_voucher_list_shows_each_batchs_figures_in_a_fixed_number_of_queries
     with CaptureQueriesContext(connection) as one_batch:
         page = client.get(reverse("insurance:vouchers")).content.decode()
     assert money(settlement_of(withheld).total) in page
-    BatchFactory.create_batch(3, code=sh_code, created_by=sh_agent, withholding=True, under_review=True,
-                              status=B.REVIEW_APPROVED)
+    BatchFactory.create_batch(3, code=sh_code, created_by=sh_agent, withholding=True, review_approved=True)
     with CaptureQueriesContext(connection) as four_batches:
         page = client.get(reverse("insurance:vouchers")).content.decode()
     assert page.count("<tr>") >= 5
     assert len(four_batches) == len(one_batch)
+
+
+def test_a_chunk_delivered_twice_while_the_run_is_sent_takes_nothing_twice_and_no_stranger(
+        submitted, union_xh, sh_agent):
+    """The redeliveries above came after the run had settled (members_withhold returned at once). Here
+    the run is still 代扣中: a chunk arrives twice, once with a member of another batch among its ids."""
+    with at(2027, 5, 20):
+        approve_all(submitted, union_xh)
+        withholding.withholding_request(actor=sh_agent, batch=submitted, agreed=True)
+        run = WithholdingRun.objects.get(batch=submitted)
+        withholding.run_start(actor=None, run=run)
+        withholding.run_send(run.pk)  # its chunk tasks wait for a commit that never comes in this test
+    assert WithholdingRun.objects.get(pk=run.pk).status == RS.SENT
+    stranger = MemberFactory(passed=True)
+    asked = list(submitted.members.filter(withholding_result="").order_by("pk").values_list("pk", flat=True))
+    first, rest = asked[:1], asked[1:]
+    withholding.members_withhold(run.pk, [*first, stranger.pk])
+    answered = list(InsuredMember.objects.filter(pk__in=first).values_list("withholding_result", "withheld_at"))
+    withholding.members_withhold(run.pk, [*first, stranger.pk])  # the same chunk again
+    assert list(InsuredMember.objects.filter(pk__in=first).values_list("withholding_result", "withheld_at")) == answered
+    assert WithholdingRun.objects.get(pk=run.pk).status == RS.SENT  # the others are still being asked
+    assert InsuredMember.objects.get(pk=stranger.pk).withholding_result == ""
+    assert not WithholdingRecord.objects.filter(id_number=stranger.id_number).exists()
+    assert WithholdingRecord.objects.count() == 1
+    withholding.members_withhold(run.pk, rest)
+    assert WithholdingRun.objects.get(pk=run.pk).status == RS.RECEIVED
+    assert WithholdingRecord.objects.count() == 3  # one order per member the registry was asked about
