@@ -6,6 +6,7 @@ marks a milestone. The federation's decisions on the requests are in services.ce
 
 import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -116,11 +117,17 @@ def headcount_prefill(*, declaration_id: int) -> AnnualDeclaration | None:
     return declaration
 
 
+HEADCOUNT_ASK_EVERY_S = 10 * 60
+
+
 def headcount_prefill_request(*, declaration: AnnualDeclaration) -> None:
-    """Ask the registry again in the background when the figure is still missing."""
+    """Ask the registry again in the background when the figure is still missing, at most once
+    every ten minutes per declaration (首页 asks on every view: a registry that has no figure for
+    the unit would otherwise get a call per page view). The mark lives in the shared cache, so
+    every web instance keeps to it."""
     if declaration.started and declaration.headcount_from_feed is None and declaration.is_draft:
-        pk = declaration.pk
-        enqueue_on_commit("placement.tasks.headcount_prefill_task", pk)
+        if cache.add(f"placement:headcount-asked:{declaration.pk}", True, timeout=HEADCOUNT_ASK_EVERY_S):
+            enqueue_on_commit("placement.tasks.headcount_prefill_task", declaration.pk)
 
 
 def headcount_confirm(*, actor, declaration: AnnualDeclaration, headcount: int, reason: str = "") -> AnnualDeclaration:

@@ -364,3 +364,16 @@ def test_the_home_page_reads_the_region_and_its_policy_once_and_builds_no_person
     assert not any(s.startswith('SELECT "placement_placedperson"."id", "placement_placedperson"."declaration_id"')
                    for s in sql)  # the totals read ids, not person rows
     assert "安置情况分析" in html and "1.50%" in html
+
+
+@time_machine.travel(IN_WINDOW)
+def test_the_home_page_asks_the_registry_for_the_headcount_at_most_every_ten_minutes(
+        unit_a, owner, client_for, django_capture_on_commit_callbacks):
+    """Issue 20: 首页 queued a registry call on every view while the unit had no registry figure."""
+    DeclarationFactory(employer=unit_a, business_year=2025, headcount=None, headcount_from_feed=None)
+    client = client_for(owner)
+    with django_capture_on_commit_callbacks() as first:
+        client.get("/?year=2025")
+    with django_capture_on_commit_callbacks() as again:
+        client.get("/?year=2025")
+    assert len(first) == 1 and len(again) == 0
