@@ -70,6 +70,16 @@ def counted_persons(declaration: AnnualDeclaration, weight_rule) -> list[Counted
     return counted
 
 
+# the federation's service line, on every placement receipt and where 首页 says how to file late
+# (issue 15): the unit knows whom to call
+FEDERATION_HOTLINE = "12385"
+
+
+def federation_contact(employer) -> str:
+    region = employer.fed_region.full_name if employer.fed_region_id else "所属地区"
+    return f"如有疑问，请联系{region}残疾人联合会，服务热线：{FEDERATION_HOTLINE}（工作日 9:00–17:00）。"
+
+
 # --- the employer's 首页 -------------------------------------------------------------------------------
 
 PROGRESS = ["按比例安置登记", "完成申报", "发送税务部门"]
@@ -140,6 +150,7 @@ def declaration_overview(declaration) -> dict:
         "window_closed": window_closed,
         # a prefilled social-insurance figure counts on the pages, marked 待确认 until the agent confirms it
         "headcount_pending": headcount is not None and declaration.headcount_confirmed_at is None,
+        "contact": federation_contact(declaration.employer),
         # 完成申报 is the page's main action only while it can still be done (issue 15)
         "submit_primary": declaration.is_draft and declaration.started and not window_closed,
     }
@@ -171,9 +182,8 @@ def next_steps(declaration, overview: dict) -> list[dict]:
         steps.append({"text": f"确认本年度在职职工人数{figure}", "url": "placement:headcount"})
     window = overview["window"]
     if overview["window_closed"]:
-        steps.append({"text": f"本年度申报时间已于{window.closes:%Y-%m-%d}截止。如需补报，请联系所属残联开放补报期，"
-                              "补报期开放后即可在此完成申报", "url": "", "waiting": True})
-    elif not steps:
+        return steps  # the page's own warning above says how to file late (补报)
+    if not steps:
         days = f"，申报截止还剩 {overview['days_left']} 天" if overview["window_open"] else ""
         steps.append({"text": f"人员已全部审核确认，请阅读承诺书并完成申报{days}", "url": "placement:submit"})
     elif overview["window_open"]:

@@ -25,7 +25,7 @@ from placement.models import (
     WithdrawalRequest,
 )
 from placement.registry import unit_headcounts
-from placement.selectors.declaration import declaration_totals, importable_persons
+from placement.selectors.declaration import declaration_totals, federation_contact, importable_persons
 from placement.services.verification import verification_request
 from placement.uploads import DEREGISTRATION_FORM, FEEDBACK_FILE
 from placement.window import filing_window_of
@@ -152,14 +152,6 @@ def headcount_confirm(*, actor, declaration: AnnualDeclaration, headcount: int, 
 
 # --- 完成申报 -----------------------------------------------------------------------------------
 
-
-# the federation's service line, printed on every placement receipt (issue 15): the unit knows whom to call
-FEDERATION_HOTLINE = "12385"
-
-
-def federation_contact(employer) -> str:
-    region = employer.fed_region.full_name if employer.fed_region_id else "所属地区"
-    return f"如有疑问，请联系{region}残疾人联合会，服务热线：{FEDERATION_HOTLINE}（工作日 9:00–17:00）。"
 
 
 def _receipt(*, kind, title, declaration=None, employer=None, actor, facts, details=None):

@@ -167,6 +167,8 @@ def test_after_the_window_closes_the_home_page_says_how_to_file_late(declaration
     PersonFactory(declaration=declaration, confirmed=True)
     html = client_for(owner).get("/?year=2025").content.decode()
     assert "本年度申报时间已截止" in html and "补报" in html
+    # said once (the next steps said it again), with whom to call
+    assert html.count("如需补报") == 1 and "残疾人联合会，服务热线：12385" in html
     assert 'class="button button-primary" href="/placement/submit/"' not in html
     assert 'class="button" href="/placement/submit/"' in html
 
