@@ -22,6 +22,7 @@ from placement.facts import cert_periods, contract_terms
 from placement.models import Certificate, Evidence, MonthCheck, MonthCheckAnswer, PlacedPerson, PlacementMonth
 from portal.crypto import blind_indexes
 from portal.identity import grade_label
+from portal.workflow import can
 
 
 @dataclass
@@ -139,6 +140,20 @@ def person_year(person: PlacedPerson, *, weight_rule=None, with_claims: bool = T
         cells=cells, claims=claims_of([person])[person.pk] if with_claims else {}, month_rows=month_rows,
         certificate_rows=certificate_rows, contract_rows=contract_rows,
     )
+
+
+def record_notice(person: PlacedPerson, user) -> str:
+    """安置登记记录's first line: why the page is read-only and what the agent can do instead, from
+    the person's state machine (重新登记 is open from 待审核, 已审核确认 and either rejection while
+    the year is a draft; the record page said it was not during a review)."""
+    if not person.declaration.is_draft:
+        return "本年度已完成申报，不能再修改安置人员。如需修改，请先申请年审申报撤回。"
+    status = "安置登记已提交，等待残联主管部门审核。" if person.status == c.PersonStatus.PENDING_REVIEW \
+        else "该人员已完成安置登记。"
+    if can(user, person, "re_register"):
+        withdrawn = "（将撤回本次审核）" if person.status == c.PersonStatus.PENDING_REVIEW else ""
+        return f"{status}如需修改，请在安置人员列表中选择“重新登记”{withdrawn}。"
+    return status
 
 
 def cell_history(person: PlacedPerson) -> dict[tuple[int, str], list[MonthCheckAnswer]]:

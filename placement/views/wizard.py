@@ -17,7 +17,7 @@ from placement.registry import prefill_lookup
 from placement.selectors.declaration import declaration_of
 from placement.selectors.queues import person_timeline
 from placement.selectors.scope import person_for
-from placement.selectors.year import evidence_by_upload, grid_rows, person_year
+from placement.selectors.year import evidence_by_upload, grid_rows, person_year, record_notice
 from placement.services import evaluation, wizard
 from placement.years import selected_year
 from portal.access import roles_required
@@ -331,6 +331,7 @@ def person_record(request, pk):
     decided = model.decisions
     rows = [{**row, "decided": decided.get(row["month"])} for row in grid_rows(model)]
     return render(request, "placement/record.html", {
+        "notice": record_notice(person, request.user),
         "person": person, "year": person.declaration.business_year, "counts": model.counts,
         "rows": rows, "checks": list(c.Check), "editable": predicates.person_editable(person),
         "contracts": model.contract_rows, "certificates": model.certificate_rows,

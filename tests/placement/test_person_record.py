@@ -75,3 +75,25 @@ def test_the_steps_reached_are_links_back(declaration, owner, client_for):
     assert f'<a href="{reverse("placement:step1", args=[person.pk])}">安置登记</a>' in body
     assert f'<a href="{reverse("placement:step3", args=[person.pk])}">上传附件</a>' in body
     assert f'href="{reverse("placement:step4", args=[person.pk])}"' not in body  # not reached yet
+
+
+@pytest.mark.parametrize("trait,notice", [
+    ("pending_review", "安置登记已提交，等待残联主管部门审核。如需修改，请在安置人员列表中选择“重新登记”（将撤回本次审核）。"),
+    ("confirmed", "该人员已完成安置登记。如需修改，请在安置人员列表中选择“重新登记”。"),
+    ("rejected", "该人员已完成安置登记。如需修改，请在安置人员列表中选择“重新登记”。"),
+])
+def test_the_record_says_what_the_state_machine_allows(declaration, owner, client_for, trait, notice):
+    """The record told a 待审核 person's agent that nothing could change during the review, though
+    the list offers 重新登记 from there (PlacedPerson.re_register)."""
+    person = PersonFactory(declaration=declaration, **{trait: True})
+    client = client_for(owner)
+    assert notice in client.get(reverse("placement:record", args=[person.pk])).content.decode()
+    listing = client.get("/placement/?year=2025").content.decode()
+    assert reverse("placement:person_re_register", args=[person.pk]) in listing  # the list offers it
+
+
+def test_a_filed_years_record_points_to_the_withdrawal(unit_a, owner, client_for):
+    person = PersonFactory(declaration=DeclarationFactory(employer=unit_a, business_year=2025, submitted=True),
+                           confirmed=True)
+    body = client_for(owner).get(reverse("placement:record", args=[person.pk])).content.decode()
+    assert "本年度已完成申报，不能再修改安置人员。如需修改，请先申请年审申报撤回。" in body and "“重新登记”" not in body
