@@ -20,6 +20,7 @@ from placement import choices as c
 from placement import rules
 from placement.facts import cert_periods, contract_terms
 from placement.models import Certificate, Evidence, MonthCheck, MonthCheckAnswer, PlacedPerson, PlacementMonth
+from placement.predicates import NOT_DRAFT
 from portal.crypto import blind_indexes
 from portal.identity import grade_label
 from portal.workflow import can
@@ -147,7 +148,7 @@ def record_notice(person: PlacedPerson, user) -> str:
     the person's state machine (重新登记 is open from 待审核, 已审核确认 and either rejection while
     the year is a draft; the record page said it was not during a review)."""
     if not person.declaration.is_draft:
-        return "本年度已完成申报，不能再修改安置人员。如需修改，请先申请年审申报撤回。"
+        return NOT_DRAFT
     status = "安置登记已提交，等待残联主管部门审核。" if person.status == c.PersonStatus.PENDING_REVIEW \
         else "该人员已完成安置登记。"
     if can(user, person, "re_register"):

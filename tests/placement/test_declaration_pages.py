@@ -333,7 +333,10 @@ def test_a_filed_year_deletes_no_one(unit_a, owner, client_for):
     person = PersonFactory(declaration=declaration, confirmed=True)
     client = client_for(owner)
     assert 'data-check-all="persons"' not in client.get("/placement/?year=2025").content.decode()
-    client.post("/placement/persons/delete/?year=2025", {"persons": [person.pk]})
+    response = client.post("/placement/persons/delete/?year=2025", {"persons": [person.pk]}, follow=True)
+    from placement.predicates import NOT_DRAFT
+
+    assert NOT_DRAFT in response.content.decode()  # the service's own refusal, said on the list
     assert PlacedPerson.objects.filter(pk=person.pk).exists()
 
 
