@@ -7,7 +7,9 @@ from django.utils import timezone
 from portal.audit import audit_record
 from portal.exceptions import Conflict, NotAllowed
 from portal.models import Notice, NoticeRead, Region
+from portal.predicates import region_contains
 from portal.roles import ADMIN, STAFF
+from portal.scoping import region_q
 from portal.units import unit_of
 from portal.uploads import upload_accept, upload_kind
 
@@ -43,7 +45,7 @@ NOTICE_ATTACHMENT = upload_kind("notice_attachment", "通知公告附件", staff
 
 
 def _may_publish_to(actor, region: Region | None) -> bool:
-    return actor.role in ADMIN or bool(region and actor.region and actor.region.contains(region))
+    return region_contains(actor, region)
 
 
 def notice_publish(*, actor, region: Region, title: str, body: str, files=()) -> Notice:
@@ -62,11 +64,7 @@ def notices_managed(user) -> QuerySet[Notice]:
     below it (administrators: all), the withdrawn ones too. A unit's notices are never here."""
     qs = Notice.objects.filter(kind=Notice.Kind.ANNOUNCEMENT, employer__isnull=True) \
         .select_related("region", "created_by", "withdrawn_by")
-    if user.role in ADMIN:
-        return qs
-    if user.region_id is None:
-        return qs.none()
-    return qs.filter(region__path__startswith=user.region.path)
+    return qs.filter(region_q(user, "region"))  # the one region rule (administrators: all)
 
 
 def notice_update(*, actor, notice: Notice, region: Region, title: str, body: str, files=(),

@@ -15,7 +15,9 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from portal.audit import audit_record
 from portal.exceptions import NotAllowed
 from portal.models import Region, SystemToken
+from portal.predicates import region_contains
 from portal.roles import ADMIN, TAX, Role
+from portal.scoping import region_q
 
 KEYWORD = b"bearer"
 
@@ -28,15 +30,13 @@ def tokens_visible(user) -> QuerySet[SystemToken]:
     """接口令牌 a user manages: administrators all; a tax officer those of their region and below
     (issue 15, 22: their bureau's systems are theirs to connect and cut off)."""
     qs = SystemToken.objects.select_related("region", "created_by")
-    if user.role in ADMIN:
-        return qs
-    if user.role in TAX and user.region_id:
-        return qs.filter(region__path__startswith=user.region.path)
-    return qs.none()
+    if user.role not in TAX | ADMIN:
+        return qs.none()
+    return qs.filter(region_q(user, "region"))  # the one region rule (administrators: all)
 
 
 def _may_manage(actor, region: Region) -> bool:
-    return actor.role in ADMIN or (actor.role in TAX and actor.region is not None and actor.region.contains(region))
+    return actor.role in TAX | ADMIN and region_contains(actor, region)
 
 
 def token_issue(*, actor, name: str, region: Region) -> tuple[SystemToken, str]:

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from employers.selectors import employers_visible
 from levy.selectors import certified_results_visible
 from placement import choices as c
 from placement.models import (
@@ -28,7 +29,6 @@ from placement.selectors.scope import declarations_visible, deliveries_visible, 
 from portal.identity import mask_id
 from portal.models import AuditEntry, Receipt
 from portal.roles import ADMIN, FEDERATION
-from portal.scoping import employer_scope_q
 from portal.tones import tone
 
 D, S, R, DS, DK = c.DeclarationStatus, c.PersonStatus, c.ReviewState, c.DeliveryStatus, c.DeliveryKind
@@ -176,12 +176,9 @@ def unit_overview(user, pk: int) -> dict:
     """A unit of the reviewer's region in one place: every year it declared with its persons, every
     request it made, and its history (the unit's, its declarations' and its requests' audit
     entries). A unit outside the region is a 404."""
-    from employers.models import Employer
-
     if user.is_employer_agent or user.role not in STAFF_ONLY:
         raise Http404("未找到该单位")
-    employer = one(Employer.objects.filter(employer_scope_q(user)).select_related("fed_region", "tax_region"), pk,
-                   "未找到该单位")
+    employer = one(employers_visible(user), pk, "未找到该单位")
     declarations = list(AnnualDeclaration.objects.filter(employer=employer).select_related(
         "certificate", "certified_by").annotate(person_count=Count("persons")).order_by("-business_year"))
     persons: dict[int, list] = {}
