@@ -159,6 +159,17 @@ def withholding_request_open(batch) -> bool:
     return not withholding_request_problem(batch)
 
 
+@guard(lambda batch: f"批次状态为“{batch.get_status_display()}”，只有代扣完成后才能删除代扣失败人员")
+def failed_members_deletable(batch) -> bool:
+    """删减人员 is open once the pension day's results are back, until the list is confirmed."""
+    return batch.status == c.BatchStatus.WITHHOLDING_DONE
+
+
+def acceptance_slip_ready(batch, today) -> bool:
+    """The 代扣受理单 is issued with the request and downloadable from the next working day on."""
+    return bool(batch.acceptance_slip_id and batch.acceptance_available_on and today >= batch.acceptance_available_on)
+
+
 @guard("委托代扣批次须在代扣完成后确定参保名单；缴费凭证批次在职保会审核通过后确定")
 def roster_may_be_confirmed(batch) -> bool:
     if batch.payment_method == c.PaymentMethod.WITHHOLDING:

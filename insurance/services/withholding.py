@@ -295,8 +295,7 @@ def failed_members_delete(*, actor, batch: InsuranceBatch, member_ids: list[int]
         raise ValidationFailed("请先勾选要删除的代扣失败人员", field="members")
     with transaction.atomic():
         batch = locked(batch, "plan_year")
-        if batch.status != B.WITHHOLDING_DONE:
-            raise NotAllowed(f"批次状态为“{batch.get_status_display()}”，只有代扣完成后才能删除代扣失败人员")
+        insist(p.failed_members_deletable, batch)
         insist(p.pays_by_withholding, batch)
         targets = list(batch.members.filter(pk__in=member_ids, deleted_at__isnull=True))
         if len(targets) != len(set(member_ids)):

@@ -129,7 +129,7 @@ def batch_info(request, pk):
     return batch_page(request, batch, current_step(batch), "insurance/batch_info.html", {
         "coverage": member_coverage(batch), "members": active_members(batch).count(),
         "can_delete": can(request.user, batch, "delete_batch"),
-        "slip_ready": bool(batch.acceptance_available_on and timezone.localdate() >= batch.acceptance_available_on),
+        "slip_ready": p.acceptance_slip_ready(batch, timezone.localdate()),
     })
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from employers.selectors import employer_for_agent
 from insurance import choices as c
+from insurance import predicates as p
 from insurance.forms import EReceiptForm, RefundForm, VoucherForm, WithholdingRequestForm
 from insurance.models import EReceipt, PaymentVoucher, Refund
 from insurance.rules.ratio import percent_text
@@ -63,9 +64,9 @@ def batch_withholding(request, pk):
         "summary": results_summary(batch), "figures": settlement_of(batch),
         "threshold": percent_text(batch.plan_year.threshold),
         "can_request": problem is None, "request_refusal": problem.message if problem and batch.status == B.REVIEW_APPROVED else "",
-        "can_confirm": can(request.user, batch, "roster_confirm"), "can_delete": batch.status == B.WITHHOLDING_DONE,
-        "slip_ready": bool(batch.acceptance_slip_id and batch.acceptance_available_on
-                           and timezone.localdate() >= batch.acceptance_available_on),
+        "can_confirm": can(request.user, batch, "roster_confirm"),
+        "can_delete": p.failed_members_deletable.test(batch), "failed_results": c.WITHHOLDING_FAILED,
+        "slip_ready": p.acceptance_slip_ready(batch, timezone.localdate()),
     })
 
 

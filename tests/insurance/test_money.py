@@ -324,3 +324,19 @@ def test_a_chunk_delivered_twice_while_the_run_is_sent_takes_nothing_twice_and_n
     withholding.members_withhold(run.pk, rest)
     assert WithholdingRun.objects.get(pk=run.pk).status == RS.RECEIVED
     assert WithholdingRecord.objects.count() == 3  # one order per member the registry was asked about
+
+
+@pytest.mark.parametrize("slip,available,today,ready", [
+    (False, "2027-05-21", "2027-05-22", False),  # not issued (batch_info offered the link anyway)
+    (True, None, "2027-05-22", False),
+    (True, "2027-05-21", "2027-05-20", False),
+    (True, "2027-05-21", "2027-05-21", True),
+])
+def test_the_acceptance_slip_is_ready_from_its_day_once_issued(slip, available, today, ready):
+    import datetime
+
+    from insurance.predicates import acceptance_slip_ready
+
+    batch = InsuranceBatch(acceptance_slip_id=1 if slip else None,
+                           acceptance_available_on=datetime.date.fromisoformat(available) if available else None)
+    assert acceptance_slip_ready(batch, datetime.date.fromisoformat(today)) is ready
