@@ -80,19 +80,21 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    @staticmethod
+    def _once(request, name: str) -> str | None:
+        if len(request.query_params.getlist(name)) > 1:
+            raise ValidationError({name: ["只能传一次"]})
+        return request.query_params.get(name)
+
     def get_page_number(self, request, paginator):
         """A page is a whole number from 1 (an empty or a word is refused, not read as page 1)."""
-        raw = request.query_params.get(self.page_query_param)
-        if len(request.query_params.getlist(self.page_query_param)) > 1:
-            raise ValidationError({self.page_query_param: ["只能传一次"]})
+        raw = self._once(request, self.page_query_param)
         if raw is not None and (not raw.isdigit() or int(raw) < 1):
             raise ValidationError({self.page_query_param: ["页码须为从 1 开始的整数"]})
         return raw or 1
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if len(request.query_params.getlist(self.page_size_query_param)) > 1:
-            raise ValidationError({self.page_size_query_param: ["只能传一次"]})
+        raw = self._once(request, self.page_size_query_param)
         if raw is None:
             return self.page_size
         if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
@@ -123,7 +125,7 @@ def exception_handler(exc, context):
         body = {"detail": exc.message, "code": exc.code}
         if exc.field:
             body["errors"] = {}
-            for problem in [exc, *getattr(exc, "also", [])]:
+            for problem in exc.problems():
                 body["errors"].setdefault(problem.field or "non_field_errors", []).append(problem.message)
         return Response(body, status=exc.http_status)
     if isinstance(exc, Http404):  # as DRF's handler does, so the body below applies to it too

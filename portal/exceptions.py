@@ -17,16 +17,20 @@ class DomainError(Exception):
         if code:
             self.code = code
 
+    def problems(self) -> "list[DomainError]":
+        """This problem and any others found with it (a form or an API body reports them all)."""
+        return [self]
+
 
 class ValidationFailed(DomainError):
     """Input that breaks a rule (a bad ID number, a contract ending before it starts): 422 in the
     API, since the request itself was well formed. `also` carries further problems found in the
     same input, so a form reports them all at once (issue 15)."""
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
-                 also: "list[ValidationFailed] | None" = None):
-        super().__init__(message, field=field, code=code)
-        self.also = also or []
+    also: "list[ValidationFailed]" = []  # noqa: RUF012 (never mutated: all_of sets a new list)
+
+    def problems(self) -> "list[DomainError]":
+        return [self, *self.also]
 
     @classmethod
     def all_of(cls, problems: "list[ValidationFailed]") -> "ValidationFailed":

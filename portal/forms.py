@@ -70,7 +70,7 @@ class ModelForm(PortalFormMixin, forms.ModelForm):
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal next to the field it names, or at the top of the form."""
-    for problem in [error, *getattr(error, "also", [])]:
+    for problem in error.problems():
         field = problem.field if problem.field in form.fields else None
         form.add_error(field, problem.message)
 

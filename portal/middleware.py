@@ -65,8 +65,8 @@ class SessionLifetimeMiddleware:
                 return redirect(f"{reverse('login')}?expired=1")
             expires_in = renew_idle_limit(request.session, user)
         response = self.get_response(request)
-        if user is not None and user.is_authenticated and hasattr(request, "session"):
-            response["X-Session-Expires-In"] = str(request.session.get_expiry_age() if expires_in is None else expires_in)
+        if expires_in is not None:  # a signed-in request (it set the limit above)
+            response["X-Session-Expires-In"] = str(expires_in)
         return response
 
 
