@@ -76,7 +76,7 @@ FEDERATION_HOTLINE = "12385"
 
 
 def federation_contact(employer) -> str:
-    region = employer.fed_region.full_name if employer.fed_region_id else "所属地区"
+    region = employer.fed_region.full_name.replace(" ", "") if employer.fed_region_id else "所属地区"
     return f"如有疑问，请联系{region}残疾人联合会，服务热线：{FEDERATION_HOTLINE}（工作日 9:00–17:00）。"
 
 

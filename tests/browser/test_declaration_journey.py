@@ -124,7 +124,9 @@ def test_after_the_window_closes_the_home_page_says_how_to_file_late(page, journ
     log_in(page, agent.user.username, f.PASSWORD)
     page.wait_for_url("**/")
     assert page.get_by_text("本年度申报时间已截止，尚未完成申报。").is_visible()
-    assert "补报" in page.get_by_role("region", name="接下来要做什么").inner_text()
+    warning = page.locator(".message-warning").filter(has_text="本年度申报时间已截止").inner_text()
+    assert "如需补报" in warning and "残疾人联合会，服务热线：12385" in warning  # said once, with whom to call
+    assert "补报" not in page.get_by_role("region", name="接下来要做什么").inner_text()
     submit = page.locator(".declaration-actions").get_by_role("link", name="完成申报")
     assert "button-primary" not in (submit.get_attribute("class") or "")
     journey.check("home-window-closed")
