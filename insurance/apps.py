@@ -9,3 +9,7 @@ class InsuranceConfig(AppConfig):
         from insurance import labels, uploads  # noqa: F401 (uploads registers the plan's kinds of file)
 
         labels.register()
+        from insurance.models import CalendarDay
+        from portal import reference
+
+        reference.watch("calendar_day", CalendarDay)

@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from insurance.models import CalendarDay
 from insurance.rules import workdays
+from portal import reference
 
 REVIEW_DAYS = 1  # the manual: 审核时间为提交申请后1个工作日
 
 
 def _overrides(first: datetime.date, last: datetime.date) -> dict[datetime.date, bool]:
-    return dict(CalendarDay.objects.filter(date__gte=first, date__lte=last).values_list("date", "is_working_day"))
+    return reference.cached("calendar_day", f"{first}:{last}", lambda: dict(
+        CalendarDay.objects.filter(date__gte=first, date__lte=last).values_list("date", "is_working_day")))
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
@@ -34,4 +36,5 @@ def uncovered_years(*years: int) -> list[int]:
     """Years neither the package nor the administrators' table covers (the calendar then falls
     back to Monday–Friday, and administrators are asked to enter the holidays)."""
     return [year for year in years if not workdays.package_covers(year)
-            and not CalendarDay.objects.filter(date__year=year).exists()]
+            and not reference.cached("calendar_day", f"year:{year}",
+                                     lambda year=year: CalendarDay.objects.filter(date__year=year).exists())]

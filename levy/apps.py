@@ -7,6 +7,11 @@ class LevyConfig(AppConfig):
 
     def ready(self):
         from levy import health, uploads  # noqa: F401  (the policy check on the health page; upload kinds)
+        from levy.models import FilingWindow, PolicyRule
+        from portal import reference
+
+        reference.watch("policy_rule", PolicyRule)
+        reference.watch("filing_window", FilingWindow)
         from levy.choices import AssessmentStatus, PaymentStatus, PayoutStatus, ReliefStatus, RewardStatus
         from levy.models import (
             CertifiedFigures,

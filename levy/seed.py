@@ -12,6 +12,7 @@ to these lists for existing installations needs a new data migration, not just a
 import datetime
 
 from levy.rules.policy import NATIONAL, looks_verified
+from portal import reference
 
 S_72 = "财税〔2015〕72号《残疾人就业保障金征收使用管理办法》第八条（重庆市残联转载 https://www.cqdpf.org.cn/web/article/1385734950387404800/web/content_1385734950387404800.html）"
 S_TIAOLI = "《残疾人就业条例》（国务院令第488号）第八条；" + S_72
@@ -221,4 +222,8 @@ def seed_policy(get_model) -> int:
             lookup = {k: row[k] for k in keys}
             defaults = {k: v for k, v in row.items() if k not in keys}
             created += model.objects.get_or_create(**lookup, defaults=defaults)[1]
+    if created:
+        # a migration's historical models send no signals the cache listens to
+        for table in ("policy_rule", "filing_window"):
+            reference.changed(table)
     return created

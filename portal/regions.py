@@ -10,6 +10,8 @@ from pathlib import Path
 
 import stdnum
 
+from portal import reference
+
 LOC_DAT = Path(stdnum.__file__).parent / "cn" / "loc.dat"
 MUNICIPALITIES = {"11", "12", "31", "50"}
 _SEGMENT = re.compile(r"^\[(\d{4})?-(\d{4})?\](.+)$")
@@ -102,4 +104,6 @@ def load_regions(region_model) -> int:
         ],
         batch_size=1000,
     )
+    if rows:
+        reference.changed("region")  # bulk_create sends no signal
     return len(rows)

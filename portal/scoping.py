@@ -3,6 +3,7 @@ call these helpers; views never filter by region themselves."""
 
 from django.db.models import Q
 
+from portal import reference
 from portal.roles import ADMIN, FEDERATION, TAX, UNION
 
 
@@ -45,5 +46,6 @@ def filter_regions(user) -> list:
     from portal.models import Region
 
     if user.role in ADMIN or user.region_id is None:
-        return list(Region.objects.filter(parent__isnull=True).order_by("code"))
-    return [user.region, *Region.objects.filter(parent=user.region_id).order_by("code")]
+        return reference.cached("region", "provinces", lambda: list(Region.objects.filter(parent__isnull=True)))
+    return [user.region, *reference.cached("region", f"children:{user.region_id}",
+                                           lambda: list(Region.objects.filter(parent=user.region_id)))]

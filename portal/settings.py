@@ -220,7 +220,7 @@ else:
 # --- authentication ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.backends.RegionModelBackend",  # Django's, with the user's region loaded alongside
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portal.passwords.RolePasswordValidator"},

@@ -8,6 +8,7 @@ repeated ones counted), and the functions that took the most cumulative time."""
 
 import argparse
 import collections
+import contextlib
 import cProfile
 import os
 import pstats
@@ -50,10 +51,11 @@ def main() -> int:
             client.get(path)
         queries = captured.captured_queries
         repeated = collections.Counter(q["sql"] for q in queries)
-        plain = []
+        plain, split = [], collections.Counter()
         for _ in range(args.repeat):
             started = time.perf_counter()
-            client.get(path)
+            with _timed(split):
+                client.get(path)
             plain.append((time.perf_counter() - started) * 1000)
         times = []
         profiler = cProfile.Profile()
@@ -65,12 +67,47 @@ def main() -> int:
             times.append((time.perf_counter() - started) * 1000)
         print(f"\n=== {path}: median {statistics.median(plain):.1f} ms ({statistics.median(times):.1f} profiled), "
               f"{len(queries)} queries, "
-              f"{sum(n - 1 for n in repeated.values())} repeats")
+              f"{sum(n - 1 for n in repeated.values())} repeats; per request "
+              + ", ".join(f"{k} {v / args.repeat:.1f} ms" for k, v in split.items()))
         if args.queries:
             for q in queries:
                 print(f"  {q['time']}  {q['sql'][:300]}")
         pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(args.top)
     return 0
+
+
+@contextlib.contextmanager
+def _timed(split: collections.Counter):
+    """Add the time spent rendering templates (outermost render only) and waiting on the database
+    to `split`, in ms."""
+    from django.db import connection
+    from django.template.backends.django import Template
+
+    render, depth = Template.render, [0]
+
+    def timed_render(self, *a, **kw):
+        depth[0] += 1
+        started = time.perf_counter()
+        try:
+            return render(self, *a, **kw)
+        finally:
+            depth[0] -= 1
+            if not depth[0]:
+                split["templates"] += (time.perf_counter() - started) * 1000
+
+    def timed_sql(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            split["sql"] += (time.perf_counter() - started) * 1000
+
+    Template.render = timed_render
+    try:
+        with connection.execute_wrapper(timed_sql):
+            yield
+    finally:
+        Template.render = render
 
 
 if __name__ == "__main__":

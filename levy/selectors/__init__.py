@@ -40,6 +40,7 @@ from levy.rules import (
 )
 from levy.rules.assessment import unit_kind
 from levy.rules.policy import REQUIRED_RULES, parse_value
+from portal import reference
 from portal.exceptions import ValidationFailed
 from portal.identity import unit_kind_of
 from portal.models import Region
@@ -55,10 +56,11 @@ def region_chain(region_code: str) -> list[str]:
     """The region's code and its ancestors' up to the province, then the national default."""
     if region_code == NATIONAL:
         return [NATIONAL]
-    region = Region.objects.filter(code=region_code).only("path").first()
-    if region is None:
+    path = reference.cached("region", f"path:{region_code}",
+                            lambda: Region.objects.filter(code=region_code).values_list("path", flat=True).first())
+    if path is None:
         raise ValidationFailed("请选择有效的行政区划", field="region")
-    return [*reversed([c for c in region.path.split("/") if c]), NATIONAL]
+    return [*reversed([c for c in path.split("/") if c]), NATIONAL]
 
 
 def _most_specific(rows, chain: list[str]):
@@ -97,7 +99,8 @@ def _policy(region_code: str, collection_year: int, chain: list[str], rules: lis
 
 def _rule_rows(collection_year: int, chain: list[str]) -> list[PolicyRule]:
     """Every rule row in force along the region chain (a few dozen at most)."""
-    return list(PolicyRule.objects.filter(_in_force(collection_year), region_code__in=chain))
+    return reference.cached("policy_rule", f"{collection_year}:{','.join(chain)}", lambda: list(
+        PolicyRule.objects.filter(_in_force(collection_year), region_code__in=chain)))
 
 
 def _rule_value(rows: list[PolicyRule], chain: list[str], name: str, collection_year: int):
@@ -194,9 +197,12 @@ def filing_window(region_code: str, business_year: int, kind: str = "certificati
 
 
 def _filing_window(collection_year: int, chain: list[str], kind: str) -> tuple[datetime.date, datetime.date] | None:
-    rows = FilingWindow.objects.filter(_in_force(collection_year), region_code__in=chain, kind=kind)
-    row = _most_specific(rows, chain)
-    return row.dates(collection_year) if row else None
+    def load():
+        rows = FilingWindow.objects.filter(_in_force(collection_year), region_code__in=chain, kind=kind)
+        row = _most_specific(rows, chain)
+        return row.dates(collection_year) if row else None
+
+    return reference.cached("filing_window", f"{collection_year}:{kind}:{','.join(chain)}", load)
 
 
 def certified_figures_for(*, employer, business_year: int) -> CertifiedFigures | None:

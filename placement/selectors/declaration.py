@@ -221,9 +221,11 @@ def declaration_of(*, employer, business_year: int) -> AnnualDeclaration:
     """The unit's declaration of the year as pages show it: the stored one, or — for a year the
     unit has not started — an unsaved one that reads 未申报 (viewing a year never files it; the
     first write does, through services.declaration.declaration_open)."""
-    found = AnnualDeclaration.objects.select_related("employer").filter(employer=employer,
-                                                                        business_year=business_year).first()
-    return found or AnnualDeclaration(employer=employer, business_year=business_year)
+    found = AnnualDeclaration.objects.filter(employer=employer, business_year=business_year).first()
+    if found is None:
+        return AnnualDeclaration(employer=employer, business_year=business_year)
+    found.employer = employer  # the caller's instance, with whatever it has loaded (its regions)
+    return found
 
 
 # --- 导入上一年申报名单 ------------------------------------------------------------------------------

@@ -355,20 +355,29 @@ def test_the_submission_receipt_gives_the_federations_phone(declaration, owner, 
 @time_machine.travel(IN_WINDOW)
 def test_the_home_page_reads_the_region_and_its_policy_once_and_builds_no_person(declaration, owner, client_for):
     """Issue 20: 首页 read the region three times and the rule table twice (ratio, weight rule,
-    window asked separately), and built and decrypted every person to count months."""
+    window asked separately), and built and decrypted every person to count months. The region's
+    path and policy rows are reference data: read once, then from the cache (portal.reference)."""
+    from django.core.cache import cache
+
     PersonFactory.create_batch(3, declaration=declaration, confirmed=True)
     client = client_for(owner)
     client.get("/")
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         html = client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        assert "1.50%" in client.get("/").content.decode()
     sql = [q["sql"] for q in captured.captured_queries]
-    assert sum(s.startswith('SELECT "portal_region"."code", "portal_region"."path" FROM') for s in sql) == 1
+    assert sum(s.startswith('SELECT "portal_region"."path" AS "path" FROM') for s in sql) == 1
     assert sum('FROM "levy_policyrule"' in s for s in sql) == 1
     assert sum('FROM "levy_filingwindow"' in s for s in sql) == 1
     assert not any('FROM "levy_socialaveragewage"' in s for s in sql)  # a ratio needs no 社平
     assert not any(s.startswith('SELECT "placement_placedperson"."id", "placement_placedperson"."declaration_id"')
                    for s in sql)  # the totals read ids, not person rows
     assert "安置情况分析" in html and "1.50%" in html
+    assert not [q for q in cached.captured_queries
+                if any(t in q["sql"] for t in ('"portal_region"."path" FROM', "levy_policyrule", "levy_filingwindow"))]
+    assert len(cached.captured_queries) == len(captured.captured_queries) - 3
 
 
 @time_machine.travel(IN_WINDOW)
