@@ -34,9 +34,23 @@ def call_action(request, service: Callable, done: str | Callable, /, **kwargs) -
     return True
 
 
+class FirstPagePaginator(Paginator):
+    """Django's paginator, except that a first page with room to spare is its own count: most lists
+    of a district fit on one page, and COUNT(*) asked what the page's rows already said (issue 20).
+    A full first page is counted as before, and its rows are kept."""
+
+    def get_page(self, number):
+        if number not in (None, "", "1", 1) or "count" in self.__dict__:
+            return super().get_page(number)
+        head = list(self.object_list[: self.per_page + 1])
+        if len(head) <= self.per_page:
+            self.__dict__["count"] = len(head)  # Paginator.count is a cached_property
+        return self._get_page(head[: self.per_page], 1, self)
+
+
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     """A page of the queryset and the query string without `page` (for the pager's links)."""
-    paginator = Paginator(queryset, per_page)
+    paginator = FirstPagePaginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
