@@ -38,7 +38,6 @@ class WithholdingRun(ConcurrentTransitionMixin, models.Model):
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
     last_error = models.CharField("最近错误", max_length=500, blank=True)
-    answered = models.PositiveIntegerField("已返回人数", default=0)
     withheld = models.PositiveIntegerField("代扣成功人数", default=0)
 
     audit_name = "withholding_run"
@@ -68,7 +67,7 @@ class WithholdingRun(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=RS.SENT, target=RS.RECEIVED, permission=p.system,
                 custom={"label": "代扣结果已返回"})
     def receive(self, *, withheld: int):
-        self.received_at, self.withheld, self.answered = timezone.now(), withheld, self.requested
+        self.received_at, self.withheld = timezone.now(), withheld
 
     @transition(field=status, source=[RS.QUEUED, RS.SENT], target=RS.FAILED, permission=p.system,
                 custom={"label": "代扣文件发送失败"})

@@ -156,6 +156,14 @@ def test_failed_members_leave_only_while_75_percent_holds(withheld, sh_agent):
     assert settlement_of(withheld).unit_due == D("750.00")  # 3 × 450 − 2 × 300
 
 
+def test_the_unions_batch_page_counts_the_request_as_the_agents_page_does(withheld, sh_agent, union_xh, client_for):
+    failed = withheld.members.filter(withholding_result__in=c.WITHHOLDING_FAILED).values_list("pk", flat=True)
+    withholding.failed_members_delete(actor=sh_agent, batch=withheld, member_ids=list(failed)[:1])
+    html = client_for(union_xh).get(f"/backoffice/union/batches/{withheld.pk}/").content.decode()
+    assert "申请代扣 3 人（代扣文件 4 人，代扣失败的人员已删减）" in html
+    assert settlement_of(withheld).requested == 3
+
+
 def test_a_registry_that_stays_silent_fails_the_run_with_an_alert_and_a_retry_finishes_it(
         submitted, union_xh, sh_agent, django_capture_on_commit_callbacks, settings):
     from portal.feeds import configure
