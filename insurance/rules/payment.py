@@ -8,6 +8,7 @@ functions over plain values; the services and pages read the same figures.
 The manual's three cases: 13 members, 9 withheld at 300 → 3,150; 29 members, 23 withheld at 100 →
 10,750; 12 members, 8 withheld at 100 → 4,600."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -120,3 +121,12 @@ def may_delete_failed(*, enrolled: int, registry_count: int | None, threshold: D
     if not registry_count:
         return False
     return Decimal(enrolled - deleting) >= Decimal(threshold) * registry_count
+
+
+def pension_day_after(day: datetime.date, plan_day: int) -> datetime.date:
+    """The first pension day (the plan year's day of the month, 1–28) on or after `day`: the bank
+    withholds on it."""
+    candidate = day.replace(day=plan_day)
+    if candidate < day:
+        candidate = (candidate.replace(day=1) + datetime.timedelta(days=32)).replace(day=plan_day)
+    return candidate

@@ -24,7 +24,7 @@ from django.utils import timezone
 from insurance import choices as c
 from insurance import predicates as p
 from insurance.models import InsuranceBatch, InsuredMember, WithholdingRun
-from insurance.rules.payment import may_delete_failed
+from insurance.rules.payment import may_delete_failed, pension_day_after
 from insurance.selectors.members import active_members
 from insurance.selectors.ratio import ratio_rows
 from insurance.services.verification import chunks, write_columns
@@ -48,14 +48,6 @@ B, RS, W = c.BatchStatus, c.RunStatus, c.WithholdingResult
 RESULT_OF = {WITHHOLDING_DONE: W.WITHHELD, WITHHOLDING_INSUFFICIENT: W.INSUFFICIENT}
 RESULT_FIELDS = ["withholding_result", "withheld_amount", "withholding_message", "withheld_at"]
 RESULT_TYPES = {"withheld_amount": "numeric", "withheld_at": "timestamptz"}
-
-
-def pension_day_after(day, plan_day: int):
-    """The first pension day (the plan year's day of the month) on or after `day`."""
-    candidate = day.replace(day=plan_day)
-    if candidate < day:
-        candidate = (candidate.replace(day=1) + timedelta(days=32)).replace(day=plan_day)
-    return candidate
 
 
 # --- 提交代扣申请 ----------------------------------------------------------------------------------

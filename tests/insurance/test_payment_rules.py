@@ -1,11 +1,19 @@
 """The money rules of the retiree plan (DOMAIN.md §3): the manual's three cases and our own, the
 voucher totals, refunds, e-receipts and the 75% rule for deleting failed members."""
 
+import datetime
 from decimal import Decimal as D
 
 import pytest
 
-from insurance.rules.payment import may_delete_failed, receipt_room, refund_room, settlement, voucher_check
+from insurance.rules.payment import (
+    may_delete_failed,
+    pension_day_after,
+    receipt_room,
+    refund_room,
+    settlement,
+    voucher_check,
+)
 
 
 @pytest.mark.parametrize(("members", "requested", "withheld", "amount", "due", "paying"), [
@@ -60,3 +68,14 @@ def test_the_room_left_for_a_refund_and_an_e_receipt():
 ])
 def test_failed_members_may_be_deleted_only_while_the_code_keeps_75_percent(enrolled, count, deleting, allowed):
     assert may_delete_failed(enrolled=enrolled, registry_count=count, threshold=D("0.75"), deleting=deleting) is allowed
+
+
+@pytest.mark.parametrize(("day", "plan_day", "pension_day"), [
+    ("2027-05-20", 25, "2027-05-25"),  # later this month
+    ("2027-05-25", 25, "2027-05-25"),  # today is the day
+    ("2027-05-26", 25, "2027-06-25"),  # passed: next month
+    ("2027-12-26", 10, "2028-01-10"),  # across the year
+    ("2027-01-31", 28, "2027-02-28"),  # from a 31st into February
+])
+def test_the_pension_day_on_or_after_a_day(day, plan_day, pension_day):
+    assert pension_day_after(datetime.date.fromisoformat(day), plan_day) == datetime.date.fromisoformat(pension_day)
