@@ -31,3 +31,11 @@ def test_a_rate_that_measured_nothing_does_not_pass():
     assert not Result("peak_throughput", 19, 40, "pages/s", 0.5, at_least=True).passed
     assert not Result("peak_throughput", 20, 0, "pages/s", 0.5, at_least=True).passed
     assert "target=>=0.5" in Result("peak_throughput", 20, 40, "pages/s", 0.5, at_least=True).line()
+
+
+def test_two_turns_count_their_pages_over_their_spans_added_up():
+    first = [(0.0, 10, "·首页", True), (9.99, 10, "·首页", True)]  # 2 pages in 10 s
+    second = [(100.0, 10, "·首页", True), (101.0, 10, "·首页", True), (104.99, 10, "·首页", True)]  # 3 in 5 s
+    assert round(rate(first), 6) == 0.2 and round(rate(second), 6) == 0.6
+    assert round(rate(first, second), 6) == round(5 / 15, 6)  # not the mean of 0.2 and 0.6, nor 5 pages / 105 s
+    assert rate([]) == 0.0 and rate([], first) == rate(first)
