@@ -4,7 +4,8 @@
 from django.utils import timezone
 
 from insurance.selectors.members import member_coverage
-from insurance.selectors.money import listed_settlement, with_counts
+from insurance.selectors.money import listed_settlements
+from insurance.services.verification import chunks
 from portal.identity import mask_account
 from portal.spreadsheets import xlsx_response
 
@@ -32,12 +33,17 @@ BATCH_HEADERS = ["批次号", "单位名称", "统一社会信用代码", "参�
 
 
 def batch_rows(batches):
-    for b in with_counts(batches.select_related("created_by")).order_by("number").iterator(chunk_size=500):
-        figures = listed_settlement(b)
-        yield [b.number, b.code.unit_name, b.code.credit_code, b.code.code, b.get_kind_display(), b.plan_year.year,
-               b.get_status_display(), b.get_payment_method_display(), figures.members, figures.withheld,
-               str(figures.total), str(figures.unit_due), b.created_by.display_name, mask_account(b.created_by.phone),
-               timezone.localtime(b.updated_at).strftime("%Y-%m-%d %H:%M")]
+    ordered = list(batches.select_related("created_by").order_by("number"))
+    for chunk in chunks(ordered, 500):
+        settled = listed_settlements(chunk)
+        yield from (_batch_row(b, settled[b.pk]) for b in chunk)
+
+
+def _batch_row(b, figures) -> list:
+    return [b.number, b.code.unit_name, b.code.credit_code, b.code.code, b.get_kind_display(), b.plan_year.year,
+            b.get_status_display(), b.get_payment_method_display(), figures.members, figures.withheld,
+            str(figures.total), str(figures.unit_due), b.created_by.display_name, mask_account(b.created_by.phone),
+            timezone.localtime(b.updated_at).strftime("%Y-%m-%d %H:%M")]
 
 
 def batches_xlsx(batches, filename: str):

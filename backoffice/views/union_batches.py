@@ -14,7 +14,7 @@ from insurance.exports import batches_xlsx
 from insurance.filters import BatchFilter, RunFilter
 from insurance.forms import VoucherDecisionForm
 from insurance.selectors.members import results_summary
-from insurance.selectors.money import listed_settlement, union_actions, voucher_state, with_counts
+from insurance.selectors.money import listed_settlements, union_actions, voucher_state
 from insurance.selectors.ratio import ratio_rows
 from insurance.selectors.scope import batch_for, batches_visible, one, runs_visible
 from insurance.services import review, vouchers, withholding
@@ -34,8 +34,9 @@ SORTS = {"oldest": ("等待最久", ("updated_at", "pk")), "newest": ("最近更
 
 
 def _rows(user, ids):
-    batches = {b.pk: b for b in with_counts(batches_visible(user).filter(pk__in=ids))}
-    return [{"batch": batches[pk], "figures": listed_settlement(batches[pk])} for pk in ids if pk in batches]
+    batches = {b.pk: b for b in batches_visible(user).filter(pk__in=ids)}
+    figures = listed_settlements(list(batches.values()))
+    return [{"batch": batches[pk], "figures": figures[pk]} for pk in ids if pk in batches]
 
 
 @roles_required(UNION | ADMIN)

@@ -5,8 +5,7 @@ insurance.rules.payment), and how the voucher rows stand against it."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 
 from insurance import choices as c
 from insurance.models import InsuranceBatch, InsuredMember, WithholdingRun
@@ -24,10 +23,11 @@ def settlement_of(batch: InsuranceBatch) -> Settlement:
         requested=Count("pk", filter=~Q(withholding_result="")),
         withheld=Count("pk", filter=Q(withholding_result=c.WithholdingResult.WITHHELD)),
     )
-    return _settlement(batch, figures["members"], figures["requested"], figures["withheld"])
+    return _settlement(batch, members=figures["members"], requested=figures["requested"],
+                       withheld=figures["withheld"])
 
 
-def _settlement(batch: InsuranceBatch, members: int, requested: int, withheld: int) -> Settlement:
+def _settlement(batch: InsuranceBatch, *, members: int, requested: int, withheld: int) -> Settlement:
     if not batch.is_withholding:
         return settlement(members=members, premium=batch.plan_year.premium)
     return settlement(members=members, premium=batch.plan_year.premium, requested=requested, withheld=withheld,
@@ -68,26 +68,17 @@ def voucher_state(batch: InsuranceBatch) -> VoucherState:
     )
 
 
-def with_counts(qs):
-    """Batches annotated with the figures settlement_of counts (one query for a whole list or export).
-    Each figure is a correlated count over the batch's members: a join with GROUP BY sorted every
-    member row with the batch's wide columns (7 ms for a page of 5 batches and 2,000 members)."""
-    def members(also: Q | None = None):
-        counted = InsuredMember.objects.filter(also or Q(), batch=OuterRef("pk"), deleted_at__isnull=True) \
-            .order_by().values("batch").annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(counted), 0)
-
-    return qs.annotate(
-        member_count=members(),
-        requested_count=members(~Q(withholding_result="")),
-        withheld_count=members(Q(withholding_result=c.WithholdingResult.WITHHELD)),
-    )
-
-
-def listed_settlement(batch) -> Settlement:
-    """The figures of a batch annotated by `with_counts` (no query of its own), as settlement_of
-    gives them."""
-    return _settlement(batch, batch.member_count, batch.requested_count, batch.withheld_count)
+def listed_settlements(batches: list[InsuranceBatch]) -> dict[int, Settlement]:
+    """settlement_of for a list of loaded batches (a page, a chunk of an export): their members
+    counted in one grouped query over the members alone. Counting them as annotations of the batch
+    query sorted or scanned every member row with the batch's wide columns (7 ms for a page of 5
+    batches and 2,000 members, against 1 ms grouped)."""
+    counted = {row["batch_id"]: row for row in InsuredMember.objects.filter(
+        batch__in=[b.pk for b in batches], deleted_at__isnull=True).order_by().values("batch_id").annotate(
+        members=Count("pk"), requested=Count("pk", filter=~Q(withholding_result="")),
+        withheld=Count("pk", filter=Q(withholding_result=c.WithholdingResult.WITHHELD)))}
+    none = {"members": 0, "requested": 0, "withheld": 0}
+    return {b.pk: _settlement(b, **{k: counted.get(b.pk, none)[k] for k in none}) for b in batches}
 
 
 def union_actions(batch: InsuranceBatch, user) -> dict:

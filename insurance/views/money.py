@@ -14,7 +14,7 @@ from insurance.forms import EReceiptForm, RefundForm, VoucherForm, WithholdingRe
 from insurance.models import EReceipt, PaymentVoucher, Refund
 from insurance.rules.ratio import percent_text
 from insurance.selectors.members import active_members, results_summary
-from insurance.selectors.money import listed_settlement, settlement_of, voucher_state, with_counts
+from insurance.selectors.money import listed_settlements, settlement_of, voucher_state
 from insurance.selectors.scope import batches_visible
 from insurance.services import vouchers as services
 from insurance.services import withholding
@@ -101,8 +101,9 @@ def voucher_list(request):
         qs = qs.filter(number__icontains=number)
     if status in B.values:
         qs = qs.filter(status=status)
-    page, query = paginate(request, with_counts(qs).select_related("plan_year", "code").order_by("-updated_at", "-id"))
-    page.object_list = [{"batch": b, "figures": listed_settlement(b), "page": money_page(b)} for b in page.object_list]
+    page, query = paginate(request, qs.select_related("plan_year", "code").order_by("-updated_at", "-id"))
+    figures = listed_settlements(list(page.object_list))
+    page.object_list = [{"batch": b, "figures": figures[b.pk], "page": money_page(b)} for b in page.object_list]
     plans = {row["batch"].plan_year for row in page.object_list}
     return render(request, "insurance/voucher_list.html", {
         "page": page, "query": query, "number": number, "status": status, "plans": sorted(plans, key=lambda p: -p.year),
