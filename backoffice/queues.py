@@ -70,7 +70,7 @@ register_queue(Queue("certificates", "手动添加残疾证审核", "backoffice:
                      "person__registered_at", order=20, help="核对证件影像；与残疾人证登记系统一致的可批量审核通过。"))
 register_queue(Queue("dispatch", "劳务派遣审核", "backoffice:dispatch_queue", q.dispatch_to_review,
                      "person__registered_at", order=30, help="劳务派遣资质、三方协议、劳动合同齐全且一致。"))
-register_queue(Queue("certification", "年审认证审核", "tax:certification_queue", q.certification_queue,
+register_queue(Queue("certification", "年审认证审核", "tax:certification_queue", q.declarations_submitted,
                      "submitted_at", order=35, help="完成申报的年审申报，等待认证或退回"))
 register_queue(Queue("withdrawals", "年审申报撤回（认证前）", "backoffice:withdrawal_queue",
                      lambda user: q.open_requests(q.withdrawals_visible(user)), "submitted_at", order=40,

@@ -243,10 +243,15 @@ def open_requests(qs: QuerySet) -> QuerySet:
 # --- 年审认证审核, 发送税务 ------------------------------------------------------------------------------
 
 
+def declarations_submitted(user) -> QuerySet[AnnualDeclaration]:
+    """Submitted declarations in the user's region (the 工作台 counts them: no joins, no figures)."""
+    return _staff(AnnualDeclaration.objects.filter(status=D.SUBMITTED), user, "employer")
+
+
 def certification_queue(user) -> QuerySet[AnnualDeclaration]:
     """年审认证审核: submitted declarations, oldest submission first, with their person counts."""
     return (
-        _staff(AnnualDeclaration.objects.filter(status=D.SUBMITTED), user, "employer")
+        declarations_submitted(user)
         .select_related("employer__fed_region", "submitted_by")
         .annotate(person_count=Count("persons"),
                   unconfirmed=Count("persons", filter=~Q(persons__status=S.CONFIRMED)))
@@ -263,9 +268,9 @@ def declaration_for_review(user, pk: int) -> AnnualDeclaration:
 def declarations_to_send(user) -> QuerySet[AnnualDeclaration]:
     """发送税务: certified declarations with no live delivery of their certificate yet, or whose
     delivery failed (sending again re-drives it). Oldest certification first."""
-    live = TaxDelivery.objects.filter(certificate=OuterRef("certificate"), kind=DK.RESULT).exclude(status=DS.CANCELLED)
+    live = _live_deliveries()
     return (
-        _staff(AnnualDeclaration.objects.filter(status=D.CERTIFIED), user, "employer")
+        _certified(user)
         .select_related("employer__tax_region", "certificate", "certified_by")
         .annotate(in_flight=Exists(live.exclude(status=DS.FAILED)), failed=Exists(live.filter(status=DS.FAILED)))
         .filter(in_flight=False)
@@ -275,8 +280,18 @@ def declarations_to_send(user) -> QuerySet[AnnualDeclaration]:
 
 def declarations_never_sent(user) -> QuerySet[AnnualDeclaration]:
     """The dashboard's 发送税务: certified declarations never handed over. One whose hand-off failed
-    is counted once, under 发送税务失败 (issue 15, 18), though the 发送税务 page lists it to resend."""
-    return declarations_to_send(user).filter(failed=False)
+    is counted once, under 发送税务失败 (issue 15, 18), though the 发送税务 page lists it to resend.
+    (No delivery at all that is not cancelled: one semi-join, where the page's list needs two.)"""
+    return _certified(user).exclude(Exists(_live_deliveries()))
+
+
+def _certified(user) -> QuerySet[AnnualDeclaration]:
+    return _staff(AnnualDeclaration.objects.filter(status=D.CERTIFIED), user, "employer")
+
+
+def _live_deliveries() -> QuerySet[TaxDelivery]:
+    """The declaration's certificate's result hand-offs that count (a cancelled one does not)."""
+    return TaxDelivery.objects.filter(certificate=OuterRef("certificate"), kind=DK.RESULT).exclude(status=DS.CANCELLED)
 
 
 def deliveries_listed(user) -> QuerySet[TaxDelivery]:
