@@ -105,9 +105,15 @@ def waited(delta) -> str:
 def person_queue_rows(pks: list[int]) -> list[dict]:
     """What each row of the person queue shows, in the order of `pks`: three narrow queries for the
     page, whatever its size (plain values, not model instances: this is the reviewers' busiest page)."""
-    people = {row[0]: row for row in PlacedPerson.objects.filter(pk__in=pks).values_list(
+    # the hand-added items a reviewer had to look at (issue 15, 13: a person confirmed by the
+    # system had none, and the column must not say otherwise), asked with the person's row
+    manual_certificate = Certificate.objects.filter(person=OuterRef("pk"), source=c.CertificateSource.MANUAL) \
+        .exclude(review_state=R.NOT_NEEDED)
+    dispatch = Contract.objects.filter(person=OuterRef("pk"), is_dispatch=True).exclude(review_state=R.NOT_NEEDED)
+    people = {row[0]: row for row in PlacedPerson.objects.filter(pk__in=pks).annotate(
+        manual_certificate=Exists(manual_certificate), dispatch=Exists(dispatch)).values_list(
         "pk", "name", "id_number", "status", "registered_at", "reviewed_at", "declaration__business_year",
-        "declaration__employer_id", "declaration__employer__name")}
+        "declaration__employer_id", "declaration__employer__name", "manual_certificate", "dispatch")}
     selected: dict[int, set[int]] = {}
     for person_id, month in PlacementMonth.objects.filter(person_id__in=pks, selected=True) \
             .values_list("person_id", "month"):
@@ -117,15 +123,6 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
             .values_list("person_id", "month", "item"):
         if month in selected.get(person_id, ()):
             flagged.setdefault(person_id, set()).add(item)
-    # the hand-added items a reviewer had to look at (issue 15, 13: a person confirmed by the
-    # system had none, and the column must not say otherwise)
-    manual: dict[int, list[str]] = {}
-    for person_id in Certificate.objects.filter(person_id__in=pks, source=c.CertificateSource.MANUAL) \
-            .exclude(review_state=R.NOT_NEEDED).values_list("person_id", flat=True).distinct():
-        manual.setdefault(person_id, []).append("手动添加的证件")
-    for person_id in Contract.objects.filter(person_id__in=pks, is_dispatch=True) \
-            .exclude(review_state=R.NOT_NEEDED).values_list("person_id", flat=True).distinct():
-        manual.setdefault(person_id, []).append("劳务派遣协议")
     now = timezone.now()
     review_url = reverse("backoffice:person_review", args=[0]).removesuffix("0/")
     labels = {check.value: check.label for check in c.Check}
@@ -134,9 +131,9 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
     for pk in pks:
         if pk not in people:
             continue  # deleted since the page was counted
-        _pk, name, id_number, status, registered_at, reviewed_at, year, unit_id, unit = people[pk]
+        _pk, name, id_number, status, registered_at, reviewed_at, year, unit_id, unit, certificate, agreement = people[pk]
         items = flagged.get(pk, set())
-        checks = [labels[k] for k in labels if k in items] + manual.get(pk, [])
+        checks = [labels[k] for k in labels if k in items] + ["手动添加的证件"] * certificate + ["劳务派遣协议"] * agreement
         rows.append({
             "pk": pk, "name": name, "masked_id": mask_id(id_number), "unit": unit, "unit_id": unit_id, "year": year,
             "months": len(selected.get(pk, ())), "flagged": "、".join(checks),
