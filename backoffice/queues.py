@@ -6,8 +6,9 @@ with its count and its oldest item; nothing else changes."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, QuerySet, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -42,24 +43,36 @@ def register_queue(queue: Queue) -> Queue:
 
 
 def queue_summary(user) -> list[dict]:
-    """The dashboard's rows: per queue the count, the oldest item's time and how long it waited.
-    One aggregate query per queue."""
+    """The dashboard's rows: per queue the count, the oldest item's time and how long it waited."""
     now = timezone.now()
+    shown = [(queue, url) for queue in QUEUES if user.role in queue.roles and (url := _url(queue))]
     rows = []
-    for queue in QUEUES:
-        if user.role not in queue.roles:
-            continue
-        try:
-            url = reverse(queue.url_name)
-        except NoReverseMatch:
-            continue  # its page is not built yet
-        figures = queue.items(user).aggregate(count=Count("pk"), oldest=Min(queue.waiting_since))
-        oldest = figures["oldest"]
-        rows.append({"queue": queue, "url": url, "count": figures["count"], "oldest": oldest,
+    for (queue, url), (count, oldest) in zip(shown, _figures(user, [queue for queue, _url in shown]), strict=True):
+        rows.append({"queue": queue, "url": url, "count": count, "oldest": oldest,
                      "waited": (now - oldest) if oldest else None})
     # what has waited longest comes first: it blocks an employer the longest
     rows.sort(key=lambda r: (r["oldest"] is None, r["oldest"] or now))
     return rows
+
+
+def _url(queue: Queue) -> str:
+    try:
+        return reverse(queue.url_name)
+    except NoReverseMatch:
+        return ""  # its page is not built yet
+
+
+def _figures(user, queues: list[Queue]) -> list[tuple[int, datetime | None]]:
+    """(count, oldest) of each queue, in one query: a UNION ALL of one aggregate row per queue. A
+    query per queue spent most of the 工作台's time on twelve round trips (issue 20). A queue the
+    user sees nothing of (an empty queryset) gives no row: zero."""
+    parts = [queue.items(user).order_by().values(queue_index=Value(i))
+             .annotate(count=Count("pk"), oldest=Min(queue.waiting_since))
+             .values_list("queue_index", "count", "oldest") for i, queue in enumerate(queues)]
+    if not parts:
+        return []
+    found = {i: (count, oldest) for i, count, oldest in parts[0].union(*parts[1:], all=True)}
+    return [found.get(i, (0, None)) for i in range(len(queues))]
 
 
 # --- the queues of the placement journey (a new console registers its own from its module) ---------------

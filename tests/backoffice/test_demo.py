@@ -56,3 +56,27 @@ def test_the_demo_has_a_withdrawal_a_feedback_and_a_deregistration_waiting():
     assert reviewer_nm["reward_first"] >= 1  # and where the demo has them, they have work
     assert {r["queue"].key: r["count"] for r in queue_summary(get_user_model().objects.get(username="reviewer-ln"))}[
         "failed_deliveries"] == 1
+
+
+def test_the_workbench_counts_every_queue_in_one_query_with_each_queues_own_figures(django_assert_num_queries):
+    """Issue 20: the 工作台 asked one aggregate query per queue (twelve for a reviewer). Its figures
+    are now one UNION ALL; each must still be the queue's own count and oldest item."""
+    from django.db.models import Count, Min
+
+    from backoffice.queues import QUEUES, queue_summary
+    from tests import factories as f
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    users = get_user_model().objects.select_related("region")
+    for username in ("reviewer-sh", "supervisor-nm", "reviewer-ln", "union-sh", "tax-sh"):
+        user = users.get(username=username)
+        own = {q.key: q.items(user).aggregate(count=Count("pk"), oldest=Min(q.waiting_since))
+               for q in QUEUES if user.role in q.roles}
+        with django_assert_num_queries(1):
+            rows = queue_summary(user)
+        assert {r["queue"].key: (r["count"], r["oldest"]) for r in rows} == \
+            {key: (figures["count"], figures["oldest"]) for key, figures in own.items()}, username
+        assert any(r["count"] for r in rows), username
+    # a staff member without a region sees nothing: every queue reads zero (no query part is sent)
+    stray = f.UserFactory(reviewer=True, region=None)
+    assert [r["count"] for r in queue_summary(stray)] and not any(r["count"] for r in queue_summary(stray))
