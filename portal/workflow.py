@@ -81,6 +81,10 @@ def refusal(obj: models.Model, name: str, actor=None) -> DomainError | None:
     transition = transition_of(obj, name)
     if transition is None:
         return _wrong_state(obj, name)
+    return _refused_by(transition, obj, actor)
+
+
+def _refused_by(transition, obj: models.Model, actor) -> DomainError | None:
     permission = transition.permission
     if isinstance(permission, Permission):
         problem = permission.refusal(actor, obj)
@@ -95,8 +99,10 @@ def refusal(obj: models.Model, name: str, actor=None) -> DomainError | None:
 
 
 def can(actor, obj: models.Model, name: str) -> bool:
-    """The flag a view hands its template (`can_certify`), from the same check the service makes."""
-    return refusal(obj, name, actor) is None
+    """The flag a view hands its template (`can_certify`), from the same check the service makes
+    (a wrong state answers no without composing its message: some read the database)."""
+    transition = transition_of(obj, name)
+    return transition is not None and _refused_by(transition, obj, actor) is None
 
 
 def require(obj: models.Model, name: str, actor=None) -> None:

@@ -9,8 +9,7 @@ from backoffice.forms import MonthDecisionForm
 from backoffice.views.common import console_list
 from placement import choices as c
 from placement.filters import PersonQueueFilter
-from placement.predicates import items_awaiting_review, last_review
-from placement.selectors.queues import person_queue_rows, person_timeline, persons_in_scope
+from placement.selectors.queues import person_history, person_queue_rows, persons_in_scope
 from placement.selectors.scope import one, persons_visible
 from placement.selectors.year import evidence_by_upload, grid_rows, person_year
 from placement.services import review
@@ -94,9 +93,9 @@ def _review_context(request, model, form):
         "person": person, "declaration": person.declaration, "employer": person.declaration.employer,
         "grid": grid, "checks": list(c.Check), "grid_columns": len(c.Check) + 4, "form": form,
         "can_decide": can_decide,
-        "pending_items": items_awaiting_review(person), "counts": model.counts,
+        "pending_items": model.items_awaiting_review, "counts": model.counts,
         "contracts": _reviewable(request, model.contract_rows),
         "certificates": _reviewable(request, model.certificate_rows),
-        "evidence": evidence_by_upload(model), "timeline": person_timeline(person), "last_review": last_review(person),
+        "evidence": evidence_by_upload(model), **person_history(person),
         "reasons": review.INVALID_REASONS,
     }

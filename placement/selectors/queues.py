@@ -166,6 +166,16 @@ def person_timeline(person: PlacedPerson) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(q).order_by("at", "id")
 
 
+def person_history(person: PlacedPerson) -> dict:
+    """The record's and the review page's history: the timeline, and the decision that stands on
+    the person (predicates.last_review) read off it, its newest person.review entry."""
+    timeline = list(person_timeline(person))
+    own = ContentType.objects.get_for_model(PlacedPerson).pk
+    last_review = next((entry for entry in reversed(timeline) if entry.action == "person.review"
+                        and entry.content_type_id == own and entry.object_id == str(person.pk)), None)
+    return {"timeline": timeline, "last_review": last_review}
+
+
 # --- 残疾人安置管理: one unit as a reviewer sees it (issue 15, 16) -----------------------------------------
 
 

@@ -52,6 +52,11 @@ class PersonYear:
         return list(Evidence.objects.filter(person=self.person).select_related("upload"))
 
     @property
+    def items_awaiting_review(self) -> bool:
+        """predicates.items_awaiting_review off the rows a full read loaded (no query of its own)."""
+        return any(row.review_state == c.ReviewState.PENDING for row in (*self.certificate_rows, *self.contract_rows))
+
+    @property
     def counts(self) -> rules.Counts:
         return rules.count(self.months)
 

@@ -15,7 +15,7 @@ from placement.forms import CertificateForm, ContractForm, EvidenceForm, IdLooku
 from placement.models import PlacedPerson
 from placement.registry import prefill_lookup
 from placement.selectors.declaration import declaration_of
-from placement.selectors.queues import person_timeline
+from placement.selectors.queues import person_history
 from placement.selectors.scope import person_for
 from placement.selectors.year import evidence_by_upload, grid_rows, person_year, record_notice
 from placement.services import evaluation, wizard
@@ -335,8 +335,7 @@ def person_record(request, pk):
         "person": person, "year": person.declaration.business_year, "counts": model.counts,
         "rows": rows, "checks": list(c.Check), "editable": predicates.person_editable(person),
         "contracts": model.contract_rows, "certificates": model.certificate_rows,
-        "evidence": evidence_by_upload(model), "last_review": predicates.last_review(person),
-        "timeline": person_timeline(person),
+        "evidence": evidence_by_upload(model), **person_history(person),
     })
 
 

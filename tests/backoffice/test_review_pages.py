@@ -82,6 +82,26 @@ def test_deciding_on_the_page_rejects_one_month_notifies_the_unit_and_shows_who_
     assert "安置登记审核：有效11个月，无效1个月" in reopened  # the timeline
 
 
+def test_the_review_page_reads_the_audit_log_once_and_the_items_under_review_off_its_own_rows(
+        person, client_for, reviewer_sh):
+    """Issue 20: the decided person's page asked the audit log three times (the stamp twice, once to
+    compose a refusal nobody reads) and asked again, with two EXISTS, whether a hand-added
+    certificate or a dispatch agreement waits, though it had loaded both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(reviewer_sh)
+    url = reverse("backoffice:person_review", args=[person.pk])
+    client.post(url, decide_data(person, invalid={3}))
+    client.get(url)  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    reads = [q["sql"] for q in captured.captured_queries]
+    assert sum(1 for sql in reads if 'FROM "portal_auditentry"' in sql) == 1, reads
+    assert not [sql for sql in reads if '"review_state" = ' in sql and "LIMIT 1" in sql], reads
+    assert re.search(r'class="review-stamp">审核人员：<strong>上海审核员</strong>', page)
+
+
 def test_an_invalid_month_without_a_reason_is_an_error_beside_it(person, client_for, reviewer_sh):
     data = decide_data(person)
     data["decision_3"] = "invalid"
