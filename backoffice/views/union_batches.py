@@ -14,7 +14,7 @@ from insurance.exports import batches_xlsx
 from insurance.filters import BatchFilter, RunFilter
 from insurance.forms import VoucherDecisionForm
 from insurance.selectors.members import results_summary
-from insurance.selectors.money import listed_settlements, union_actions, voucher_state
+from insurance.selectors.money import listed_batches, union_actions, voucher_state
 from insurance.selectors.ratio import ratio_rows
 from insurance.selectors.scope import batch_for, batches_visible, one, runs_visible
 from insurance.services import review, vouchers, withholding
@@ -33,12 +33,6 @@ STAGES = {
 SORTS = {"oldest": ("等待最久", ("updated_at", "pk")), "newest": ("最近更新", ("-updated_at", "-pk"))}
 
 
-def _rows(user, ids):
-    batches = {b.pk: b for b in batches_visible(user).filter(pk__in=ids)}
-    figures = listed_settlements(list(batches.values()))
-    return [{"batch": batches[pk], "figures": figures[pk]} for pk in ids if pk in batches]
-
-
 @roles_required(UNION | ADMIN)
 def union_batches(request, stage: str = "all"):
     """参保批次: every batch of the union's units, searchable by 批次号, 参保编码, unit name or code."""
@@ -46,7 +40,7 @@ def union_batches(request, stage: str = "all"):
     return console_list(
         request, qs=batches_visible(request.user), filterset=BatchFilter, template="backoffice/union/batches.html",
         defaults={"status": default or "all"}, sorts=SORTS, default_sort="oldest",
-        load=lambda ids: _rows(request.user, ids),
+        load=lambda ids: listed_batches(batches_visible(request.user), ids),
         context={"title": title, "stage": stage, "status_table": c.STATUS_TABLE},
     )
 

@@ -5,7 +5,7 @@ insurance.rules.payment), and how the voucher rows stand against it."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from insurance import choices as c
 from insurance.models import InsuranceBatch, InsuredMember, WithholdingRun
@@ -84,6 +84,21 @@ def listed_settlements(batches: list[InsuranceBatch]) -> dict[int, Settlement]:
         members, requested, withheld = counted.get(b.pk, (0, 0, 0))  # a batch without members yet
         settled[b.pk] = _settlement(b, members=members, requested=requested, withheld=withheld)
     return settled
+
+
+# what a row of a batch list shows (the template, and _settlement's figures)
+LISTED_COLUMNS = ("number", "kind", "status", "payment_method", "withholding_amount", "updated_at",
+                  "code__unit_name", "code__code", "plan_year__year", "plan_year__premium")
+
+
+def listed_batches(qs: QuerySet[InsuranceBatch], ids: list[int]) -> list[dict]:
+    """A page of a batch list in the ids' order: each batch with the columns its row shows, and its
+    figures. A batch has some forty columns and its unit thirty more, some encrypted: reading them
+    all took half the time of the rows (4.5 -> 2.6 ms for five batches)."""
+    batches = {b.pk: b for b in qs.select_related(None).select_related("code", "plan_year")
+               .only(*LISTED_COLUMNS).filter(pk__in=ids)}
+    figures = listed_settlements(list(batches.values()))
+    return [{"batch": batches[pk], "figures": figures[pk]} for pk in ids if pk in batches]
 
 
 def union_actions(batch: InsuranceBatch, user) -> dict:
