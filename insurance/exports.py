@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from insurance.selectors.members import member_coverage
 from insurance.selectors.money import listed_settlements
-from insurance.services.verification import chunks
 from portal.identity import mask_account
+from portal.jobs import chunks
 from portal.spreadsheets import xlsx_response
 
 HEADERS = ["名单行号", "姓名", "社保姓名", "证件类型", "证件号码", "出生日期", "性别", "手机号", "代扣类型", "校验结果",

@@ -22,6 +22,12 @@ def enqueue_on_commit(task: str, *args, countdown: float | None = None) -> None:
     transaction.on_commit(lambda: enqueue(task, *args, countdown=countdown))
 
 
+def chunks(items: list, size: int) -> list[list]:
+    """`items` in consecutive slices of at most `size`: a task's share of a batch, an export's read,
+    a statement's parameters."""
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def backoff(attempts: int) -> float:
     """Seconds before a failed call's next try: exponential from TAX_DELIVERY_BACKOFF_S, at most an
     hour, with jitter so that a burst of failures does not come back as a burst."""

@@ -21,6 +21,7 @@ from portal.audit import audit_record
 from portal.crypto import blind_index, blind_indexes, encrypt
 from portal.exceptions import ValidationFailed
 from portal.guards import insist
+from portal.jobs import chunks
 from portal.spreadsheets import error_workbook, load_sheet, read_data, read_rows
 from portal.uploads import upload_accept
 from portal.workflow import locked, transition_apply
@@ -65,11 +66,6 @@ class RosterCheck:
     indexes: dict = field(default_factory=dict)  # document number → blind index
 
 
-def _in_chunks(values: list, size: int = 900):
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 def enrolled_elsewhere(batch: InsuranceBatch, numbers: list[str], indexes: dict[str, str] | None = None
                        ) -> dict[str, str]:
     """Document numbers already in another batch of the plan year (any unit's), with what to tell
@@ -92,7 +88,7 @@ def enrolled_elsewhere(batch: InsuranceBatch, numbers: list[str], indexes: dict[
         if connection.vendor == "postgresql":
             queries = [(sql + "= ANY(%s)", [indexes])]
         else:
-            queries = [(sql + f"IN ({', '.join(['%s'] * len(chunk))})", chunk) for chunk in _in_chunks(indexes)]
+            queries = [(sql + f"IN ({', '.join(['%s'] * len(chunk))})", chunk) for chunk in chunks(indexes, 900)]
         for query, params in queries:
             cursor.execute(query, [batch.plan_year_id, B.DELETED, batch.pk, *params])
             for index, number, employer_id in cursor.fetchall():

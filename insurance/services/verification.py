@@ -20,7 +20,7 @@ from insurance import choices as c
 from insurance.models import CodeRatio, InsuranceBatch, InsuredMember
 from insurance.registry import ask_members, read_answers, retiree_count
 from insurance.services.members import apply_result
-from portal.jobs import enqueue
+from portal.jobs import chunks, enqueue
 from portal.models import Notice
 from portal.notices import notice_post
 from portal.workflow import locked, transition_apply
@@ -32,12 +32,8 @@ FACT_FIELDS = ["check_state", "checked_at", "si_found", "si_name", "si_number", 
                "died_on", "deceased", "retired", "registry_retirement_month", "can_withhold", "result", "withholding"]
 
 
-def chunks(ids: list[int], size: int = CHUNK) -> list[list[int]]:
-    return [ids[i:i + size] for i in range(0, len(ids), size)]
-
-
 def _enqueue(batch_id: int, member_ids: list[int]) -> None:
-    for chunk in chunks(member_ids):
+    for chunk in chunks(member_ids, CHUNK):
         enqueue("insurance.tasks.members_verify_task", batch_id, chunk)
 
 

@@ -27,7 +27,7 @@ from insurance.models import InsuranceBatch, InsuredMember, WithholdingRun
 from insurance.rules.payment import may_delete_failed, pension_day_after
 from insurance.selectors.members import active_members
 from insurance.selectors.ratio import ratio_rows
-from insurance.services.verification import chunks, write_columns
+from insurance.services.verification import write_columns
 from insurance.workdays import add_working_days
 from portal.audit import audit_record
 from portal.exceptions import NotAllowed, ValidationFailed
@@ -35,7 +35,7 @@ from portal.feeds import get_feeds
 from portal.feeds.calls import call_with_retries, iter_in_threads
 from portal.feeds.types import WITHHOLDING_DONE, WITHHOLDING_INSUFFICIENT, WithholdingOrder
 from portal.guards import insist
-from portal.jobs import backoff, enqueue, enqueue_on_commit
+from portal.jobs import backoff, chunks, enqueue, enqueue_on_commit
 from portal.models import Notice
 from portal.notices import notice_post
 from portal.receipts import receipt_issue
