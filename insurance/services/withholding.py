@@ -16,7 +16,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -36,6 +35,7 @@ from portal.feeds.calls import call_with_retries, iter_in_threads
 from portal.feeds.types import WITHHOLDING_DONE, WITHHOLDING_INSUFFICIENT, WithholdingOrder
 from portal.guards import insist
 from portal.jobs import backoff, chunks, enqueue, enqueue_on_commit
+from portal.mail import mail_copy
 from portal.models import Notice
 from portal.notices import notice_post
 from portal.receipts import receipt_issue
@@ -223,14 +223,9 @@ def _alert(run: WithholdingRun, error: str) -> None:
     batch = run.batch
     users = get_user_model().objects.filter(is_active=True).exclude(email="").filter(
         Q(role__in=ADMIN) | Q(role__in=UNION, union_district=batch.employer.union_district))
-    recipients = list(users.values_list("email", flat=True))
     log.warning("withholding run %s failed: %s", run.pk, error)
-    if recipients:
-        try:
-            send_mail(f"【退休住院计划】参保批次{batch.number}代扣文件发送失败",
-                      f"{error}。请在职保会工作台“代扣文件”中查看原因后重新发送。", settings.DEFAULT_FROM_EMAIL, recipients)
-        except Exception:  # the failure is on the console too; a mail outage must not lose it
-            log.exception("withholding alert e-mail failed")
+    mail_copy(f"【退休住院计划】参保批次{batch.number}代扣文件发送失败",
+              f"{error}。请在职保会工作台“代扣文件”中查看原因后重新发送。", users.values_list("email", flat=True))
 
 
 def _withhold_in_chunks(run_id: int, ids: list[int]) -> None:
@@ -264,16 +259,9 @@ def run_settle(run_id: int) -> None:
 
 
 def _mail_agent(batch: InsuranceBatch, body: str) -> None:
-    recipients = {batch.created_by.email} - {""}
     contact = getattr(batch.employer, "insurance_contact", None)
-    if contact is not None and getattr(contact, "agent_email", ""):
-        recipients.add(contact.agent_email)
-    if not recipients:
-        return
-    try:
-        send_mail(f"【退休住院计划】参保批次{batch.number}代扣结果", body, settings.DEFAULT_FROM_EMAIL, sorted(recipients))
-    except Exception:  # the notice is on the portal too
-        log.exception("withholding result e-mail failed for batch %s", batch.pk)
+    mail_copy(f"【退休住院计划】参保批次{batch.number}代扣结果", body,
+              [batch.created_by.email, getattr(contact, "agent_email", "")])  # the notice is on the portal too
 
 
 # --- 代扣失败人员处理方式: 删减人员 ----------------------------------------------------------------------
