@@ -51,14 +51,15 @@ def build(members: int, seed: int = 23) -> int:
 def verify(batch_id: int, *, processes: int, threads: int, timeout: float = 300) -> float:
     """Seconds from sending the chunk tasks to the batch being verified, on real workers."""
     from insurance.models import InsuranceBatch
-    from insurance.services.verification import chunks
+    from insurance.services.verification import CHUNK
+    from portal.jobs import chunks
 
     ids = list(InsuranceBatch.objects.get(pk=batch_id).members.order_by("pk").values_list("pk", flat=True))
     workers = Workers(processes=processes, threads=threads)
     try:
         workers.wait_ready()
         verifying = InsuranceBatch.objects.filter(pk=batch_id, status="verifying")
-        return workers.drive([("insurance.tasks.members_verify_task", batch_id, chunk) for chunk in chunks(ids)],
+        return workers.drive([("insurance.tasks.members_verify_task", batch_id, chunk) for chunk in chunks(ids, CHUNK)],
                              finished=lambda: not verifying.exists(),
                              left=lambda: f"{InsuranceBatch.objects.get(pk=batch_id).verify_done} done", timeout=timeout)
     finally:

@@ -54,8 +54,8 @@ def build(members: int, seed: int = 29) -> int:
 def withhold(run_id: int, *, processes: int, threads: int, timeout: float = 300) -> float:
     """Seconds from sending the chunk tasks to the batch being 代扣完成, on real workers."""
     from insurance.models import InsuranceBatch, WithholdingRun
-    from insurance.services.verification import chunks
     from insurance.services.withholding import CHUNK
+    from portal.jobs import chunks
 
     run = WithholdingRun.objects.get(pk=run_id)
     ids = list(run.batch.members.order_by("pk").values_list("pk", flat=True))

@@ -28,6 +28,7 @@ from portal.feeds.demo import demo_person, demo_unit
 from portal.feeds.generator import GIVEN, SURNAMES, Writer, credit_code, months_between, resident_id, variant
 from portal.feeds.models import DEMO, RegistryPerson, UnitHeadcount
 from portal.feeds.types import month_of
+from portal.jobs import chunks
 from portal.pdf import render_pdf
 
 User = get_user_model()
@@ -196,7 +197,7 @@ def _verify(agent, batch):
 
     batch = verification.batch_verify_start(actor=agent, batch=batch)
     ids = list(batch.members.values_list("pk", flat=True))
-    for chunk in verification.chunks(ids):
+    for chunk in chunks(ids, verification.CHUNK):
         verification.members_verify(batch.pk, chunk)
     return InsuranceBatch.objects.get(pk=batch.pk)
 
