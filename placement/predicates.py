@@ -212,9 +212,12 @@ def no_items_awaiting_review(person) -> bool:
     return not items_awaiting_review(person)
 
 
-def items_awaiting_review(person) -> bool:
+def items_awaiting_review(person, rows=None) -> bool:
     """A hand-added certificate or a dispatch agreement still waits for its own review: the months
-    are decided after them (their outcome changes the grid)."""
+    are decided after them (their outcome changes the grid). Read off the person's certificate and
+    contract `rows` when a page has loaded them."""
+    if rows is not None:
+        return any(row.review_state == c.ReviewState.PENDING for row in rows)
     return (person.certificates.filter(review_state=c.ReviewState.PENDING).exists()
             or person.contracts.filter(review_state=c.ReviewState.PENDING).exists())
 
@@ -229,10 +232,17 @@ def person_editable(person) -> bool:
     return person_declaration_is_draft(person) and person_is_incomplete(person)
 
 
-def last_review(person) -> AuditEntry | None:
-    """The audit entry of the decision that stands on this person, if any."""
-    return (AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(type(person)),
-                                      object_id=str(person.pk), action="person.review")
+REVIEW_ACTION = "person.review"  # the audit action of a reviewer's decision on a person
+
+
+def last_review(person, timeline=None) -> AuditEntry | None:
+    """The audit entry of the decision that stands on this person, if any: the newest person.review
+    entry, read off the person's `timeline` (oldest first) when a page has loaded it."""
+    own, key = ContentType.objects.get_for_model(type(person)).pk, str(person.pk)
+    if timeline is not None:
+        return next((entry for entry in reversed(timeline) if entry.action == REVIEW_ACTION
+                     and entry.content_type_id == own and entry.object_id == key), None)
+    return (AuditEntry.objects.filter(content_type_id=own, object_id=key, action=REVIEW_ACTION)
             .order_by("-at", "-id").first())
 
 

@@ -25,6 +25,7 @@ from placement.models import (
     TaxDelivery,
     WithdrawalRequest,
 )
+from placement.predicates import last_review
 from placement.selectors.scope import declarations_visible, deliveries_visible, one, scoped
 from portal.identity import mask_id
 from portal.models import AuditEntry, Receipt
@@ -170,10 +171,7 @@ def person_history(person: PlacedPerson) -> dict:
     """The record's and the review page's history: the timeline, and the decision that stands on
     the person (predicates.last_review) read off it, its newest person.review entry."""
     timeline = list(person_timeline(person))
-    own = ContentType.objects.get_for_model(PlacedPerson).pk
-    last_review = next((entry for entry in reversed(timeline) if entry.action == "person.review"
-                        and entry.content_type_id == own and entry.object_id == str(person.pk)), None)
-    return {"timeline": timeline, "last_review": last_review}
+    return {"timeline": timeline, "last_review": last_review(person, timeline)}
 
 
 # --- 残疾人安置管理: one unit as a reviewer sees it (issue 15, 16) -----------------------------------------

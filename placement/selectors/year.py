@@ -29,7 +29,7 @@ from placement.models import (
     PlacedPerson,
     PlacementMonth,
 )
-from placement.predicates import NOT_DRAFT
+from placement.predicates import NOT_DRAFT, items_awaiting_review
 from portal.crypto import blind_indexes
 from portal.identity import grade_label
 from portal.workflow import can
@@ -63,7 +63,7 @@ class PersonYear:
     @property
     def items_awaiting_review(self) -> bool:
         """predicates.items_awaiting_review off the rows a full read loaded (no query of its own)."""
-        return any(row.review_state == c.ReviewState.PENDING for row in (*self.certificate_rows, *self.contract_rows))
+        return items_awaiting_review(self.person, rows=(*self.certificate_rows, *self.contract_rows))
 
     @property
     def counts(self) -> rules.Counts:

@@ -393,3 +393,15 @@ def test_a_dispatched_persons_units_are_read_in_one_query_without_joining_them_t
     assert f"是：{agency.name}" in page and f"{agency.name} / {agency.name} / {agency.name}" in page
     review = client_for(reviewer_sh).get(reverse("backoffice:person_review", args=[person.pk])).content.decode()
     assert agency.name in review
+
+
+def test_a_cells_history_partial_is_rendered_only_for_cells_that_have_one(person, client_for, reviewer_sh, sh_agent):
+    """Issue 20: both grids included the partial for each of 84 cells, nearly always to print nothing.
+    (The review journey's browser test shows the history of a cell that has one.)"""
+    for user, url in ((reviewer_sh, reverse("backoffice:person_review", args=[person.pk])),
+                      (sh_agent, reverse("placement:record", args=[person.pk]))):
+        response = client_for(user).get(url)
+        assert response.status_code == 200
+        rendered = [t.name for t in response.templates]
+        assert "includes/timeline.html" in rendered  # the page's own includes are recorded
+        assert "placement/_cell_history.html" not in rendered, url
