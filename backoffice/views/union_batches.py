@@ -55,11 +55,13 @@ def union_batches_export(request):
 
 
 def _context(request, batch):
+    state, actions = voucher_state(batch), union_actions(batch, request.user)
+    run = actions["run"]
     return {
         "batch": batch, "rows": ratio_rows(batch), "summary": results_summary(batch),
-        "state": voucher_state(batch), "vouchers": batch.vouchers.select_related("image"),
+        "state": state, "vouchers": batch.vouchers.select_related("image"),
         "refunds": batch.refunds.select_related("voucher", "explanation"), "ereceipts": batch.ereceipts.all(),
-        **union_actions(batch, request.user),
+        **actions, "removed_since_file": state.settlement.removed_since(run.requested) if run else 0,
         "voucher_form": VoucherDecisionForm(prefix="v"), "status_table": c.STATUS_TABLE,
     }
 

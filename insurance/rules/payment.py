@@ -45,6 +45,11 @@ class Settlement:
         """需单位缴纳参保费用."""
         return self.total - self.withheld_total
 
+    def removed_since(self, filed: int) -> int:
+        """How many of the `filed` persons of the withholding file (代扣文件) have been deleted since
+        (代扣失败的人员已删减): the file keeps its count, the batch does not."""
+        return max(filed - self.requested, 0)
+
     @property
     def unit_paying_members(self) -> int:
         """需单位缴费参保人数: every member whose premium the withholding does not cover in full

@@ -157,6 +157,8 @@ def test_failed_members_leave_only_while_75_percent_holds(withheld, sh_agent):
 
 
 def test_the_unions_batch_page_counts_the_request_as_the_agents_page_does(withheld, sh_agent, union_xh, client_for):
+    before = client_for(union_xh).get(f"/backoffice/union/batches/{withheld.pk}/").content.decode()
+    assert "申请代扣 4 人，" in before and "代扣失败的人员已删减" not in before
     failed = withheld.members.filter(withholding_result__in=c.WITHHOLDING_FAILED).values_list("pk", flat=True)
     withholding.failed_members_delete(actor=sh_agent, batch=withheld, member_ids=list(failed)[:1])
     html = client_for(union_xh).get(f"/backoffice/union/batches/{withheld.pk}/").content.decode()

@@ -79,3 +79,14 @@ def test_failed_members_may_be_deleted_only_while_the_code_keeps_75_percent(enro
 ])
 def test_the_pension_day_on_or_after_a_day(day, plan_day, pension_day):
     assert pension_day_after(datetime.date.fromisoformat(day), plan_day) == datetime.date.fromisoformat(pension_day)
+
+
+@pytest.mark.parametrize(("filed", "requested", "removed"), [
+    (4, 4, 0),  # nobody deleted since the file
+    (4, 3, 1),  # one failed member deleted (the union's page says 代扣文件 4 人)
+    (4, 0, 4),
+    (0, 0, 0),  # a voucher batch has no file
+])
+def test_the_members_removed_since_the_withholding_file(filed, requested, removed):
+    figures = settlement(members=5, premium=D("450"), requested=requested, withheld=0, amount=D("300"))
+    assert figures.removed_since(filed) == removed
