@@ -1,12 +1,13 @@
 """导出: the verification results as the agent filtered them, and the union console's batches
 (streamed; formula-like text stays text; the agent's phone masked)."""
 
+from itertools import islice
+
 from django.utils import timezone
 
 from insurance.selectors.members import member_coverage
 from insurance.selectors.money import listed_settlements
 from portal.identity import mask_account
-from portal.jobs import chunks
 from portal.spreadsheets import xlsx_response
 
 HEADERS = ["名单行号", "姓名", "社保姓名", "证件类型", "证件号码", "出生日期", "性别", "手机号", "代扣类型", "校验结果",
@@ -33,8 +34,9 @@ BATCH_HEADERS = ["批次号", "单位名称", "统一社会信用代码", "参�
 
 
 def batch_rows(batches):
-    ordered = list(batches.select_related("created_by").order_by("number"))
-    for chunk in chunks(ordered, 500):
+    # streamed 500 at a time (an export may hold every batch of the city), each chunk counted at once
+    ordered = batches.select_related("created_by").order_by("number").iterator(chunk_size=500)
+    while chunk := list(islice(ordered, 500)):
         settled = listed_settlements(chunk)
         yield from (_batch_row(b, settled[b.pk]) for b in chunk)
 

@@ -2,12 +2,15 @@
 with its confirmation, the results page's figures, the vouchers page with a refused row kept beside
 its field, the union console's queues, batch page, decisions, runs and the audited export."""
 
+import io
 from decimal import Decimal as D
 
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from insurance import choices as c
 from insurance.models import InsuranceBatch
+from insurance.selectors.money import settlement_of
 from portal.models import AuditEntry
 from tests import factories as f
 from tests.insurance.factories import at
@@ -76,6 +79,14 @@ def test_the_union_console_lists_reviews_decides_and_exports(in_voucher_review, 
     export = client.get(reverse("backoffice:union_batches_export"))
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert AuditEntry.objects.filter(action="insurance_batch.union_export", actor=union_xh).exists()
+    # the figures of each row are the batch's own (counted a chunk of batches at a time)
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content) if export.streaming else export.content)).active
+    header = [cell.value for cell in sheet[1]]
+    exported = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    figures = settlement_of(batch)
+    row = exported[batch.number]
+    assert (row[header.index("参保人数")], row[header.index("代扣成功人数")], row[header.index("参保总费用")]) == \
+        (figures.members, figures.withheld, str(figures.total))
     runs = client.get(reverse("backoffice:union_runs"), {"status": "all"}).content.decode()
     assert in_voucher_review.number in runs and "已返回代扣结果" in runs
     receipt = client.get(reverse("document_download", args=[batch.insured_receipt.document_id]))
