@@ -165,7 +165,7 @@ def main() -> int:
         # turns of one run still gave 0.55 and 0.38).
         # First one unmeasured round of the everyday pages: each of the four web processes compiles
         # their templates and opens its connections on its first requests, which a live portal did
-        # long before its peak (without it, the first turn's everyday pages ran 0.34 against 0.64 and 0.51).
+        # long before its peak. (It does not calm the machine: first turns still measured 0.31–0.41.)
         round_("warmup", everyday, SATURATION_USERS, WARMUP_S, 0, env,
                staff_from=TURNS * SATURATION_USERS + PEAK_USERS)
         floors, busy = [], []
