@@ -2,12 +2,20 @@
 (a scoped queryset of open items), since when (the field the dashboard takes the oldest of), and
 where its page is. Another console adds a queue with `register_queue(Queue(...))` at import time
 of its module (backoffice/apps.py imports the modules that register), and the dashboard shows it
-with its count and its oldest item; nothing else changes."""
+with its count and its oldest item; nothing else changes (a queue reading a table no queue read
+before adds it to WATCHED: a test checks every queue's tables are watched).
+
+The figures are kept in the shared cache until a table a queue's query reads is written: the
+transitions and creations that move an item in or out save a row of it, and its save and delete
+signals clear the queue (portal.reference; a bulk write that can move items calls
+`reference.changed(table)` itself)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Min, QuerySet, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -16,7 +24,18 @@ from insurance.selectors import scope as insurance_scope
 from levy.selectors import assessment as levy_q
 from levy.selectors import reward as reward_q
 from placement.selectors import queues as q
+from portal import reference
 from portal.roles import ADMIN, FEDERATION, SUPERVISOR, TAX, UNION
+
+# The models the queues' queries read (backoffice.apps watches their writes).
+WATCHED = (
+    "employers.Employer", "portal.Region", "placement.AnnualDeclaration", "placement.PlacedPerson",
+    "placement.Certificate", "placement.Contract", "placement.WithdrawalRequest", "placement.FeedbackRequest",
+    "placement.DeregistrationRequest", "placement.TaxDelivery", "levy.LevyAssessment", "levy.Objection",
+    "levy.OverRatioReward", "levy.RewardPayout", "levy.ReliefApplication", "insurance.CodeApplication",
+    "insurance.InsuranceCode", "insurance.UnitNameChange", "insurance.InsuranceBatch", "insurance.WithholdingRun",
+)
+FIGURES_KEPT_S = 300  # a safety net only: a write to a queue's tables clears its figures at once
 
 
 @dataclass(frozen=True)
@@ -62,13 +81,45 @@ def _url(queue: Queue) -> str:
         return ""  # its page is not built yet
 
 
+def watched_tables() -> dict[str, type]:
+    return {(model := apps.get_model(label))._meta.db_table: model for label in WATCHED}
+
+
 def _figures(user, queues: list[Queue]) -> list[tuple[int, datetime | None]]:
+    """(count, oldest) of each queue: from the cache while none of the tables its query reads was
+    written (and for the day: 逾期未缴 depends on the date), else counted again. Recounting the
+    twelve queues on every view was most of the 工作台's time (issue 20)."""
+    scope = f"{user.pk}:{user.role}:{user.region_id}:{user.union_district}:{timezone.localdate():%Y%m%d}"
+    entries = [(_tables_read(queue, user), f"queue:{queue.key}:{scope}") for queue in queues]
+    return reference.cached_many(entries, lambda stale: _count(user, [queues[i] for i in stale]), FIGURES_KEPT_S)
+
+
+_read: dict[tuple, tuple[str, ...]] = {}  # (queue, role, scoped by region, by district) → the tables it reads
+
+
+def _tables_read(queue: Queue, user) -> tuple[str, ...]:
+    shape = (queue.key, user.role, user.region_id is None, not user.union_district)
+    if shape not in _read:
+        try:
+            sql = str(_part(user, queue, 0).query)
+        except EmptyResultSet:  # the user sees nothing of it (no region): no table to watch
+            sql = ""
+        _read[shape] = tuple(table for table in sorted(watched_tables()) if f'"{table}"' in sql)
+    return _read[shape]
+
+
+def _part(user, queue: Queue, index: int) -> QuerySet:
+    """The queue's row of the count: (index, count, oldest)."""
+    return (queue.items(user).order_by().values(queue_index=Value(index))
+            .annotate(count=Count("pk"), oldest=Min(queue.waiting_since))
+            .values_list("queue_index", "count", "oldest"))
+
+
+def _count(user, queues: list[Queue]) -> list[tuple[int, datetime | None]]:
     """(count, oldest) of each queue, in one query: a UNION ALL of one aggregate row per queue. A
-    query per queue spent most of the 工作台's time on twelve round trips (issue 20). A queue the
-    user sees nothing of (an empty queryset) gives no row: zero."""
-    parts = [queue.items(user).order_by().values(queue_index=Value(i))
-             .annotate(count=Count("pk"), oldest=Min(queue.waiting_since))
-             .values_list("queue_index", "count", "oldest") for i, queue in enumerate(queues)]
+    query per queue spent most of the 工作台's time on twelve round trips. A queue the user sees
+    nothing of (an empty queryset) gives no row: zero."""
+    parts = [_part(user, queue, i) for i, queue in enumerate(queues)]
     if not parts:
         return []
     found = {i: (count, oldest) for i, count, oldest in parts[0].union(*parts[1:], all=True)}

@@ -9,7 +9,10 @@ it themselves) replaces the token, so every entry of the table is stale at once;
 with another token is loaded again. A lost token (eviction, a cache flush) is a new generation
 too, never an old one. Inside a transaction the token is replaced again on commit (other
 processes may have cached the old rows meanwhile), and until the transaction ends the writer
-reads the table past the cache, so rows that may still roll back are never cached."""
+reads the table past the cache, so rows that may still roll back are never cached.
+
+An entry may be read from several tables (`cached_many`): it is fresh while none of them changed.
+The 工作台's queue figures are kept so (backoffice.queues), each with the tables its query reads."""
 
 import threading
 import uuid
@@ -32,21 +35,43 @@ def _token_key(table: str) -> str:
 def cached(table: str, key: str, load: Callable[[], T]) -> T:
     """`load()`'s value for `key` of `table`, from the cache while the table has not changed.
     One cache round trip when the entry is there."""
-    if _uncommitted(table):
-        return load()
-    token_key, entry_key = _token_key(table), f"ref:{table}:{key}"
-    found = cache.get_many([token_key, entry_key])
-    token = found.get(token_key)
-    entry = found.get(entry_key)
-    if token is not None and entry is not None and entry[0] == token:
-        return entry[1]
-    if token is None:
-        token = uuid.uuid4().hex
-        if not cache.add(token_key, token, None):
-            token = cache.get(token_key) or token  # another process began the generation first
-    value = load()
-    cache.set(entry_key, (token, value), TIMEOUT_S)
-    return value
+    return cached_many([((table,), key)], lambda _stale: [load()])[0]
+
+
+def cached_many(entries: list[tuple[tuple[str, ...], str]], load: Callable[[list[int]], list],
+                timeout: int = TIMEOUT_S) -> list:
+    """The values of several entries, each (the tables it is read from, its key), in one cache round
+    trip. `load(stale)` gets the indexes of the entries that are missing or stale and returns their
+    values in that order (so one query can load them all)."""
+    tables = sorted({table for read, _key in entries for table in read})
+    entry_keys = [f"ref:{'+'.join(read)}:{key}" for read, key in entries]
+    found = cache.get_many([*map(_token_key, tables), *entry_keys])
+    tokens = {table: found.get(_token_key(table)) or _begin_generation(table) for table in tables}
+    unsafe = {table for table in tables if _uncommitted(table)}
+    values, stale = [None] * len(entries), []
+    for i, ((read, _key), entry_key) in enumerate(zip(entries, entry_keys, strict=True)):
+        entry = found.get(entry_key)
+        if entry is not None and entry[0] == tuple(tokens[t] for t in read) and not unsafe.intersection(read):
+            values[i] = entry[1]
+        else:
+            stale.append(i)
+    if stale:
+        fresh = {}
+        for i, value in zip(stale, load(stale), strict=True):
+            values[i] = value
+            read = entries[i][0]
+            if not unsafe.intersection(read):
+                fresh[entry_keys[i]] = (tuple(tokens[t] for t in read), value)
+        cache.set_many(fresh, timeout)
+    return values
+
+
+def _begin_generation(table: str) -> str:
+    """A table without a token (never read, or evicted) begins a new generation."""
+    token = uuid.uuid4().hex
+    if not cache.add(_token_key(table), token, None):
+        token = cache.get(_token_key(table)) or token  # another process began the generation first
+    return token
 
 
 def changed(table: str) -> None:

@@ -106,4 +106,5 @@ def load_regions(region_model) -> int:
     )
     if rows:
         reference.changed("region")  # bulk_create sends no signal
+        reference.changed(region_model._meta.db_table)  # nor to the 工作台's figures (backoffice.queues)
     return len(rows)

@@ -24,6 +24,7 @@ from levy.rules.assessment import inputs_for, outcome_of, unit_kind
 from levy.rules.levy import calculate_levy
 from levy.selectors import PolicyMissing, filing_window, policy_for
 from levy.versions import policy_snapshot
+from portal import reference
 from portal.audit import audit_record
 from portal.exceptions import Conflict, ValidationFailed
 from portal.identity import unit_kind_of
@@ -145,6 +146,7 @@ def bulk_run(job_id: int) -> LevyBulkJob | None:
                 LevyAssessment.objects.bulk_create(results, update_conflicts=True, unique_fields=["id"],
                                                    update_fields=RESULT_FIELDS)
                 AuditEntry.objects.bulk_create(entries)
+                reference.changed(LevyAssessment._meta.db_table)  # an upsert sends no signal (逾期未缴 counts it)
             done += len(batch)
             assessed += len(results)
             LevyBulkJob.objects.filter(pk=job.pk).update(done=done, assessed=assessed, skipped=skipped)

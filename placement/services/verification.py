@@ -20,6 +20,7 @@ from placement.models import Certificate, MonthCheck, MonthCheckAnswer, PlacedPe
 from placement.registry import fetch_each
 from placement.selectors.year import claims_of
 from placement.services.evaluation import person_evaluate
+from portal import reference
 from portal.crypto import blind_indexes
 from portal.feeds.calls import NOT_FOUND
 from portal.jobs import enqueue_on_commit
@@ -143,6 +144,7 @@ def store_outcomes(outcomes: list[PersonResult]) -> None:
         changed = [cert for cert in certificates if cert.pk is not None]
         if changed:
             Certificate.objects.bulk_update(changed, ["kind", "category", "grade", "valid_from", "valid_to"])
+        reference.changed(Certificate._meta.db_table)  # no signal from either (the 工作台 counts certificates)
         upsert_cells(rows)
         if forced_q:
             PlacementMonth.objects.filter(forced_q).update(selected=True)

@@ -122,3 +122,19 @@ def test_the_backend_loads_the_user_with_the_region(db, reviewer_sh, django_asse
     user = RegionModelBackend().get_user(reviewer_sh.pk)
     with django_assert_num_queries(0):
         assert user.region.code == reviewer_sh.region_id
+
+
+def test_entries_read_from_several_tables_are_loaded_again_only_when_one_of_theirs_changed(db):
+    loads = []
+
+    def load(stale):
+        loads.append(stale)
+        return [f"{i}@{len(loads)}" for i in stale]
+
+    entries = [(("a",), "x"), (("a", "b"), "y"), (("c",), "z")]
+    assert reference.cached_many(entries, load) == ["0@1", "1@1", "2@1"] and loads == [[0, 1, 2]]
+    assert reference.cached_many(entries, load) == ["0@1", "1@1", "2@1"] and len(loads) == 1
+    reference.changed("b")
+    assert reference.cached_many(entries, load) == ["0@1", "1@2", "2@1"] and loads[-1] == [1]
+    reference.changed("a")
+    assert reference.cached_many(entries, load) == ["0@3", "1@3", "2@1"] and loads[-1] == [0, 1]
