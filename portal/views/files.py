@@ -27,16 +27,19 @@ def harden(response, *, inline: bool):
     return response
 
 
+def upload_response(upload, actor, *, inline: bool = False) -> FileResponse:
+    """A stored upload the actor may read, served hardened (its read audited by upload_open)."""
+    response = FileResponse(upload_open(upload=upload, actor=actor), as_attachment=not inline,
+                            filename=download_name(upload), content_type=upload.content_type)
+    return harden(response, inline=inline)
+
+
 @roles_required(EMPLOYER | FEDERATION | UNION | ADMIN)
 def file_download(request, pk):
     """A stored upload: as an attachment, or inline (?inline=1) for images and PDFs."""
     upload = get_object_or_404(uploads_visible(request.user), pk=pk)
-    inline = request.GET.get("inline") == "1" and upload.content_type in (*IMAGES, PDF)
-    response = FileResponse(
-        upload_open(upload=upload, actor=request.user), as_attachment=not inline,
-        filename=download_name(upload), content_type=upload.content_type,
-    )
-    return harden(response, inline=inline)
+    return upload_response(upload, request.user,
+                           inline=request.GET.get("inline") == "1" and upload.content_type in (*IMAGES, PDF))
 
 
 @roles_required(EMPLOYER | FEDERATION | UNION | ADMIN)

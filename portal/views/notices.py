@@ -1,7 +1,6 @@
 """通知公告: list with search and pagination, detail (marks read), and publishing for reviewers."""
 
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,9 +16,8 @@ from portal.notices import (
     notices_with_read_flag,
 )
 from portal.roles import ADMIN, EVERYONE, FEDERATION
-from portal.uploads import download_name, upload_open
 from portal.views.base import call_service, paginate
-from portal.views.files import harden
+from portal.views.files import upload_response
 
 
 @roles_required(EVERYONE)
@@ -93,7 +91,4 @@ def notice_withdraw_view(request, pk: int):
 def notice_attachment(request, pk: int, upload_pk):
     """An attachment of a notice the user may read (its units read it without owning the file)."""
     notice = get_object_or_404(notices_visible(request.user), pk=pk)
-    upload = get_object_or_404(notice.attachments.all(), pk=upload_pk)
-    response = FileResponse(upload_open(upload=upload, actor=request.user), as_attachment=True,
-                            filename=download_name(upload), content_type=upload.content_type)
-    return harden(response, inline=False)
+    return upload_response(get_object_or_404(notice.attachments.all(), pk=upload_pk), request.user)

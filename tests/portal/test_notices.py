@@ -109,6 +109,9 @@ def test_reviewers_edit_withdraw_and_attach_files_to_their_regions_notices(revie
     assert url in client_for(owner).get(reverse("notice_detail", args=[notice.pk])).content.decode()
     download = client_for(owner).get(url)  # the unit reads a file it does not own
     assert download.status_code == 200 and b"".join(download.streaming_content) == f.PDF_BYTES
+    # served as every upload is: an attachment that cannot run as a page of ours
+    assert download["Content-Disposition"].startswith("attachment") and download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"].startswith("sandbox")
     bad = client.post(reverse("notice_create"), {
         "title": "坏附件", "body": "x", "region_province": "310000", "region_city": "", "region": "",
         "files": [SimpleUploadedFile("病毒.pdf", b"MZ not a pdf", content_type="application/pdf")]})
