@@ -2,6 +2,7 @@
 through the same services an agent's clicks call (verification run in place of the worker)."""
 
 import datetime
+import functools
 import io
 
 from django.conf import settings
@@ -60,8 +61,15 @@ PLAN = [
 
 
 def _pdf(title: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(f"{title}.pdf", _pdf_bytes(title), content_type="application/pdf")
+
+
+@functools.cache
+def _pdf_bytes(title: str) -> bytes:
+    """Each title rendered once: the demo (and the load test's persons, bench/loadtest/prepare.py)
+    upload the same few documents many times, and a rendering takes WeasyPrint about 0.15 s."""
     _html, data = render_pdf("pdf/demo_evidence.html", {"title": title})
-    return SimpleUploadedFile(f"{title}.pdf", data, content_type="application/pdf")
+    return data
 
 
 def _certificate_image(name: str) -> SimpleUploadedFile:

@@ -3,7 +3,12 @@
 Each role walks its everyday pages after signing in through the real login (staff with their TOTP).
 Requests named with a leading "·" are the everyday pages the BENCH lines measure; sign-in, the
 occasional export and the floor page are named otherwise. Think time comes from LOADTEST_WAIT
-(seconds, 0 = saturation)."""
+(seconds, 0 = saturation).
+
+With think time on (the peak round) two everyday actions join the pages: an employer uploads
+evidence at step ③ of the wizard ("·上传附件") and a reviewer decides a person of the 待审核 queue
+("·审核确认"), so the peak's p95 and its error count include them. The saturation rounds
+(LOADTEST_WAIT=0) leave them out: they measure page throughput against the empty page."""
 
 import http.cookiejar
 import json
@@ -14,13 +19,26 @@ import time
 
 from locust import HttpUser, between, constant, events, task
 
+from bench.loadtest.pages import (
+    all_valid,
+    csrf_token,
+    decision_months,
+    evidence_sections,
+    form_error,
+    plain_pdf,
+    upload_form,
+)
 from bench.loadtest.totp import totp
 
 WAIT = float(os.environ.get("LOADTEST_WAIT", "3"))
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "Demo#2026portal")
 AGENTS = ["agent-sh@demo.cn", "agent-nm@demo.cn", "agent-ln@demo.cn", "agent-ln2@demo.cn"]
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PERSON = re.compile(r'href="(/placement/persons/\d+/[\w-]*/?)"')  # the person links the list gives
+REVIEW = re.compile(r'href="/backoffice/persons/(\d+)/')  # the persons a queue page lists
+# The write actions' weight: none in the saturation rounds (they measure pages), one in the peak's
+# (a task of weight 0 is never picked).
+ACTION = 1 if WAIT else 0
+EVIDENCE = plain_pdf()  # what an agent uploads: small, and valid (the portal parses every PDF)
 
 
 # Production cookies are Secure (`__Host-…`), and requests keeps them off plain http. The load runs on
@@ -43,11 +61,13 @@ class PortalUser(HttpUser):
 
     def post_form(self, path: str, data: dict, name: str):
         page = self.client.get(path, name=f"sign-in {path}")
-        token = CSRF.search(page.text)
-        response = self.client.post(path, {**data, "csrfmiddlewaretoken": token.group(1) if token else ""},
-                                    headers={"Referer": f"{self.host.replace('http://', 'https://')}{path}"},
-                                    name=name)
+        response = self.client.post(path, {**data, "csrfmiddlewaretoken": csrf_token(page.text)},
+                                    headers=self.referer(path), name=name)
         return response
+
+    def referer(self, path: str) -> dict:
+        """Django checks an HTTPS form's Referer against the host (the load runs as if behind TLS)."""
+        return {"Referer": f"{self.host.replace('http://', 'https://')}{path}"}
 
     def page(self, path: str, name: str, follow: bool = False):
         """A page that must answer 200 (a redirect to the login page is a failure, not a fast page)."""
@@ -61,7 +81,8 @@ class PortalUser(HttpUser):
 
 
 class EmployerAgent(PortalUser):
-    """首页 → 安置人员列表 → a person's wizard step → 通知公告 (the measured walk of issue 20)."""
+    """首页 → 安置人员列表 → a person's wizard step → 通知公告 (the measured walk of issue 20); at the
+    peak also 上传附件 at step ③."""
 
     def sign_in(self):
         self.username = random.choice(AGENTS)
@@ -85,6 +106,29 @@ class EmployerAgent(PortalUser):
         if self.persons:
             # the list's own link: the person's current step, or the record once it can no longer change
             self.page(random.choice(self.persons), "·安置人员（当前步骤）", follow=True)
+
+    @task(ACTION)
+    def upload(self):
+        """上传附件: a person the list shows at step ③, one failed check's material for the months the
+        page offers. Success is the redirect back to the step; a refusal re-renders the page (200)
+        with the reason in Chinese, a failure. (agent-ln2's year is filed: nobody at step ③.)"""
+        at_step3 = [p for p in self.persons if p.endswith("/evidence/")]
+        if not at_step3:
+            return
+        path = random.choice(at_step3)
+        page = self.page(path, "·安置人员（当前步骤）")
+        sections = evidence_sections(page.text)
+        if not sections:
+            return  # the page failed (counted), or the person needs nothing any more
+        check, months = random.choice(sections)
+        data = [*upload_form(check, months), ("csrfmiddlewaretoken", csrf_token(page.text))]
+        with self.client.post(path, data, files={f"{check}-file": ("证明材料.pdf", EVIDENCE, "application/pdf")},
+                              headers=self.referer(path), name="·上传附件", catch_response=True,
+                              allow_redirects=False) as r:
+            if r.status_code == 302 and r.headers.get("Location", "").endswith(path):
+                r.success()
+            else:
+                r.failure(form_error(r.text) or f"{r.status_code} at {path}")
 
 
 class StaffUser(PortalUser):
@@ -114,7 +158,7 @@ class StaffPool:
 
 
 class Reviewer(StaffUser):
-    """工作台 → 安置登记审核 queue → a person's review page."""
+    """工作台 → 安置登记审核 queue → a person's review page; at the peak also 确认 (a decision)."""
 
     account = "reviewer"
 
@@ -125,12 +169,33 @@ class Reviewer(StaffUser):
     @task(3)
     def queue(self):
         r = self.page("/backoffice/persons/?status=all", "·安置登记审核")
-        self.persons = re.findall(r'href="/backoffice/persons/(\d+)/', r.text)
+        self.persons = REVIEW.findall(r.text)
 
     @task(1)
     def review(self):
         if getattr(self, "persons", None):
             self.page(f"/backoffice/persons/{random.choice(self.persons)}/", "·审核页")
+
+    @task(ACTION)
+    def decide(self):
+        """确认 with every declared month 有效, for a person of the default queue (待审核). Success is
+        the redirect back to the page, or 409: another reviewer decided the person first, and the
+        portal refusing the second decision is it working as designed. Nobody pending: skipped."""
+        pending = REVIEW.findall(self.page("/backoffice/persons/", "·安置登记审核（待审核）").text)
+        if not pending:
+            return
+        path = f"/backoffice/persons/{random.choice(pending)}/"
+        page = self.page(path, "·审核页")
+        months = decision_months(page.text)
+        if not months:
+            return  # decided by someone else since the queue was read: nothing to decide
+        with self.client.post(path, {**all_valid(months), "csrfmiddlewaretoken": csrf_token(page.text)},
+                              headers=self.referer(path), name="·审核确认", catch_response=True,
+                              allow_redirects=False) as r:
+            if r.status_code == 409 or (r.status_code == 302 and r.headers.get("Location", "").endswith(path)):
+                r.success()
+            else:
+                r.failure(form_error(r.text) or f"{r.status_code} at {path}")
 
 
 class TaxOfficer(StaffUser):

@@ -1,13 +1,30 @@
-"""The load test's own arithmetic (make loadtest runs the rest on PostgreSQL, Redis and gunicorn)."""
+"""The load test's own arithmetic, and what its users read off the pages they act on (make loadtest
+runs the rest on PostgreSQL, Redis and gunicorn)."""
 
 import time
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django_otp.oath import totp as otp_totp
 
 from bench import Result
 from bench.loadtest.__main__ import measured, p95, rate
+from bench.loadtest.pages import (
+    all_valid,
+    csrf_token,
+    decision_months,
+    evidence_sections,
+    form_error,
+    plain_pdf,
+    upload_form,
+)
 from bench.loadtest.totp import totp
+from placement import choices as c
+from placement.models import Evidence, PlacedPerson
+from placement.services import wizard
 from portal.demo import totp_key_for
+from tests.placement.factories import flagged_person, registered_person
 
 
 def test_the_locust_users_compute_the_same_code_as_the_portal():
@@ -39,3 +56,40 @@ def test_two_turns_count_their_pages_over_their_spans_added_up():
     assert round(rate(first), 6) == 0.2 and round(rate(second), 6) == 0.6
     assert round(rate(first, second), 6) == round(5 / 15, 6)  # not the mean of 0.2 and 0.6, nor 5 pages / 105 s
     assert rate([]) == 0.0 and rate([], first) == rate(first)
+
+
+@pytest.mark.django_db
+def test_the_upload_the_agents_send_is_the_one_step_three_accepts(sh_unit, sh_agent, client_for,
+                                                                   django_capture_on_commit_callbacks):
+    person = registered_person(sh_unit, sh_agent, "sh-gap", capture=django_capture_on_commit_callbacks)
+    wizard.months_select(actor=sh_agent, person=person, months=set(range(1, 13)))
+    client, url = client_for(sh_agent), reverse("placement:step3", args=[person.pk])
+    page = client.get(url).content.decode()
+    assert csrf_token(page) and evidence_sections(page) == [("si", ["3", "4"])]  # 社保 missing in March and April
+
+    def upload(data: bytes):
+        fields = {}
+        for key, value in upload_form("si", ["3", "4"]):  # the locustfile posts these pairs as they are
+            fields.setdefault(key, []).append(value)
+        return client.post(url, {**fields, "si-file": SimpleUploadedFile("证明材料.pdf", data)})
+
+    refused = upload(b"not a pdf")
+    assert refused.status_code == 200 and "文件类型不符合要求" in form_error(refused.content.decode())
+    assert upload(plain_pdf())["Location"] == url
+    assert sorted(Evidence.objects.filter(person=person).values_list("month", flat=True)) == [3, 4]
+    assert form_error(client.get(url).content.decode()) == ""
+
+
+@pytest.mark.django_db
+def test_the_decision_the_reviewers_send_decides_every_month_and_a_second_one_conflicts(
+        sh_unit, sh_agent, reviewer_sh, client_for, django_capture_on_commit_callbacks):
+    person = flagged_person(sh_unit, sh_agent, capture=django_capture_on_commit_callbacks)
+    first, second = client_for(reviewer_sh), client_for(reviewer_sh)
+    url = reverse("backoffice:person_review", args=[person.pk])
+    page = second.get(url).content.decode()  # read before the first reviewer decides
+    months = decision_months(page)
+    assert months == [str(m) for m in range(1, 13)]
+    assert first.post(url, all_valid(decision_months(first.get(url).content.decode())))["Location"] == url
+    assert PlacedPerson.objects.get(pk=person.pk).status == c.PersonStatus.CONFIRMED
+    assert second.post(url, all_valid(months)).status_code == 409
+    assert decision_months(first.get(url).content.decode()) == []  # decided: no form to send
