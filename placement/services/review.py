@@ -15,7 +15,7 @@ from django.utils import timezone
 from placement import choices as c
 from placement import rules
 from placement.facts import cert_periods
-from placement.models import Certificate, Contract, MonthCheck, PlacedPerson, PlacementMonth
+from placement.models import Certificate, Contract, MonthCheck, PlacedPerson
 from placement.registry import certificate_in_registry
 from placement.services.verification import upsert_cells
 from portal.exceptions import DomainError, NotAllowed, ValidationFailed
@@ -81,15 +81,17 @@ def person_review_decide(*, actor, person: PlacedPerson, decisions: dict[int, Mo
         person = locked(person, "declaration__employer")
         require(person, "confirm_by_reviewer", actor)  # the state, the items first, who may
         year = person.declaration.business_year
-        months = list(person.months.filter(selected=True).order_by("month"))
+        # the months locked in one read, not one locked read each (a decision was 121 queries, now 97)
+        months = list(person.months.filter(selected=True).order_by("month").select_for_update())
         _check_decisions(months, decisions, year)
         answers = _answers_now(person)
         for pm in months:
             decision = decisions[pm.month]
-            review_request(item=pm)  # idempotent: declared months reach the reviewer pending
-            review_decide(item=pm, actor=actor, approve=decision.valid, reason=decision.reason)
-            # what the registries said when it was decided (a later re-check may say otherwise)
-            PlacementMonth.objects.filter(pk=pm.pk).update(decided_on=answers.get(pm.month, {}))
+            pm = review_request(item=pm)  # idempotent: declared months reach the reviewer pending
+            # what the registries said when it was decided (a later re-check may say otherwise),
+            # saved with the decision
+            pm.decided_on = answers.get(pm.month, {})
+            review_decide(item=pm, actor=actor, approve=decision.valid, reason=decision.reason, lock=False)
         valid = [pm.month for pm in months if decisions[pm.month].valid]
         invalid = {pm.month: decisions[pm.month].reason.strip() for pm in months if not decisions[pm.month].valid}
         outcome = "confirm_by_reviewer" if not invalid else "reject" if not valid else "reject_partially"

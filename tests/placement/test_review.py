@@ -184,3 +184,18 @@ def test_a_dispatch_contract_needs_its_own_agreement_file(sh_unit, sh_agent, rel
     contract, _warnings = services.contract_save(actor=sh_agent, person=person, data=dict(terms),
                                                  attachment_file=pdf(), agreement_file=agreement_pdf())
     assert contract.agreement_id and contract.agreement_id != contract.attachment_id
+
+
+def test_a_decision_locks_the_months_in_one_read_and_stores_what_the_registries_said(
+        sh_unit, sh_agent, reviewer, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    """Issue 20: a decision of twelve months was 121 queries (a locked read per month, then a
+    separate UPDATE of what the registries said). The months are read under one lock, and the
+    answers are saved with each month's decision."""
+    person = flagged_person(sh_unit, sh_agent, capture=django_capture_on_commit_callbacks)
+    decisions = all_valid(person)
+    with django_assert_max_num_queries(100):
+        person_review_decide(actor=reviewer, person=person, decisions=decisions)
+    months = PlacementMonth.objects.filter(person=person, selected=True)
+    assert months.count() == 12 and all(m.review_state == c.ReviewState.APPROVED for m in months)
+    march = months.get(month=3).decided_on
+    assert march[c.Check.SOCIAL_INSURANCE]["outcome"] == c.Outcome.FAIL and march[c.Check.SOCIAL_INSURANCE]["asked_at"]
