@@ -125,7 +125,9 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
         if month in selected.get(person_id, ()):
             flagged.setdefault(person_id, set()).add(item)
     now = timezone.now()
+    # each URL reversed once for the page, not once a row
     review_url = reverse("backoffice:person_review", args=[0]).removesuffix("0/")
+    unit_url = reverse("backoffice:unit_overview", args=[0]).removesuffix("0/")
     labels = {check.value: check.label for check in c.Check}
     statuses = dict(S.choices)
     rows = []
@@ -137,6 +139,7 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
         checks = [labels[k] for k in labels if k in items] + ["手动添加的证件"] * certificate + ["劳务派遣协议"] * agreement
         rows.append({
             "pk": pk, "name": name, "masked_id": mask_id(id_number), "unit": unit, "unit_id": unit_id, "year": year,
+            "unit_url": f"{unit_url}{unit_id}/",
             "months": len(selected.get(pk, ())), "flagged": "、".join(checks),
             "status": status, "status_label": statuses[status], "tone": tone(status),
             "url": f"{review_url}{pk}/", "registered_at": timezone.localtime(registered_at).strftime("%Y-%m-%d %H:%M"),
