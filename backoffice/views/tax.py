@@ -17,6 +17,7 @@ from placement.selectors.queues import tax_result_certificate, tax_result_for, t
 from placement.services.delivery import delivery_acknowledge_manually
 from portal.access import roles_required
 from portal.audit import audit_record
+from portal.links import url_for
 from portal.roles import ADMIN, TAX
 from portal.tones import tone
 from portal.views.base import call_service
@@ -41,11 +42,14 @@ def hand_off(row) -> tuple[str, str]:
 def results(request):
     qs = tax_results(request.user)
 
+    detail_url, certificate_url = url_for("tax:result_detail"), url_for("tax:result_certificate")
+
     def load(ids):
         rows = {r.pk: r for r in qs.filter(pk__in=ids)}
         page = [rows[pk] for pk in ids if pk in rows]
         for row in page:
             row.hand_off, row.hand_off_tone = hand_off(row)
+            row.detail_url, row.certificate_url = detail_url(row.pk), certificate_url(row.pk)
         return page
 
     return console_list(request, qs=qs, filterset=TaxResultFilter, template="backoffice/tax/results.html", load=load)

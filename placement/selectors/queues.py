@@ -28,6 +28,7 @@ from placement.models import (
 from placement.predicates import last_review
 from placement.selectors.scope import declarations_visible, deliveries_visible, one, scoped
 from portal.identity import mask_id
+from portal.links import url_for
 from portal.models import AuditEntry, Receipt
 from portal.roles import ADMIN, FEDERATION
 from portal.tones import tone
@@ -125,9 +126,7 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
         if month in selected.get(person_id, ()):
             flagged.setdefault(person_id, set()).add(item)
     now = timezone.now()
-    # each URL reversed once for the page, not once a row
-    review_url = reverse("backoffice:person_review", args=[0]).removesuffix("0/")
-    unit_url = reverse("backoffice:unit_overview", args=[0]).removesuffix("0/")
+    review_url, unit_url = url_for("backoffice:person_review"), url_for("backoffice:unit_overview")
     labels = {check.value: check.label for check in c.Check}
     statuses = dict(S.choices)
     rows = []
@@ -139,10 +138,10 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
         checks = [labels[k] for k in labels if k in items] + ["手动添加的证件"] * certificate + ["劳务派遣协议"] * agreement
         rows.append({
             "pk": pk, "name": name, "masked_id": mask_id(id_number), "unit": unit, "unit_id": unit_id, "year": year,
-            "unit_url": f"{unit_url}{unit_id}/",
+            "unit_url": unit_url(unit_id),
             "months": len(selected.get(pk, ())), "flagged": "、".join(checks),
             "status": status, "status_label": statuses[status], "tone": tone(status),
-            "url": f"{review_url}{pk}/", "registered_at": timezone.localtime(registered_at).strftime("%Y-%m-%d %H:%M"),
+            "url": review_url(pk), "registered_at": timezone.localtime(registered_at).strftime("%Y-%m-%d %H:%M"),
             "waited": _waited_in_queue(status, registered_at, reviewed_at, now),
         })
     return rows
