@@ -5,7 +5,6 @@ offer what the service would refuse.
 Conditions take the object; permissions take the user and the object. Each says why it refuses."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from employers.selectors import employer_of
@@ -37,17 +36,23 @@ def declaration_is_draft(declaration) -> bool:
     return declaration.status == D.DRAFT
 
 
-def status_summary(declaration) -> dict:
-    """已登记 / 审核通过(系统) / 审核通过(人工) / 部分审核不通过 / 审核不通过 / 待审核 / 资料待完善."""
-    return declaration.person_rows().aggregate(
-        total=Count("pk"),
-        by_system=Count("pk", filter=Q(status=S.CONFIRMED, confirmed_by=c.ConfirmedBy.SYSTEM)),
-        by_reviewer=Count("pk", filter=Q(status=S.CONFIRMED, confirmed_by=c.ConfirmedBy.REVIEWER)),
-        partially_rejected=Count("pk", filter=Q(status=S.PARTIALLY_REJECTED)),
-        rejected=Count("pk", filter=Q(status=S.REJECTED)),
-        pending_review=Count("pk", filter=Q(status=S.PENDING_REVIEW)),
-        incomplete=Count("pk", filter=Q(status=S.INCOMPLETE)),
-    )
+_SUMMARY_OF = {(S.CONFIRMED, c.ConfirmedBy.SYSTEM): "by_system", (S.CONFIRMED, c.ConfirmedBy.REVIEWER): "by_reviewer",
+               S.PARTIALLY_REJECTED: "partially_rejected", S.REJECTED: "rejected", S.PENDING_REVIEW: "pending_review",
+               S.INCOMPLETE: "incomplete"}
+
+
+def status_summary(declaration, rows=None) -> dict:
+    """已登记 / 审核通过(系统) / 审核通过(人工) / 部分审核不通过 / 审核不通过 / 待审核 / 资料待完善, counted
+    from each person's (status, confirmed_by): `rows` when the page loaded them already (首页), else read."""
+    if rows is None:
+        rows = declaration.person_rows().values_list("status", "confirmed_by")
+    summary = dict.fromkeys(["total", *_SUMMARY_OF.values()], 0)
+    for status, confirmed_by in rows:
+        summary["total"] += 1
+        key = _SUMMARY_OF.get((status, confirmed_by)) or _SUMMARY_OF.get(status)
+        if key:
+            summary[key] += 1
+    return summary
 
 
 def submission_blockers(declaration) -> list[str]:

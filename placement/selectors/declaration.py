@@ -19,7 +19,7 @@ from placement.models import (
     WithdrawalRequest,
 )
 from placement.predicates import status_summary
-from placement.selectors.year import declaration_month_states, declaration_years
+from placement.selectors.year import declaration_month_states, declaration_persons, declaration_years
 from placement.window import filing_window_of
 
 D = c.DeclarationStatus
@@ -127,7 +127,8 @@ def chart(by_month: dict, year: int) -> dict:
 def declaration_overview(declaration) -> dict:
     """The figures of the home page and the 完成申报 page for one declaration."""
     required = required_ratio(declaration)
-    totals = declaration_totals(declaration)
+    persons = declaration_persons(declaration)  # read once for the totals and the status summary
+    totals = totals_of(declaration_month_states(declaration, persons))
     window = filing_window_of(declaration)
     today = timezone.localdate()
     headcount = declaration.headcount
@@ -137,6 +138,7 @@ def declaration_overview(declaration) -> dict:
         "declaration": declaration,
         "steps": progress_steps(declaration),
         "totals": totals,
+        "summary": status_summary(declaration, rows=[(status, by) for _pk, status, by in persons]),
         "headcount": headcount,
         "actual_ratio": percent_text(actual),
         "required_ratio": percent_text(required),
@@ -163,7 +165,7 @@ def next_steps(declaration, overview: dict) -> list[dict]:
         return [{"text": "添加本年度安置的残疾人，开始安置登记", "url": "placement:person_new"}]
     if not declaration.is_draft:
         return []
-    summary = status_summary(declaration)
+    summary = overview["summary"]
     steps = []
     if summary["incomplete"]:
         steps.append({"text": f"{summary['incomplete']} 名人员资料待完善（未完成登记或缺少证明材料），请继续登记",

@@ -309,12 +309,18 @@ def _states(rows: list[tuple], periods, year: int, weight_rule) -> list[rules.Mo
             for m, selected, decision, outcome in rows]
 
 
-def declaration_month_states(declaration) -> list[list[rules.MonthState]]:
+def declaration_persons(declaration) -> list[tuple[int, str, str]]:
+    """Each person's (pk, status, confirmed_by), in the list's order: one narrow query."""
+    return list(declaration.persons.values_list("pk", "status", "confirmed_by")) if declaration.started else []
+
+
+def declaration_month_states(declaration, persons=None) -> list[list[rules.MonthState]]:
     """Each person's months with their weights, for the declaration's totals: three narrow queries
-    and no person rows (building and decrypting every person was most of 首页's time: issue 20)."""
+    and no person rows (building and decrypting every person was most of 首页's time: issue 20).
+    `persons`: declaration_persons, when the page read them already."""
     if not declaration.started:
         return []
-    ids = list(declaration.persons.values_list("pk", flat=True))
+    ids = [row[0] for row in (declaration_persons(declaration) if persons is None else persons)]
     periods: dict[int, list] = {pk: [] for pk in ids}
     for cert in Certificate.objects.filter(person__declaration=declaration).values_list(
             "person_id", "pk", "kind", "grade", "valid_from", "valid_to", "source", "review_state", named=True):

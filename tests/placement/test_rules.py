@@ -237,3 +237,18 @@ def test_a_well_formed_military_certificate_passes():
 
     assert certificate_problems({"kind": "military", "number": "辽军K004711", "grade": 3,
                                  "valid_from": None}, id_number=None) == ([], "辽军K004711")
+
+
+@pytest.mark.parametrize("rows,expected", [
+    ([], {"total": 0}),
+    ([("confirmed", "system"), ("confirmed", "reviewer"), ("confirmed", "")],
+     {"total": 3, "by_system": 1, "by_reviewer": 1}),  # a confirmation by neither is counted in neither
+    ([("partially_rejected", ""), ("rejected", ""), ("pending_review", ""), ("incomplete", ""), ("incomplete", "")],
+     {"total": 5, "partially_rejected": 1, "rejected": 1, "pending_review": 1, "incomplete": 2}),
+])
+def test_the_status_summary_counts_each_persons_status(rows, expected):
+    from placement.predicates import status_summary
+
+    zero = dict.fromkeys(["total", "by_system", "by_reviewer", "partially_rejected", "rejected", "pending_review",
+                          "incomplete"], 0)
+    assert status_summary(None, rows=rows) == {**zero, **expected}
