@@ -25,10 +25,10 @@ from bench.loadtest.pages import (
     decision_months,
     evidence_sections,
     form_error,
-    plain_pdf,
     upload_form,
 )
 from bench.loadtest.totp import totp
+from tests.pdf_samples import PLAIN
 
 WAIT = float(os.environ.get("LOADTEST_WAIT", "3"))
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "Demo#2026portal")
@@ -38,7 +38,7 @@ REVIEW = re.compile(r'href="/backoffice/persons/(\d+)/')  # the persons a queue 
 # The write actions' weight: none in the saturation rounds (they measure pages), one in the peak's
 # (a task of weight 0 is never picked).
 ACTION = 1 if WAIT else 0
-EVIDENCE = plain_pdf()  # what an agent uploads: small, and valid (the portal parses every PDF)
+EVIDENCE = PLAIN  # what an agent uploads: the tests' plain PDF, small and valid (the portal parses every PDF)
 
 
 # Production cookies are Secure (`__Host-…`), and requests keeps them off plain http. The load runs on

@@ -53,19 +53,3 @@ def form_error(page: str) -> str:
     found = ERROR_SUMMARY.search(page)
     return " ".join(html.unescape(TAG.sub(" ", found.group(0))).split()) if found else ""
 
-
-def plain_pdf() -> bytes:
-    """A one-page PDF with nothing on it, built with its cross-reference table: the portal parses
-    every uploaded PDF and refuses a broken or an active one (portal.pdfcheck)."""
-    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)

@@ -16,7 +16,6 @@ from bench.loadtest.pages import (
     decision_months,
     evidence_sections,
     form_error,
-    plain_pdf,
     upload_form,
 )
 from bench.loadtest.totp import totp
@@ -24,6 +23,7 @@ from placement import choices as c
 from placement.models import Evidence, PlacedPerson
 from placement.services import wizard
 from portal.demo import totp_key_for
+from tests.pdf_samples import PLAIN as EVIDENCE  # what the locustfile's agents upload
 from tests.placement.factories import flagged_person, registered_person
 
 
@@ -75,7 +75,7 @@ def test_the_upload_the_agents_send_is_the_one_step_three_accepts(sh_unit, sh_ag
 
     refused = upload(b"not a pdf")
     assert refused.status_code == 200 and "文件类型不符合要求" in form_error(refused.content.decode())
-    assert upload(plain_pdf())["Location"] == url
+    assert upload(EVIDENCE)["Location"] == url
     assert sorted(Evidence.objects.filter(person=person).values_list("month", flat=True)) == [3, 4]
     assert form_error(client.get(url).content.decode()) == ""
 
