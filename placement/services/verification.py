@@ -144,7 +144,8 @@ def store_outcomes(outcomes: list[PersonResult]) -> None:
         changed = [cert for cert in certificates if cert.pk is not None]
         if changed:
             Certificate.objects.bulk_update(changed, ["kind", "category", "grade", "valid_from", "valid_to"])
-        reference.changed(Certificate._meta.db_table)  # no signal from either (the 工作台 counts certificates)
+        if certificates:  # no signal from either (the 工作台 counts certificates)
+            reference.changed(Certificate._meta.db_table)
         upsert_cells(rows)
         if forced_q:
             PlacementMonth.objects.filter(forced_q).update(selected=True)
