@@ -157,9 +157,13 @@ def test_the_next_steps_offer_each_rejection_only_the_actions_its_state_allows(d
     next steps told both to do it."""
     PersonFactory(declaration=declaration, partially_rejected=True)
     PersonFactory.create_batch(2, declaration=declaration, rejected=True)
-    html = client_for(owner).get("/?year=2025").content.decode()
+    client = client_for(owner)
+    with CaptureQueriesContext(connection) as home:
+        html = client.get("/?year=2025").content.decode()
     assert "1 名人员部分审核不通过，请“接受审核结果”或“重新登记”" in html
     assert "2 名人员审核不通过，请“删除”或“重新登记”" in html
+    # the persons' statuses are read once, for the totals and these counts alike (issue 20)
+    assert sum('FROM "placement_placedperson"' in q["sql"] for q in home.captured_queries) == 1
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 5, 10, 0, tzinfo=SH))
