@@ -265,7 +265,7 @@ def test_an_unknown_retirement_category_is_refused():
         retirement_month(datetime.date(1970, 1, 1), "F")
 
 
-@pytest.mark.parametrize("source,public,verifiable", [
+CITATIONS = [
     ("财税〔2017〕18号（文号凭记忆，内容见 http://caijing.mnw.cn/top/1634022.html）：上限3倍",
      "财税〔2017〕18号：上限3倍", False),
     ("京财税〔2019〕1333号（https://m.kjjl100.com/answer/290662.html）", "京财税〔2019〕1333号", True),
@@ -274,7 +274,10 @@ def test_an_unknown_retirement_category_is_refused():
     ("《残疾人就业条例》第二十七条；财税〔2015〕72号第二十六条（转载 https://x.cn/a；另见 y）",
      "《残疾人就业条例》第二十七条；财税〔2015〕72号第二十六条", True),
     ("在职职工总数30人（含）以下的企业暂免征收", "在职职工总数30人（含）以下的企业暂免征收", True),
-])
+]
+
+
+@pytest.mark.parametrize("source,public,verifiable", CITATIONS)
 def test_the_public_citation_keeps_the_official_text_only(source, public, verifiable):
     """Issue 15: research notes and third-party links stay in the admin."""
     from levy.rules.policy import looks_verified, public_citation
@@ -288,3 +291,17 @@ def test_a_note_naming_a_document_keeps_its_number():
 
     source = "“12个月人数相加除以12，结果须为整数”（京财税〔2019〕1333号问答 https://m.kjjl100.com/answer/290662.html）"
     assert public_citation(source) == "“12个月人数相加除以12，结果须为整数”（京财税〔2019〕1333号）"
+
+
+def test_the_migration_keeps_a_frozen_copy_that_answered_as_the_rule_did():
+    """Migration 0008 judged the rows with its own copy of looks_verified (a migration must not
+    change its answer when the rule changes later); the copy agreed with the rule when written."""
+    import importlib
+
+    from levy.rules.policy import looks_verified
+    from levy.seed import SEED
+
+    frozen = importlib.import_module("levy.migrations.0008_policy_verified_honest").looks_verified
+    sources = [source for source, _, _ in CITATIONS] + [row["source"] for rows, _ in SEED.values() for row in rows]
+    assert len(sources) > 20
+    assert [frozen(s) for s in sources] == [looks_verified(s) for s in sources]
