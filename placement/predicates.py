@@ -4,6 +4,8 @@ offer what the service would refuse.
 
 Conditions take the object; permissions take the user and the object. Each says why it refuses."""
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
@@ -55,23 +57,44 @@ def status_summary(declaration, rows=None) -> dict:
     return summary
 
 
+@dataclass(frozen=True)
+class OpenMatter:
+    """One thing that stands between a started draft and 完成申报, with the page that settles it."""
+
+    text: str
+    url: str  # the URL name of that page
+    waiting: bool = False  # the federation acts, not the unit
+
+
+def open_matters(declaration, summary: dict) -> list[OpenMatter]:
+    """What stands between the declaration and 完成申报, in the order to do it: one list, worded once,
+    for 首页's “接下来要做什么” and for the check-answers page's blockers, so the two never disagree."""
+    matters = []
+    if summary["incomplete"]:
+        matters.append(OpenMatter(f"{summary['incomplete']} 名人员资料待完善（未完成登记或缺少证明材料），请继续登记或删除",
+                                  "placement:list"))
+    # the actions each state allows (PlacedPerson.accept_result takes a partial rejection only)
+    if summary["partially_rejected"]:
+        matters.append(OpenMatter(f"{summary['partially_rejected']} 名人员部分审核不通过，请“接受审核结果”或“重新登记”",
+                                  "placement:list"))
+    if summary["rejected"]:
+        matters.append(OpenMatter(f"{summary['rejected']} 名人员审核不通过，请“删除”或“重新登记”", "placement:list"))
+    if summary["pending_review"]:
+        matters.append(OpenMatter(f"{summary['pending_review']} 名人员待残联审核，无需操作，请等待审核结果通知",
+                                  "placement:list", waiting=True))
+    if declaration.headcount_confirmed_at is None:
+        figure = f"（社保登记 {declaration.headcount} 人，待确认）" if declaration.headcount is not None else ""
+        matters.append(OpenMatter(f"请先确认本年度在职职工人数{figure}", "placement:headcount"))
+    return matters
+
+
 def submission_blockers(declaration) -> list[str]:
     """What still stands between the declaration and 完成申报 (the check-answers page lists them)."""
     summary = status_summary(declaration)
-    problems = []
     if summary["total"] == 0:
-        problems.append("本年度尚未登记安置人员。未安置残疾人的单位无需办理年审认证。")
-    if summary["incomplete"]:
-        problems.append(f"有 {summary['incomplete']} 名人员资料待完善，请完成登记或删除")
-    if summary["pending_review"]:
-        problems.append(f"有 {summary['pending_review']} 名人员待残联审核，请等待审核结果")
-    if summary["partially_rejected"]:
-        problems.append(f"有 {summary['partially_rejected']} 名人员部分审核不通过，请“接受审核结果”或“重新登记”")
-    if summary["rejected"]:
-        problems.append(f"有 {summary['rejected']} 名人员审核不通过，请“删除”或“重新登记”")
-    if declaration.headcount_confirmed_at is None:
-        problems.append("请先确认本年度在职职工人数")
-    return problems
+        return ["本年度尚未登记安置人员。未安置残疾人的单位无需办理年审认证。",
+                *(m.text for m in open_matters(declaration, summary))]
+    return [m.text for m in open_matters(declaration, summary)]
 
 
 def certification_blockers(declaration) -> list[str]:

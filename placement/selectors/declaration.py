@@ -18,7 +18,7 @@ from placement.models import (
     PlacedPerson,
     WithdrawalRequest,
 )
-from placement.predicates import status_summary
+from placement.predicates import OpenMatter, open_matters, status_summary
 from placement.selectors.year import declaration_month_states, declaration_persons, declaration_years
 from placement.window import filing_window_of
 
@@ -158,39 +158,23 @@ def declaration_overview(declaration) -> dict:
     }
 
 
-def next_steps(declaration, overview: dict) -> list[dict]:
+def next_steps(declaration, overview: dict) -> list[OpenMatter]:
     """首页 “接下来要做什么”: what stands between the unit and a filed year, in the order to do it,
     each with the page that does it (issue 15). Read-only; the figures come from `overview`."""
     if not declaration.started:
-        return [{"text": "添加本年度安置的残疾人，开始安置登记", "url": "placement:person_new"}]
+        return [OpenMatter("添加本年度安置的残疾人，开始安置登记", "placement:person_new")]
     if not declaration.is_draft:
         return []
-    summary = overview["summary"]
-    steps = []
-    if summary["incomplete"]:
-        steps.append({"text": f"{summary['incomplete']} 名人员资料待完善（未完成登记或缺少证明材料），请继续登记",
-                      "url": "placement:list"})
-    # the actions each state allows (PlacedPerson.accept_result takes a partial rejection only)
-    if summary["partially_rejected"]:
-        steps.append({"text": f"{summary['partially_rejected']} 名人员部分审核不通过，请“接受审核结果”或“重新登记”",
-                      "url": "placement:list"})
-    if summary["rejected"]:
-        steps.append({"text": f"{summary['rejected']} 名人员审核不通过，请“删除”或“重新登记”", "url": "placement:list"})
-    if summary["pending_review"]:
-        steps.append({"text": f"{summary['pending_review']} 名人员待残联审核，无需操作，审核结果将以通知告知",
-                      "url": "placement:list", "waiting": True})
-    if declaration.headcount_confirmed_at is None:
-        figure = f"（社保登记 {declaration.headcount} 人，待确认）" if declaration.headcount is not None else ""
-        steps.append({"text": f"确认本年度在职职工人数{figure}", "url": "placement:headcount"})
+    steps = open_matters(declaration, overview["summary"])
     window = overview["window"]
     if overview["window_closed"]:
         return steps  # the page's own warning above says how to file late (补报)
     if not steps:
         days = f"，申报截止还剩 {overview['days_left']} 天" if overview["window_open"] else ""
-        steps.append({"text": f"人员已全部审核确认，请阅读承诺书并完成申报{days}", "url": "placement:submit"})
+        steps.append(OpenMatter(f"人员已全部审核确认，请阅读承诺书并完成申报{days}", "placement:submit"))
     elif overview["window_open"]:
-        steps.append({"text": f"以上事项办结后完成申报：申报截止 {window.closes:%Y-%m-%d}，还剩 {overview['days_left']} 天",
-                      "url": "placement:submit", "waiting": True})
+        steps.append(OpenMatter(f"以上事项办结后完成申报：申报截止 {window.closes:%Y-%m-%d}，还剩 {overview['days_left']} 天",
+                                "placement:submit", waiting=True))
     return steps
 
 

@@ -395,3 +395,21 @@ def test_the_home_page_asks_the_registry_for_the_headcount_at_most_every_ten_min
     with django_capture_on_commit_callbacks() as again:
         client.get("/?year=2025")
     assert len(first) == 1 and len(again) == 0
+
+
+@time_machine.travel(IN_WINDOW)
+def test_the_home_page_and_the_check_answers_page_name_the_same_open_matters(unit_a, owner, client_for):
+    """Both pages word each matter once (predicates.open_matters); they differed in wording and
+    one could list what the other did not."""
+    declaration = DeclarationFactory(employer=unit_a, business_year=2025, headcount=64, headcount_from_feed=64)
+    PersonFactory(declaration=declaration)
+    PersonFactory(declaration=declaration, pending_review=True)
+    PersonFactory(declaration=declaration, partially_rejected=True)
+    PersonFactory(declaration=declaration, rejected=True)
+    client = client_for(owner)
+    home, submit = (client.get(path).content.decode() for path in ("/?year=2025", "/placement/submit/"))
+    matters = ["1 名人员资料待完善（未完成登记或缺少证明材料），请继续登记或删除",
+               "1 名人员部分审核不通过，请“接受审核结果”或“重新登记”", "1 名人员审核不通过，请“删除”或“重新登记”",
+               "1 名人员待残联审核，无需操作，请等待审核结果通知", "请先确认本年度在职职工人数（社保登记 64 人，待确认）"]
+    for text in matters:
+        assert text in home and text in submit, text
