@@ -1,5 +1,7 @@
-"""One review machine for anything staff check (STYLE.md 10a): a contract, a hand-added certificate
-and a declared month now; an insurance exception, a payment voucher and a levy objection next.
+"""One review machine for anything staff check (STYLE.md 10a): a contract, a hand-added certificate,
+a declared month, a 参保比例 below the threshold, a 参保编码 application and a levy objection. Not the
+union's 凭证审核: it decides the whole batch (凭证审核中 → 投保成功 / 凭证审核不通过 are the batch's own
+statuses in the manual), so it stays a transition of InsuranceBatch rather than a second state beside it.
 
     "" (无需审核) ──review_request──▶ pending (待审核) ──approve──▶ approved (审核通过)
                                                     └──reject───▶ rejected (审核不通过, with a reason)
