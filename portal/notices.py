@@ -111,29 +111,27 @@ def notices_visible(user) -> QuerySet[Notice]:
         employer = unit_of(user)
         if employer is None:
             return qs.none()
-        path = employer.fed_region.path
-        ancestors = [p + "/" for p in _prefixes(path)]
         return qs.filter(
             Q(employer=employer) | Q(employer__isnull=True, region__isnull=True)
-            | Q(employer__isnull=True, region__path__in=ancestors)
+            | Q(employer__isnull=True, region_id__in=_codes_down_to(employer.fed_region.path))
         )
     if user.role in ADMIN:
         return qs
     if user.region_id is None:
         return qs.filter(employer__isnull=True, region__isnull=True)
     path = user.region.path
-    ancestors = [p + "/" for p in _prefixes(path)]
     broadcasts = (
         Q(employer__isnull=True, region__isnull=True)
-        | Q(employer__isnull=True, region__path__in=ancestors)
+        | Q(employer__isnull=True, region_id__in=_codes_down_to(path))
         | Q(employer__isnull=True, region__path__startswith=path)
     )
     return qs.filter(broadcasts)
 
 
-def _prefixes(path: str) -> list[str]:
-    parts = path.strip("/").split("/")
-    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+def _codes_down_to(path: str) -> list[str]:
+    """The region and those above it, by code: a region's path lists its codes from the province
+    down, so asking by code needs no join of the whole region table (issue 20)."""
+    return path.strip("/").split("/")
 
 
 def notices_with_read_flag(user, queryset: QuerySet[Notice] | None = None) -> QuerySet[Notice]:
