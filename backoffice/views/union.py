@@ -40,20 +40,26 @@ class Kind:
     queue_url: str
     detail_url: str
     template: str
+    listed: tuple[str, ...]  # the columns a queue row shows (a row read whole, with its unit, took a millisecond)
 
 
+_LISTED = ("unit_name", "credit_code", "agent_name", "agent_phone", "review_requested_at", "review_state")
 KINDS = {
     "application": Kind("参保编码申请审核", applications_visible, application_for, CodeApplicationFilter,
                         services.code_application_decide, "application", "backoffice:code_applications",
-                        "backoffice:code_application_review", "backoffice/union/application_review.html"),
+                        "backoffice:code_application_review", "backoffice/union/application_review.html", _LISTED),
     "name_change": Kind("单位名称修改审核", name_changes_visible, name_change_for, NameChangeFilter,
                         services.name_change_decide, "change", "backoffice:name_changes",
-                        "backoffice:name_change_review", "backoffice/union/name_change_review.html"),
+                        "backoffice:name_change_review", "backoffice/union/name_change_review.html",
+                        (*_LISTED, "old_name", "code__code")),
 }
 
 
 def _rows(ids, kind: Kind, user):
-    items = {item.pk: item for item in kind.visible(user).filter(pk__in=ids)}
+    listed = kind.visible(user).select_related(None).only(*kind.listed)
+    if "code__code" in kind.listed:
+        listed = listed.select_related("code")
+    items = {item.pk: item for item in listed.filter(pk__in=ids).order_by()}
     rows = []
     for pk in ids:
         item = items[pk]

@@ -209,3 +209,29 @@ def test_union_staff_open_roster_files_of_their_district_only(client, sh_code, s
     url = reverse("file_download", args=[batch.roster_file.pk])
     assert login(client.__class__(), union_xh).get(url).status_code == 200
     assert login(client.__class__(), union_hp).get(url).status_code == 404
+
+
+def test_the_union_queues_show_each_row_from_its_own_columns(client, sh_unit, sh_agent, union_xh):
+    """A queue row reads the columns it shows, not the request with its unit, upload and reviewer
+    (issue 20): the 单位名称修改审核 row still shows the old and new names and the code."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from insurance.services import codes
+    from tests.insurance.factories import CodeFactory
+
+    code = CodeFactory(employer=sh_unit, unit_name="上海浦江精密仪器厂")
+    codes.name_change_submit(actor=sh_agent, code=code, attachment=pdf("工商变更登记表.pdf"),
+                             data=application_data(sh_unit, unit_name="上海浦江精密仪器（集团）有限公司"))
+    codes.code_application_submit(actor=sh_agent, employer=sh_unit, data=application_data(sh_unit), attachment=pdf())
+    union = login(client, union_xh)
+    with CaptureQueriesContext(connection) as read:
+        queue = union.get(reverse("backoffice:name_changes")).content.decode()
+    assert "上海浦江精密仪器厂" in queue and "上海浦江精密仪器（集团）有限公司" in queue and code.code in queue
+    rows = [q["sql"] for q in read.captured_queries if "insurance_unitnamechange" in q["sql"] and "IN (" in q["sql"]]
+    assert len(rows) == 1 and '"employers_employer"."name"' not in rows[0] and '"portal_upload"' not in rows[0]
+    with CaptureQueriesContext(connection) as read:
+        queue = union.get(reverse("backoffice:code_applications")).content.decode()
+    assert sh_unit.name in queue and sh_unit.credit_code in queue
+    rows = [q["sql"] for q in read.captured_queries if "insurance_codeapplication" in q["sql"] and "IN (" in q["sql"]]
+    assert len(rows) == 1 and '"employers_employer"."name"' not in rows[0] and '"portal_upload"' not in rows[0]
