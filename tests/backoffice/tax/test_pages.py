@@ -256,6 +256,23 @@ def test_a_tax_officer_sees_only_results_of_their_tax_region(client_for, tax_sh,
     assert certified_ln.employer.name in html(client_for(tax_ln).get(reverse("tax:results")))
 
 
+def test_a_result_row_shows_its_figures_from_the_columns_it_reads(client_for, tax_sh, certified):
+    """The rows read the columns they show (issue 20): the unit's name, code and 税务主管部门, the
+    figures and the hand-off, without the unit's other thirty columns."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    figures = certified.employer.certified_figures.get()
+    with CaptureQueriesContext(connection) as read:
+        page = html(client_for(tax_sh).get(reverse("tax:results")))
+    employer = certified.employer
+    for shown in (employer.name, employer.credit_code, employer.tax_region.full_name, figures.certificate_reference,
+                  f"{float(figures.disabled_count):.2f}"):
+        assert shown in page, shown
+    rows = [q["sql"] for q in read.captured_queries if '"levy_certifiedfigures"."id" IN' in q["sql"]]
+    assert len(rows) == 1 and '"employers_employer"."legal_rep_name"' not in rows[0]
+
+
 def test_a_tax_officer_finds_a_unit_by_part_of_its_credit_code_or_of_its_name(client_for, tax_sh, certified):
     """Issue 15 (20): only the full eighteen characters found a unit."""
     employer = certified.employer
