@@ -13,7 +13,7 @@ from backoffice.views.common import console_list
 from levy.exports import certified_persons_xlsx, certified_results_xlsx
 from levy.rules import percent_text
 from placement.filters import TaxResultFilter, apply
-from placement.selectors.queues import tax_result_certificate, tax_result_for, tax_results
+from placement.selectors.queues import tax_hand_offs, tax_result_certificate, tax_result_for, tax_results
 from placement.services.delivery import delivery_acknowledge_manually
 from portal.access import roles_required
 from portal.audit import audit_record
@@ -63,7 +63,8 @@ def results(request):
 
 @roles_required(OFFICERS)
 def result_detail(request, pk: int):
-    figures, declaration, delivery, revocation = tax_result_for(request.user, pk)
+    figures = tax_result_for(request.user, pk)
+    delivery, revocation = tax_hand_offs(figures)
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if delivery is None:
@@ -73,7 +74,7 @@ def result_detail(request, pk: int):
             messages.success(request, f"已确认接收{figures}的认定结果。")
             return redirect("tax:result_detail", pk=figures.pk)
     return render(request, "backoffice/tax/result_detail.html", {
-        "figures": figures, "persons": figures.persons.all(), "declaration": declaration, "delivery": delivery,
+        "figures": figures, "persons": figures.persons.all(), "delivery": delivery,
         "revocation": revocation,
         "form": form, "can_acknowledge": delivery is not None and can(request.user, delivery, "acknowledge"),
         "ratio": percent_text(figures.disabled_count / figures.headcount if figures.headcount else None),
@@ -94,7 +95,7 @@ def results_export(request):
 @roles_required(OFFICERS)
 def result_roster(request, pk: int):
     """导出残疾职工名册 of one result: the persons as certified, masked; an audited export."""
-    figures = tax_result_for(request.user, pk)[0]
+    figures = tax_result_for(request.user, pk)
     audit_record(action="levy.certified_persons_export", actor=request.user, obj=figures,
                  data={"rows": figures.persons.count()})
     return certified_persons_xlsx(figures, f"残疾职工名册-{figures.employer.name}-{figures.business_year}.xlsx")

@@ -26,7 +26,7 @@ from placement.models import (
     WithdrawalRequest,
 )
 from placement.predicates import last_review
-from placement.selectors.scope import declarations_visible, deliveries_visible, one, scoped
+from placement.selectors.scope import deliveries_visible, one, scoped
 from portal.identity import mask_id
 from portal.links import url_for
 from portal.models import AuditEntry, Receipt
@@ -334,14 +334,15 @@ def tax_results(user):
 
 
 def tax_result_for(user, pk: int):
-    """One certified result in the user's scope, its declaration, and its result and revocation
-    hand-offs (None where there is none)."""
-    figures = one(certified_results_visible(user).prefetch_related("persons"), pk, "未找到该认定结果")
-    declaration = declarations_visible(user).filter(employer=figures.employer,
-                                                    business_year=figures.business_year).first()
+    """One certified result in the user's scope, with its roster."""
+    return one(certified_results_visible(user).prefetch_related("persons"), pk, "未找到该认定结果")
+
+
+def tax_hand_offs(figures) -> tuple:
+    """A certified result's result and revocation hand-offs (None where there is none)."""
     hand_offs = {d.kind: d for d in TaxDelivery.objects.filter(certificate__reference=figures.certificate_reference)
                  .select_related("acknowledged_by")}
-    return figures, declaration, hand_offs.get(DK.RESULT), hand_offs.get(DK.REVOCATION)
+    return hand_offs.get(DK.RESULT), hand_offs.get(DK.REVOCATION)
 
 
 def tax_result_certificate(user, pk: int):

@@ -289,7 +289,13 @@ def test_a_result_offers_its_roster_and_its_certificate(client_for, tax_sh, tax_
     figures = certified.employer.certified_figures.get()
     client = client_for(tax_sh)
     listed = html(client.get(reverse("tax:results")))
-    detail = html(client.get(reverse("tax:result_detail", args=[figures.pk])))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as read:
+        detail = html(client.get(reverse("tax:result_detail", args=[figures.pk])))
+    # the page shows the result as certified; the declaration it came from was read and never shown
+    assert not [q for q in read.captured_queries if "placement_annualdeclaration" in q["sql"]]
     for url in (reverse("tax:result_roster", args=[figures.pk]), reverse("tax:result_certificate", args=[figures.pk])):
         assert url in detail
     assert reverse("tax:result_certificate", args=[figures.pk]) in listed
