@@ -4,7 +4,8 @@ with the load test's production settings on the database `make loadtest` left be
     .venv/bin/python -m bench.loadtest.profile agent-sh@demo.cn / [/placement/ …] [--repeat 50] [--top 25]
 
 For each path it prints the median time over the repeats (and under the profiler), the number of queries (with the
-repeated ones counted), and the functions that took the most cumulative time."""
+repeated ones counted), and the functions that took the most cumulative time. `--explain` adds each query's
+planning and execution time in PostgreSQL, with the plan of any query slower than half a millisecond."""
 
 import argparse
 import collections
@@ -27,6 +28,8 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="cumulative or tottime")
     parser.add_argument("--queries", action="store_true", help="print every query of one request")
+    parser.add_argument("--explain", action="store_true",
+                        help="each query's planning and execution time (EXPLAIN ANALYZE), and the plan of the slow ones")
     args = parser.parse_args()
 
     os.environ.update(environment())
@@ -72,8 +75,30 @@ def main() -> int:
         if args.queries:
             for q in queries:
                 print(f"  {q['time']}  {q['sql'][:300]}")
+        if args.explain:
+            _explain(connection, queries)
         pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(args.top)
     return 0
+
+
+SLOW_MS = 0.5  # a query whose execution takes longer gets its plan printed
+
+
+def _explain(connection, queries) -> None:
+    """What PostgreSQL did with each SELECT of the request: a join that reads a whole table to keep
+    a few rows (issue 20 found two) shows here long before it shows in a page's time."""
+    for q in queries:
+        if not q["sql"].startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + q["sql"])
+            plan = cursor.fetchone()[0][0]
+            slow = plan["Execution Time"] > SLOW_MS
+            print(f"  plan {plan['Planning Time']:5.2f} ms  exec {plan['Execution Time']:5.2f} ms  "
+                  f"{'SLOW ' if slow else ''}{q['sql'][:200]}")
+            if slow:
+                cursor.execute("EXPLAIN ANALYZE " + q["sql"])
+                print("\n".join("      " + row[0] for row in cursor.fetchall()))
 
 
 @contextlib.contextmanager

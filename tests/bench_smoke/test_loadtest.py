@@ -93,3 +93,23 @@ def test_the_decision_the_reviewers_send_decides_every_month_and_a_second_one_co
     assert PlacedPerson.objects.get(pk=person.pk).status == c.PersonStatus.CONFIRMED
     assert second.post(url, all_valid(months)).status_code == 409
     assert decision_months(first.get(url).content.decode()) == []  # decided: no form to send
+
+
+@pytest.mark.django_db
+def test_the_profiler_explains_each_select_and_shows_the_plan_of_a_slow_one(capsys, monkeypatch):
+    """`bench.loadtest.profile --explain`: every SELECT with PostgreSQL's planning and execution
+    time, the plan printed for those above the bar (the bar set to zero here, so every one is)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.loadtest import profile
+    from tests.conftest import skip_or_fail
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("EXPLAIN ANALYZE is PostgreSQL's (set DATABASE_URL)")
+    with CaptureQueriesContext(connection) as read:
+        list(PlacedPerson.objects.filter(name="张三"))
+    monkeypatch.setattr(profile, "SLOW_MS", -1)
+    profile._explain(connection, read.captured_queries)
+    out = capsys.readouterr().out
+    assert "plan " in out and "exec " in out and "SLOW" in out and "Planning Time" in out
