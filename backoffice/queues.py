@@ -26,6 +26,7 @@ from levy.selectors import reward as reward_q
 from placement.selectors import queues as q
 from portal import reference
 from portal.roles import ADMIN, FEDERATION, SUPERVISOR, TAX, UNION
+from portal.text import waited
 
 # The models the queues' queries read (backoffice.apps watches their writes).
 WATCHED = (
@@ -67,8 +68,10 @@ def queue_summary(user) -> list[dict]:
     shown = [(queue, url) for queue in QUEUES if user.role in queue.roles and (url := _url(queue))]
     rows = []
     for (queue, url), (count, oldest) in zip(shown, _figures(user, [queue for queue, _url in shown]), strict=True):
+        # 已等待 in the words the person queue uses (3天5小时), not |timesince's (“3天，5小时”, and a
+        # tenth of the page's time)
         rows.append({"queue": queue, "url": url, "count": count, "oldest": oldest,
-                     "waited": (now - oldest) if oldest else None})
+                     "waited": waited(now - oldest) if oldest else "无待办"})
     # what has waited longest comes first: it blocks an employer the longest
     rows.sort(key=lambda r: (r["oldest"] is None, r["oldest"] or now))
     return rows

@@ -11,3 +11,13 @@ def month_ranges(months) -> str:
             parts.append(str(start) if start == month else f"{start}–{month}")
             start = None
     return "、".join(parts)
+
+
+def waited(delta) -> str:
+    """How long an item has waited, in the coarse words every queue uses (3天5小时, 2小时10分钟)."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days}天{hours}小时" if hours else f"{days}天"
+    return f"{hours}小时{minutes}分钟" if hours else f"{minutes}分钟"

@@ -31,6 +31,7 @@ from portal.identity import mask_id
 from portal.links import url_for
 from portal.models import AuditEntry, Receipt
 from portal.roles import ADMIN, FEDERATION
+from portal.text import waited
 from portal.tones import tone
 
 D, S, R, DS, DK = c.DeclarationStatus, c.PersonStatus, c.ReviewState, c.DeliveryStatus, c.DeliveryKind
@@ -92,16 +93,6 @@ def dispatch_to_review(user) -> QuerySet[Contract]:
 def reviewed_items(qs: QuerySet) -> QuerySet:
     """The items a queue lists: those that needed a review, of persons whose registration is complete."""
     return qs.exclude(review_state=R.NOT_NEEDED).filter(person__registered_at__isnull=False)
-
-
-def waited(delta) -> str:
-    """How long an item has waited, in the coarse words a queue needs (3天5小时, 2小时10分钟)."""
-    minutes = max(0, int(delta.total_seconds() // 60))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{days}天{hours}小时" if hours else f"{days}天"
-    return f"{hours}小时{minutes}分钟" if hours else f"{minutes}分钟"
 
 
 def person_queue_rows(pks: list[int]) -> list[dict]:

@@ -100,6 +100,12 @@ def month_label(value):
 register.filter("month_ranges", text.month_ranges)
 
 
+@register.filter
+def waited_since(moment, now):
+    """已等待 in every queue's words (3天5小时), from a moment to `now` (|timesince said “3天，5小时”)."""
+    return text.waited(now - moment) if moment and now else ""
+
+
 @register.simple_tag
 def badge(label, tone="neutral"):
     """A status badge: always the word, colour only as a second cue."""

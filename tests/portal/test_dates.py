@@ -39,3 +39,19 @@ def test_a_moment_shows_in_local_time_unless_the_template_says_otherwise(setting
     assert engine.from_string("{{ v|ymd_hm }}").render({"v": moment}) == "2027-01-01 00:30"
     assert engine.from_string("{% load tz %}{% localtime off %}{{ v|ymd_hm }}{% endlocaltime %}").render(
         {"v": moment}) == "2026-12-31 16:30"
+
+
+@pytest.mark.parametrize("delta,words", [
+    (datetime.timedelta(seconds=30), "0分钟"),
+    (datetime.timedelta(minutes=59), "59分钟"),
+    (datetime.timedelta(hours=2, minutes=10), "2小时10分钟"),
+    (datetime.timedelta(days=3, hours=5, minutes=59), "3天5小时"),
+    (datetime.timedelta(days=3, minutes=20), "3天"),
+    (datetime.timedelta(seconds=-5), "0分钟"),  # a clock a little ahead never says “-1分钟”
+])
+def test_every_queue_says_how_long_an_item_waited_in_the_same_words(delta, words):
+    from portal.text import waited
+
+    now = datetime.datetime(2026, 12, 7, 14, 0, tzinfo=SH)
+    assert waited(delta) == words
+    assert engines["django"].from_string("{{ at|waited_since:now }}").render({"at": now - delta, "now": now}) == words

@@ -51,7 +51,7 @@ def test_the_queue_lists_submitted_declarations_in_scope_oldest_first(client_for
     page = html(client_for(reviewer_sh).get(reverse("tax:certification_queue")))
     assert page.index("最早申报单位") < page.index(newer.employer.name)
     assert unit_b.name not in page
-    assert re.search(r"3\s*日", page)  # waiting time
+    assert "3天" in page  # waiting time, in the words every queue uses
     page = html(client_for(reviewer_sh).get(reverse("tax:certification_queue"), {"q": "最早"}))
     assert "最早申报单位" in page and newer.employer.name not in page
 
