@@ -405,3 +405,29 @@ def test_a_cells_history_partial_is_rendered_only_for_cells_that_have_one(person
         rendered = [t.name for t in response.templates]
         assert "includes/timeline.html" in rendered  # the page's own includes are recorded
         assert "placement/_cell_history.html" not in rendered, url
+
+
+def test_the_written_out_decision_inputs_are_the_ones_the_form_would_render(person, client_for, reviewer_sh):
+    """The page writes each month's radios and reason list out (issue 20: rendered through the form
+    renderer they were half the page's time): the same names, ids, values and states as the form's
+    own widgets, unbound and after a refused post that kept the reviewer's choices."""
+    def normalized(markup: str) -> str:
+        return re.sub(r">\s+<", "><", markup.strip())
+
+    def without_aria(markup: str) -> str:
+        return re.sub(r' aria-invalid="true" aria-describedby="[^"]+"', "", markup)
+
+    months = list(person.months.filter(selected=True).order_by("month").values_list("month", flat=True))
+    data = decide_data(person, invalid=[months[0]])
+    data["decision_3"], data["reason_choice_3"] = "invalid", ""  # refused: 202503 has no reason
+    url = reverse("backoffice:person_review", args=[person.pk])
+    client = client_for(reviewer_sh)
+    for page in (client.get(url), client.post(url, data)):
+        html = normalized(page.content.decode())
+        form = page.context["form"]  # the page's own form, rendered by its widgets for comparison
+        assert form.months == months
+        for m in months:
+            for choice in form[f"decision_{m}"]:
+                assert str(choice.tag()) in html, (m, str(choice.tag()))
+            assert without_aria(normalized(str(form[f"reason_choice_{m}"]))) in without_aria(html), m
+    assert 'value="invalid" id="id_decision_3_1" checked' in html  # the refused post kept the choice
