@@ -75,7 +75,10 @@ class InsuredMember(models.Model):
             models.UniqueConstraint(fields=["batch", "id_index"], condition=Q(deleted_at__isnull=True),
                                     name="insured_member_once_per_batch"),
         ]
-        indexes = [models.Index(fields=["batch", "deleted_at", "result"]), models.Index(fields=["batch", "check_state"])]
+        indexes = [models.Index(fields=["batch", "deleted_at", "result"]), models.Index(fields=["batch", "check_state"]),
+                   # a batch list's 参保人数 and withholding counts from the index alone (listed_settlements)
+                   models.Index(fields=["batch", "withholding_result"], include=["id"],
+                                condition=Q(deleted_at__isnull=True), name="insured_member_counts")]
         verbose_name = verbose_name_plural = "参保人员"
 
     audit_name = "insured_member"
