@@ -4,8 +4,7 @@ agreements, requests), the certification queue, the declarations ready for 发�
 hand-offs of 发送税务查询, the tax officers' certified results, and one object's history."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -149,14 +148,20 @@ def _waited_in_queue(status: str, registered_at, reviewed_at, now) -> str:
 
 
 def person_timeline(person: PlacedPerson) -> QuerySet[AuditEntry]:
-    """The person's audit entries with those of their months, certificates and contracts, oldest first."""
-    types = ContentType.objects.get_for_models(PlacedPerson, PlacementMonth, Certificate, Contract)
-    q = Q(content_type=types[PlacedPerson], object_id=str(person.pk))
-    for model, related in ((PlacementMonth, person.months), (Certificate, person.certificates),
-                           (Contract, person.contracts)):
-        # the related keys as a subquery (object_id is text): one query, not one list per kind first
-        keys = related.order_by().annotate(key=Cast("pk", CharField())).values("key")
-        q |= Q(content_type=types[model], object_id__in=keys)
+    """The person's audit entries with those of their months, certificates and contracts, oldest first.
+    The keys are read first and given as lists: asked as subqueries, PostgreSQL could not use the
+    (content type, object) index and read the whole audit log for every review page (issue 20)."""
+    kinds = (PlacedPerson, PlacementMonth, Certificate, Contract)
+    types = ContentType.objects.get_for_models(*kinds)
+    keys: dict[type, list[str]] = {PlacedPerson: [str(person.pk)], PlacementMonth: [], Certificate: [], Contract: []}
+    related = [model.objects.filter(person=person).order_by().annotate(of_kind=Value(i)).values_list("of_kind", "pk")
+               for i, model in enumerate(kinds) if model is not PlacedPerson]
+    for kind, pk in related[0].union(*related[1:], all=True):
+        keys[kinds[kind]].append(str(pk))
+    q = Q()
+    for model, ids in keys.items():
+        if ids:
+            q |= Q(content_type=types[model], object_id__in=ids)
     return AuditEntry.objects.filter(q).order_by("at", "id")
 
 

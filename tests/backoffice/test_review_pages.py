@@ -431,3 +431,25 @@ def test_the_written_out_decision_inputs_are_the_ones_the_form_would_render(pers
                 assert str(choice.tag()) in html, (m, str(choice.tag()))
             assert without_aria(normalized(str(form[f"reason_choice_{m}"]))) in without_aria(html), m
     assert 'value="invalid" id="id_decision_3_1" checked' in html  # the refused post kept the choice
+
+
+def test_a_persons_history_is_asked_for_by_key_so_the_audit_index_serves_it(person, client_for, reviewer_sh,
+                                                                           sh_agent):
+    """Issue 20: the timeline asked for its months', certificates' and contracts' entries with
+    subqueries, and PostgreSQL read the whole audit log for every review page and record. Their
+    keys are read first; the audit query names them, and still finds every entry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from placement.selectors.queues import person_timeline
+
+    month = person.months.get(month=3)
+    entries = list(person_timeline(person))
+    assert any(e.object_id == str(month.pk) for e in entries)  # a month's own entry (its review request)
+    assert any(e.object_id == str(person.pk) for e in entries)
+    for user, url in ((reviewer_sh, reverse("backoffice:person_review", args=[person.pk])),
+                      (sh_agent, reverse("placement:record", args=[person.pk]))):
+        with CaptureQueriesContext(connection) as captured:
+            assert client_for(user).get(url).status_code == 200
+        audit = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "portal_auditentry"')]
+        assert len(audit) == 1 and audit[0].count("SELECT") == 1, audit
