@@ -262,3 +262,15 @@ def test_only_the_spine_writes_from_state():
         "A status change's from/to is written by portal.workflow (transition_apply, audit_change), "
         "never by hand:\n" + "\n".join(offending)
     )
+
+
+def test_no_template_comment_spans_lines():
+    """A {# … #} comment ends on its own line, or Django prints it as text (issue 20: the review page
+    showed a two-line comment to reviewers); longer notes use {% comment %}."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    open_comments = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.html")
+                     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                     if line.count("{#") > line.count("#}")]
+    assert not open_comments

@@ -425,6 +425,7 @@ def test_the_written_out_decision_inputs_are_the_ones_the_form_would_render(pers
     for page in (client.get(url), client.post(url, data)):
         html = normalized(page.content.decode())
         form = page.context["form"]  # the page's own form, rendered by its widgets for comparison
+        assert "{#" not in html and "issue 20" not in html  # no template comment printed as text
         assert form.months == months
         for m in months:
             for choice in form[f"decision_{m}"]:
