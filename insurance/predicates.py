@@ -12,6 +12,7 @@ from insurance import choices as c
 from portal.guards import allowed, guard
 from portal.predicates import employer_in_scope, is_employer_agent, is_system, is_union_staff
 from portal.roles import ADMIN
+from portal.text import local_minute
 
 B = c.BatchStatus
 
@@ -50,10 +51,6 @@ system = allowed(is_system)
 # --- the batch ------------------------------------------------------------------------------------
 
 
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
 def window_problem(batch, *, now=None) -> str:
     """Why the plan year's dates do not allow submitting this batch now ("" when they do):
     集中参保 until its channel closes, 委托代扣 until the withholding channel closes, 即时参保 from
@@ -62,15 +59,15 @@ def window_problem(batch, *, now=None) -> str:
     plan = batch.plan_year
     if batch.kind == c.BatchKind.CENTRAL:
         if now < plan.central_opens_at:
-            return f"{plan.year}年度集中参保将于{_local(plan.central_opens_at)}开始"
+            return f"{plan.year}年度集中参保将于{local_minute(plan.central_opens_at)}开始"
         if now >= plan.central_closes_at:
-            return f"{plan.year}年度集中参保通道已于{_local(plan.central_closes_at)}关闭，请办理即时参保"
+            return f"{plan.year}年度集中参保通道已于{local_minute(plan.central_closes_at)}关闭，请办理即时参保"
         if batch.payment_method == c.PaymentMethod.WITHHOLDING and now >= plan.withholding_closes_at:
-            return (f"委托代扣款缴费参保通道已于{_local(plan.withholding_closes_at)}关闭。"
+            return (f"委托代扣款缴费参保通道已于{local_minute(plan.withholding_closes_at)}关闭。"
                     "参保缴费方式一经选择不能修改，请删除本批次后选择“缴费凭证参保”重新办理")
         return ""
     if now < plan.instant_opens_at:
-        return f"{plan.year}年度即时参保将于{_local(plan.instant_opens_at)}开始"
+        return f"{plan.year}年度即时参保将于{local_minute(plan.instant_opens_at)}开始"
     if timezone.localdate(now) > plan.coverage_end:
         return f"{plan.year}年度保障期限已于{plan.coverage_end:%Y-%m-%d}结束"
     return ""
@@ -149,7 +146,7 @@ def withholding_request_problem(batch, *, now=None) -> str:
     now = now or timezone.now()
     deadline = batch.plan_year.withholding_request_deadline
     if now >= deadline:
-        return (f"委托代扣申请已于{_local(deadline)}截止。参保缴费方式一经选择不能修改，"
+        return (f"委托代扣申请已于{local_minute(deadline)}截止。参保缴费方式一经选择不能修改，"
                 "请删除本批次后选择“缴费凭证参保”重新办理")
     return ""
 

@@ -1,5 +1,14 @@
 """Formatting shared by pages, PDFs and exports (the template filters call these)."""
 
+from django.utils import timezone
+
+MINUTE = "%Y-%m-%d %H:%M"  # a moment as UI.md prints it: 2026-11-27 14:05
+
+
+def local_minute(moment) -> str:
+    """A moment in local time to the minute, or nothing: the one Python spelling of |ymd_hm."""
+    return timezone.localtime(moment).strftime(MINUTE) if moment else ""
+
 
 def month_ranges(months) -> str:
     """[202501, 202502, 202503, 202507] → "202501–202503、202507" (certified months, compact)."""

@@ -5,10 +5,7 @@ from django.utils import timezone
 
 from insurance import choices as c
 from insurance.models import PlanYear
-
-
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+from portal.text import local_minute
 
 
 def plan_year_for(kind: str, now=None) -> PlanYear | None:
@@ -28,11 +25,11 @@ def closed_message(kind: str, now=None) -> str:
         upcoming = PlanYear.objects.filter(central_opens_at__gt=now).order_by("central_opens_at").first()
         if upcoming:
             return (f"当前不在集中参保办理时间内。{upcoming.year}年度集中参保办理时间为"
-                    f"{_local(upcoming.central_opens_at)}至{_local(upcoming.central_closes_at)}")
+                    f"{local_minute(upcoming.central_opens_at)}至{local_minute(upcoming.central_closes_at)}")
         return "当前不在集中参保办理时间内，请办理即时参保"
     upcoming = PlanYear.objects.filter(instant_opens_at__gt=now).order_by("instant_opens_at").first()
     if upcoming:
-        return f"{upcoming.year}年度即时参保将于{_local(upcoming.instant_opens_at)}开始"
+        return f"{upcoming.year}年度即时参保将于{local_minute(upcoming.instant_opens_at)}开始"
     return "管理员尚未设置当前保障年度，暂不能办理即时参保"
 
 
@@ -44,11 +41,11 @@ def windows_for_display(now=None) -> list[dict]:
     years = PlanYear.objects.filter(coverage_end__gte=today).order_by("year")[:2]
     return [{
         "plan": plan,
-        "central": f"{_local(plan.central_opens_at)}至{_local(plan.central_closes_at)}",
-        "withholding": f"委托代扣款缴费参保通道{_local(plan.withholding_closes_at)}关闭；"
-                       f"委托代扣申请需在{_local(plan.withholding_request_deadline)}前完成提交",
+        "central": f"{local_minute(plan.central_opens_at)}至{local_minute(plan.central_closes_at)}",
+        "withholding": f"委托代扣款缴费参保通道{local_minute(plan.withholding_closes_at)}关闭；"
+                       f"委托代扣申请需在{local_minute(plan.withholding_request_deadline)}前完成提交",
         "coverage": f"{plan.coverage_start:%Y-%m-%d}至{plan.coverage_end:%Y-%m-%d}",
-        "instant": f"{_local(plan.instant_opens_at)}起（设有{plan.waiting_days}天免责期）",
+        "instant": f"{local_minute(plan.instant_opens_at)}起（设有{plan.waiting_days}天免责期）",
         "central_open": plan.central_opens_at <= now < plan.central_closes_at,
         "withholding_open": plan.central_opens_at <= now < plan.withholding_closes_at,
         "instant_open": plan.instant_opens_at <= now and today <= plan.coverage_end,

@@ -4,7 +4,6 @@ parse, select, call one service (placement.declarations), render or redirect."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from employers.selectors import employer_for_agent
@@ -31,6 +30,7 @@ from portal.forms import add_domain_error
 from portal.identity import mask_certificate, mask_id
 from portal.links import url_for
 from portal.roles import EMPLOYER
+from portal.text import local_minute
 from portal.tones import tone
 from portal.views.base import call_action, call_service, paginate
 from portal.workflow import can
@@ -73,8 +73,8 @@ def _list_rows(request, page, declaration) -> list[dict]:
             "approved": counts.approved, "rejected": counts.rejected,
             "id_masked": mask_id(person.id_number),
             "certificate_masked": mask_certificate(certificates[0].number) if certificates else "",
-            "registered_at": _when(person.registered_at),
-            "reviewed_at": _when(person.reviewed_at),
+            "registered_at": local_minute(person.registered_at),
+            "reviewed_at": local_minute(person.reviewed_at),
             "view_url": urls[person_opening(person)](person.pk),
             "view_label": "继续登记" if status == S.INCOMPLETE and editable else "查看",
             # the actions the person's state machine allows this user from here (the services' checks)
@@ -86,10 +86,6 @@ def _list_rows(request, page, declaration) -> list[dict]:
             "pk": person.pk,
         })
     return rows
-
-
-def _when(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @roles_required(EMPLOYER)

@@ -54,7 +54,7 @@ def ymd(value):
 @register.filter(expects_localtime=True)
 def ymd_hm(value):
     """2026-11-27 14:05: a moment to the minute, in local time."""
-    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else ""
+    return value.strftime(text.MINUTE) if hasattr(value, "strftime") else ""
 
 
 @register.filter(expects_localtime=True)
@@ -102,7 +102,7 @@ register.filter("month_ranges", text.month_ranges)
 
 @register.filter
 def waited_since(moment, now):
-    """已等待 in every queue's words (3天5小时), from a moment to `now` (|timesince said “3天，5小时”)."""
+    """已等待 in every queue's words (3天5小时), from a moment to `now` (|timesince printed “3 日，5 小时”)."""
     return text.waited(now - moment) if moment and now else ""
 
 
