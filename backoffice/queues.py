@@ -68,8 +68,7 @@ def queue_summary(user) -> list[dict]:
     shown = [(queue, url) for queue in QUEUES if user.role in queue.roles and (url := _url(queue))]
     rows = []
     for (queue, url), (count, oldest) in zip(shown, _figures(user, [queue for queue, _url in shown]), strict=True):
-        # 已等待 in the words the person queue uses (3天5小时), not |timesince's (“3天，5小时”, and a
-        # tenth of the page's time)
+        # 已等待 in the words every queue uses (3天5小时; |timesince printed “3 日，5 小时”)
         rows.append({"queue": queue, "url": url, "count": count, "oldest": oldest,
                      "waited": waited(now - oldest) if oldest else "无待办"})
     # what has waited longest comes first: it blocks an employer the longest

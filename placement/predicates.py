@@ -91,10 +91,8 @@ def open_matters(declaration, summary: dict) -> list[OpenMatter]:
 def submission_blockers(declaration) -> list[str]:
     """What still stands between the declaration and 完成申报 (the check-answers page lists them)."""
     summary = status_summary(declaration)
-    if summary["total"] == 0:
-        return ["本年度尚未登记安置人员。未安置残疾人的单位无需办理年审认证。",
-                *(m.text for m in open_matters(declaration, summary))]
-    return [m.text for m in open_matters(declaration, summary)]
+    nobody = ["本年度尚未登记安置人员。未安置残疾人的单位无需办理年审认证。"] if summary["total"] == 0 else []
+    return nobody + [m.text for m in open_matters(declaration, summary)]
 
 
 def certification_blockers(declaration) -> list[str]:

@@ -56,9 +56,10 @@ KINDS = {
 
 
 def _rows(ids, kind: Kind, user):
+    joined = {column.split("__")[0] for column in kind.listed if "__" in column}  # e.g. code__code
     listed = kind.visible(user).select_related(None).only(*kind.listed)
-    if "code__code" in kind.listed:
-        listed = listed.select_related("code")
+    if joined:  # (select_related() with nothing named would join every relation)
+        listed = listed.select_related(*joined)
     items = {item.pk: item for item in listed.filter(pk__in=ids).order_by()}
     rows = []
     for pk in ids:

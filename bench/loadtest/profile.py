@@ -88,7 +88,7 @@ def _explain(connection, queries) -> None:
     """What PostgreSQL did with each SELECT of the request: a join that reads a whole table to keep
     a few rows (issue 20 found two) shows here long before it shows in a page's time."""
     for q in queries:
-        if not q["sql"].startswith("SELECT"):
+        if not q["sql"].lstrip("(").startswith("SELECT"):  # a UNION's parts come parenthesised
             continue
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + q["sql"])

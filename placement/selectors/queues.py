@@ -30,7 +30,7 @@ from portal.identity import mask_id
 from portal.links import url_for
 from portal.models import AuditEntry, Receipt
 from portal.roles import ADMIN, FEDERATION
-from portal.text import waited
+from portal.text import local_minute, waited
 from portal.tones import tone
 
 D, S, R, DS, DK = c.DeclarationStatus, c.PersonStatus, c.ReviewState, c.DeliveryStatus, c.DeliveryKind
@@ -131,7 +131,7 @@ def person_queue_rows(pks: list[int]) -> list[dict]:
             "unit_url": unit_url(unit_id),
             "months": len(selected.get(pk, ())), "flagged": "、".join(checks),
             "status": status, "status_label": statuses[status], "tone": tone(status),
-            "url": review_url(pk), "registered_at": timezone.localtime(registered_at).strftime("%Y-%m-%d %H:%M"),
+            "url": review_url(pk), "registered_at": local_minute(registered_at),
             "waited": _waited_in_queue(status, registered_at, reviewed_at, now),
         })
     return rows
@@ -151,13 +151,13 @@ def person_timeline(person: PlacedPerson) -> QuerySet[AuditEntry]:
     """The person's audit entries with those of their months, certificates and contracts, oldest first.
     The keys are read first and given as lists: asked as subqueries, PostgreSQL could not use the
     (content type, object) index and read the whole audit log for every review page (issue 20)."""
-    kinds = (PlacedPerson, PlacementMonth, Certificate, Contract)
-    types = ContentType.objects.get_for_models(*kinds)
-    keys: dict[type, list[str]] = {PlacedPerson: [str(person.pk)], PlacementMonth: [], Certificate: [], Contract: []}
-    related = [model.objects.filter(person=person).order_by().annotate(of_kind=Value(i)).values_list("of_kind", "pk")
-               for i, model in enumerate(kinds) if model is not PlacedPerson]
-    for kind, pk in related[0].union(*related[1:], all=True):
-        keys[kinds[kind]].append(str(pk))
+    related = (PlacementMonth, Certificate, Contract)
+    types = ContentType.objects.get_for_models(PlacedPerson, *related)
+    keys: dict[type, list[str]] = {PlacedPerson: [str(person.pk)], **{model: [] for model in related}}
+    rows = [model.objects.filter(person=person).order_by().annotate(of_kind=Value(i)).values_list("of_kind", "pk")
+            for i, model in enumerate(related)]
+    for kind, pk in rows[0].union(*rows[1:], all=True):
+        keys[related[kind]].append(str(pk))
     q = Q()
     for model, ids in keys.items():
         if ids:
