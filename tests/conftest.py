@@ -152,3 +152,25 @@ def union_sh(db):
 @pytest.fixture
 def admin_user(db):
     return f.UserFactory(admin=True, full_name="管理员")
+
+
+def plan_uses(query: dict, index: str, table: str) -> bool:
+    """Whether PostgreSQL can serve a captured query from `index`: with sequential scans priced out
+    and the table's other indexes and unique constraints dropped inside a savepoint that is rolled
+    back, so a small test table cannot hide an index whose condition the query no longer matches."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's own writes checked now: the table can be altered
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'u'", [table])
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname <> %s "
+                       "AND indexname NOT LIKE '%%_pkey'", [table, index])
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("EXPLAIN " + query["sql"])
+        used = any(index in row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    return used

@@ -65,6 +65,9 @@ def test_the_dashboard_counts_the_waiting_person(person, client_for, reviewer_sh
     page = client_for(reviewer_sh).get(reverse("home")).content.decode()
     row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*安置登记审核（待审核人员）(?:(?!</tr>).)*</tr>", page, re.S)
     assert row and re.search(r">\s*1\s*<", row.group(0)), page
+    # 已等待 in the words every queue uses (3天5小时, 0分钟), not |timesince's “0 分钟”
+    assert re.search(r"<td>\d+分钟</td>", row.group(0)), row.group(0)
+    assert "无待办" in page  # a queue with nothing in it
 
 
 def test_deciding_on_the_page_rejects_one_month_notifies_the_unit_and_shows_who_decided(
@@ -454,3 +457,20 @@ def test_a_persons_history_is_asked_for_by_key_so_the_audit_index_serves_it(pers
             assert client_for(user).get(url).status_code == 200
         audit = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "portal_auditentry"')]
         assert len(audit) == 1 and audit[0].count("SELECT") == 1, audit
+
+
+def test_the_queues_flagged_checks_come_from_the_index_of_checks_that_did_not_pass(person):
+    """Issue 20: 需审核的校验项 read every check of the page's persons to drop the passed ones."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from placement.selectors.queues import person_queue_rows
+    from tests.conftest import plan_uses, skip_or_fail
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("query plans are PostgreSQL's (set DATABASE_URL)")
+    with CaptureQueriesContext(connection) as read:
+        (row,) = person_queue_rows([person.pk])
+    assert row["flagged"]
+    (checks,) = [q for q in read.captured_queries if q["sql"].startswith('SELECT "placement_monthcheck"')]
+    assert plan_uses(checks, "month_check_not_ok", "placement_monthcheck")

@@ -164,6 +164,12 @@ def test_the_next_steps_offer_each_rejection_only_the_actions_its_state_allows(d
     assert "2 名人员审核不通过，请“删除”或“重新登记”" in html
     # the persons' statuses are read once, for the totals and these counts alike (issue 20)
     assert sum('FROM "placement_placedperson"' in q["sql"] for q in home.captured_queries) == 1
+    # the months' checks are counted by person on their own, not joined through the person: that
+    # join read every check in the database (issue 20)
+    sqls = [q["sql"] for q in home.captured_queries]
+    assert any(sql.startswith('SELECT "placement_monthcheck"') and '"placement_monthcheck"."person_id" IN' in sql
+               for sql in sqls)
+    assert not any('JOIN "placement_monthcheck"' in sql for sql in sqls)
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 5, 10, 0, tzinfo=SH))

@@ -134,3 +134,16 @@ def test_reviewers_edit_withdraw_and_attach_files_to_their_regions_notices(revie
     assert "年审通知（更正）" in managed and "已撤回" in managed
     assert set(AuditEntry.objects.filter(object_id=str(notice.pk)).values_list("action", flat=True)) >= {
         "notice.post", "notice.update", "notice.withdraw"}
+
+
+def test_a_units_notices_are_asked_by_region_code_without_the_region_table(owner, unit_a):
+    """Issue 20: comparing the region's path joined the whole region table on every page's unread
+    count; the unit's region and those above it are asked by code."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    notice_post(title="全市通知", body="…", region=unit_a.fed_region.parent or unit_a.fed_region)
+    with CaptureQueriesContext(connection) as read:
+        count = unread_count(owner)
+    assert count == 1
+    assert "portal_region" not in read.captured_queries[-1]["sql"]
