@@ -2,7 +2,7 @@ from django.shortcuts import render
 
 from portal.access import roles_required
 from portal.home import home_sections
-from portal.notices import notices_with_read_flag
+from portal.notices import notice_rows
 from portal.roles import EVERYONE
 from portal.units import unit_of
 
@@ -17,6 +17,6 @@ def home_view(request):
         {
             "employer": unit_of(request.user),
             "sections": home_sections(request),
-            "latest_notices": notices_with_read_flag(request.user)[:6],
+            "latest_notices": notice_rows(request.user)[:6],
         },
     )

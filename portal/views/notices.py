@@ -9,11 +9,11 @@ from portal.forms import NoticeForm
 from portal.notices import (
     notice_mark_read,
     notice_publish,
+    notice_rows,
     notice_update,
     notice_withdraw,
     notices_managed,
     notices_visible,
-    notices_with_read_flag,
 )
 from portal.roles import ADMIN, EVERYONE, FEDERATION
 from portal.views.base import call_service, paginate
@@ -23,7 +23,7 @@ from portal.views.files import upload_response
 @roles_required(EVERYONE)
 def notice_list(request):
     q = request.GET.get("q", "").strip()
-    qs = notices_with_read_flag(request.user)
+    qs = notice_rows(request.user)
     if q:
         qs = qs.filter(title__icontains=q) | qs.filter(body__icontains=q)
     page, query = paginate(request, qs)

@@ -147,3 +147,21 @@ def test_a_units_notices_are_asked_by_region_code_without_the_region_table(owner
         count = unread_count(owner)
     assert count == 1
     assert "portal_region" not in read.captured_queries[-1]["sql"]
+
+
+def test_the_lists_read_only_what_their_rows_print(owner, unit_a, client_for):
+    """Issue 20: 通知公告 and 首页's 通知中心 print a notice's title, type and date with its read flag;
+    they read neither its body nor, through joins, its region and unit (a notice page does)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    notice_post(title="全市通知", body="很长的正文" * 200, region=unit_a.fed_region)
+    notice_post(title="本单位通知", body="正文", employer=unit_a)
+    client = client_for(owner)
+    for name in ("notice_list", "home"):
+        with CaptureQueriesContext(connection) as read:
+            page = client.get(reverse(name)).content.decode()
+        assert "全市通知" in page and "本单位通知" in page
+        rows = [q["sql"] for q in read.captured_queries if q["sql"].startswith('SELECT "portal_notice"."id"')]
+        assert len(rows) == 1, name
+        assert '"portal_notice"."body"' not in rows[0] and "JOIN" not in rows[0].split(" WHERE ")[0], name
