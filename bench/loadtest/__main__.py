@@ -9,8 +9,9 @@ and Redis db 13)
 2. saturation: the everyday pages of employers, reviewers, tax officers and union staff, no think time;
    (1 and 2 in LOADTEST_TURNS turns, default 3, so the machine's drift falls on both alike, after
    an unmeasured warm-up round of 2);
-3. peak: 50 users with about 3 s between pages, and with two everyday actions the saturation rounds
-   leave out: an employer's upload at step ③ and a reviewer's decision (bench/loadtest/locustfile.py).
+3. peak: 50 users with about 3 s between pages, and with three everyday actions the saturation rounds
+   leave out: an employer's upload at step ③, a reviewer's decision and a tax officer's export
+   (bench/loadtest/locustfile.py).
 
 It prints two BENCH lines: `peak_throughput` (everyday pages/s against the empty page's, target at
 least 0.5) and `peak_p95` (p95 of the everyday pages and actions at the peak against the 200 ms bar,

@@ -1,6 +1,9 @@
 """The load test's own arithmetic, and what its users read off the pages they act on (make loadtest
 runs the rest on PostgreSQL, Redis and gunicorn)."""
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -113,3 +116,19 @@ def test_the_profiler_explains_each_select_and_shows_the_plan_of_a_slow_one(caps
     profile._explain(connection, read.captured_queries)
     out = capsys.readouterr().out
     assert "plan " in out and "exec " in out and "SLOW" in out and "Planning Time" in out
+
+
+
+@pytest.mark.parametrize("wait, actions", [("0", set()), ("3", {"upload", "decide", "export"})])
+def test_the_actions_run_at_the_peak_only(wait, actions):
+    """The saturation rounds (no think time) measure pages against the empty page: an upload, a
+    decision or an export there would take the pages' time without being counted. The peak runs
+    all three, and their times and failures count in its p95 and errors. (Asked in a process of its
+    own: importing locust patches the standard library for gevent.)"""
+    picked = subprocess.run(
+        [sys.executable, "-c", "from bench.loadtest import locustfile as f; print(*{t.__name__ for u in "
+         "(f.EmployerAgent, f.Reviewer, f.TaxOfficer, f.UnionStaff) for t in u.tasks})"],
+        env={**os.environ, "LOADTEST_WAIT": wait}, capture_output=True, text=True, check=True, timeout=120,
+    ).stdout.split()
+    assert set(picked) & {"upload", "decide", "export"} == actions
+    assert {"home", "queue", "results", "batches"} <= set(picked)
