@@ -351,6 +351,22 @@ def test_the_dispatch_review_shows_each_required_document_as_its_own_file(sh_uni
         assert item and str(upload) in item.group(0), label
 
 
+def test_the_review_page_reads_the_units_region_with_the_person(person, client_for, reviewer_sh):
+    """Issue 20: the page checks the reviewer's scope again in memory (may this reviewer decide?),
+    and that check read the unit's 残联主管部门 in a query of its own; the person's scoped read has
+    joined it already."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(reviewer_sh)
+    url = reverse("backoffice:person_review", args=[person.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert 'name="decide"' in page  # the in-memory check said yes
+    assert not [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "portal_region"')]
+
+
 def test_the_review_page_and_the_record_read_each_of_a_persons_tables_once(person, client_for, reviewer_sh,
                                                                           sh_agent):
     """Issue 20: the two pages read the months' rows up to three times and the certificates',
