@@ -7,7 +7,7 @@ and Redis db 13)
 
 1. floor: the empty authenticated page at saturation (no think time);
 2. saturation: the everyday pages of employers, reviewers, tax officers and union staff, no think time;
-   (1 and 2 in LOADTEST_TURNS turns, default 3, so the machine's drift falls on both alike, after
+   (1 and 2 in LOADTEST_TURNS turns, default 4, so the machine's drift falls on both alike, after
    an unmeasured warm-up round of 2);
 3. peak: 50 users with about 3 s between pages, and with three everyday actions the saturation rounds
    leave out: an employer's upload at step ③, a reviewer's decision and a tax officer's export
@@ -40,7 +40,7 @@ SATURATION_USERS = int(os.environ.get("LOADTEST_SATURATION_USERS", "12"))
 PEAK_USERS = int(os.environ.get("LOADTEST_PEAK_USERS", "50"))
 SHORT_S = int(os.environ.get("LOADTEST_SHORT_S", "30"))
 PEAK_S = int(os.environ.get("LOADTEST_PEAK_S", "75"))
-TURNS = int(os.environ.get("LOADTEST_TURNS", "3"))
+TURNS = int(os.environ.get("LOADTEST_TURNS", "4"))
 WARMUP_S = int(os.environ.get("LOADTEST_WARMUP_S", "15"))
 P95_BAR_MS = 200.0
 
