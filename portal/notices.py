@@ -9,7 +9,7 @@ from portal.exceptions import Conflict, NotAllowed
 from portal.models import Notice, NoticeRead, Region
 from portal.predicates import region_contains
 from portal.roles import ADMIN, STAFF
-from portal.scoping import region_q
+from portal.scoping import codes_within, region_q
 from portal.units import unit_of
 from portal.uploads import upload_accept, upload_kind
 
@@ -119,13 +119,9 @@ def notices_visible(user) -> QuerySet[Notice]:
         return qs
     if user.region_id is None:
         return qs.filter(employer__isnull=True, region__isnull=True)
-    path = user.region.path
-    broadcasts = (
-        Q(employer__isnull=True, region__isnull=True)
-        | Q(employer__isnull=True, region_id__in=_codes_down_to(path))
-        | Q(employer__isnull=True, region__path__startswith=path)
-    )
-    return qs.filter(broadcasts)
+    # by code, as for a unit: the regions above the user's from its path, those below from the cache
+    codes = {*_codes_down_to(user.region.path), *codes_within(user.region)}
+    return qs.filter(Q(region__isnull=True) | Q(region_id__in=sorted(codes)), employer__isnull=True)
 
 
 def _codes_down_to(path: str) -> list[str]:

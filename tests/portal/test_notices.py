@@ -165,3 +165,26 @@ def test_the_lists_read_only_what_their_rows_print(owner, unit_a, client_for):
         rows = [q["sql"] for q in read.captured_queries if q["sql"].startswith('SELECT "portal_notice"."id"')]
         assert len(rows) == 1, name
         assert '"portal_notice"."body"' not in rows[0] and "JOIN" not in rows[0].split(" WHERE ")[0], name
+
+
+def test_staff_notices_are_asked_by_region_code_and_a_new_region_below_is_seen_at_once(reviewer_sh, tax_sh):
+    """Issue 20: a staff member's unread count (on every page they open) joined the region table to
+    find the broadcasts below their region; the codes below it come from the shared cache now, and
+    a region added to the table is part of them at once (the table's writes clear the cache)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.models import Region
+
+    parent = reviewer_sh.region
+    notice_post(title="下级区通知", body="…", region=Region.objects.filter(parent=parent).first() or parent)
+    unread_count(reviewer_sh)  # the codes cached
+    with CaptureQueriesContext(connection) as read:
+        assert unread_count(reviewer_sh) == 1
+    assert [q["sql"] for q in read.captured_queries if "portal_region" in q["sql"]] == []
+    assert parent.code == "310000" == tax_sh.region.code
+    added = Region.objects.create(code="319999", name="新设区", level=Region.Level.CITY, parent=parent,
+                                  path=f"{parent.path}319999/", full_name="上海市新设区")
+    notice_post(title="新设区通知", body="…", region=added)
+    assert unread_count(reviewer_sh) == 2
+    assert "新设区通知" in set(notices_visible(tax_sh).values_list("title", flat=True))
