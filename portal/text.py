@@ -23,8 +23,11 @@ def month_ranges(months) -> str:
 
 
 def waited(delta) -> str:
-    """How long an item has waited, in the coarse words every queue uses (3天5小时, 2小时10分钟)."""
+    """How long an item has waited, in the coarse words every queue uses (3天5小时, 2小时10分钟;
+    不到1分钟 for a fresh one, which "0分钟" said less plainly)."""
     minutes = max(0, int(delta.total_seconds() // 60))
+    if not minutes:
+        return "不到1分钟"
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:

@@ -42,12 +42,13 @@ def test_a_moment_shows_in_local_time_unless_the_template_says_otherwise(setting
 
 
 @pytest.mark.parametrize("delta,words", [
-    (datetime.timedelta(seconds=30), "0分钟"),
+    (datetime.timedelta(seconds=30), "不到1分钟"),
+    (datetime.timedelta(minutes=1), "1分钟"),
     (datetime.timedelta(minutes=59), "59分钟"),
     (datetime.timedelta(hours=2, minutes=10), "2小时10分钟"),
     (datetime.timedelta(days=3, hours=5, minutes=59), "3天5小时"),
     (datetime.timedelta(days=3, minutes=20), "3天"),
-    (datetime.timedelta(seconds=-5), "0分钟"),  # a clock a little ahead never says “-1分钟”
+    (datetime.timedelta(seconds=-5), "不到1分钟"),  # a clock a little ahead never says “-1分钟”
 ])
 def test_every_queue_says_how_long_an_item_waited_in_the_same_words(delta, words):
     from portal.text import waited
