@@ -9,7 +9,7 @@ from portal.exceptions import Conflict, NotAllowed
 from portal.models import Notice, NoticeRead, Region
 from portal.predicates import region_contains
 from portal.roles import ADMIN, STAFF
-from portal.scoping import codes_within, region_q
+from portal.scoping import codes_enclosing, codes_within, region_q
 from portal.units import unit_of
 from portal.uploads import upload_accept, upload_kind
 
@@ -113,21 +113,15 @@ def notices_visible(user) -> QuerySet[Notice]:
             return qs.none()
         return qs.filter(
             Q(employer=employer) | Q(employer__isnull=True, region__isnull=True)
-            | Q(employer__isnull=True, region_id__in=_codes_down_to(employer.fed_region.path))
+            | Q(employer__isnull=True, region_id__in=codes_enclosing(employer.fed_region))
         )
     if user.role in ADMIN:
         return qs
     if user.region_id is None:
         return qs.filter(employer__isnull=True, region__isnull=True)
-    # by code, as for a unit: the regions above the user's from its path, those below from the cache
-    codes = {*_codes_down_to(user.region.path), *codes_within(user.region)}
+    # by code, as for a unit (portal.scoping): the user's region, those above it and those below
+    codes = {*codes_enclosing(user.region), *codes_within(user.region)}
     return qs.filter(Q(region__isnull=True) | Q(region_id__in=sorted(codes)), employer__isnull=True)
-
-
-def _codes_down_to(path: str) -> list[str]:
-    """The region and those above it, by code: a region's path lists its codes from the province
-    down, so asking by code needs no join of the whole region table (issue 20)."""
-    return path.strip("/").split("/")
 
 
 def notices_with_read_flag(user, queryset: QuerySet[Notice] | None = None) -> QuerySet[Notice]:

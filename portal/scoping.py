@@ -18,10 +18,16 @@ def region_q(user, field: str) -> Q:
     return Q(**{f"{field}__path__startswith": user.region.path})
 
 
+def codes_enclosing(region) -> list[str]:
+    """The codes of `region` and every region above it: its path lists them from the province
+    down, so a filter by code needs no join of the region table (issue 20)."""
+    return region.path.strip("/").split("/")
+
+
 def codes_within(region) -> list[str]:
     """The codes of `region` and every region below it, from the shared cache (the region table
     hardly changes, and a write to it clears the entry): a filter by code needs no join of the
-    region table (issue 20: every staff page's unread count joined it)."""
+    region table (issue 20: every staff page's unread count joined it to compare paths)."""
     from portal.models import Region
 
     return reference.cached("region", f"within:{region.code}", lambda: list(
